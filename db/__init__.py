@@ -1,0 +1,1 @@
+"""The practice file: engine, keys, typed models, migrations and queries. No Qt."""

@@ -1,0 +1,238 @@
+"""Opening and creating encrypted practice files.
+
+A ``PracticeFile`` is one open, unlocked, migrated SQLCipher database with its
+writer lock held. Services receive ORM sessions from it; nothing else in the
+application talks to SQLCipher.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import sqlcipher3.dbapi2 as sqlcipher
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
+
+from db import keys
+from db.errors import NotAPracticeFile, NotEncrypted, PracticeFileError
+from db.files import ensure_private_dir, make_private
+from db.lock import WriterLock
+
+PLAIN_SQLITE_HEADER = b"SQLite format 3\x00"
+SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def connect_raw(path: Path, data_key: bytes) -> sqlcipher.Connection:
+    """A keyed SQLCipher connection with the pragmas every connection needs."""
+    conn = sqlcipher.connect(str(path), check_same_thread=False, isolation_level=None)
+    conn.execute(f"PRAGMA key = {keys.sqlcipher_key_literal(data_key)}")
+    version = conn.execute("PRAGMA cipher_version").fetchone()
+    if not version or not version[0]:
+        conn.close()
+        raise NotEncrypted("This installation's SQLite has no encryption; reinstall Quiet Ledger.")
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlcipher.DatabaseError:
+        conn.close()
+        raise NotAPracticeFile(
+            f"{path.name} does not open with this key; it is not this practice's file, "
+            "or it is damaged (restore it from a backup)."
+        ) from None
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA journal_mode = WAL")
+    # FULL: a committed transaction survives a power cut, not only a crash.
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA busy_timeout = 5000")
+    conn.execute("PRAGMA secure_delete = ON")
+    conn.execute("PRAGMA temp_store = MEMORY")
+    return conn
+
+
+def check_not_plain_sqlite(path: Path) -> None:
+    """Refuse a file that is an unencrypted SQLite database."""
+    with contextlib.suppress(FileNotFoundError), path.open("rb") as handle:
+        if handle.read(16) == PLAIN_SQLITE_HEADER:
+            raise NotEncrypted(
+                f"{path.name} is an unencrypted SQLite file; Quiet Ledger opens only encrypted "
+                "practice files (use Import to bring its data in)."
+            )
+
+
+def build_engine(path: Path, data_key: bytes) -> Engine:
+    engine = create_engine(
+        "sqlite://",
+        module=sqlcipher,
+        creator=lambda: connect_raw(path, data_key),
+        poolclass=QueuePool,
+        pool_size=2,
+        max_overflow=4,
+    )
+
+    # The DB-API driver's own transaction handling is off (isolation_level=None in
+    # connect_raw); SQLAlchemy issues BEGIN itself so SAVEPOINTs and rollbacks are exact.
+    @event.listens_for(engine, "begin")
+    def _begin(conn: object) -> None:
+        conn.exec_driver_sql("BEGIN")  # type: ignore[attr-defined]
+
+    return engine
+
+
+class PracticeFile:
+    """An open practice file: engine, data key and writer lock."""
+
+    def __init__(self, path: Path, data_key: bytes, lock: WriterLock) -> None:
+        self.path = path
+        self._data_key = data_key
+        self._lock = lock
+        self.engine = build_engine(path, data_key)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    # --- sessions ---------------------------------------------------------------
+
+    def new_session(self) -> Session:
+        return self._sessions()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One user action, one transaction: commit on success, roll back on any error."""
+        session = self._sessions()
+        try:
+            with session.begin():
+                yield session
+        finally:
+            session.close()
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read-only unit of work (rolled back at the end)."""
+        session = self._sessions()
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
+
+    # --- keys ---------------------------------------------------------------------
+
+    def raw_connection(self) -> sqlcipher.Connection:
+        """A fresh keyed DB-API connection (for backups and checks)."""
+        return connect_raw(self.path, self._data_key)
+
+    def change_passphrase(self, new_passphrase: str) -> None:
+        problem = keys.passphrase_problem(new_passphrase)
+        if problem:
+            raise keys.WeakPassphrase(problem)
+        keys.write_envelope(self.path, keys.KeyEnvelope.seal(self._data_key, new_passphrase))
+
+    def recovery_key(self) -> str:
+        return keys.format_recovery_key(self._data_key)
+
+    def copy_to(self, dest: Path) -> None:
+        """A consistent encrypted copy (same key) of the database, with its key file."""
+        ensure_private_dir(dest.parent)
+        source = self.raw_connection()
+        try:
+            target = sqlcipher.connect(str(dest))
+            try:
+                target.execute(f"PRAGMA key = {keys.sqlcipher_key_literal(self._data_key)}")
+                source.backup(target)
+                target.commit()
+            finally:
+                target.close()
+        finally:
+            source.close()
+        make_private(dest)
+        with contextlib.suppress(FileNotFoundError):
+            keys.key_file_for(dest).write_bytes(keys.key_file_for(self.path).read_bytes())
+            make_private(keys.key_file_for(dest))
+
+    # --- lifecycle ------------------------------------------------------------------
+
+    def close(self) -> None:
+        self.engine.dispose()
+        self._lock.release()
+        self._data_key = b""
+
+    @property
+    def is_open(self) -> bool:
+        return self._lock.held
+
+    def __enter__(self) -> PracticeFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def create_practice_file(path: Path, passphrase: str, *, allow_weak: bool = False) -> PracticeFile:
+    """Create a new, empty, encrypted practice file at the current schema.
+
+    Weak passphrases are refused unless ``allow_weak`` (the demo practice's ``demo``).
+    """
+    from db.migrate import upgrade_to_head
+
+    path = Path(path)
+    if path.exists() or keys.key_file_for(path).exists():
+        raise PracticeFileError(f"{path} already exists; choose another name or open it.")
+    if not allow_weak:
+        problem = keys.passphrase_problem(passphrase)
+        if problem:
+            raise keys.WeakPassphrase(problem)
+    ensure_private_dir(path.parent)
+    data_key = keys.new_data_key()
+    lock = WriterLock(path).acquire()
+    try:
+        conn = connect_raw(path, data_key)
+        conn.close()
+        make_private(path)
+        keys.write_envelope(path, keys.KeyEnvelope.seal(data_key, passphrase))
+        practice = PracticeFile(path, data_key, lock)
+        upgrade_to_head(practice, backup=False)
+    except BaseException:
+        lock.release()
+        _remove_quietly(path)
+        raise
+    return practice
+
+
+def open_practice_file(
+    path: Path, *, passphrase: str | None = None, recovery_key: str | None = None
+) -> PracticeFile:
+    """Unlock and open an existing practice file, upgrading its schema if it is older."""
+    from db.migrate import upgrade_to_head
+
+    path = Path(path)
+    if not path.is_file():
+        raise PracticeFileError(f"There is no practice file at {path}.")
+    check_not_plain_sqlite(path)
+    if recovery_key is not None:
+        data_key = keys.parse_recovery_key(recovery_key)
+    elif passphrase is not None:
+        data_key = keys.read_envelope(path).open(passphrase)
+    else:
+        raise PracticeFileError("A passphrase or recovery key is needed to open the file.")
+    lock = WriterLock(path).acquire()
+    try:
+        conn = connect_raw(path, data_key)
+        conn.close()
+        for suffix in ("", *SIDE_FILES):
+            make_private(path.with_name(path.name + suffix))
+        practice = PracticeFile(path, data_key, lock)
+        upgrade_to_head(practice, backup=True)
+    except BaseException:
+        lock.release()
+        raise
+    return practice
+
+
+def _remove_quietly(path: Path) -> None:
+    for candidate in (
+        path,
+        keys.key_file_for(path),
+        *(path.with_name(path.name + s) for s in SIDE_FILES),
+    ):
+        with contextlib.suppress(FileNotFoundError):
+            candidate.unlink()

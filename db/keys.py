@@ -1,0 +1,219 @@
+"""The key design of a practice file.
+
+* A random 256-bit **data key** encrypts the SQLCipher database (as a raw key, so
+  opening costs no second key derivation).
+* The **recovery key** is that data key written for people: 52 base32 characters
+  in groups of four plus a four-character checksum. It is shown once, to be
+  printed and kept somewhere safe; it is never written to disk by the app.
+* The **key file** beside the database (``practice.qlb.keys``) holds the data key
+  wrapped (AES key wrap, RFC 3394) under a key derived from the passphrase
+  with scrypt. It is useless without the passphrase, and must travel with every
+  copy of the database; backups carry it. Losing it costs nothing for a user
+  who kept the recovery key: the recovery key opens the file on its own, and a
+  new passphrase writes a new key file.
+* Changing the passphrase rewraps the same data key and replaces the key file
+  atomically (write, fsync, rename), so a crash leaves either the old or the new
+  key file, each of which opens the unchanged database.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives.keywrap import InvalidUnwrap, aes_key_unwrap, aes_key_wrap
+
+from db.files import write_private_atomically
+
+KEY_FILE_SUFFIX = ".keys"
+FORMAT = 1
+# scrypt at N=2**15, r=8: about 32 MiB and a tenth of a second per unlock.
+SCRYPT_N = 2**15
+SCRYPT_R = 8
+SCRYPT_P = 1
+MIN_PASSPHRASE_LENGTH = 10
+_COMMON = frozenset(
+    {
+        "password123",
+        "password1234",
+        "1234567890",
+        "qwertyuiop",
+        "iloveyou12",
+        "therapy123",
+        "letmein123",
+        "0123456789",
+        "abcdefghij",
+        "passw0rd12",
+    }
+)
+
+
+class KeyProblem(Exception):
+    """A key problem a person can act on; the message says what to do."""
+
+
+class WrongPassphrase(KeyProblem):
+    pass
+
+
+class WeakPassphrase(KeyProblem):
+    pass
+
+
+class BadRecoveryKey(KeyProblem):
+    pass
+
+
+class MissingKeyFile(KeyProblem):
+    pass
+
+
+def key_file_for(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + KEY_FILE_SUFFIX)
+
+
+def new_data_key() -> bytes:
+    return secrets.token_bytes(32)
+
+
+def sqlcipher_key_literal(data_key: bytes) -> str:
+    """The PRAGMA key argument for a raw 256-bit key."""
+    return f"\"x'{data_key.hex().upper()}'\""
+
+
+def passphrase_problem(passphrase: str) -> str | None:
+    """Why a new passphrase is too weak, or None."""
+    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
+        return (
+            f"Choose a passphrase of at least {MIN_PASSPHRASE_LENGTH} characters; "
+            "a few unrelated words work well."
+        )
+    if len(set(passphrase)) < 5 or passphrase.lower() in _COMMON:
+        return "That passphrase is too easy to guess; use a few unrelated words."
+    return None
+
+
+def _kek(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    return hashlib.scrypt(
+        passphrase.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=256 * 1024 * 1024, dklen=32
+    )
+
+
+@dataclass(frozen=True)
+class KeyEnvelope:
+    """The data key wrapped under a passphrase, as stored in the key file."""
+
+    salt: bytes
+    wrapped: bytes
+    n: int = SCRYPT_N
+    r: int = SCRYPT_R
+    p: int = SCRYPT_P
+
+    @classmethod
+    def seal(cls, data_key: bytes, passphrase: str) -> KeyEnvelope:
+        salt = secrets.token_bytes(16)
+        wrapped = aes_key_wrap(_kek(passphrase, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P), data_key)
+        return cls(salt=salt, wrapped=wrapped)
+
+    def open(self, passphrase: str) -> bytes:
+        try:
+            return aes_key_unwrap(_kek(passphrase, self.salt, self.n, self.r, self.p), self.wrapped)
+        except InvalidUnwrap:
+            raise WrongPassphrase(
+                "That passphrase does not open this practice file; check it and try again."
+            ) from None
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "format": FORMAT,
+                "kdf": "scrypt",
+                "n": self.n,
+                "r": self.r,
+                "p": self.p,
+                "salt": base64.b64encode(self.salt).decode(),
+                "wrap": "aes-kw",
+                "wrapped_key": base64.b64encode(self.wrapped).decode(),
+            },
+            indent=2,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> KeyEnvelope:
+        try:
+            data = json.loads(text)
+            if data.get("format") != FORMAT or data.get("kdf") != "scrypt":
+                raise ValueError("unknown format")
+            return cls(
+                salt=base64.b64decode(data["salt"]),
+                wrapped=base64.b64decode(data["wrapped_key"]),
+                n=int(data["n"]),
+                r=int(data["r"]),
+                p=int(data["p"]),
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise KeyProblem(
+                "The key file beside the practice file is damaged; open the file with "
+                "your recovery key to write a new one."
+            ) from exc
+
+
+def read_envelope(db_path: Path) -> KeyEnvelope:
+    path = key_file_for(db_path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise MissingKeyFile(
+            f"The key file {path.name} is missing from {path.parent}; put it back beside the "
+            "practice file, or open the file with your recovery key."
+        ) from None
+    return KeyEnvelope.from_json(text)
+
+
+def write_envelope(db_path: Path, envelope: KeyEnvelope) -> None:
+    """Replace the key file atomically: a crash leaves the old one or the new one."""
+    write_private_atomically(key_file_for(db_path), envelope.to_json().encode("utf-8"))
+
+
+# --- recovery key -----------------------------------------------------------------
+
+_RECOVERY_GROUP = 4
+
+
+def _checksum(data_key: bytes) -> str:
+    digest = hashlib.sha256(b"quietledger-recovery" + data_key).digest()
+    return base64.b32encode(digest)[:_RECOVERY_GROUP].decode()
+
+
+def format_recovery_key(data_key: bytes) -> str:
+    """The data key as ``ABCD-EFGH-...``: 13 groups of the key and one checksum group."""
+    body = base64.b32encode(data_key).decode().rstrip("=") + _checksum(data_key)
+    return "-".join(body[i : i + _RECOVERY_GROUP] for i in range(0, len(body), _RECOVERY_GROUP))
+
+
+def parse_recovery_key(text: str) -> bytes:
+    """The data key from a typed recovery key; forgiving of case, spaces and dashes."""
+    cleaned = "".join(ch for ch in text.upper() if ch.isalnum())
+    cleaned = cleaned.translate(str.maketrans({"0": "O", "1": "I", "8": "B"}))
+    if len(cleaned) != 56:
+        raise BadRecoveryKey(
+            "A recovery key has 56 letters and digits in 14 groups; check that none is missing."
+        )
+    body, check = cleaned[:52], cleaned[52:]
+    try:
+        data_key = base64.b32decode(body + "====")
+    except ValueError:
+        raise BadRecoveryKey("That recovery key has characters that cannot be in one.") from None
+    if len(data_key) != 32 or _checksum(data_key) != check:
+        raise BadRecoveryKey("That recovery key has a typing mistake; check each group again.")
+    return data_key
+
+
+def wipe_env_passphrase() -> None:
+    """Forget a passphrase passed through the environment once it has been used."""
+    os.environ.pop("QUIETLEDGER_PASSPHRASE", None)

@@ -1,0 +1,53 @@
+"""Shared fixtures: real encrypted practice files in temporary folders."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from desktop.services.practice import Profile, create_practice
+from desktop.services.workspace import Workspace
+
+PASSPHRASE = "correct horse battery staple"
+VALID_NPI = "1234567893"
+VALID_EIN = "12-3456789"
+
+
+@pytest.fixture
+def practice_path(tmp_path: Path) -> Path:
+    return tmp_path / "practice" / "books.qlb"
+
+
+@pytest.fixture
+def profile() -> Profile:
+    return Profile(
+        practice_name="Harbor Light Therapy",
+        provider_name="Dana Whitfield",
+        credentials="LMFT",
+        npi=VALID_NPI,
+        ein=VALID_EIN,
+        license_number="LMFT 12345",
+        license_state="NY",
+        taxonomy="106H00000X",
+        address="100 Main Street, Suite 4",
+        city="Albany",
+        state="NY",
+        zip="12207",
+        phone="(518) 555-0142",
+        email="dana@example.com",
+    )
+
+
+@pytest.fixture
+def workspace(practice_path: Path, profile: Profile) -> Iterator[Workspace]:
+    """A new practice with default services and payment methods."""
+    ws = Workspace.create(practice_path, PASSPHRASE)
+    ws.run(create_practice, profile, user_name="Dana Whitfield")
+    yield ws
+    if ws.is_open:
+        ws.close()
