@@ -1,0 +1,540 @@
+"""Posting to the double-entry ledger: the only code that writes ledger rows.
+
+Every function here writes one balanced ``LedgerTxn`` (splits sum to zero,
+debits positive) plus the business record it belongs to, and refuses dates in
+a closed period. Higher-level use cases (sessions, payments) compose these.
+
+The accounts move like this::
+
+    charge       Dr receivable (charge)      Cr income (service)
+    payment      Dr cash (method), fees      Cr client credit (payment)
+    allocation   Dr client credit (payment)  Cr receivable (charge)
+    adjustment   Dr write-offs (reason)      Cr receivable (charge)
+    refund       Dr client credit (payment)  Cr cash (method)
+    void         the exact negation of the transaction it reverses
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.models import (
+    Adjustment,
+    Allocation,
+    Charge,
+    LedgerSplit,
+    LedgerTxn,
+    Payment,
+    Practice,
+    Refund,
+)
+from desktop.domain.kinds import Account, AdjustmentKind, AdjustmentReason, TxnKind
+from desktop.domain.money import ZERO, format_money
+from desktop.services.errors import InvalidInput, NotAllowed, PeriodClosed
+
+LedgerRecord = Charge | Payment | Allocation | Adjustment | Refund
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One split of a transaction being written."""
+
+    account: Account
+    amount: Decimal
+    charge_id: int | None = None
+    payment_id: int | None = None
+    method_id: int | None = None
+    service_id: int | None = None
+    reason: str | None = None
+
+
+# --- dates and the closed period ------------------------------------------------------
+
+
+def closed_through(session: Session) -> date | None:
+    return session.execute(select(Practice.closed_through)).scalar_one_or_none()
+
+
+def first_open_day(session: Session) -> date | None:
+    closed = closed_through(session)
+    return closed + timedelta(days=1) if closed else None
+
+
+def ensure_open(session: Session, on: date, what: str = "This entry") -> None:
+    """Refuse a date on or before the closed-through date."""
+    closed = closed_through(session)
+    if closed is not None and on <= closed:
+        raise PeriodClosed(
+            f"{what} is dated {on.isoformat()}, but the books are closed through "
+            f"{closed.isoformat()}; date it after {closed.isoformat()} or reopen the period."
+        )
+
+
+def today() -> date:
+    return date.today()
+
+
+# --- transactions ---------------------------------------------------------------------
+
+
+def write_txn(
+    session: Session,
+    kind: TxnKind,
+    on: date,
+    unit_id: int,
+    legs: list[Leg],
+    *,
+    memo: str = "",
+    reverses_id: int | None = None,
+) -> LedgerTxn:
+    """Write one balanced transaction. Zero legs are dropped; an unbalanced one is a bug."""
+    legs = [leg for leg in legs if leg.amount != 0]
+    total = sum((leg.amount for leg in legs), ZERO)
+    if total != 0 or not legs:
+        raise AssertionError(f"unbalanced {kind} transaction: {legs}")
+    txn = LedgerTxn(
+        kind=kind.value, txn_date=on, unit_id=unit_id, memo=memo, reverses_id=reverses_id
+    )
+    session.add(txn)
+    session.flush()
+    for leg in legs:
+        session.add(
+            LedgerSplit(
+                txn_id=txn.id,
+                account=leg.account.value,
+                amount=leg.amount,
+                unit_id=unit_id,
+                charge_id=leg.charge_id,
+                payment_id=leg.payment_id,
+                method_id=leg.method_id,
+                service_id=leg.service_id,
+                reason=leg.reason,
+            )
+        )
+    session.flush()
+    return txn
+
+
+def _placeholder_txn(
+    session: Session, kind: TxnKind, on: date, unit_id: int, memo: str
+) -> LedgerTxn:
+    """A transaction row whose splits are written once the record it serves has an id."""
+    txn = LedgerTxn(kind=kind.value, txn_date=on, unit_id=unit_id, memo=memo)
+    session.add(txn)
+    session.flush()
+    return txn
+
+
+def _add_legs(session: Session, txn: LedgerTxn, legs: list[Leg]) -> None:
+    legs = [leg for leg in legs if leg.amount != 0]
+    if sum((leg.amount for leg in legs), ZERO) != 0 or not legs:
+        raise AssertionError(f"unbalanced {txn.kind} transaction: {legs}")
+    for leg in legs:
+        session.add(
+            LedgerSplit(
+                txn_id=txn.id,
+                account=leg.account.value,
+                amount=leg.amount,
+                unit_id=txn.unit_id,
+                charge_id=leg.charge_id,
+                payment_id=leg.payment_id,
+                method_id=leg.method_id,
+                service_id=leg.service_id,
+                reason=leg.reason,
+            )
+        )
+    session.flush()
+
+
+# --- amounts still open -----------------------------------------------------------------
+
+
+def charge_open_amount(session: Session, charge_id: int) -> Decimal:
+    """What is still owed on a charge (receivable splits that name it)."""
+    cents = session.execute(
+        select(func.coalesce(func.sum(LedgerSplit.amount), Decimal(0))).where(
+            LedgerSplit.account == Account.RECEIVABLE.value, LedgerSplit.charge_id == charge_id
+        )
+    ).scalar_one()
+    return Decimal(cents)
+
+
+def payment_unapplied(session: Session, payment_id: int) -> Decimal:
+    """What of a payment is still client credit (not applied, not refunded)."""
+    cents = session.execute(
+        select(func.coalesce(func.sum(LedgerSplit.amount), Decimal(0))).where(
+            LedgerSplit.account == Account.CLIENT_CREDIT.value,
+            LedgerSplit.payment_id == payment_id,
+        )
+    ).scalar_one()
+    return -Decimal(cents)
+
+
+def unit_credit(session: Session, unit_id: int) -> Decimal:
+    cents = session.execute(
+        select(func.coalesce(func.sum(LedgerSplit.amount), Decimal(0))).where(
+            LedgerSplit.account == Account.CLIENT_CREDIT.value, LedgerSplit.unit_id == unit_id
+        )
+    ).scalar_one()
+    return -Decimal(cents)
+
+
+def open_charges(session: Session, unit_id: int) -> list[tuple[Charge, Decimal]]:
+    """The unit's charges with something still owed, oldest date of service first."""
+    owed = (
+        select(LedgerSplit.charge_id, func.sum(LedgerSplit.amount).label("c"))
+        .where(LedgerSplit.account == Account.RECEIVABLE.value, LedgerSplit.unit_id == unit_id)
+        .group_by(LedgerSplit.charge_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Charge, owed.c.c)
+        .join(owed, owed.c.charge_id == Charge.id)
+        .where(owed.c.c > 0)
+        .order_by(Charge.service_date, Charge.id)
+    ).all()
+    return [(charge, Decimal(owed)) for charge, owed in rows]
+
+
+def payments_with_credit(session: Session, unit_id: int) -> list[tuple[Payment, Decimal]]:
+    """The unit's payments with money not yet applied, oldest first."""
+    left = (
+        select(LedgerSplit.payment_id, func.sum(LedgerSplit.amount).label("c"))
+        .where(LedgerSplit.account == Account.CLIENT_CREDIT.value, LedgerSplit.unit_id == unit_id)
+        .group_by(LedgerSplit.payment_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Payment, left.c.c)
+        .join(left, left.c.payment_id == Payment.id)
+        .where(left.c.c < 0)
+        .order_by(Payment.received_date, Payment.id)
+    ).all()
+    return [(payment, -Decimal(left)) for payment, left in rows]
+
+
+# --- the records ----------------------------------------------------------------------
+
+
+def post_charge(
+    session: Session,
+    *,
+    unit_id: int,
+    service_id: int,
+    service_date: date,
+    amount: Decimal,
+    session_id: int | None = None,
+    description: str = "",
+) -> Charge:
+    if amount <= 0:
+        raise InvalidInput("A charge must be more than zero.", field="fee")
+    ensure_open(session, service_date, "This charge")
+    txn = _placeholder_txn(session, TxnKind.CHARGE, service_date, unit_id, description)
+    charge = Charge(
+        unit_id=unit_id,
+        session_id=session_id,
+        service_id=service_id,
+        service_date=service_date,
+        amount=amount,
+        description=description,
+        txn_id=txn.id,
+    )
+    session.add(charge)
+    session.flush()
+    _add_legs(
+        session,
+        txn,
+        [
+            Leg(Account.RECEIVABLE, amount, charge_id=charge.id, service_id=service_id),
+            Leg(Account.INCOME, -amount, service_id=service_id),
+        ],
+    )
+    return charge
+
+
+def post_payment(
+    session: Session,
+    *,
+    unit_id: int,
+    received_date: date,
+    amount: Decimal,
+    fee: Decimal,
+    method_id: int,
+    reference: str = "",
+    payer_client_id: int | None = None,
+) -> Payment:
+    if amount <= 0:
+        raise InvalidInput("A payment must be more than zero.", field="amount")
+    if fee < 0 or fee > amount:
+        raise InvalidInput("The processing fee must be between zero and the amount.", field="fee")
+    ensure_open(session, received_date, "This payment")
+    txn = _placeholder_txn(session, TxnKind.PAYMENT, received_date, unit_id, reference)
+    payment = Payment(
+        unit_id=unit_id,
+        payer_client_id=payer_client_id,
+        received_date=received_date,
+        method_id=method_id,
+        amount=amount,
+        fee=fee,
+        reference=reference,
+        txn_id=txn.id,
+    )
+    session.add(payment)
+    session.flush()
+    _add_legs(
+        session,
+        txn,
+        [
+            Leg(Account.CASH, amount - fee, payment_id=payment.id, method_id=method_id),
+            Leg(Account.PROCESSOR_FEES, fee, payment_id=payment.id, method_id=method_id),
+            Leg(Account.CLIENT_CREDIT, -amount, payment_id=payment.id),
+        ],
+    )
+    return payment
+
+
+def allocation_date(session: Session, payment: Payment, charge: Charge) -> date:
+    """Money is applied when both exist, and never inside a closed period."""
+    candidates = [payment.received_date, charge.service_date]
+    opened = first_open_day(session)
+    if opened:
+        candidates.append(opened)
+    return max(candidates)
+
+
+def post_allocation(
+    session: Session, payment: Payment, charge: Charge, amount: Decimal, *, manual: bool = False
+) -> Allocation:
+    if payment.unit_id != charge.unit_id:
+        raise NotAllowed("A payment can be applied only to charges of the same client.")
+    if payment.void_txn_id is not None or charge.void_txn_id is not None:
+        raise NotAllowed("A voided payment or charge cannot be applied.")
+    if amount <= 0:
+        raise InvalidInput("An amount applied must be more than zero.", field="amount")
+    owed = charge_open_amount(session, charge.id)
+    if amount > owed:
+        raise NotAllowed(
+            f"Only {format_money(owed)} is still owed on the {charge.service_date.isoformat()} "
+            f"charge; {format_money(amount)} cannot be applied to it."
+        )
+    left = payment_unapplied(session, payment.id)
+    if amount > left:
+        raise NotAllowed(
+            f"Only {format_money(left)} of this payment is left to apply; "
+            f"{format_money(amount)} is more than that."
+        )
+    on = allocation_date(session, payment, charge)
+    txn = _placeholder_txn(session, TxnKind.ALLOCATION, on, payment.unit_id, "")
+    allocation = Allocation(
+        payment_id=payment.id, charge_id=charge.id, amount=amount, manual=manual, txn_id=txn.id
+    )
+    session.add(allocation)
+    session.flush()
+    _add_legs(
+        session,
+        txn,
+        [
+            Leg(Account.CLIENT_CREDIT, amount, payment_id=payment.id),
+            Leg(Account.RECEIVABLE, -amount, charge_id=charge.id),
+        ],
+    )
+    return allocation
+
+
+def post_adjustment(
+    session: Session,
+    charge: Charge,
+    amount: Decimal,
+    *,
+    on: date,
+    kind: AdjustmentKind,
+    reason: AdjustmentReason,
+    note: str = "",
+) -> Adjustment:
+    if charge.void_txn_id is not None:
+        raise NotAllowed("A voided charge cannot be written off.")
+    if amount <= 0:
+        raise InvalidInput("A write-off must be more than zero.", field="amount")
+    if reason is AdjustmentReason.OTHER and not note.strip():
+        raise InvalidInput("Say why, when the reason is Other.", field="note")
+    ensure_open(session, on, "This write-off")
+    if on < charge.service_date:
+        raise InvalidInput(
+            "A write-off cannot be dated before the service it reduces.", field="date"
+        )
+    owed = charge_open_amount(session, charge.id)
+    if amount > owed:
+        raise NotAllowed(f"Only {format_money(owed)} is still owed on this charge.")
+    txn = _placeholder_txn(session, TxnKind.ADJUSTMENT, on, charge.unit_id, note)
+    adjustment = Adjustment(
+        charge_id=charge.id,
+        kind=kind.value,
+        reason=reason.value,
+        note=note,
+        amount=amount,
+        txn_id=txn.id,
+    )
+    session.add(adjustment)
+    session.flush()
+    _add_legs(
+        session,
+        txn,
+        [
+            Leg(Account.WRITE_OFFS, amount, charge_id=charge.id, reason=reason.value),
+            Leg(Account.RECEIVABLE, -amount, charge_id=charge.id),
+        ],
+    )
+    return adjustment
+
+
+def post_refund(
+    session: Session,
+    payment: Payment,
+    amount: Decimal,
+    *,
+    on: date,
+    method_id: int,
+    reference: str = "",
+) -> Refund:
+    if payment.void_txn_id is not None:
+        raise NotAllowed("A voided payment cannot be refunded.")
+    if amount <= 0:
+        raise InvalidInput("A refund must be more than zero.", field="amount")
+    ensure_open(session, on, "This refund")
+    if on < payment.received_date:
+        raise InvalidInput("A refund cannot be dated before the payment it returns.", field="date")
+    left = payment_unapplied(session, payment.id)
+    if amount > left:
+        raise NotAllowed(f"Only {format_money(left)} of this payment is unapplied credit.")
+    txn = _placeholder_txn(session, TxnKind.REFUND, on, payment.unit_id, reference)
+    refund = Refund(
+        unit_id=payment.unit_id,
+        payment_id=payment.id,
+        refund_date=on,
+        method_id=method_id,
+        amount=amount,
+        reference=reference,
+        txn_id=txn.id,
+    )
+    session.add(refund)
+    session.flush()
+    _add_legs(
+        session,
+        txn,
+        [
+            Leg(Account.CLIENT_CREDIT, amount, payment_id=payment.id),
+            Leg(Account.CASH, -amount, payment_id=payment.id, method_id=method_id),
+        ],
+    )
+    return refund
+
+
+def void_record(
+    session: Session, record: LedgerRecord, reason: str, *, on: date | None = None
+) -> LedgerTxn:
+    """Reverse one record's transaction exactly, dated ``on`` (default today) or later."""
+    if not reason.strip():
+        raise InvalidInput("Say why this is being voided.", field="reason")
+    if record.void_txn_id is not None:
+        raise NotAllowed("This entry was already voided.")
+    original = session.get(LedgerTxn, record.txn_id)
+    assert original is not None
+    when = max(on or today(), original.txn_date)
+    ensure_open(session, when, "This void")
+    legs = [
+        Leg(
+            Account(s.account),
+            -s.amount,
+            charge_id=s.charge_id,
+            payment_id=s.payment_id,
+            method_id=s.method_id,
+            service_id=s.service_id,
+            reason=s.reason,
+        )
+        for s in original.splits
+    ]
+    txn = write_txn(
+        session,
+        TxnKind.VOID,
+        when,
+        original.unit_id,
+        legs,
+        memo=reason.strip(),
+        reverses_id=original.id,
+    )
+    record.void_txn_id = txn.id
+    session.flush()
+    return txn
+
+
+# --- composite rules ------------------------------------------------------------------
+
+
+def apply_credit(session: Session, unit_id: int) -> list[Allocation]:
+    """Apply the unit's unapplied money to its open charges, oldest first."""
+    made: list[Allocation] = []
+    charges = open_charges(session, unit_id)
+    if not charges:
+        return made
+    payments = payments_with_credit(session, unit_id)
+    ci = pi = 0
+    owed = charges[0][1] if charges else ZERO
+    left = payments[0][1] if payments else ZERO
+    while ci < len(charges) and pi < len(payments):
+        amount = min(owed, left)
+        made.append(post_allocation(session, payments[pi][0], charges[ci][0], amount))
+        owed -= amount
+        left -= amount
+        if owed == 0:
+            ci += 1
+            owed = charges[ci][1] if ci < len(charges) else ZERO
+        if left == 0:
+            pi += 1
+            left = payments[pi][1] if pi < len(payments) else ZERO
+    return made
+
+
+def active_allocations(
+    session: Session, *, charge_id: int | None = None, payment_id: int | None = None
+) -> list[Allocation]:
+    query = select(Allocation).where(Allocation.void_txn_id.is_(None))
+    if charge_id is not None:
+        query = query.where(Allocation.charge_id == charge_id)
+    if payment_id is not None:
+        query = query.where(Allocation.payment_id == payment_id)
+    return list(session.execute(query.order_by(Allocation.id)).scalars())
+
+
+def void_charge(session: Session, charge: Charge, reason: str, *, on: date | None = None) -> None:
+    """Void a charge: its allocations and write-offs are reversed first, money becomes credit."""
+    for allocation in active_allocations(session, charge_id=charge.id):
+        void_record(session, allocation, f"Charge voided: {reason}", on=on)
+    adjustments = session.execute(
+        select(Adjustment).where(
+            Adjustment.charge_id == charge.id, Adjustment.void_txn_id.is_(None)
+        )
+    ).scalars()
+    for adjustment in adjustments:
+        void_record(session, adjustment, f"Charge voided: {reason}", on=on)
+    void_record(session, charge, reason, on=on)
+
+
+def void_payment(
+    session: Session, payment: Payment, reason: str, *, on: date | None = None
+) -> None:
+    """Void a payment; refunds must be voided first, allocations are reversed with it."""
+    refunded = session.execute(
+        select(func.count())
+        .select_from(Refund)
+        .where(Refund.payment_id == payment.id, Refund.void_txn_id.is_(None))
+    ).scalar_one()
+    if refunded:
+        raise NotAllowed("Part of this payment was refunded; void the refund first.")
+    for allocation in active_allocations(session, payment_id=payment.id):
+        void_record(session, allocation, f"Payment voided: {reason}", on=on)
+    void_record(session, payment, reason, on=on)
