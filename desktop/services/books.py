@@ -254,7 +254,7 @@ def _check_period(start: date, end: date) -> None:
 
 def _totals_through(session: Session, day: date) -> dict[str, int]:
     rows = session.execute(_BEFORE_SQL, {"day": day.isoformat()})
-    return {account: cents for account, cents in rows.tuples()}
+    return {row[0]: row[1] for row in rows}
 
 
 def rollforward(session: Session, start: date, end: date) -> RollForward:
