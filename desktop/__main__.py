@@ -1,0 +1,7 @@
+"""``python -m desktop``: the same as the ``quietledger`` command."""
+
+from __future__ import annotations
+
+from desktop.app.cli import main
+
+raise SystemExit(main())
