@@ -298,12 +298,53 @@ def post_payment(
     return payment
 
 
+def _movements(
+    session: Session,
+    account: Account,
+    *,
+    charge_id: int | None = None,
+    payment_id: int | None = None,
+) -> list[tuple[date, Decimal]]:
+    """(date, amount) of every split on one charge's receivable or one payment's credit."""
+    query = (
+        select(LedgerTxn.txn_date, LedgerSplit.amount)
+        .join(LedgerTxn, LedgerTxn.id == LedgerSplit.txn_id)
+        .where(LedgerSplit.account == account.value)
+    )
+    if charge_id is not None:
+        query = query.where(LedgerSplit.charge_id == charge_id)
+    if payment_id is not None:
+        query = query.where(LedgerSplit.payment_id == payment_id)
+    return [(on, amount) for on, amount in session.execute(query)]
+
+
+def shortfall_from(
+    movements: list[tuple[date, Decimal]], on: date, amount: Decimal
+) -> tuple[date, Decimal] | None:
+    """The first date on or after ``on`` when less than ``amount`` was available, with what
+    was available then; None when ``amount`` was available on every such date.
+
+    ``movements`` are (date, change in the available amount). Checking every later date,
+    not only today, keeps every past "as of" report true after the posting.
+    """
+    checkpoints = sorted({on, *(d for d, _ in movements if d > on)})
+    for day in checkpoints:
+        available = sum((a for d, a in movements if d <= day), ZERO)
+        if available < amount:
+            return day, available
+    return None
+
+
 def allocation_date(session: Session, payment: Payment, charge: Charge) -> date:
-    """Money is applied when both exist, and never inside a closed period."""
+    """When money is applied: once both exist, never in a closed period, and never before
+    the last movement of the payment's credit or the charge's balance, so that no earlier
+    "as of" view ever shows money applied twice."""
     candidates = [payment.received_date, charge.service_date]
     opened = first_open_day(session)
     if opened:
         candidates.append(opened)
+    candidates += [d for d, _ in _movements(session, Account.CLIENT_CREDIT, payment_id=payment.id)]
+    candidates += [d for d, _ in _movements(session, Account.RECEIVABLE, charge_id=charge.id)]
     return max(candidates)
 
 
@@ -370,6 +411,12 @@ def post_adjustment(
     owed = charge_open_amount(session, charge.id)
     if amount > owed:
         raise NotAllowed(f"Only {format_money(owed)} is still owed on this charge.")
+    short = shortfall_from(_movements(session, Account.RECEIVABLE, charge_id=charge.id), on, amount)
+    if short is not None:
+        raise NotAllowed(
+            f"On {short[0].isoformat()} only {format_money(short[1])} was owed on this charge; "
+            "date the write-off later."
+        )
     txn = _placeholder_txn(session, TxnKind.ADJUSTMENT, on, charge.unit_id, note)
     adjustment = Adjustment(
         charge_id=charge.id,
@@ -411,6 +458,13 @@ def post_refund(
     left = payment_unapplied(session, payment.id)
     if amount > left:
         raise NotAllowed(f"Only {format_money(left)} of this payment is unapplied credit.")
+    credit = [(d, -a) for d, a in _movements(session, Account.CLIENT_CREDIT, payment_id=payment.id)]
+    short = shortfall_from(credit, on, amount)
+    if short is not None:
+        raise NotAllowed(
+            f"On {short[0].isoformat()} only {format_money(short[1])} of this payment was "
+            "unapplied credit; date the refund later."
+        )
     txn = _placeholder_txn(session, TxnKind.REFUND, on, payment.unit_id, reference)
     refund = Refund(
         unit_id=payment.unit_id,
@@ -478,6 +532,8 @@ def void_record(
 def apply_credit(session: Session, unit_id: int) -> list[Allocation]:
     """Apply the unit's unapplied money to its open charges, oldest first."""
     made: list[Allocation] = []
+    if unit_credit(session, unit_id) <= 0:  # the common case: nothing to apply
+        return made
     charges = open_charges(session, unit_id)
     if not charges:
         return made

@@ -176,7 +176,8 @@ def _apply(
     service: Service,
     addon: Service | None,
 ) -> None:
-    defaults = defaults_for(session, data.unit_id)
+    needs_defaults = data.fee is None or data.place_of_service is None or data.modifiers is None
+    defaults = defaults_for(session, data.unit_id) if needs_defaults else None
     record.unit_id = data.unit_id
     record.service_date = data.service_date
     record.start_time = data.start_time
@@ -184,7 +185,7 @@ def _apply(
     record.service_id = service.id
     if data.fee is not None:
         record.fee = data.fee
-    elif service.code == defaults.service_code:
+    elif defaults is not None and service.code == defaults.service_code:
         record.fee = defaults.fee
     else:
         record.fee = service.default_fee
@@ -193,8 +194,12 @@ def _apply(
         (data.addon_fee if data.addon_fee is not None else addon.default_fee) if addon else None
     )
     record.status = data.status.value
-    record.place_of_service = data.place_of_service or defaults.place_of_service
-    record.modifiers = data.modifiers if data.modifiers is not None else defaults.modifiers
+    if defaults is not None:
+        record.place_of_service = data.place_of_service or defaults.place_of_service
+        record.modifiers = data.modifiers if data.modifiers is not None else defaults.modifiers
+    else:
+        record.place_of_service = data.place_of_service or "11"
+        record.modifiers = data.modifiers or ""
     record.memo = data.memo
 
 
@@ -351,12 +356,16 @@ def list_sessions(
 ) -> list[SessionRow]:
     """Sessions in date order with what they charged (active charges)."""
     addon = aliased(Service)
-    charged = (
+    charged_query = (
         select(Charge.session_id, func.sum(Charge.amount).label("cents"))
         .where(Charge.void_txn_id.is_(None), Charge.session_id.is_not(None))
         .group_by(Charge.session_id)
-        .subquery()
     )
+    if session_ids is not None:  # one session: do not sum the whole charges table
+        charged_query = charged_query.where(Charge.session_id.in_(session_ids))
+    if unit_id is not None:
+        charged_query = charged_query.where(Charge.unit_id == unit_id)
+    charged = charged_query.subquery()
     query = (
         select(
             SessionRecord,
