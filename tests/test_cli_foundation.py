@@ -187,6 +187,17 @@ def test_init_refuses_an_unknown_profile_key(
     assert files_under(db.parent) == []
 
 
+def test_init_needs_the_practice_name_in_a_profile(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    values = {k: v for k, v in FULL_PROFILE.items() if k != "practice_name"}
+    toml = write_toml(tmp_path / "practice.toml", values)
+    db = tmp_path / "books" / "harbor.qlb"
+    assert main(["init", "--db", str(db), "--profile", str(toml)]) == 1
+    assert "practice_name" in one_line(capsys.readouterr().err)
+    assert files_under(db.parent) == []
+
+
 def test_init_refuses_a_profile_that_is_not_toml(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

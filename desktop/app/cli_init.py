@@ -63,7 +63,8 @@ def load_profile(path: Path) -> Profile:
             )
         if not isinstance(value, str):
             raise CliError(f'In {path.name}, {key} must be text in quotes, such as {key} = "...".')
-    return Profile(**{"practice_name": DEFAULT_PRACTICE_NAME, **data})
+    # A profile file must name the practice; profile_problems says so if it does not.
+    return Profile(**{"practice_name": "", **data})
 
 
 def check_profile(profile: Profile, source: str) -> None:
