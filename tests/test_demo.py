@@ -1,0 +1,134 @@
+"""The demo practice: realistic, deterministic for a seed, and books that hold."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from db.models import BillingUnit, Client, Diagnosis, Payment, PaymentMethod, Session
+from desktop.app.demo_file import create_demo_file
+from desktop.services import books
+from desktop.services.demo import DEMO_PASSPHRASE
+from desktop.services.workspace import Workspace
+
+END = date(2026, 10, 15)
+
+
+def fingerprint(ws: Workspace) -> tuple[object, ...]:
+    def read(session):  # type: ignore[no-untyped-def]
+        units = session.execute(select(BillingUnit.id).order_by(BillingUnit.id)).scalars()
+        ledgers = [
+            [(l.on, l.description, l.charges, l.credits) for l in books.ledger_lines(session, u)]
+            for u in units
+        ]
+        people = session.execute(
+            select(Client.legal_first_name, Client.legal_last_name, Client.date_of_birth).order_by(
+                Client.id
+            )
+        ).all()
+        return ledgers, people, books.aging(session, END)
+
+    return ws.read(read)
+
+
+@pytest.fixture(scope="module")
+def small_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.qlb"
+    create_demo_file(path, seed=3, years=1, clients=14, end=END)
+    return path
+
+
+def test_same_seed_same_books(small_demo: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again.qlb"
+    create_demo_file(again, seed=3, years=1, clients=14, end=END)
+    other = tmp_path / "other.qlb"
+    create_demo_file(other, seed=4, years=1, clients=14, end=END)
+    with (
+        Workspace.open(small_demo, passphrase=DEMO_PASSPHRASE) as first,
+        Workspace.open(again, passphrase=DEMO_PASSPHRASE) as second,
+        Workspace.open(other, passphrase=DEMO_PASSPHRASE) as third,
+    ):
+        assert fingerprint(first) == fingerprint(second)
+        assert fingerprint(first) != fingerprint(third)
+
+
+def test_demo_looks_like_a_practice_and_its_books_hold(small_demo: Path) -> None:
+    with Workspace.open(small_demo, passphrase=DEMO_PASSPHRASE) as ws:
+
+        def count(model, *where):  # type: ignore[no-untyped-def]
+            return ws.read(
+                lambda s: s.execute(
+                    select(func.count()).select_from(model).where(*where)
+                ).scalar_one()
+            )
+
+        assert count(Client) == 14
+        assert count(BillingUnit, BillingUnit.kind == "couple") >= 1
+        assert count(BillingUnit, BillingUnit.kind == "family") == 1
+        assert count(Client, Client.billing == "superbill") >= 3
+        assert count(Diagnosis) >= 3
+        for status in ("attended", "late_cancel", "no_show", "cancelled"):
+            assert count(Session, Session.status == status) >= 1, status
+        methods = ws.read(
+            lambda s: s.execute(select(func.count(func.distinct(Payment.method_id)))).scalar_one()
+        )
+        assert methods >= 3
+        assert ws.read(books.ledger_problems) == []
+        balances = ws.read(books.balances).values()
+        assert any(b.owed > 0 for b in balances)
+        assert count(PaymentMethod) >= 3
+
+
+def test_no_file_left_when_creation_fails(tmp_path: Path) -> None:
+    path = tmp_path / "broken.qlb"
+    with pytest.raises(Exception, match="at least"):
+        create_demo_file(path, years=1, clients=1, end=END)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_demo_then_check(tmp_path: Path) -> None:
+    path = tmp_path / "x.qlb"
+    env = {**os.environ, "QUIETLEDGER_HOME": str(tmp_path / "home")}
+    made = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "desktop",
+            "demo",
+            "--db",
+            str(path),
+            "--years",
+            "1",
+            "--clients",
+            "6",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert made.returncode == 0, made.stderr
+    assert "passphrase: demo" in made.stdout
+    checked = subprocess.run(
+        [sys.executable, "-m", "desktop", "check", "--db", str(path)],
+        capture_output=True,
+        text=True,
+        env={**env, "QUIETLEDGER_PASSPHRASE": "demo"},
+        timeout=120,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    wrong = subprocess.run(
+        [sys.executable, "-m", "desktop", "check", "--db", str(path)],
+        capture_output=True,
+        text=True,
+        env={**env, "QUIETLEDGER_PASSPHRASE": "not the one"},
+        timeout=120,
+    )
+    assert wrong.returncode == 1
+    assert wrong.stderr.count("\n") == 1 and "Traceback" not in wrong.stderr
