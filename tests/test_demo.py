@@ -24,7 +24,10 @@ def fingerprint(ws: Workspace) -> tuple[object, ...]:
     def read(session):  # type: ignore[no-untyped-def]
         units = session.execute(select(BillingUnit.id).order_by(BillingUnit.id)).scalars()
         ledgers = [
-            [(l.on, l.description, l.charges, l.credits) for l in books.ledger_lines(session, u)]
+            [
+                (ln.on, ln.description, ln.charges, ln.credits)
+                for ln in books.ledger_lines(session, u)
+            ]
             for u in units
         ]
         people = session.execute(
@@ -131,4 +134,5 @@ def test_cli_demo_then_check(tmp_path: Path) -> None:
         timeout=120,
     )
     assert wrong.returncode == 1
-    assert wrong.stderr.count("\n") == 1 and "Traceback" not in wrong.stderr
+    assert wrong.stderr.count("\n") == 1
+    assert "Traceback" not in wrong.stderr

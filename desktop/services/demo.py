@@ -246,13 +246,11 @@ def _payers(session: Session) -> list[int]:
 
 
 def _service_ids(session: Session) -> dict[str, int]:
-    return {code: sid for code, sid in session.execute(select(Service.code, Service.id))}
+    return dict(session.execute(select(Service.code, Service.id)))
 
 
 def _method_ids(session: Session) -> dict[str, int]:
-    return {
-        name: mid for name, mid in session.execute(select(PaymentMethod.name, PaymentMethod.id))
-    }
+    return dict(session.execute(select(PaymentMethod.name, PaymentMethod.id)))
 
 
 class _Names:
