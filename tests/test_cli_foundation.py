@@ -379,3 +379,26 @@ def test_check_reports_each_problem(
     assert "Row 1 of clients refers to a payers record that does not exist." in out
     assert "Audit entry 1 was altered after it was written." in out
     assert not any(line.startswith("OK") for line in out)
+
+
+def test_check_reports_a_damaged_page(
+    workspace: Workspace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    conn = workspace.practice_file.raw_connection()
+    try:
+        (page_size,) = conn.execute("PRAGMA page_size").fetchone()
+        # An empty table's only page: opening the file never reads it, checking does.
+        (page,) = conn.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'claims'"
+        ).fetchone()
+    finally:
+        conn.close()
+    path = workspace.path
+    workspace.close()
+    with path.open("r+b") as handle:
+        handle.seek((int(page) - 1) * int(page_size) + 100)
+        handle.write(bytes(32))
+    assert main(["check", "--db", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert not out.startswith("OK")
+    assert f"pgno={page}" in out or f"page {page}" in out, out

@@ -6,18 +6,22 @@ passed. Nothing here changes the file.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 import sqlcipher3.dbapi2 as sqlcipher
+from sqlalchemy.exc import DatabaseError
+from sqlalchemy.orm import Session
 
+from db.errors import PracticeFileError
 from desktop.services.audit import verify_chain
 from desktop.services.books import ledger_problems
+from desktop.services.errors import ServiceError
 from desktop.services.workspace import Workspace
 
 CHECKS_DONE = (
+    "encrypted pages",
     "database integrity",
     "foreign keys",
-    "encrypted pages",
     "audit chain",
     "ledger balances",
 )
@@ -26,27 +30,51 @@ CHECKS_DONE = (
 def run_checks(workspace: Workspace) -> list[str]:
     """Every problem found in the open practice file, one sentence each."""
     problems = database_problems(workspace)
-    problems += [_sentence(p) for p in workspace.read(lambda s: verify_chain(s).problems)]
-    problems += [_sentence(p) for p in workspace.read(ledger_problems)]
-    return problems
+    problems += _guarded("audit chain", lambda: workspace.read(_chain_problems))
+    problems += _guarded("ledger", lambda: workspace.read(ledger_problems))
+    return [_sentence(p) for p in problems]
 
 
 def database_problems(workspace: Workspace) -> list[str]:
-    """SQLite's and SQLCipher's own checks, on a fresh keyed connection."""
+    """SQLCipher's and SQLite's own checks, each on its own so one failure hides no other."""
     try:
         conn = workspace.practice_file.raw_connection()
-    except sqlcipher.DatabaseError as exc:
+    except (sqlcipher.DatabaseError, PracticeFileError) as exc:
         return [f"The practice file cannot be read ({exc}); restore it from a backup."]
     try:
+        # Page authentication first: it names damaged pages where SQLite would only fail.
         return [
-            *_integrity(conn.execute("PRAGMA integrity_check").fetchall()),
-            *_foreign_keys(conn.execute("PRAGMA foreign_key_check").fetchall()),
-            *_cipher(conn.execute("PRAGMA cipher_integrity_check").fetchall()),
+            *_pragma(conn, "cipher_integrity_check", _cipher, "encrypted pages"),
+            *_pragma(conn, "integrity_check", _integrity, "database integrity"),
+            *_pragma(conn, "foreign_key_check", _foreign_keys, "foreign keys"),
         ]
-    except sqlcipher.DatabaseError as exc:
-        return [f"The practice file could not be checked ({exc}); restore it from a backup."]
     finally:
         conn.close()
+
+
+def _pragma(
+    conn: sqlcipher.Connection,
+    pragma: str,
+    describe: Callable[[list[tuple[object, ...]]], list[str]],
+    what: str,
+) -> list[str]:
+    try:
+        return describe(conn.execute(f"PRAGMA {pragma}").fetchall())
+    except sqlcipher.DatabaseError as exc:
+        return [f"The {what} check could not finish ({exc}); restore the file from a backup."]
+
+
+def _guarded(what: str, check: Callable[[], Sequence[str]]) -> list[str]:
+    """A check's problems; a file too damaged to run it is a problem, not a crash."""
+    try:
+        return list(check())
+    except (DatabaseError, ServiceError) as exc:
+        reason = getattr(exc, "orig", None) or exc
+        return [f"The {what} could not be checked ({reason}); restore the file from a backup."]
+
+
+def _chain_problems(session: Session) -> tuple[str, ...]:
+    return verify_chain(session).problems
 
 
 def _integrity(rows: Iterable[tuple[object, ...]]) -> list[str]:
