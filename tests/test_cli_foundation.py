@@ -15,7 +15,7 @@ from conftest import PASSPHRASE, VALID_EIN, VALID_NPI
 
 from db.models import Client
 from desktop import __version__
-from desktop.app.cli import main
+from desktop.app.cli import command_modules, main
 from desktop.services.practice import get_profile
 from desktop.services.workspace import Workspace
 
@@ -111,6 +111,12 @@ def test_demo_flag_misuse_is_a_usage_error(
 ) -> None:
     assert main(argv) == 2
     assert "--demo" in one_line(capsys.readouterr().err)
+
+
+def test_subcommands_are_found_by_module_name() -> None:
+    names = {module.__name__ for module in command_modules()}
+    assert {"desktop.app.cli_init", "desktop.app.cli_check"} <= names
+    assert "desktop.app.cli_common" not in names  # helpers, no register()
 
 
 def test_cli_never_imports_qt(tmp_path: Path) -> None:

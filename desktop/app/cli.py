@@ -29,6 +29,7 @@ from desktop.app.cli_common import (
     EXIT_FAILED,
     EXIT_USAGE,
     CliError,
+    Handler,
     Parser,
     UsageError,
     add_db_option,
@@ -91,7 +92,8 @@ def dispatch(args: argparse.Namespace) -> int:
         return run_window(args)
     if args.demo:
         raise UsageError("--demo is for opening the window; leave it out when running a command.")
-    return int(args.handler(args))
+    handler: Handler = args.handler
+    return int(handler(args))
 
 
 def fail(message: str, code: int) -> int:
