@@ -385,3 +385,16 @@ def test_rows_refuse_what_cannot_print() -> None:
         replace(lines(1)[0], fee=190.0)
     with pytest.raises(ValueError, match="two digits"):
         replace(lines(1)[0], place_of_service="1")
+
+
+def test_a_totals_row_never_starts_a_page_alone() -> None:
+    from desktop.reports.documents.grid import Column, Grid, Row
+
+    rows = [Row(["Head"]), *[Row([f"line {n}"]) for n in range(3)], Row(["Totals"])]
+    grid = Grid([Column(100)], rows, header_rows=1, tail_rows=1)
+    _, height = grid.wrap(100, 1000)
+    row_height = height / len(rows)
+    first, rest = grid.split(100, row_height * 4.5)  # room for the header and three lines
+    assert [r.cells[0] for r in first.rows] == ["Head", "line 0", "line 1"]
+    assert [r.cells[0] for r in rest.rows] == ["Head", "line 2", "Totals"]
+    assert grid.split(100, row_height * 1.5) == []  # only the header would fit: move on

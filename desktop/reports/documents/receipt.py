@@ -11,8 +11,9 @@ from reportlab.platypus import Flowable, Spacer
 
 from desktop.domain.money import format_money
 
+from .boxes import Boxed, SideBySide
 from .fonts import BOLD, ensure_fonts
-from .grid import RIGHT, Boxed, Column, Grid, Row, SideBySide
+from .grid import RIGHT, Column, Grid, Row
 from .layout import CONTENT_WIDTH, DocumentStart, build_pdf
 from .parts import letterhead
 from .rows import ReceiptDoc

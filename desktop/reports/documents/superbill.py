@@ -10,6 +10,7 @@ pages.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from collections.abc import Callable
@@ -20,8 +21,9 @@ from reportlab.platypus import Flowable, Spacer
 
 from desktop.domain.money import format_money
 
+from .boxes import SideBySide, Stack
 from .fonts import ensure_fonts
-from .grid import CENTER, LEFT, RIGHT, Column, Grid, Row, SideBySide, Stack
+from .grid import CENTER, LEFT, RIGHT, Column, Grid, Row
 from .layout import CONTENT_WIDTH, DocumentStart, build_pdf
 from .parts import code_legend, letterhead
 from .rows import ClientBlock, ProviderBlock, SuperbillDoc
@@ -206,15 +208,21 @@ def _services(doc: SuperbillDoc) -> Grid:
 
 
 @lru_cache(maxsize=8)
-def _signature_reader(png: bytes) -> ImageReader:
-    # One decoded image per signature: a batch draws the same one on every superbill.
-    return ImageReader(io.BytesIO(png))
+def _signature_image(png: bytes) -> tuple[ImageReader, str]:
+    """The decoded signature and a form name derived from its bytes."""
+    return ImageReader(io.BytesIO(png)), "Signature" + hashlib.sha256(png).hexdigest()[:16]
 
 
 class _Signature(Flowable):
+    """The signature image, scaled into its box.
+
+    It is drawn once per PDF as a form and reused, so a batch embeds it once
+    and does not digest the pixels again for every superbill.
+    """
+
     def __init__(self, png: bytes) -> None:
         super().__init__()
-        self.reader = _signature_reader(png)
+        self.reader, self.form = _signature_image(png)
         img_w, img_h = self.reader.getSize()
         box_w, box_h = _SIGNATURE_BOX
         scale = min(box_w / img_w, box_h / img_h)
@@ -224,7 +232,12 @@ class _Signature(Flowable):
         return self.width, self.height
 
     def draw(self) -> None:
-        self.canv.drawImage(self.reader, 0, 0, self.width, self.height, mask="auto")
+        canv = self.canv
+        if not canv.hasForm(self.form):
+            canv.beginForm(self.form, 0, 0, self.width, self.height)
+            canv.drawImage(self.reader, 0, 0, self.width, self.height, mask="auto")
+            canv.endForm()
+        canv.doForm(self.form)
 
 
 def _closing(doc: SuperbillDoc) -> Flowable:

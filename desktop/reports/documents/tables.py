@@ -6,8 +6,9 @@ from collections.abc import Sequence
 
 from reportlab.lib.colors import Color
 
+from .boxes import SideBySide
 from .fonts import BOLD, REGULAR
-from .grid import BOTTOM, RIGHT, Column, Grid, Row, SideBySide
+from .grid import BOTTOM, RIGHT, Column, Grid, Row
 from .layout import CONTENT_WIDTH
 from .style import ACCENT, INK, MUTED, RULE, SHADE
 
@@ -107,8 +108,3 @@ def summary(
     if caption:
         grid_rows.insert(0, caption_row(caption, 2))
     return Grid(columns, grid_rows, caption_rows=1 if caption else 0)
-
-
-def lines_cell(lines: Sequence[str]) -> str:
-    """Non-empty lines as one multi-line cell."""
-    return "\n".join(line for line in lines if line)
