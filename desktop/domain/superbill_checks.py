@@ -21,10 +21,11 @@ from enum import StrEnum
 
 from desktop.domain.coding import ADD_ON_CODES, combination_problems, minutes_problem
 from desktop.domain.identifiers import ein_problem, npi_problem
+from desktop.domain.kinds import SessionStatus
 
 MAX_DIAGNOSES = 12
 FILING_WARNING_DAYS = 30
-BILLABLE_STATUSES = frozenset({"attended"})
+BILLABLE_STATUSES = frozenset({SessionStatus.ATTENDED.value})
 _RELATIONSHIP_ONLY = frozenset({"Z630"})  # Z63.0, written without its dot
 
 
@@ -50,7 +51,7 @@ class LineFacts:
     code: str
     minutes: int | None
     diagnoses: Sequence[DiagnosisInEffect]  # in force on service_date, primary first
-    status: str = "attended"  # the session's status (desktop.domain.kinds.SessionStatus)
+    status: str = SessionStatus.ATTENDED.value
 
 
 @dataclass(frozen=True)
