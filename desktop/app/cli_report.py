@@ -1,0 +1,254 @@
+"""``quietledger report NAME``: the books' reports as CSV or XLSX.
+
+Every report takes the same output options: without ``--out`` the CSV goes to
+standard output; ``--format`` defaults from the ``--out`` extension, else CSV;
+an XLSX needs ``--out``. Dates are YYYY-MM-DD.
+
+Adding a report is one decorated function that asks the services for a table::
+
+    @report("payers", help="...", options=(period,))
+    def payers(ws: Workspace, args: argparse.Namespace) -> Table:
+        return ws.read(report_tables.payers_table, args.start, args.end)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from desktop.app.cli_common import (
+    EXIT_OK,
+    Subparsers,
+    UsageError,
+    add_command,
+    db_path,
+    expand_path,
+    open_workspace,
+    say,
+)
+from desktop.reports.tabular import Table, write_csv, write_xlsx
+from desktop.services import report_tables
+from desktop.services.workspace import Workspace
+
+FORMATS = ("csv", "xlsx")
+Build = Callable[[Workspace, argparse.Namespace], Table]
+Option = Callable[[argparse.ArgumentParser], None]
+
+
+@dataclass(frozen=True)
+class ReportCommand:
+    name: str
+    help: str
+    options: tuple[Option, ...]
+    build: Build
+
+
+REPORTS: list[ReportCommand] = []
+
+
+def report(name: str, *, help: str, options: Sequence[Option] = ()) -> Callable[[Build], Build]:
+    """Declare ``quietledger report NAME``; the function builds its table."""
+
+    def declare(build: Build) -> Build:
+        REPORTS.append(ReportCommand(name, help, tuple(options), build))
+        return build
+
+    return declare
+
+
+# --- options --------------------------------------------------------------------------
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def iso_date(text: str) -> date:
+    """YYYY-MM-DD only (``date.fromisoformat`` would also take 20260331 and week dates)."""
+    if _ISO_DATE.fullmatch(text.strip()):
+        try:
+            return date.fromisoformat(text.strip())
+        except ValueError:
+            pass
+    raise argparse.ArgumentTypeError(f"{text!r} is not a date; use YYYY-MM-DD, such as 2026-03-31")
+
+
+def _as_of(required: bool) -> Option:
+    def add(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument(
+            "--as-of",
+            dest="as_of",
+            type=iso_date,
+            required=required,
+            metavar="DATE",
+            help="count only activity dated on or before this day (YYYY-MM-DD)"
+            + ("" if required else "; default: everything"),
+        )
+
+    return add
+
+
+as_of = _as_of(required=True)
+as_of_optional = _as_of(required=False)
+
+
+def period(parser: argparse.ArgumentParser) -> None:
+    day = {"type": iso_date, "required": True, "metavar": "DATE"}
+    parser.add_argument("--from", dest="start", help="first day of the period", **day)
+    parser.add_argument("--to", dest="end", help="last day of the period, included", **day)
+
+
+def client(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--client",
+        dest="client_ref",
+        required=True,
+        metavar="REF",
+        help="the client's reference, as shown on the client's page",
+    )
+
+
+def _output(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=None,
+        help="csv or xlsx (default: from the --out extension, else csv)",
+    )
+    parser.add_argument(
+        "--out",
+        type=expand_path,
+        default=None,
+        metavar="FILE",
+        help="write to FILE (default: CSV to standard output)",
+    )
+
+
+# --- the reports ----------------------------------------------------------------------
+
+
+@report(
+    "aging", options=(as_of,), help="what each client owes, by age (0-30, 31-60, 61-90, 91+ days)"
+)
+def aging(ws: Workspace, args: argparse.Namespace) -> Table:
+    return ws.read(report_tables.aging_table, args.as_of)
+
+
+@report(
+    "rollforward", options=(period,), help="opening A/R, charges, payments, write-offs, closing A/R"
+)
+def rollforward(ws: Workspace, args: argparse.Namespace) -> Table:
+    return ws.read(report_tables.rollforward_table, args.start, args.end)
+
+
+@report(
+    "income", options=(period,), help="money received by day and method: gross, fee, net, refunds"
+)
+def income(ws: Workspace, args: argparse.Namespace) -> Table:
+    return ws.read(report_tables.income_table, args.start, args.end)
+
+
+@report(
+    "ledger",
+    options=(client, as_of_optional),
+    help="one client's account, line by line, with its balance",
+)
+def ledger(ws: Workspace, args: argparse.Namespace) -> Table:
+    return ws.read(report_tables.ledger_table, args.client_ref, args.as_of)
+
+
+@report("balances", options=(as_of,), help="each client's amount owed and credit on account")
+def balances(ws: Workspace, args: argparse.Namespace) -> Table:
+    return ws.read(report_tables.balances_table, args.as_of)
+
+
+@report("services", help="charges by service code", options=(period,))
+def services(ws: Workspace, args: argparse.Namespace) -> Table:
+    return ws.read(report_tables.charges_by_service_table, args.start, args.end)
+
+
+@report("write-offs", help="write-offs and discounts by reason", options=(period,))
+def write_offs(ws: Workspace, args: argparse.Namespace) -> Table:
+    return ws.read(report_tables.write_offs_table, args.start, args.end)
+
+
+# --- the command ----------------------------------------------------------------------
+
+
+def register(subparsers: Subparsers) -> None:
+    parser = add_command(
+        subparsers,
+        "report",
+        help="export a report as CSV or XLSX",
+        description=(
+            "Export one of the books' reports. CSV goes to standard output unless --out "
+            "names a file; XLSX needs --out. Dates are YYYY-MM-DD."
+        ),
+    )
+    reports = parser.add_subparsers(dest="report", metavar="REPORT", title="reports")
+    reports.required = True
+    for command in REPORTS:
+        sub = add_command(reports, command.name, help=command.help)
+        for add_option in command.options:
+            add_option(sub)
+        _output(sub)
+        sub.set_defaults(handler=run, build=command.build)
+
+
+def output_format(args: argparse.Namespace) -> str:
+    """The format asked for, else the one --out's extension names, else CSV."""
+    out: Path | None = args.out
+    chosen = args.format or ("xlsx" if out and out.suffix.lower() == ".xlsx" else "csv")
+    if chosen == "xlsx" and out is None:
+        raise UsageError("An XLSX report is a file: name it with --out FILE.xlsx.")
+    return chosen
+
+
+def _check_out(args: argparse.Namespace) -> None:
+    out: Path | None = args.out
+    if out is None:
+        return
+    if not out.parent.is_dir():
+        raise UsageError(f"The folder {out.parent} does not exist; create it or choose another.")
+    if out.is_dir():
+        raise UsageError(f"{out} is a folder; --out needs a file name.")
+    # The practice file and its companions (key file, lock, journal) share its name;
+    # overwriting the key file with a report would lock the user out of their books.
+    practice = db_path(args)
+    same_folder = out.parent.resolve() == practice.parent.resolve()
+    if same_folder and out.name.startswith(practice.name):
+        raise UsageError(
+            f"--out would overwrite the practice file or its companion {out.name}; "
+            "choose another file name."
+        )
+
+
+def run(args: argparse.Namespace) -> int:
+    chosen = output_format(args)
+    _check_out(args)  # before the passphrase is asked for, so a typo costs nothing
+    with open_workspace(args) as ws:
+        table = args.build(ws, args)
+    if args.out is None:
+        return _to_stdout(table)
+    if chosen == "xlsx":
+        write_xlsx([table], args.out)
+    else:
+        write_csv(table, args.out)
+    say(f"Wrote the {args.report} report ({len(table.rows)} rows) to {args.out}.")
+    return EXIT_OK
+
+
+def _to_stdout(table: Table) -> int:
+    try:
+        write_csv(table, sys.stdout)
+    except BrokenPipeError:
+        # The reader stopped early (``| head``): not a failure. Point stdout at nothing so
+        # the interpreter's last flush does not complain either.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    return EXIT_OK
