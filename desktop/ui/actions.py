@@ -1,0 +1,27 @@
+"""The window's own actions, declared once: their text and shortcut live only here.
+
+Pages add theirs through ``Page.commands``; Ctrl+1..9 switch pages in the
+navigation order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    name: str
+    text: str
+    shortcut: str
+
+
+LOCK = ActionSpec("lock", "&Lock", "Ctrl+L")
+FIND = ActionSpec("find", "&Find", "Ctrl+F")
+QUIT = ActionSpec("quit", "&Quit", "Ctrl+Q")
+WINDOW_ACTIONS = (FIND, LOCK, QUIT)
+
+
+def page_shortcut(position: int) -> str:
+    """Ctrl+1 for the first page ... Ctrl+9 for the ninth; none after that."""
+    return f"Ctrl+{position + 1}" if position < 9 else ""

@@ -1,0 +1,125 @@
+"""The unlock dialog: a passphrase, or the recovery key when the passphrase is lost.
+
+A wrong passphrase is one plain sentence under the field; the dialog stays open
+for another try. Opening the file is injected (``opener``), so the dialog
+knows nothing of where the file is or how it is decrypted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.services.errors import ServiceError
+from desktop.services.workspace import Workspace
+from desktop.ui import style
+
+Opener = Callable[[str | None, str | None], Workspace]  # (passphrase, recovery key)
+
+
+class UnlockDialog(QDialog):
+    def __init__(
+        self, opener: Opener, file_label: str, parent: QWidget | None = None, message: str = ""
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Quiet Ledger — Unlock")
+        self.setModal(True)
+        self._opener = opener
+        self.workspace: Workspace | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(
+            style.MARGIN * 2, style.MARGIN * 2, style.MARGIN * 2, style.MARGIN
+        )
+        layout.setSpacing(style.SPACING)
+        heading = QLabel("Unlock your practice")
+        heading.setFont(style.title_font(heading.font(), 1.3))
+        layout.addWidget(heading)
+        where = QLabel(file_label)
+        where.setWordWrap(True)
+        palette = where.palette()
+        palette.setColor(where.foregroundRole(), style.muted_color(self))
+        where.setPalette(palette)
+        layout.addWidget(where)
+        layout.addSpacing(style.SPACING)
+        self.prompt = QLabel("Passphrase")
+        layout.addWidget(self.prompt)
+        self.secret = QLineEdit()
+        self.secret.setObjectName("secret")
+        self.secret.setEchoMode(QLineEdit.EchoMode.Password)
+        self.secret.setMinimumWidth(self.fontMetrics().horizontalAdvance("x") * 48)
+        self.prompt.setBuddy(self.secret)
+        layout.addWidget(self.secret)
+        self.message = QLabel(message)
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        palette = self.message.palette()
+        palette.setColor(self.message.foregroundRole(), style.error_color(self))
+        self.message.setPalette(palette)
+        self.message.setVisible(bool(message))
+        layout.addWidget(self.message)
+        self.use_recovery = QCheckBox("Use the recovery key instead")
+        self.use_recovery.toggled.connect(self._mode_changed)
+        layout.addWidget(self.use_recovery)
+        layout.addSpacing(style.SPACING)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.unlock_button = QPushButton("Unlock")
+        buttons.addButton(self.unlock_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        # After adding: the box would otherwise leave Cancel as the default, and Enter
+        # would close the dialog instead of trying the passphrase.
+        self.unlock_button.setDefault(True)
+        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        if cancel is not None:
+            cancel.setAutoDefault(False)
+        buttons.accepted.connect(self.try_unlock)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.secret.setFocus()
+
+    def _mode_changed(self, recovery: bool) -> None:
+        self.prompt.setText("Recovery key" if recovery else "Passphrase")
+        self.secret.setEchoMode(
+            QLineEdit.EchoMode.Normal if recovery else QLineEdit.EchoMode.Password
+        )
+        self.secret.setPlaceholderText("XXXX-XXXX-…" if recovery else "")
+        self.secret.clear()
+        self.message.hide()
+        self.secret.setFocus()
+
+    def try_unlock(self) -> None:
+        text = self.secret.text()
+        if not text.strip():
+            self._say(
+                "Type the recovery key."
+                if self.use_recovery.isChecked()
+                else "Type your passphrase."
+            )
+            return
+        recovery = self.use_recovery.isChecked()
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self.workspace = self._opener(None if recovery else text, text if recovery else None)
+        except ServiceError as exc:
+            self._say(str(exc))
+            return
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.secret.clear()
+        self.accept()
+
+    def _say(self, sentence: str) -> None:
+        self.message.setText(sentence)
+        self.message.show()
+        self.secret.selectAll()
+        self.secret.setFocus()

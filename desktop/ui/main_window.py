@@ -1,0 +1,262 @@
+"""The main window: a navigation list, the pages, the actions, and locking.
+
+It is a shell: each page is its own module (see ``desktop.ui.pages``), and all
+changes to the books go through the action runner.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.services.practice import get_settings, practice_name
+from desktop.ui import actions, style
+from desktop.ui.autolock import IdleWatcher
+from desktop.ui.dialogs.unlock import Opener, UnlockDialog
+from desktop.ui.interaction import Interaction
+from desktop.ui.pages import page_classes
+from desktop.ui.pages.base import Page, PageContext
+from desktop.ui.runner import ActionRunner
+
+APP_TITLE = "Quiet Ledger"
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        runner: ActionRunner,
+        opener: Opener,
+        file_label: str,
+        interaction: Interaction,
+        *,
+        remember_geometry: bool = True,
+    ) -> None:
+        super().__init__()
+        self.runner = runner
+        self._opener = opener
+        self._file_label = file_label
+        self._remember = remember_geometry
+        self._unlock_dialog: UnlockDialog | None = None
+        context = PageContext(runner=runner, interaction=interaction, navigator=self)
+        self.pages: list[Page] = [cls(context) for cls in page_classes()]
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setFrameShape(QListWidget.Shape.NoFrame)
+        self.nav.setContentsMargins(0, style.SPACING, 0, 0)
+        self.stack = QStackedWidget()
+        row_height = self.fontMetrics().height() + style.SPACING * 2
+        for page in self.pages:
+            item = QListWidgetItem(page.title)
+            item.setSizeHint(QSize(0, row_height))
+            self.nav.addItem(item)
+            self.stack.addWidget(page)
+        self.nav.setFixedWidth(
+            max(self.nav.sizeHintForColumn(0), self.fontMetrics().horizontalAdvance("M" * 9))
+            + style.MARGIN * 2
+        )
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+
+        content = QWidget()
+        row = QHBoxLayout(content)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.content = content
+        self.locked_panel = self._build_locked_panel()
+        self.central = QStackedWidget()
+        self.central.addWidget(content)
+        self.central.addWidget(self.locked_panel)
+        self.setCentralWidget(self.central)
+
+        self.idle = IdleWatcher()
+        self.idle.idle.connect(self.lock)
+        self._build_actions()
+        runner.books_changed.connect(self._books_changed)
+        self._after_unlock()
+        self.nav.setCurrentRow(0)
+        self._restore_geometry()
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def _build_actions(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        for page in self.pages:
+            for command in page.commands:
+                action = self._action(command.text, command.shortcut)
+                action.triggered.connect(
+                    lambda _=False, p=page, m=command.method: self._run_command(p, m)
+                )
+                file_menu.addAction(action)
+        file_menu.addSeparator()
+        self.lock_action = self._action(actions.LOCK.text, actions.LOCK.shortcut)
+        self.lock_action.triggered.connect(self.lock)
+        file_menu.addAction(self.lock_action)
+        quit_action = self._action(actions.QUIT.text, actions.QUIT.shortcut)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        go_menu = bar.addMenu("&Go")
+        find = self._action(actions.FIND.text, actions.FIND.shortcut)
+        find.triggered.connect(self.focus_search)
+        go_menu.addAction(find)
+        go_menu.addSeparator()
+        for position, page in enumerate(self.pages):
+            action = self._action(page.title, actions.page_shortcut(position))
+            action.triggered.connect(lambda _=False, i=position: self.nav.setCurrentRow(i))
+            go_menu.addAction(action)
+        self._data_menus = (file_menu, go_menu)
+
+    def _action(self, text: str, shortcut: str) -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        self.addAction(action)  # shortcuts work even with the menu bar hidden
+        return action
+
+    def _run_command(self, page: Page, method: str) -> None:
+        if not self.runner.is_open:
+            return
+        self.show_page(page.page_id)
+        getattr(page, method)()
+
+    def focus_search(self) -> None:
+        page = self.current_page()
+        if page is not None and self.runner.is_open:
+            page.focus_search()
+
+    # --- navigation (the pages' Navigator) -------------------------------------------------
+
+    def current_page(self) -> Page | None:
+        widget = self.stack.currentWidget()
+        return widget if isinstance(widget, Page) else None
+
+    def page(self, page_id: str) -> Page | None:
+        return next((p for p in self.pages if p.page_id == page_id), None)
+
+    def show_page(self, page_id: str) -> None:
+        page = self.page(page_id)
+        if page is not None:
+            self.nav.setCurrentRow(self.pages.index(page))
+
+    def open_unit(self, unit_id: int) -> None:
+        page = self.page("clients")
+        if page is not None:
+            self.show_page("clients")
+            page.open_unit(unit_id)  # type: ignore[attr-defined]
+
+    # --- locking ---------------------------------------------------------------------------
+
+    def _build_locked_panel(self) -> QWidget:
+        panel = QWidget()
+        layout = QVBoxLayout(panel)
+        layout.addStretch(1)
+        label = QLabel("Quiet Ledger is locked.")
+        label.setFont(style.title_font(label.font(), 1.3))
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(label)
+        button = QPushButton("Unlock…")
+        button.clicked.connect(self.ask_unlock)
+        layout.addWidget(button, 0, Qt.AlignmentFlag.AlignCenter)
+        layout.addStretch(2)
+        return panel
+
+    @property
+    def is_locked(self) -> bool:
+        return not self.runner.is_open
+
+    def lock(self) -> None:
+        """Hide every client detail, close the file, and ask for the passphrase again."""
+        if self.is_locked:
+            return
+        self.idle.stop()
+        for dialog in self.findChildren(QDialog):
+            if dialog.isVisible() and dialog is not self._unlock_dialog:
+                dialog.reject()
+        for page in self.pages:
+            page.clear()
+            page.mark_stale()
+        self.central.setCurrentWidget(self.locked_panel)
+        for menu in self._data_menus:
+            menu.setEnabled(False)
+        workspace = self.runner.workspace
+        self.runner.set_workspace(None)
+        if workspace is not None:
+            workspace.close()
+        self.setWindowTitle(f"{APP_TITLE} — Locked")
+        # After this event: a dialog that was just rejected may still be unwinding.
+        QTimer.singleShot(0, self.ask_unlock)
+
+    def ask_unlock(self) -> None:
+        if not self.is_locked or (self._unlock_dialog and self._unlock_dialog.isVisible()):
+            return
+        dialog = UnlockDialog(self._opener, self._file_label, self)
+        dialog.accepted.connect(lambda: self._unlocked(dialog))
+        self._unlock_dialog = dialog
+        dialog.open()
+
+    def _unlocked(self, dialog: UnlockDialog) -> None:
+        self.runner.set_workspace(dialog.workspace)
+        self._unlock_dialog = None
+        dialog.deleteLater()
+        self._after_unlock()
+        page = self.current_page()
+        if page is not None:
+            page.reload()
+
+    def _after_unlock(self) -> None:
+        self._show_title()
+        self.central.setCurrentWidget(self.content)
+        for menu in self._data_menus:
+            menu.setEnabled(True)
+        self._apply_autolock()
+        self.idle.start()
+
+    def _apply_autolock(self) -> None:
+        settings = self.runner.read(get_settings, parent=self)
+        if settings is not None:
+            self.idle.set_minutes(settings.autolock_minutes)
+
+    def _show_title(self) -> None:
+        name = self.runner.read(practice_name, parent=self) or "Practice"
+        self.setWindowTitle(f"{APP_TITLE} — {name}")
+
+    def _books_changed(self, action: str) -> None:
+        # The practice's name and auto-lock minutes are settings; follow their changes.
+        if action.startswith("desktop.services.practice."):
+            self._show_title()
+            self._apply_autolock()
+
+    # --- window state ----------------------------------------------------------------------
+
+    def _restore_geometry(self) -> None:
+        if self._remember:
+            state = QSettings().value("main_window/geometry")
+            if isinstance(state, QByteArray) and self.restoreGeometry(state):
+                return
+        self.resize(1200, 760)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._remember:
+            QSettings().setValue("main_window/geometry", self.saveGeometry())
+        self.idle.stop()
+        for page in self.pages:
+            page.clear()
+        workspace = self.runner.workspace
+        self.runner.set_workspace(None)
+        if workspace is not None:
+            workspace.close()
+        super().closeEvent(event)

@@ -1,0 +1,161 @@
+"""A read-only table model over a list of frozen rows, fetched into the view in batches.
+
+Pages describe their columns once (title, text, sort key, alignment) and hand
+the model the rows a service returned. The rows arrive in one query, but the
+view receives them ``batch`` at a time through ``canFetchMore``/``fetchMore``,
+so a long register opens at once and fills as it is scrolled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+
+from desktop.ui import style
+
+R = TypeVar("R")
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # a Python value to sort by (None sorts last)
+ROW_ROLE = Qt.ItemDataRole.UserRole + 2  # the row object itself
+
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Column(Generic[R]):
+    title: str
+    text: Callable[[R], str]
+    sort_key: Callable[[R], Any] | None = None  # default: the text, ignoring case
+    numeric: bool = False  # right-aligned: amounts, counts, dates line up
+    tooltip: Callable[[R], str] | None = None
+
+
+class RowsModel(QAbstractTableModel, Generic[R]):
+    def __init__(
+        self,
+        columns: Sequence[Column[R]],
+        *,
+        batch: int = 200,
+        muted: Callable[[R], bool] | None = None,
+        search_text: Callable[[R], str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.columns = tuple(columns)
+        self.batch = batch
+        self._muted = muted
+        self._search_text = search_text
+        self._rows: list[R] = []
+        self._shown = 0
+        self._inserting = False
+
+    # --- rows ------------------------------------------------------------------------------
+
+    def set_rows(self, rows: Sequence[R]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._shown = min(self.batch, len(self._rows))
+        self.endResetModel()
+
+    def clear(self) -> None:
+        self.set_rows([])
+
+    def row_at(self, row: int) -> R:
+        return self._rows[row]
+
+    def rows(self) -> list[R]:
+        return list(self._rows[: self._shown])
+
+    def total(self) -> int:
+        return len(self._rows)
+
+    def search_text(self, row: int) -> str:
+        """Lower-case text a search looks in: the search function's, else every column's."""
+        item = self._rows[row]
+        if self._search_text is not None:
+            return self._search_text(item).lower()
+        return " ".join(c.text(item) for c in self.columns).lower()
+
+    def fetch_all(self) -> None:
+        """Show every row now: a search or a sort must see all of them."""
+        self._show_more(len(self._rows) - self._shown)
+
+    # --- Qt model --------------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._shown
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def canFetchMore(self, parent: Index) -> bool:
+        # Not while rows are going in: views and testers may ask again from inside
+        # beginInsertRows, and a nested insert would count the same rows twice.
+        return not parent.isValid() and not self._inserting and self._shown < len(self._rows)
+
+    def fetchMore(self, parent: Index) -> None:
+        if not parent.isValid():
+            self._show_more(min(self.batch, len(self._rows) - self._shown))
+
+    def _show_more(self, count: int) -> None:
+        if count <= 0 or self._inserting:
+            return
+        self._inserting = True
+        try:
+            self.beginInsertRows(QModelIndex(), self._shown, self._shown + count - 1)
+            self._shown += count
+            self.endInsertRows()
+        finally:
+            self._inserting = False
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= self._shown:
+            return None
+        column = self.columns[index.column()]
+        item = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.text(item)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(_RIGHT if column.numeric else _LEFT)
+        if role == SORT_ROLE:
+            return (column.sort_key or _casefolded(column.text))(item)
+        if role == ROW_ROLE:
+            return item
+        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
+            return column.tooltip(item) or None
+        if role == Qt.ItemDataRole.ForegroundRole and self._muted and self._muted(item):
+            return style.muted_color()
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
+            return None
+        column = self.columns[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.title
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(_RIGHT if column.numeric else _LEFT)
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
+
+
+def _casefolded(text: Callable[[R], str]) -> Callable[[R], str]:
+    return lambda item: text(item).casefold()

@@ -1,0 +1,79 @@
+"""What every page of the main window is: a widget that reloads from the books on demand
+and forgets everything when the practice file is locked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, Protocol
+
+from PySide6.QtWidgets import QWidget
+
+from desktop.ui.interaction import Interaction
+from desktop.ui.runner import ActionRunner
+
+
+class Navigator(Protocol):
+    """What a page may ask of the window around it."""
+
+    def show_page(self, page_id: str) -> None: ...
+
+    def open_unit(self, unit_id: int) -> None: ...
+
+
+@dataclass(frozen=True)
+class Command:
+    """A page's own menu action with a shortcut, such as New client (Ctrl+N).
+
+    The window turns each into one QAction: it shows the page, then calls ``method``.
+    """
+
+    text: str
+    shortcut: str
+    method: str
+
+
+@dataclass(frozen=True)
+class PageContext:
+    runner: ActionRunner
+    interaction: Interaction
+    navigator: Navigator
+
+
+class Page(QWidget):
+    page_id: ClassVar[str]  # stable name, for navigation between pages
+    title: ClassVar[str]  # the navigation list's text
+    commands: ClassVar[tuple[Command, ...]] = ()
+
+    def __init__(self, context: PageContext) -> None:
+        super().__init__()
+        self.context = context
+        self.runner = context.runner
+        self._stale = True
+        self.runner.books_changed.connect(self.on_books_changed)
+
+    def refresh(self) -> None:
+        """Reload everything shown from the books."""
+
+    def clear(self) -> None:
+        """Forget every client detail shown (the file is being locked)."""
+
+    def focus_search(self) -> None:
+        """Put the cursor in the page's search box, if it has one (Ctrl+F)."""
+
+    def on_books_changed(self, action: str) -> None:
+        """By default: refresh now if visible, else when next shown."""
+        self._stale = True
+        if self.isVisible() and self.runner.is_open:
+            self.reload()
+
+    def reload(self) -> None:
+        self._stale = False
+        self.refresh()
+
+    def mark_stale(self) -> None:
+        self._stale = True
+
+    def showEvent(self, event: object) -> None:  # type: ignore[override]
+        super().showEvent(event)  # type: ignore[arg-type]
+        if self._stale and self.runner.is_open:
+            self.reload()

@@ -1,0 +1,364 @@
+"""One client, couple or family: details, insurance, members and diagnoses.
+
+For a couple or family, the person shown is the identified patient, whose
+details and diagnoses go on its superbills.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.kinds import BillingPreference, UnitKind
+from desktop.services import books, catalog
+from desktop.services.clients import (
+    DiagnosisRow,
+    MemberRow,
+    UnitDetail,
+    get_unit_detail,
+    list_clients,
+    set_unit_active,
+)
+from desktop.ui import style
+from desktop.ui.dialogs.client import RELATIONSHIPS, ClientDialog
+from desktop.ui.dialogs.diagnosis import DiagnosisDialog
+from desktop.ui.dialogs.end_diagnosis import EndDiagnosisDialog
+from desktop.ui.dialogs.unit import UnitDialog
+from desktop.ui.formatting import format_date, money_text, percent_text
+from desktop.ui.models.rows import Column, RowsModel
+from desktop.ui.runner import ActionRunner
+from desktop.ui.widgets.tables import make_table
+
+KIND_LABELS = {
+    UnitKind.INDIVIDUAL: "Individual",
+    UnitKind.COUPLE: "Couple",
+    UnitKind.FAMILY: "Family",
+}
+
+DIAGNOSIS_COLUMNS: tuple[Column[DiagnosisRow], ...] = (
+    Column("Rank", lambda d: str(d.rank), sort_key=lambda d: d.rank, numeric=True),
+    Column("Code", lambda d: d.code),
+    Column("Description", lambda d: d.description),
+    Column(
+        "From", lambda d: format_date(d.effective_from), lambda d: d.effective_from, numeric=True
+    ),
+    Column(
+        "Until",
+        lambda d: format_date(d.effective_to) or "in force",
+        lambda d: d.effective_to or date.max,
+        numeric=True,
+    ),
+)
+MEMBER_COLUMNS: tuple[Column[MemberRow], ...] = (
+    Column("Ref", lambda m: m.client_ref),
+    Column("Name", lambda m: m.display_name, tooltip=lambda m: f"Legal name: {m.legal_name}"),
+    Column("Role", lambda m: m.role),
+    Column("Identified patient", lambda m: "Yes" if m.identified_patient else ""),
+    Column(
+        "Pays", lambda m: percent_text(m.pays_share_bp), lambda m: m.pays_share_bp, numeric=True
+    ),
+)
+
+
+def _value_label() -> QLabel:
+    label = QLabel()
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setWordWrap(True)
+    return label
+
+
+class _Section(QGroupBox):
+    """A group of "label: value" lines."""
+
+    def __init__(self, title: str, names: tuple[tuple[str, str], ...]) -> None:
+        super().__init__(title)
+        layout = QFormLayout(self)
+        layout.setVerticalSpacing(style.SPACING // 2)
+        layout.setHorizontalSpacing(style.SPACING * 2)
+        self.values: dict[str, QLabel] = {}
+        for key, text in names:
+            value = _value_label()
+            value.setObjectName(f"value_{key}")
+            layout.addRow(text, value)
+            self.values[key] = value
+
+    def fill(self, values: dict[str, str]) -> None:
+        for key, label in self.values.items():
+            label.setText(values.get(key, "") or "—")
+
+    def clear(self) -> None:
+        for label in self.values.values():
+            label.clear()
+
+
+class ClientDetailView(QWidget):
+    back = Signal()
+
+    def __init__(self, runner: ActionRunner) -> None:
+        super().__init__()
+        self.runner = runner
+        self.unit: UnitDetail | None = None
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(style.MARGIN, style.MARGIN, style.MARGIN, style.MARGIN)
+        outer.setSpacing(style.SECTION_SPACING)
+
+        top = QHBoxLayout()
+        back = QPushButton("‹ All clients")
+        back.setObjectName("back")
+        back.setToolTip("Back to the client list (Esc)")
+        back.clicked.connect(self.back)
+        top.addWidget(back)
+        top.addSpacing(style.SPACING)
+        titles = QVBoxLayout()
+        titles.setSpacing(0)
+        self.title = QLabel()
+        self.title.setObjectName("detail_title")
+        self.title.setFont(style.title_font(self.title.font()))
+        self.subtitle = QLabel()
+        self.subtitle.setObjectName("detail_subtitle")
+        titles.addWidget(self.title)
+        titles.addWidget(self.subtitle)
+        top.addLayout(titles, 1)
+        self.edit_button = QPushButton("Edit…")
+        self.edit_button.clicked.connect(self.edit)
+        self.members_button = QPushButton("Edit members…")
+        self.members_button.clicked.connect(self.edit_members)
+        self.active_button = QPushButton()
+        self.active_button.clicked.connect(self.toggle_active)
+        for button in (self.members_button, self.edit_button, self.active_button):
+            top.addWidget(button)
+        outer.addLayout(top)
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        body = QWidget()
+        grid = QGridLayout(body)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(style.SECTION_SPACING)
+        grid.setVerticalSpacing(style.SECTION_SPACING)
+        self.person = _Section(
+            "Client",
+            (
+                ("legal_name", "Legal name"),
+                ("preferred", "Preferred name"),
+                ("dob", "Date of birth"),
+                ("email", "Email"),
+                ("phone", "Phone"),
+                ("address", "Address"),
+            ),
+        )
+        self.billing = _Section(
+            "Billing",
+            (
+                ("billing", "Billing"),
+                ("service", "Usual service"),
+                ("fee", "Usual fee"),
+                ("owed", "Balance owed"),
+                ("credit", "Credit on account"),
+            ),
+        )
+        self.insurance = _Section(
+            "Insurance and subscriber",
+            (
+                ("payer", "Insurer"),
+                ("member_id", "Member ID"),
+                ("group", "Group number"),
+                ("relationship", "Relationship to subscriber"),
+                ("subscriber", "Subscriber"),
+                ("subscriber_dob", "Subscriber's birth date"),
+                ("codes_only", "Diagnoses on superbills"),
+            ),
+        )
+        self.members_box = QGroupBox("Members")
+        members_layout = QVBoxLayout(self.members_box)
+        self.members: RowsModel[MemberRow] = RowsModel(MEMBER_COLUMNS)
+        self.members_table = make_table(self.members, stretch_column=1, sortable=False)
+        self.members_table.setObjectName("members_table")
+        self.members_table.setSizeAdjustPolicy(QAbstractItemView.SizeAdjustPolicy.AdjustToContents)
+        self.members_table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        members_layout.addWidget(self.members_table)
+
+        self.diagnoses_box = QGroupBox("Diagnoses")
+        diag_layout = QVBoxLayout(self.diagnoses_box)
+        self.diagnoses: RowsModel[DiagnosisRow] = RowsModel(
+            DIAGNOSIS_COLUMNS, muted=lambda d: not d.in_effect(date.today())
+        )
+        self.diagnoses_table = make_table(self.diagnoses, stretch_column=2, sortable=False)
+        self.diagnoses_table.setObjectName("diagnoses_table")
+        self.diagnoses_table.setMinimumHeight(self.fontMetrics().height() * 6)
+        buttons = QHBoxLayout()
+        self.add_diagnosis_button = QPushButton("Add diagnosis…")
+        self.add_diagnosis_button.clicked.connect(self.add_diagnosis)
+        self.end_diagnosis_button = QPushButton("End diagnosis…")
+        self.end_diagnosis_button.clicked.connect(self.end_diagnosis)
+        self.diagnosis_note = QLabel()
+        self.diagnosis_note.setWordWrap(True)
+        buttons.addWidget(self.diagnosis_note, 1)
+        buttons.addWidget(self.add_diagnosis_button)
+        buttons.addWidget(self.end_diagnosis_button)
+        diag_layout.addLayout(buttons)
+        diag_layout.addWidget(self.diagnoses_table)
+
+        left = QVBoxLayout()
+        left.setSpacing(style.SECTION_SPACING)
+        left.addWidget(self.person)
+        left.addWidget(self.billing)
+        left.addStretch(1)
+        right = QVBoxLayout()
+        right.addWidget(self.insurance)
+        right.addStretch(1)
+        grid.addWidget(self.members_box, 0, 0, 1, 2)
+        grid.addLayout(left, 1, 0)
+        grid.addLayout(right, 1, 1)
+        grid.addWidget(self.diagnoses_box, 2, 0, 1, 2)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        grid.setRowStretch(3, 1)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
+
+    # --- showing ---------------------------------------------------------------------------
+
+    def show_unit(self, unit_id: int) -> bool:
+        unit = self.runner.read(get_unit_detail, unit_id, parent=self)
+        if unit is None:
+            return False
+        balance = self.runner.read(books.balance, unit_id, parent=self) or books.NO_BALANCE
+        self.unit = unit
+        patient = unit.patient
+        data = patient.data
+        self.title.setText(unit.name)
+        status = "Active" if unit.active else "Inactive"
+        self.subtitle.setText(f"{unit.ref} · {KIND_LABELS[unit.kind]} · {status}")
+        group = unit.kind != UnitKind.INDIVIDUAL
+        self.members_box.setVisible(group)
+        self.members_button.setVisible(group)
+        self.members.set_rows(unit.members)
+        self.person.setTitle(f"Identified patient: {patient.display_name}" if group else "Client")
+        address = ", ".join(
+            p for p in (data.address, data.city, f"{data.state} {data.zip}".strip()) if p
+        )
+        self.person.fill(
+            {
+                "legal_name": patient.legal_name,
+                "preferred": data.preferred_name,
+                "dob": format_date(data.date_of_birth),
+                "email": data.email,
+                "phone": data.phone,
+                "address": address,
+            }
+        )
+        superbill = data.billing == BillingPreference.SUPERBILL
+        self.billing.fill(
+            {
+                "billing": "Gets superbills" if superbill else "Pays privately (no superbill)",
+                "service": unit.default_service_code or "",
+                "fee": money_text(unit.default_fee) or "The service's fee",
+                "owed": money_text(balance.owed),
+                "credit": money_text(balance.credit),
+            }
+        )
+        relationship = dict(RELATIONSHIPS).get(data.subscriber_relationship, "")
+        self.insurance.fill(
+            {
+                "payer": patient.payer_name or "",
+                "member_id": data.member_id,
+                "group": data.group_number,
+                "relationship": relationship.split(" (")[0],
+                "subscriber": data.subscriber_name,
+                "subscriber_dob": format_date(data.subscriber_date_of_birth),
+                "codes_only": "Codes only"
+                if data.diagnosis_codes_only
+                else "Codes and descriptions",
+            }
+        )
+        self.diagnoses.set_rows(patient.diagnoses)
+        self.diagnoses_box.setTitle(f"Diagnoses of {patient.display_name}")
+        self.diagnosis_note.setText(
+            "" if superbill else "This client pays privately; diagnoses never leave the practice."
+        )
+        self.edit_button.setText("Edit identified patient…" if group else "Edit…")
+        self.active_button.setText("Make inactive" if unit.active else "Make active")
+        return True
+
+    def refresh(self) -> None:
+        if self.unit is not None and not self.show_unit(self.unit.unit_id):
+            self.back.emit()
+
+    def clear(self) -> None:
+        self.unit = None
+        self.title.clear()
+        self.subtitle.clear()
+        for section in (self.person, self.billing, self.insurance):
+            section.clear()
+        self.members.clear()
+        self.diagnoses.clear()
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def _catalogs(self) -> tuple[list[catalog.ServiceRow], list[catalog.PayerRow]] | None:
+        services = self.runner.read(catalog.list_services, parent=self)
+        payers = self.runner.read(catalog.list_payers, parent=self)
+        if services is None or payers is None:
+            return None
+        return services, payers
+
+    def edit(self) -> None:
+        if self.unit is None or (lists := self._catalogs()) is None:
+            return
+        services, payers = lists
+        patient = self.unit.patient
+        payers = _with_current(payers, patient.data.payer_id, self.runner)
+        ClientDialog(self, self.runner, services, payers, patient).exec()
+
+    def edit_members(self) -> None:
+        if self.unit is None or (lists := self._catalogs()) is None:
+            return
+        clients = self.runner.read(list_clients, parent=self) or []
+        UnitDialog(self, self.runner, clients, lists[0], detail=self.unit).exec()
+
+    def toggle_active(self) -> None:
+        if self.unit is not None:
+            self.runner.run(set_unit_active, self.unit.unit_id, not self.unit.active, parent=self)
+
+    def add_diagnosis(self) -> None:
+        if self.unit is None:
+            return
+        patient = self.unit.patient
+        in_force = {d.rank for d in patient.diagnoses if d.in_effect(date.today())}
+        next_rank = next((r for r in range(1, 13) if r not in in_force), 12)
+        DiagnosisDialog(self, self.runner, patient.id, patient.display_name, next_rank).exec()
+
+    def end_diagnosis(self) -> None:
+        rows = self.diagnoses_table.selectionModel().selectedRows()
+        if not rows:
+            self.runner.interaction.show_info(
+                self, "Select the diagnosis to end in the list first."
+            )
+            return
+        diagnosis = self.diagnoses.row_at(rows[0].row())
+        EndDiagnosisDialog(self, self.runner, diagnosis).exec()
+
+
+def _with_current(
+    payers: list[catalog.PayerRow], payer_id: int | None, runner: ActionRunner
+) -> list[catalog.PayerRow]:
+    """Active payers, plus the client's own even if it was deactivated since."""
+    if payer_id is None or any(p.id == payer_id for p in payers):
+        return payers
+    current = runner.read(catalog.get_payer, payer_id)
+    return [*payers, current] if current is not None else payers

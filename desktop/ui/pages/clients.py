@@ -1,0 +1,241 @@
+"""The client list (individuals, couples, families) and, from it, one client's details."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.kinds import UnitKind
+from desktop.services import catalog
+from desktop.services.clients import UnitRow, list_clients, list_units
+from desktop.ui import style
+from desktop.ui.dialogs.client import ClientDialog
+from desktop.ui.dialogs.unit import UnitDialog
+from desktop.ui.formatting import format_date, money_text
+from desktop.ui.models.proxy import SearchProxy
+from desktop.ui.models.rows import Column, RowsModel
+from desktop.ui.pages.base import Command, Page, PageContext
+from desktop.ui.pages.client_detail import KIND_LABELS, ClientDetailView
+from desktop.ui.widgets.tables import make_table
+
+
+def _patient_tip(row: UnitRow) -> str:
+    if row.kind == UnitKind.INDIVIDUAL:
+        return f"Legal name: {row.identified_patient_name}"
+    return f"Identified patient: {row.identified_patient_name}"
+
+
+UNIT_COLUMNS: tuple[Column[UnitRow], ...] = (
+    Column("Ref", lambda r: r.ref),
+    Column("Name", lambda r: r.name, tooltip=_patient_tip),
+    Column("Kind", lambda r: KIND_LABELS[r.kind]),
+    Column("Status", lambda r: r.status),
+    Column("Balance", lambda r: money_text(r.owed), lambda r: r.owed, numeric=True),
+    Column(
+        "Credit", lambda r: money_text(r.credit, blank_zero=True), lambda r: r.credit, numeric=True
+    ),
+    Column(
+        "Last session",
+        lambda r: format_date(r.last_session),
+        lambda r: r.last_session,
+        numeric=True,
+    ),
+    Column("Usual fee", lambda r: money_text(r.default_fee), lambda r: r.default_fee, numeric=True),
+)
+NAME_COLUMN = 1
+
+
+def _search_text(row: UnitRow) -> str:
+    return f"{row.ref} {row.name} {row.identified_patient_name}"
+
+
+class ClientsPage(Page):
+    page_id = "clients"
+    title = "Clients"
+    commands = (Command("&New client…", "Ctrl+N", "new_client"),)
+
+    def __init__(self, context: PageContext) -> None:
+        super().__init__(context)
+        self.model: RowsModel[UnitRow] = RowsModel(
+            UNIT_COLUMNS, muted=lambda r: not r.active, search_text=_search_text
+        )
+        self.proxy = SearchProxy(self.model)
+        self.stack = QStackedWidget()
+        self.list_view = self._build_list()
+        self.detail = ClientDetailView(self.runner)
+        self.detail.back.connect(self.show_list)
+        self.stack.addWidget(self.list_view)
+        self.stack.addWidget(self.detail)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+        for key in ("Esc", "Alt+Left"):
+            shortcut = QShortcut(QKeySequence(key), self.detail)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.show_list)
+
+    def _build_list(self) -> QWidget:
+        panel = QWidget()
+        layout = QVBoxLayout(panel)
+        layout.setContentsMargins(style.MARGIN, style.MARGIN, style.MARGIN, style.MARGIN)
+        layout.setSpacing(style.SPACING)
+        bar = QHBoxLayout()
+        bar.setSpacing(style.SPACING)
+        self.search = QLineEdit()
+        self.search.setObjectName("client_search")
+        self.search.setPlaceholderText("Search by name or reference  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._search_changed)
+        self.search.returnPressed.connect(self._open_first)
+        self.search.installEventFilter(self)
+        bar.addWidget(self.search, 2)
+        self.show_inactive = QCheckBox("Show inactive")
+        self.show_inactive.toggled.connect(lambda _on: self.reload())
+        bar.addWidget(self.show_inactive)
+        bar.addStretch(1)
+        group_button = QPushButton("New couple or family")
+        menu = QMenu(group_button)
+        menu.addAction("New couple…", lambda: self.new_group(UnitKind.COUPLE))
+        menu.addAction("New family…", lambda: self.new_group(UnitKind.FAMILY))
+        group_button.setMenu(menu)
+        bar.addWidget(group_button)
+        new_button = QPushButton("New client…")
+        new_button.setObjectName("new_client")
+        new_button.setToolTip("Add a client (Ctrl+N)")
+        new_button.clicked.connect(self.new_client)
+        bar.addWidget(new_button)
+        layout.addLayout(bar)
+        self.table = make_table(self.proxy, stretch_column=NAME_COLUMN)
+        self.table.setObjectName("clients_table")
+        self.table.sortByColumn(NAME_COLUMN, Qt.SortOrder.AscendingOrder)
+        self.table.activated.connect(self._activated)  # double-click, Enter
+        layout.addWidget(self.table, 1)
+        self.count = QLabel()
+        self.count.setObjectName("client_count")
+        palette = self.count.palette()
+        palette.setColor(self.count.foregroundRole(), style.muted_color(self))
+        self.count.setPalette(palette)
+        layout.addWidget(self.count)
+        return panel
+
+    # --- Page ------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        rows = self.runner.read(
+            list_units, include_inactive=self.show_inactive.isChecked(), parent=self
+        )
+        if rows is None:
+            return
+        selected = self.selected_unit_id()
+        self.model.set_rows(rows)
+        self._show_count()
+        if selected is not None:
+            self.select_unit(selected)
+        if self.stack.currentWidget() is self.detail:
+            self.detail.refresh()
+
+    def clear(self) -> None:
+        self.show_list()
+        self.search.clear()
+        self.model.clear()
+        self.detail.clear()
+        self.count.clear()
+
+    def focus_search(self) -> None:
+        self.show_list()
+        self.search.setFocus()
+        self.search.selectAll()
+
+    # --- list ------------------------------------------------------------------------------
+
+    def _search_changed(self, text: str) -> None:
+        self.proxy.set_search(text)
+        self._show_count()
+
+    def _show_count(self) -> None:
+        shown, total = self.proxy.rowCount(), self.model.total()
+        noun = "client" if total == 1 else "clients"
+        self.count.setText(
+            f"{total} {noun}" if not self.search.text().strip() else f"{shown} of {total} {noun}"
+        )
+
+    def selected_unit_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.proxy.row_at(rows[0].row()).unit_id if rows else None
+
+    def select_unit(self, unit_id: int) -> bool:
+        self.model.fetch_all()
+        for row in range(self.proxy.rowCount()):
+            if self.proxy.row_at(row).unit_id == unit_id:
+                self.table.selectRow(row)
+                self.table.scrollTo(self.proxy.index(row, 0))
+                return True
+        return False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Down from the search box moves into the results, as in a browser's address bar.
+        if (
+            watched is self.search
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Down
+            and self.proxy.rowCount()
+        ):
+            self.table.setFocus()
+            self.table.selectRow(0)
+            return True
+        return super().eventFilter(watched, event)
+
+    def _activated(self, index: QModelIndex) -> None:
+        self.open_unit(self.proxy.row_at(index.row()).unit_id)
+
+    def _open_first(self) -> None:
+        if self.proxy.rowCount() == 1:
+            self.open_unit(self.proxy.row_at(0).unit_id)
+        elif self.proxy.rowCount():
+            self.table.setFocus()
+            self.table.selectRow(0)
+
+    def show_list(self) -> None:
+        self.stack.setCurrentWidget(self.list_view)
+        self.table.setFocus()
+
+    def open_unit(self, unit_id: int) -> None:
+        if self.detail.show_unit(unit_id):
+            self.stack.setCurrentWidget(self.detail)
+
+    # --- commands --------------------------------------------------------------------------
+
+    def new_client(self) -> None:
+        services = self.runner.read(catalog.list_services, parent=self)
+        payers = self.runner.read(catalog.list_payers, parent=self)
+        if services is None or payers is None:
+            return
+        dialog = ClientDialog(self, self.runner, services, payers)
+        if dialog.exec() and dialog.result_value is not None:
+            self.show_list()
+            self.search.clear()
+            self.select_unit(dialog.result_value.unit_id)
+
+    def new_group(self, kind: UnitKind) -> None:
+        clients = self.runner.read(list_clients, parent=self)
+        services = self.runner.read(catalog.list_services, parent=self)
+        if clients is None or services is None:
+            return
+        dialog = UnitDialog(self, self.runner, clients, services, kind=kind)
+        if dialog.exec() and dialog.result_value is not None:
+            self.open_unit(dialog.result_value.unit_id)
+
+
+PAGE = ClientsPage

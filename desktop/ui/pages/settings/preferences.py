@@ -1,0 +1,163 @@
+"""Practice preferences: auto-lock, aging basis, defaults for place of service and modifiers."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.domain.kinds import AgingBasis
+from desktop.services.practice import PracticeSettings, get_settings, update_settings
+from desktop.ui import style
+from desktop.ui.runner import ActionRunner
+from desktop.ui.widgets.form import Form
+
+AGING_CHOICES = (
+    (AgingBasis.SERVICE_DATE, "From the date of service (usual)"),
+    (AgingBasis.DUE_DATE, "From the due date"),
+)
+PLACES = (
+    ("11", "11 — Office"),
+    ("10", "10 — Telehealth in the client's home"),
+    ("02", "02 — Telehealth elsewhere"),
+)
+
+
+def _spin(low: int, high: int, suffix: str) -> QSpinBox:
+    spin = QSpinBox()
+    spin.setRange(low, high)
+    spin.setSuffix(suffix)
+    spin.setMaximumWidth(spin.fontMetrics().horizontalAdvance("0000 minutes") + 40)
+    return spin
+
+
+class PreferencesTab(QWidget):
+    def __init__(self, runner: ActionRunner) -> None:
+        super().__init__()
+        self.runner = runner
+        self._saved: PracticeSettings | None = None
+        self.form = Form(self.revalidate)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, style.MARGIN, 0, 0)
+        outer.setSpacing(style.SECTION_SPACING)
+        columns = QHBoxLayout()
+        columns.setSpacing(style.SECTION_SPACING)
+
+        privacy = QGroupBox("Privacy")
+        rows = QFormLayout(privacy)
+        self.autolock = _spin(1, 240, " minutes")
+        self.autolock.setObjectName("autolock_minutes")
+        self.form.add("autolock_minutes", "Lock after idle for", self.autolock, layout=rows)
+        books = QGroupBox("Books")
+        rows2 = QFormLayout(books)
+        self.aging = QComboBox()
+        for value, text in AGING_CHOICES:
+            self.aging.addItem(text, value.value)
+        self.form.add("aging_basis", "Age unpaid charges", self.aging, layout=rows2)
+        self.due_days = _spin(0, 120, " days")
+        self.form.add("due_days", "Due after", self.due_days, layout=rows2)
+        self.unsubmitted = _spin(1, 365, " days")
+        self.form.add(
+            "superbill_unsubmitted_days",
+            "Remind of unsubmitted superbills after",
+            self.unsubmitted,
+            layout=rows2,
+        )
+        left = QVBoxLayout()
+        left.addWidget(privacy)
+        left.addWidget(books)
+        left.addStretch(1)
+
+        defaults = QGroupBox("Superbill defaults (an insurer's own settings come first)")
+        rows3 = QFormLayout(defaults)
+        self.pos = QComboBox()
+        for value, text in PLACES:
+            self.pos.addItem(text, value)
+        self.form.add("default_place_of_service", "Place of service", self.pos, layout=rows3)
+        self.modifiers = QLineEdit()
+        self.modifiers.setPlaceholderText("Such as 95 for video telehealth")
+        self.modifiers.setMaxLength(20)
+        self.form.add("default_modifiers", "Modifiers", self.modifiers, layout=rows3)
+        self.message = QPlainTextEdit()
+        self.message.setPlaceholderText("Printed at the foot of statements")
+        self.message.setMaximumHeight(self.fontMetrics().height() * 5)
+        self.form.add("statement_message", "Statement message", self.message, layout=rows3)
+        right = QVBoxLayout()
+        right.addWidget(defaults)
+        right.addStretch(1)
+        columns.addLayout(left, 1)
+        columns.addLayout(right, 1)
+        outer.addLayout(columns)
+        outer.addStretch(1)
+        bar = QHBoxLayout()
+        bar.addStretch(1)
+        self.save_button = QPushButton("Save preferences")
+        self.save_button.setObjectName("save_preferences")
+        self.save_button.clicked.connect(self.save)
+        bar.addWidget(self.save_button)
+        outer.addLayout(bar)
+
+    def settings(self) -> PracticeSettings | None:
+        if self._saved is None:
+            return None
+        pos = self.pos.currentData() or self._saved.default_place_of_service
+        return replace(
+            self._saved,
+            autolock_minutes=self.autolock.value(),
+            aging_basis=AgingBasis(self.aging.currentData()),
+            due_days=self.due_days.value(),
+            superbill_unsubmitted_days=self.unsubmitted.value(),
+            default_place_of_service=pos,
+            default_modifiers=self.modifiers.text().strip(),
+            statement_message=self.message.toPlainText(),
+        )
+
+    def refresh(self) -> None:
+        settings = self.runner.read(get_settings, parent=self)
+        if settings is None:
+            return
+        self._saved = settings
+        self.autolock.setValue(settings.autolock_minutes)
+        self.aging.setCurrentIndex(max(self.aging.findData(settings.aging_basis.value), 0))
+        self.due_days.setValue(settings.due_days)
+        self.unsubmitted.setValue(settings.superbill_unsubmitted_days)
+        index = self.pos.findData(settings.default_place_of_service)
+        if index < 0:
+            self.pos.addItem(settings.default_place_of_service, settings.default_place_of_service)
+            index = self.pos.count() - 1
+        self.pos.setCurrentIndex(index)
+        self.modifiers.setText(settings.default_modifiers)
+        self.message.setPlainText(settings.statement_message)
+        self.revalidate()
+
+    def clear(self) -> None:
+        self._saved = None
+        self.modifiers.clear()
+        self.message.clear()
+
+    def revalidate(self) -> None:
+        current = self.settings()
+        self.save_button.setEnabled(current is not None and current != self._saved)
+
+    def save(self) -> None:
+        current = self.settings()
+        if current is None:
+            return
+        outcome = self.runner.attempt(update_settings, current)
+        if outcome.error is not None:
+            field = getattr(outcome.error, "field", None)
+            if not self.form.show_error(field, str(outcome.error)):
+                self.runner.interaction.show_error(self, str(outcome.error))
+            return
+        self.refresh()

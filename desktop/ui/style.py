@@ -1,0 +1,84 @@
+"""Look and feel: one place for spacing, the colour of error text and the palette.
+
+Colours come from the palette so the same widgets read well in light and dark
+schemes; only the error red is chosen here, lighter on a dark background.
+"""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QProxyStyle,
+    QStyle,
+    QStyleFactory,
+    QStyleOption,
+    QWidget,
+)
+
+SPACING = 8  # between related controls
+SECTION_SPACING = 16  # between groups
+MARGIN = 16  # around a page
+
+
+class _Style(QProxyStyle):
+    """Fusion with room either side of the text in list and table cells (Qt's is ~3 px,
+    which lets neighbouring columns touch)."""
+
+    def pixelMetric(
+        self,
+        metric: QStyle.PixelMetric,
+        option: QStyleOption | None = None,
+        widget: QWidget | None = None,
+    ) -> int:
+        if metric == QStyle.PixelMetric.PM_FocusFrameHMargin and isinstance(
+            widget, QAbstractItemView
+        ):
+            return SPACING - 1  # Qt adds 1
+        if metric == QStyle.PixelMetric.PM_HeaderMargin:
+            return SPACING  # so a header's text lines up with its column's
+        return super().pixelMetric(metric, option, widget)
+
+
+def apply(app: QApplication) -> None:
+    """Fusion everywhere (the same look on every OS), following the system colour scheme.
+
+    ``QUIETLEDGER_THEME=dark|light`` forces a scheme, for screenshots and testing.
+    """
+    from PySide6.QtCore import Qt
+
+    app.setStyle(_Style(QStyleFactory.create("Fusion")))
+    forced = os.environ.get("QUIETLEDGER_THEME", "").strip().lower()
+    schemes = {"dark": Qt.ColorScheme.Dark, "light": Qt.ColorScheme.Light}
+    if forced in schemes:
+        app.styleHints().setColorScheme(schemes[forced])
+
+
+def is_dark(widget: QWidget | None = None) -> bool:
+    palette = widget.palette() if widget else QApplication.palette()
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def error_color(widget: QWidget | None = None) -> QColor:
+    return QColor("#ff7b72") if is_dark(widget) else QColor("#b42318")
+
+
+def muted_color(widget: QWidget | None = None) -> QColor:
+    palette = widget.palette() if widget else QApplication.palette()
+    return palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+
+
+def title_font(base: QFont, scale: float = 1.4) -> QFont:
+    font = QFont(base)
+    font.setPointSizeF(base.pointSizeF() * scale)
+    font.setBold(True)
+    return font
+
+
+def small_font(base: QFont) -> QFont:
+    font = QFont(base)
+    font.setPointSizeF(base.pointSizeF() * 0.9)
+    return font

@@ -1,0 +1,1 @@
+"""Small reusable editors and form helpers."""

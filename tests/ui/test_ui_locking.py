@@ -1,0 +1,99 @@
+"""Unlocking, locking on demand and after idle time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from desktop.services.clients import ClientInput, create_client
+from desktop.services.workspace import Workspace
+from desktop.ui.dialogs.unlock import UnlockDialog
+from desktop.ui.main_window import MainWindow
+from desktop.ui.pages.clients import ClientsPage
+
+
+def opener_for(path: Path):  # type: ignore[no-untyped-def]
+    def opener(passphrase: str | None, recovery_key: str | None) -> Workspace:
+        return Workspace.open(path, passphrase=passphrase, recovery_key=recovery_key)
+
+    return opener
+
+
+def test_wrong_passphrase_is_one_plain_sentence(
+    qtbot: QtBot, ui_workspace: Workspace, ui_path: Path, ui_passphrase: str
+) -> None:
+    recovery = ui_workspace.recovery_key()
+    ui_workspace.close()
+    dialog = UnlockDialog(opener_for(ui_path), str(ui_path))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.secret, "not the passphrase")
+    qtbot.keyClick(dialog.secret, Qt.Key.Key_Return)
+    assert dialog.isVisible()
+    assert dialog.workspace is None
+    assert dialog.message.text() == (
+        "That passphrase does not open this practice file; check it and try again."
+    )
+    dialog.secret.clear()
+    qtbot.keyClicks(dialog.secret, ui_passphrase)
+    qtbot.keyClick(dialog.secret, Qt.Key.Key_Return)
+    assert dialog.workspace is not None
+    assert dialog.result() == UnlockDialog.DialogCode.Accepted
+    dialog.workspace.close()
+
+    again = UnlockDialog(opener_for(ui_path), str(ui_path))
+    qtbot.addWidget(again)
+    again.use_recovery.setChecked(True)
+    assert again.prompt.text() == "Recovery key"
+    qtbot.keyClicks(again.secret, recovery)
+    again.try_unlock()
+    assert again.workspace is not None
+    again.workspace.close()
+
+
+def test_ctrl_l_locks_and_hides_every_client(
+    qtbot: QtBot, window: MainWindow, ui_passphrase: str
+) -> None:
+    window.runner.run(create_client, ClientInput(legal_first_name="Alex", legal_last_name="Rivera"))
+    page = window.page("clients")
+    assert isinstance(page, ClientsPage)
+    assert page.model.total() == 1
+    workspace = window.runner.workspace
+    assert workspace is not None
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.is_locked
+    assert not workspace.is_open  # the database connection is closed
+    assert page.model.total() == 0
+    assert window.central.currentWidget() is window.locked_panel
+    assert window.windowTitle() == "Quiet Ledger — Locked"
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), UnlockDialog))
+    dialog = QApplication.activeModalWidget()
+    assert isinstance(dialog, UnlockDialog)
+    qtbot.keyClicks(dialog.secret, ui_passphrase)
+    dialog.try_unlock()
+    assert not window.is_locked
+    assert window.central.currentWidget() is window.content
+    assert page.model.total() == 1
+    assert window.windowTitle() == "Quiet Ledger — Harbor Light Therapy"
+
+
+def test_idle_time_locks_and_closes_open_dialogs(qtbot: QtBot, window: MainWindow) -> None:
+    window.runner.run(create_client, ClientInput(legal_first_name="Alex", legal_last_name="Rivera"))
+    page = window.page("clients")
+    assert isinstance(page, ClientsPage)
+    page.open_unit(page.proxy.row_at(0).unit_id)
+    assert page.detail.title.text() == "Alex Rivera"
+    assert window.idle.interval_ms() == 10 * 60_000  # the practice setting's default
+    window.idle.set_interval_ms(50)
+    qtbot.waitUntil(lambda: window.is_locked, timeout=5_000)
+    assert page.detail.title.text() == ""
+    assert page.model.total() == 0
+    assert page.stack.currentWidget() is page.list_view
+    assert not window.idle.is_running()
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), UnlockDialog))
+    dialog = QApplication.activeModalWidget()
+    assert dialog is not None
+    dialog.reject()

@@ -1,0 +1,101 @@
+"""The settings page: profile checks as typed, catalogues, preferences and the passphrase."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from desktop.services.catalog import list_payment_methods
+from desktop.services.practice import get_profile, get_settings
+from desktop.services.workspace import Workspace
+from desktop.ui.dialogs.catalog import PaymentMethodDialog
+from desktop.ui.main_window import MainWindow
+from desktop.ui.pages.settings import SettingsPage
+
+
+def settings_page(window: MainWindow) -> SettingsPage:
+    window.show_page("settings")
+    page = window.page("settings")
+    assert isinstance(page, SettingsPage)
+    return page
+
+
+def test_npi_is_checked_as_typed_and_ein_is_masked(qtbot: QtBot, window: MainWindow) -> None:
+    page = settings_page(window)
+    tab = page.profile
+    assert tab.edits["ein"].text() == "•••••6789"
+    assert not tab.save_button.isEnabled()  # nothing changed yet
+    npi = tab.edits["npi"]
+    npi.clear()
+    qtbot.keyClicks(npi, "1234567890")
+    assert tab.form.message("npi") == (
+        "This NPI's check digit is wrong; check it against the NPI registry."
+    )
+    assert not tab.save_button.isEnabled()
+    npi.clear()
+    qtbot.keyClicks(npi, "1558598797")
+    assert tab.form.message("npi") == ""
+    assert tab.save_button.isEnabled()
+    tab.save()
+    profile = window.runner.read(get_profile)
+    assert profile is not None
+    assert profile.npi == "1558598797"
+    assert profile.ein == "12-3456789"  # the mask never reaches the books
+
+
+def test_add_a_payment_method(qtbot: QtBot, window: MainWindow) -> None:
+    page = settings_page(window)
+
+    def fill() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, PaymentMethodDialog)
+        qtbot.keyClicks(dialog.name, "Square")
+        qtbot.keyClicks(dialog.rate, "2.6")
+        qtbot.keyClicks(dialog.fixed, "0.15")
+        dialog.save()
+
+    QTimer.singleShot(0, fill)
+    page.methods.add()
+    methods = window.runner.read(list_payment_methods)
+    assert methods is not None
+    square = next(m for m in methods if m.name == "Square")
+    assert (square.fee_basis_points, square.fee_fixed) == (260, Decimal("0.15"))
+    assert "Square" in [
+        page.methods.model.row_at(r).name for r in range(page.methods.model.total())
+    ]
+
+
+def test_auto_lock_minutes_follow_the_setting(qtbot: QtBot, window: MainWindow) -> None:
+    page = settings_page(window)
+    page.preferences.autolock.setValue(3)
+    assert page.preferences.save_button.isEnabled()
+    page.preferences.save()
+    settings = window.runner.read(get_settings)
+    assert settings is not None
+    assert settings.autolock_minutes == 3
+    assert window.idle.interval_ms() == 3 * 60_000
+
+
+def test_change_passphrase(
+    qtbot: QtBot, window: MainWindow, ui_path: Path, interaction: object
+) -> None:
+    tab = settings_page(window).security
+    qtbot.keyClicks(tab.new, "short")
+    assert "at least" in tab.form.message("passphrase")
+    assert not tab.change_button.isEnabled()
+    tab.new.clear()
+    qtbot.keyClicks(tab.new, "amber kettle violin north")
+    qtbot.keyClicks(tab.again, "amber kettle violin")
+    assert "differ" in tab.form.message("again")
+    qtbot.keyClicks(tab.again, " north")
+    assert tab.change_button.isEnabled()
+    tab.change()
+    assert interaction.infos == [  # type: ignore[attr-defined]
+        "The passphrase was changed; use the new one from now on."
+    ]
+    window.lock()
+    Workspace.open(ui_path, passphrase="amber kettle violin north").close()
