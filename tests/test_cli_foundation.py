@@ -170,17 +170,28 @@ def test_init_without_profile_uses_the_default_path(
     ],
 )
 def test_init_with_a_bad_identifier_writes_nothing(
-    tmp_path: Path, field: str, value: str, words: str
+    tmp_path: Path, field: str, value: str, words: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     toml = write_toml(tmp_path / "practice.toml", {**FULL_PROFILE, field: value})
     folder = tmp_path / "books"
-    result = cli("init", "--db", str(folder / "harbor.qlb"), "--profile", str(toml))
-    assert result.returncode == 1
-    line = one_line(result.stderr)
+    assert main(["init", "--db", str(folder / "harbor.qlb"), "--profile", str(toml)]) == 1
+    captured = capsys.readouterr()
+    line = one_line(captured.err)
     assert words in line
     assert field in line
     assert files_under(folder) == []
-    assert result.stdout == ""
+    assert captured.out == ""
+
+
+def test_a_bad_profile_as_a_user_sees_it(tmp_path: Path) -> None:
+    toml = write_toml(tmp_path / "practice.toml", {**FULL_PROFILE, "npi": "1234567890"})
+    result = cli("init", "--db", str(tmp_path / "books" / "b.qlb"), "--profile", str(toml))
+    assert result.returncode == 1
+    assert one_line(result.stderr) == (
+        "quietledger: practice.toml: npi: This NPI's check digit is wrong; check it against "
+        "the NPI registry. Nothing was created."
+    )
+    assert not (tmp_path / "books").exists()
 
 
 def test_init_refuses_an_unknown_profile_key(
