@@ -28,6 +28,8 @@ SIDE_FILES = ("-wal", "-shm", "-journal")
 def connect_raw(path: Path, data_key: bytes) -> sqlcipher.Connection:
     """A keyed SQLCipher connection with the pragmas every connection needs."""
     conn = sqlcipher.connect(str(path), check_same_thread=False, isolation_level=None)
+    # SQLCipher logs to stderr on a damaged page; the app reports problems in sentences.
+    conn.execute("PRAGMA cipher_log_level = NONE")
     conn.execute(f"PRAGMA key = {keys.sqlcipher_key_literal(data_key)}")
     version = conn.execute("PRAGMA cipher_version").fetchone()
     if not version or not version[0]:
@@ -232,7 +234,7 @@ def _remove_quietly(path: Path) -> None:
     for candidate in (
         path,
         keys.key_file_for(path),
-        *(path.with_name(path.name + s) for s in SIDE_FILES),
+        *(path.with_name(path.name + s) for s in (*SIDE_FILES, ".lock")),
     ):
         with contextlib.suppress(FileNotFoundError):
             candidate.unlink()

@@ -10,11 +10,17 @@ FILE_MODE = 0o600
 DIR_MODE = 0o700
 
 
-def ensure_private_dir(path: Path) -> Path:
-    """Create ``path`` (and parents) if needed and make it 0700."""
+def ensure_private_dir(path: Path, *, ours: bool = False) -> Path:
+    """Create ``path`` (and parents) as 0700 if needed.
+
+    An existing folder is made 0700 only when it is ``ours`` (the app's data folder);
+    a folder the user chose, such as Documents, keeps the permissions it has.
+    """
+    existed = path.is_dir()
     path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
-    with contextlib.suppress(PermissionError):
-        os.chmod(path, DIR_MODE)
+    if ours or not existed:
+        with contextlib.suppress(PermissionError):
+            os.chmod(path, DIR_MODE)
     return path
 
 

@@ -12,6 +12,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 
 from db.errors import PracticeFileError
 
@@ -35,6 +36,13 @@ def current_revision(practice: object) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def _known(script: ScriptDirectory, revision: str) -> bool:
+    try:
+        return script.get_revision(revision) is not None
+    except CommandError:  # alembic raises for a revision it has never heard of
+        return False
+
+
 def upgrade_to_head(practice: object, *, backup: bool) -> None:
     """Bring the practice file's schema up to this version of the app."""
     current = current_revision(practice)
@@ -42,7 +50,7 @@ def upgrade_to_head(practice: object, *, backup: bool) -> None:
     if current == head:
         return
     script = ScriptDirectory.from_config(alembic_config())
-    if current is not None and script.get_revision(current) is None:
+    if current is not None and not _known(script, current):
         raise PracticeFileError(
             "This practice file was written by a newer Quiet Ledger; update the app to open it."
         )

@@ -11,7 +11,6 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from alembic.util.exc import CommandError
 from conftest import PASSPHRASE
 
 import db.migrate
@@ -144,15 +143,6 @@ def test_opening_an_older_file_backs_it_up_first(workspace: Workspace, tmp_path:
             assert [c.legal_last_name for c in session.query(Client)] == ["Backed-Up"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=CommandError,
-    reason=(
-        "db/migrate.py asks ScriptDirectory.get_revision about the unknown revision, which "
-        "raises alembic's CommandError instead of returning None, so the 'newer Quiet "
-        "Ledger' sentence is never shown"
-    ),
-)
 def test_a_file_from_a_newer_app_is_refused(workspace: Workspace) -> None:
     path = workspace.path
     conn = workspace.practice_file.raw_connection()

@@ -29,7 +29,7 @@ def data_dir() -> Path:
     else:
         # appauthor=False: no extra "QuietLedger\QuietLedger" level on Windows.
         folder = platformdirs.user_data_path(APP_NAME, appauthor=False)
-    return ensure_private_dir(folder.absolute())
+    return ensure_private_dir(folder.absolute(), ours=True)
 
 
 def default_practice_path() -> Path:
@@ -44,9 +44,9 @@ def demo_practice_path() -> Path:
 
 def backups_dir() -> Path:
     """The default folder for backups; the user may choose another one."""
-    return ensure_private_dir(data_dir() / "backups")
+    return ensure_private_dir(data_dir() / "backups", ours=True)
 
 
 def temp_dir() -> Path:
     """Scratch space for files holding client data (never the shared system temp folder)."""
-    return ensure_private_dir(data_dir() / "tmp")
+    return ensure_private_dir(data_dir() / "tmp", ours=True)

@@ -246,11 +246,12 @@ def _payers(session: Session) -> list[int]:
 
 
 def _service_ids(session: Session) -> dict[str, int]:
-    return dict(session.execute(select(Service.code, Service.id)))
+    return {row.code: row.id for row in session.execute(select(Service.code, Service.id))}
 
 
 def _method_ids(session: Session) -> dict[str, int]:
-    return dict(session.execute(select(PaymentMethod.name, PaymentMethod.id)))
+    query = select(PaymentMethod.name, PaymentMethod.id)
+    return {row.name: row.id for row in session.execute(query)}
 
 
 class _Names:

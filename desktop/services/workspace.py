@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DatabaseError, IntegrityError
 from sqlalchemy.orm import Session
 
 from db import keys
@@ -33,8 +33,13 @@ class WeakPassphrase(UnlockFailed):
     pass
 
 
-def _translate_db_error(exc: Exception) -> ServiceError:
+def _translate_db_error(exc: Exception, *, writing: bool = True) -> ServiceError:
     text = str(getattr(exc, "orig", exc)).lower()
+    if "malformed" in text or "not a database" in text or "hmac" in text:
+        return ServiceError(
+            "The practice file is damaged; run 'quietledger check' and restore it from a "
+            "backup. Nothing was saved."
+        )
     if "disk is full" in text or "no space" in text:
         return ServiceError("The disk is full; free some space and try again. Nothing was saved.")
     if "readonly" in text or "read-only" in text:
@@ -47,6 +52,8 @@ def _translate_db_error(exc: Exception) -> ServiceError:
     if isinstance(exc, IntegrityError):
         detail = str(getattr(exc, "orig", exc))
         return ServiceError(f"The books refused this change ({detail}). Nothing was saved.")
+    if not writing:
+        return ServiceError(f"The practice file could not be read ({text}).")
     return ServiceError(f"The practice file could not be written ({text}). Nothing was saved.")
 
 
@@ -95,7 +102,7 @@ class Workspace:
         try:
             with self._file.transaction() as session:
                 return action(session, *args, **kwargs)
-        except (IntegrityError, OperationalError) as exc:
+        except DatabaseError as exc:
             raise _translate_db_error(exc) from exc
 
     def read(
@@ -105,8 +112,8 @@ class Workspace:
         try:
             with self._file.reading() as session:
                 return query(session, *args, **kwargs)
-        except OperationalError as exc:
-            raise _translate_db_error(exc) from exc
+        except DatabaseError as exc:
+            raise _translate_db_error(exc, writing=False) from exc
 
     # --- the file -----------------------------------------------------------------
 
