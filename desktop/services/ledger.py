@@ -349,7 +349,13 @@ def allocation_date(session: Session, payment: Payment, charge: Charge) -> date:
 
 
 def post_allocation(
-    session: Session, payment: Payment, charge: Charge, amount: Decimal, *, manual: bool = False
+    session: Session,
+    payment: Payment,
+    charge: Charge,
+    amount: Decimal,
+    *,
+    manual: bool = False,
+    not_before: date | None = None,
 ) -> Allocation:
     if payment.unit_id != charge.unit_id:
         raise NotAllowed("A payment can be applied only to charges of the same client.")
@@ -370,6 +376,8 @@ def post_allocation(
             f"{format_money(amount)} is more than that."
         )
     on = allocation_date(session, payment, charge)
+    if not_before is not None and not_before > on:
+        on = not_before
     txn = _placeholder_txn(session, TxnKind.ALLOCATION, on, payment.unit_id, "")
     allocation = Allocation(
         payment_id=payment.id, charge_id=charge.id, amount=amount, manual=manual, txn_id=txn.id
@@ -529,8 +537,12 @@ def void_record(
 # --- composite rules ------------------------------------------------------------------
 
 
-def apply_credit(session: Session, unit_id: int) -> list[Allocation]:
-    """Apply the unit's unapplied money to its open charges, oldest first."""
+def apply_credit(session: Session, unit_id: int, not_before: date) -> list[Allocation]:
+    """Apply the unit's unapplied money to its open charges, oldest first.
+
+    ``not_before`` is the date of the action that prompts this: money that sat unapplied
+    until now is applied now, never back-dated, so earlier "as of" views do not move.
+    """
     made: list[Allocation] = []
     if unit_credit(session, unit_id) <= 0:  # the common case: nothing to apply
         return made
@@ -543,7 +555,9 @@ def apply_credit(session: Session, unit_id: int) -> list[Allocation]:
     left = payments[0][1] if payments else ZERO
     while ci < len(charges) and pi < len(payments):
         amount = min(owed, left)
-        made.append(post_allocation(session, payments[pi][0], charges[ci][0], amount))
+        made.append(
+            post_allocation(session, payments[pi][0], charges[ci][0], amount, not_before=not_before)
+        )
         owed -= amount
         left -= amount
         if owed == 0:

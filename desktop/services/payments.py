@@ -153,7 +153,7 @@ def record_payment(session: Session, data: PaymentInput) -> PaymentRow:
     if data.allocations is not None:
         _allocate_by_hand(session, payment, data.allocations)
     else:
-        ledger.apply_credit(session, data.unit_id)
+        ledger.apply_credit(session, data.unit_id, data.received_date)
     audit.record(
         session,
         "create",
@@ -323,7 +323,7 @@ def record_fee(
         amount=amount,
         description=description or f"{service.code} {service.label}",
     )
-    ledger.apply_credit(session, unit_id)
+    ledger.apply_credit(session, unit_id, on)
     audit.record(
         session,
         "create",
@@ -369,7 +369,7 @@ def void_entry(
         ledger.void_record(session, record, reason, on=on)
         unit_id = _unit_of(session, record)
     if not isinstance(record, Allocation):
-        ledger.apply_credit(session, unit_id)
+        ledger.apply_credit(session, unit_id, on or ledger.today())
     audit.record(session, "void", kind, record_id, unit_id=unit_id, after={"reason": reason})
 
 

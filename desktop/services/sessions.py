@@ -253,7 +253,7 @@ def record_session(session: Session, data: SessionInput) -> SessionRow:
     session.add(record)
     session.flush()
     _post_charges(session, record)
-    ledger.apply_credit(session, record.unit_id)
+    ledger.apply_credit(session, record.unit_id, record.service_date)
     audit.record(
         session,
         "create",
@@ -293,7 +293,7 @@ def update_session(
         session.flush()
         _post_charges(session, record)
         for unit_id in {old_unit, record.unit_id}:
-            ledger.apply_credit(session, unit_id)
+            ledger.apply_credit(session, unit_id, ledger.today())
     session.flush()
     audit.record(
         session,
@@ -319,7 +319,7 @@ def void_session(session: Session, session_id: int, reason: str) -> SessionRow:
     record.voided_at = utcnow()
     record.void_reason = reason.strip()
     session.flush()
-    ledger.apply_credit(session, record.unit_id)
+    ledger.apply_credit(session, record.unit_id, ledger.today())
     audit.record(
         session,
         "void",
