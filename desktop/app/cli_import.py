@@ -1,0 +1,125 @@
+"""``quietledger import clients|sessions|payments|simplepractice FILE [--dry-run]``.
+
+A rejected file exits 1 with each problem on its own line of standard error,
+as ``FILE:ROW: column: message``, and nothing is written. ``--dry-run`` checks
+the file the same way and changes nothing either way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from desktop.app.cli_common import (
+    EXIT_OK,
+    CliError,
+    Subparsers,
+    UsageError,
+    add_command,
+    expand_path,
+    open_workspace,
+    say,
+)
+from desktop.services.importing import (
+    ImportKind,
+    ImportRejected,
+    ImportResult,
+    Problem,
+    preview_import,
+    run_import,
+)
+
+_HELP = {
+    ImportKind.CLIENTS: "import clients from a CSV or XLSX file",
+    ImportKind.SESSIONS: "import sessions of clients already in the books",
+    ImportKind.PAYMENTS: "import payments (applied to the oldest charges first)",
+    ImportKind.SIMPLEPRACTICE: "import a SimplePractice appointment status report",
+}
+
+
+def register(subparsers: Subparsers) -> None:
+    parser = add_command(
+        subparsers,
+        "import",
+        help="bring clients, sessions or payments in from CSV or XLSX",
+        description=(
+            "Import a file in one of the layouts described in docs/IMPORT.md. The whole "
+            "file is imported or, if any row has a problem, none of it; importing the "
+            "same file again adds nothing."
+        ),
+    )
+    kinds = parser.add_subparsers(dest="kind", metavar="KIND", title="kinds")
+    kinds.required = True
+    for kind in ImportKind:
+        sub = add_command(kinds, kind.value, help=_HELP[kind])
+        sub.add_argument("file", type=expand_path, metavar="FILE", help="a .csv or .xlsx file")
+        sub.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="check the file and list its problems; change nothing",
+        )
+        if kind is not ImportKind.SIMPLEPRACTICE:
+            sub.add_argument(
+                "--map",
+                action="append",
+                default=[],
+                metavar="THEIRS=OURS",
+                help="read the file's column THEIRS as the layout's OURS (repeatable)",
+            )
+        sub.set_defaults(handler=run, import_kind=kind)
+
+
+def mapping(pairs: list[str]) -> dict[str, str]:
+    result: dict[str, str] = {}
+    for pair in pairs:
+        theirs, sep, ours = pair.partition("=")
+        if not sep or not theirs.strip() or not ours.strip():
+            raise UsageError(
+                f"--map {pair!r}: write it as THEIRS=OURS, such as 'Client ID=client_ref'."
+            )
+        result[theirs.strip()] = ours.strip()
+    return result
+
+
+def run(args: argparse.Namespace) -> int:
+    path: Path = args.file
+    if not path.is_file():
+        raise UsageError(f"There is no file at {path}.")
+    kind: ImportKind = args.import_kind
+    columns = mapping(getattr(args, "map", []))
+    name = str(path)
+    with open_workspace(args) as ws:
+        if args.dry_run:
+            preview = ws.read(preview_import, kind, path, columns, name=name)
+            if preview.problems:
+                _reject(preview.problems)
+            assert preview.result is not None
+            _summary(preview.result, dry_run=True)
+            return EXIT_OK
+        try:
+            result = ws.run(run_import, kind, path, columns, name=name)
+        except ImportRejected as exc:
+            _reject(exc.problems)
+    _summary(result, dry_run=False)
+    return EXIT_OK
+
+
+def _reject(problems: tuple[Problem, ...]) -> None:
+    for problem in problems:
+        print(" ".join(problem.line().split()), file=sys.stderr)
+    count = len(problems)
+    raise CliError(
+        f"The file was not imported: {count} problem{'s' if count != 1 else ''}. "
+        "Nothing was changed."
+    )
+
+
+def _summary(result: ImportResult, *, dry_run: bool) -> None:
+    verb = "would add" if dry_run else "added"
+    say(
+        f"{result.file}: {result.rows} rows; {verb} {result.added}; "
+        f"{result.skipped} already imported."
+    )
+    if result.ignored_columns:
+        say(f"Ignored columns: {', '.join(result.ignored_columns)}.")

@@ -1,0 +1,21 @@
+"""Bringing books in: clients, sessions and payments from CSV or XLSX, and
+SimplePractice's appointment status report. See docs/IMPORT.md for the layouts."""
+
+from __future__ import annotations
+
+from desktop.services.importing.common import ImportResult
+from desktop.services.importing.layouts import LAYOUTS, ImportKind, Layout
+from desktop.services.importing.problems import ImportRejected, Problem
+from desktop.services.importing.service import ImportPreview, preview_import, run_import
+
+__all__ = [
+    "LAYOUTS",
+    "ImportKind",
+    "ImportPreview",
+    "ImportRejected",
+    "ImportResult",
+    "Layout",
+    "Problem",
+    "preview_import",
+    "run_import",
+]

@@ -1,0 +1,79 @@
+"""What every importer shares: row keys for re-imports, look-ups, the problem list."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.models import BillingUnit, ImportedRow
+from desktop.services.importing.problems import Problem
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import did (or, in a preview, would do)."""
+
+    kind: str
+    file: str
+    rows: int  # data rows read
+    added: int  # rows that became new records
+    skipped: int  # rows already imported before (same client_ref or same row key)
+    ignored_columns: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+
+
+@dataclass
+class Findings:
+    """Problems found so far in one file."""
+
+    file: str
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, row: int, column: str, message: str) -> None:
+        self.problems.append(Problem(self.file, row, column, message))
+
+
+class RowKeys:
+    """Stable keys for a file's rows: a hash of the row's normalised content.
+
+    Identical rows in one file (two sessions alike in every column) are told
+    apart by their order of appearance, so the n-th copy always gets the same
+    key and a second import of the file matches every row again.
+    """
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._seen: Counter[str] = Counter()
+
+    def key(self, values: tuple[str, ...]) -> str:
+        content = "\x1f".join(" ".join(v.split()).casefold() for v in values)
+        self._seen[content] += 1
+        text = f"{self.source}\x1e{content}\x1e{self._seen[content]}"
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def already_imported(session: Session, source: str, row_key: str) -> bool:
+    return (
+        session.scalar(
+            select(ImportedRow.id).where(
+                ImportedRow.source == source, ImportedRow.row_key == row_key
+            )
+        )
+        is not None
+    )
+
+
+def remember(session: Session, source: str, row_key: str, entity: str, entity_id: int) -> None:
+    session.add(ImportedRow(source=source, row_key=row_key, entity=entity, entity_id=entity_id))
+    session.flush()
+
+
+def unit_by_ref(session: Session, ref: str) -> BillingUnit | None:
+    """The billing unit with this reference (an individual's is the client's reference)."""
+    return session.scalars(
+        select(BillingUnit).where(func.lower(BillingUnit.ref) == ref.strip().lower())
+    ).first()

@@ -1,0 +1,97 @@
+"""The import use cases the command line and the import wizard call.
+
+``preview_import`` does the whole import inside a savepoint and rolls it back,
+so it finds every problem the books themselves would find and changes
+nothing. ``run_import`` does the same for real; any problem raises
+``ImportRejected`` and, run through ``Workspace.run``, nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from desktop.services.importing.clients import import_clients
+from desktop.services.importing.common import Findings, ImportResult
+from desktop.services.importing.layouts import LAYOUTS, ImportKind, Matched, match_header
+from desktop.services.importing.payments import import_payments
+from desktop.services.importing.problems import ImportRejected, Problem
+from desktop.services.importing.readers import RawTable, read_table
+from desktop.services.importing.sessions import import_sessions
+from desktop.services.importing.simplepractice import import_simplepractice
+
+Importer = Callable[[Session, RawTable, Matched, Findings], ImportResult]
+_IMPORTERS: dict[ImportKind, Importer] = {
+    ImportKind.CLIENTS: import_clients,
+    ImportKind.SESSIONS: import_sessions,
+    ImportKind.PAYMENTS: import_payments,
+}
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """What importing the file would do, and every problem that stops it."""
+
+    result: ImportResult | None  # None when the file could not be read or matched at all
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def preview_import(
+    session: Session,
+    kind: ImportKind,
+    path: Path,
+    mapping: dict[str, str] | None = None,
+    *,
+    name: str | None = None,
+) -> ImportPreview:
+    """Try the import and undo it: the problems, or what it would add. Changes nothing."""
+    savepoint = session.begin_nested()
+    try:
+        return _attempt(session, kind, path, mapping, name)
+    finally:
+        savepoint.rollback()
+
+
+def run_import(
+    session: Session,
+    kind: ImportKind,
+    path: Path,
+    mapping: dict[str, str] | None = None,
+    *,
+    name: str | None = None,
+) -> ImportResult:
+    """Import the file, all of it; raises ``ImportRejected`` listing every problem."""
+    preview = _attempt(session, kind, path, mapping, name)
+    if preview.problems or preview.result is None:
+        raise ImportRejected(list(preview.problems))
+    return preview.result
+
+
+def _attempt(
+    session: Session,
+    kind: ImportKind,
+    path: Path,
+    mapping: dict[str, str] | None,
+    name: str | None,
+) -> ImportPreview:
+    read = read_table(Path(path), name=name)
+    if read.table is None:
+        return ImportPreview(None, read.problems)
+    table = read.table
+    found = Findings(table.file, list(read.problems))
+    if kind is ImportKind.SIMPLEPRACTICE:
+        result = import_simplepractice(session, table, found)
+        return ImportPreview(result, tuple(sorted(found.problems)))
+    matched, header_problems = match_header(table, LAYOUTS[kind], mapping)
+    if header_problems:
+        return ImportPreview(None, tuple(sorted([*found.problems, *header_problems])))
+    result = _IMPORTERS[kind](session, table, matched, found)
+    result = replace(result, ignored_columns=matched.ignored)
+    return ImportPreview(result, tuple(sorted(found.problems)))
