@@ -20,6 +20,7 @@ from db.models import AuditEntry, Practice
 from db.models.base import utcnow
 
 GENESIS = "0" * 64
+_TIP_KEY = "audit.tip"
 
 
 def _default(value: object) -> str:
@@ -77,11 +78,16 @@ def record(
     unit_id: int | None = None,
 ) -> AuditEntry:
     """Append one entry to the audit log (in the caller's transaction)."""
-    last = session.execute(
-        select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
-    ).scalar_one_or_none()
-    prev = last or GENESIS
-    user = session.execute(select(Practice.user_name)).scalar_one_or_none() or ""
+    # The chain's tip and the user are read once per unit of work; nothing else can
+    # append to the log while this transaction holds the file.
+    tip = session.info.get(_TIP_KEY)
+    if tip is None:
+        last = session.execute(
+            select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
+        ).scalar_one_or_none()
+        user = session.execute(select(Practice.user_name)).scalar_one_or_none() or ""
+        tip = (last or GENESIS, user)
+    prev, user = tip
     at = utcnow()
     before_text, after_text = to_json(before), to_json(after)
     entry = AuditEntry(
@@ -100,7 +106,13 @@ def record(
     )
     session.add(entry)
     session.flush()
+    session.info[_TIP_KEY] = (entry.entry_hash, user)
     return entry
+
+
+def forget_cached(session: Session) -> None:
+    """Re-read the chain's tip and the user's name at the next entry (after a rename)."""
+    session.info.pop(_TIP_KEY, None)
 
 
 @dataclass(frozen=True)

@@ -56,8 +56,20 @@ class Leg:
 # --- dates and the closed period ------------------------------------------------------
 
 
+_CLOSED_KEY = "ledger.closed_through"
+
+
 def closed_through(session: Session) -> date | None:
-    return session.execute(select(Practice.closed_through)).scalar_one_or_none()
+    """The closed-through date, read once per unit of work (periods.py refreshes it)."""
+    if _CLOSED_KEY not in session.info:
+        session.info[_CLOSED_KEY] = session.execute(
+            select(Practice.closed_through)
+        ).scalar_one_or_none()
+    return session.info[_CLOSED_KEY]
+
+
+def forget_closed_through(session: Session) -> None:
+    session.info.pop(_CLOSED_KEY, None)
 
 
 def first_open_day(session: Session) -> date | None:

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from db.models import Practice
-from desktop.services import audit
+from desktop.services import audit, ledger
 from desktop.services.errors import InvalidInput, NotFound
 
 
@@ -38,6 +38,7 @@ def close_period(session: Session, through: date, *, today: date | None = None) 
             field="through",
         )
     practice.closed_through = through
+    ledger.forget_closed_through(session)
     session.flush()
     audit.record(
         session,
@@ -61,6 +62,7 @@ def reopen_period(session: Session, to: date | None, reason: str) -> date | None
     if to is not None and to >= current:
         raise InvalidInput(f"Reopening moves the date back from {current.isoformat()}.", field="to")
     practice.closed_through = to
+    ledger.forget_closed_through(session)
     session.flush()
     audit.record(
         session,

@@ -266,6 +266,7 @@ def update_settings(session: Session, settings: PracticeSettings) -> PracticeSet
         value = getattr(settings, name)
         setattr(practice, name, value.value if isinstance(value, AgingBasis) else value)
     session.flush()
+    audit.forget_cached(session)  # the user's name may have changed
     audit.record(
         session, "update", "settings", 1, before=_plain(before), after=_plain(get_settings(session))
     )
