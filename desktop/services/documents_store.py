@@ -105,6 +105,12 @@ def next_number(session: Session, kind: DocumentKind, issued_on: date) -> str:
     return f"{prefix}{sequence:04d}"
 
 
+def next_numbers(session: Session, kind: DocumentKind, issued_on: date, count: int) -> list[str]:
+    """``count`` consecutive free numbers, for a batch stored only once every PDF exists."""
+    prefix, _, first = next_number(session, kind, issued_on).rpartition("-")
+    return [f"{prefix}-{int(first) + i:04d}" for i in range(count)]
+
+
 def current_version(session: Session, document_id: int) -> Document:
     """The document, refusing one that a later version already replaced."""
     document = session.get(Document, document_id)

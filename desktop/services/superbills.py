@@ -69,6 +69,7 @@ from desktop.services.documents_store import (
     NewDocument,
     current_version,
     next_number,
+    next_numbers,
     store,
 )
 from desktop.services.errors import InvalidInput, NotAllowed, NotFound
@@ -232,7 +233,7 @@ def issue_month(
     if not drafts:
         return SuperbillBatch(None, (), tuple(skipped))
     # Numbers are handed out in order; nothing is written until every PDF exists.
-    numbers = _numbers(session, len(drafts), drafts[0][0].issued_on)
+    numbers = next_numbers(session, DocumentKind.SUPERBILL, drafts[0][0].issued_on, len(drafts))
     docs = [_doc(session, d, n, 1) for (d, _), n in zip(drafts, numbers, strict=True)]
     total = 2 * len(docs)
     try:
@@ -426,12 +427,6 @@ def _accepted(draft: _Draft, acknowledge: Acknowledge) -> tuple[str, ...]:
     if unread:
         raise CheckFailed(what, [*unread, "Acknowledge the warnings to issue it anyway."])
     return texts
-
-
-def _numbers(session: Session, count: int, issued_on: date) -> list[str]:
-    first = next_number(session, DocumentKind.SUPERBILL, issued_on)
-    prefix, _, sequence = first.rpartition("-")
-    return [f"{prefix}-{int(sequence) + i:04d}" for i in range(count)]
 
 
 def _doc(

@@ -1,0 +1,182 @@
+"""Statements and receipts from the books: balances that tie out, no diagnosis, kept as issued."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from decimal import Decimal as D  # noqa: N817 - reads like the hand-worked figures
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Charge, Client, Document
+from desktop.domain.kinds import AdjustmentReason
+from desktop.services import (
+    books,
+    clients,
+    documents_receipts,
+    documents_store,
+    payments,
+    sessions,
+    statements,
+)
+from desktop.services.errors import NotAllowed
+from desktop.services.payments import PaymentInput
+from desktop.services.sessions import SessionInput
+from desktop.services.workspace import Workspace
+from tests.books_helpers import add_unit, client_id, method_id
+
+AS_OF = date(2026, 2, 28)
+ISSUED = date(2026, 3, 2)
+DIAGNOSIS_TEXT = ("F43.23", "Adjustment disorder")
+
+
+def text_of(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def visit(unit: int, day: date, code: str = "90834") -> SessionInput:
+    return SessionInput(unit_id=unit, service_date=day, service_code=code, minutes=50)
+
+
+def books_of_ana(session: Session) -> int:
+    """January leaves 50.00 owed; February adds 340.00, pays 200.00, writes off 20.00."""
+    unit = add_unit(session, "A1", "Ana Lopez")
+    ana = session.get(Client, client_id(session, "A1"))
+    assert ana is not None
+    ana.preferred_name = "Annie"
+    ana.address, ana.city, ana.state, ana.zip = "9 Oak Lane", "Troy", "NY", "12180"
+    clients.add_diagnosis(session, ana.id, "F43.23", date(2026, 1, 1), 1)
+    cash, card = method_id(session, "Cash"), method_id(session, "Card")
+    sessions.record_session(session, visit(unit, date(2026, 1, 5)))
+    payments.record_payment(session, PaymentInput(unit, date(2026, 1, 10), D("100.00"), cash))
+    sessions.record_session(session, visit(unit, date(2026, 2, 2)))
+    sessions.record_session(session, visit(unit, date(2026, 2, 9), "90837"))
+    payments.record_payment(
+        session, PaymentInput(unit, date(2026, 2, 15), D("200.00"), card, reference="4242")
+    )
+    last = session.scalars(select(Charge).order_by(Charge.id.desc())).first()
+    assert last is not None
+    payments.write_off(
+        session, last.id, D("20.00"), AdjustmentReason.COURTESY, on=date(2026, 2, 20)
+    )
+    return unit
+
+
+def test_statement_ties_out_to_the_books(workspace: Workspace) -> None:
+    unit = workspace.run(books_of_ana)
+    issued = workspace.run(statements.issue_statement, unit, AS_OF, issued_on=ISSUED)
+    assert (issued.number, issued.period_from, issued.period_to) == (
+        "ST-2026-0001",
+        date(2026, 2, 1),
+        AS_OF,
+    )
+    assert (issued.total_charged, issued.total_paid) == (D("340.00"), D("220.00"))
+    closing = workspace.read(books.balance, unit, AS_OF).net
+    assert issued.balance == closing == D("170.00")
+    text = text_of(workspace.read(documents_store.reprint, issued.id))
+    for printed in (
+        "Ana Lopez",
+        "9 Oak Lane",
+        "Harbor Light Therapy",  # remit-to
+        "Balance on 02/01/2026 $50.00",
+        "Balance on 02/28/2026 $170.00",
+        "Amount due: $170.00",
+        "Payment, Card 4242",
+        "Write-off: courtesy",
+    ):
+        assert printed in text
+    for absent in (*DIAGNOSIS_TEXT, "Annie", "01/05/2026"):
+        assert absent not in text
+
+
+def test_next_statement_continues_where_the_last_ended(workspace: Workspace) -> None:
+    unit = workspace.run(books_of_ana)
+    workspace.run(statements.issue_statement, unit, AS_OF, issued_on=ISSUED)
+    workspace.run(sessions.record_session, visit(unit, date(2026, 3, 3)))
+    march = workspace.run(statements.issue_statement, unit, date(2026, 3, 31), issued_on=ISSUED)
+    assert (march.number, march.period_from) == ("ST-2026-0002", date(2026, 3, 1))
+    assert march.balance == D("320.00")
+
+
+def test_credit_on_account_is_shown_and_nothing_is_due(workspace: Workspace) -> None:
+    unit = workspace.run(add_unit, "B1", "Ben Okafor")
+    cash = workspace.run(method_id, "Cash")
+    workspace.run(sessions.record_session, visit(unit, date(2026, 2, 2)))
+    workspace.run(payments.record_payment, PaymentInput(unit, date(2026, 2, 3), D("400.00"), cash))
+    issued = workspace.run(statements.issue_statement, unit, AS_OF, issued_on=ISSUED)
+    text = text_of(workspace.read(documents_store.reprint, issued.id))
+    assert issued.balance == D("-250.00")
+    assert "You have a credit of $250.00 on your account. Nothing is due." in text
+
+
+def test_statement_batch_goes_to_everyone_who_owes(workspace: Workspace) -> None:
+    owing = workspace.run(books_of_ana)
+    paid_up = workspace.run(add_unit, "B1", "Ben Okafor")
+    workspace.run(sessions.record_session, visit(paid_up, date(2026, 2, 2)))
+    cash = workspace.run(method_id, "Cash")
+    workspace.run(
+        payments.record_payment, PaymentInput(paid_up, date(2026, 2, 3), D("150.00"), cash)
+    )
+    cancelled = workspace.run(
+        statements.issue_statements, AS_OF, issued_on=ISSUED, progress=lambda d, t: False
+    )
+    assert cancelled.cancelled
+    assert workspace.read(lambda s: s.scalars(select(Document)).all()) == []
+    batch = workspace.run(statements.issue_statements, AS_OF, issued_on=ISSUED)
+    assert [(d.unit_id, d.number) for d in batch.issued] == [(owing, "ST-2026-0001")]
+
+
+def test_statement_correction_keeps_both_versions(workspace: Workspace) -> None:
+    unit = workspace.run(books_of_ana)
+    first = workspace.run(statements.issue_statement, unit, AS_OF, issued_on=ISSUED)
+    pdf = workspace.read(documents_store.reprint, first.id)
+    cash = workspace.run(method_id, "Cash")
+    workspace.run(payments.record_payment, PaymentInput(unit, date(2026, 2, 27), D("170.00"), cash))
+    second = workspace.run(statements.correct_statement, first.id, issued_on=ISSUED)
+    assert (second.number, second.version, second.balance) == (first.number, 2, D("0.00"))
+    assert workspace.read(documents_store.reprint, first.id) == pdf
+    listed = workspace.read(documents_store.list_documents, unit_id=unit)
+    assert [(d.version, d.superseded) for d in listed] == [(2, False), (1, True)]
+
+
+def test_receipt_shows_where_the_payment_went(workspace: Workspace) -> None:
+    unit = workspace.run(books_of_ana)
+    listed = workspace.read(payments.list_payments, unit_id=unit)
+    payment = max(listed, key=lambda p: p.received_date)
+    issued = workspace.run(documents_receipts.issue_receipt, payment.id, issued_on=ISSUED)
+    assert (issued.number, issued.total_paid, issued.total_charged) == (
+        "RC-2026-0001",
+        D("200.00"),
+        D("200.00"),
+    )
+    text = text_of(workspace.read(documents_store.reprint, issued.id))
+    for printed in ("Ana Lopez", "$200.00", "Card", "4242", "Therapy session, 45 minutes"):
+        assert printed in text
+    for absent in (*DIAGNOSIS_TEXT, "Annie", "90834"):
+        assert absent not in text
+    with pytest.raises(NotAllowed, match="already the receipt"):
+        workspace.run(documents_receipts.issue_receipt, payment.id, issued_on=ISSUED)
+    again = workspace.run(documents_receipts.correct_receipt, issued.id, issued_on=ISSUED)
+    assert (again.number, again.version, again.supersedes_id) == (issued.number, 2, issued.id)
+
+
+def test_partner_gets_a_receipt_in_their_own_name_with_credit_left(
+    workspace: Workspace,
+) -> None:
+    unit = workspace.run(add_unit, "C1", "Cy Park", "Dee Park")
+    workspace.run(sessions.record_session, visit(unit, date(2026, 2, 2)))
+    card = workspace.run(method_id, "Card")
+    dee = workspace.run(client_id, "C1-1")
+    paid = workspace.run(
+        payments.record_payment,
+        PaymentInput(unit, date(2026, 2, 3), D("200.00"), card, payer_client_id=dee),
+    )
+    issued = workspace.run(documents_receipts.issue_receipt, paid.id, issued_on=ISSUED)
+    text = text_of(workspace.read(documents_store.reprint, issued.id))
+    assert "Dee Park" in text
+    assert "Cy Park" not in text
+    assert "$50.00" in text  # left as credit
+    assert issued.balance == D("-50.00")
