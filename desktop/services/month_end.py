@@ -1,0 +1,283 @@
+"""Month-end for the bookkeeper: the workbook that ties out, and closing the month.
+
+The screens and the command line call three functions, each with an open
+``Workspace`` (closing needs the file-level checks, which work on the whole
+file rather than a session):
+
+- ``export_month_end``: reads every report for a period and writes the
+  workbook; a progress callback can cancel, so the window can run it in a
+  worker thread.
+- ``close_month``: runs the checks and closes the books through the month's
+  last day only if every one passes.
+- ``reopen``: moves the closed-through date back, with a reason (audited).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from db.models import Practice
+from desktop.domain.money import format_money
+from desktop.services import books, checks, month_end_credit, periods, report_tables
+from desktop.services.errors import InvalidInput, ServiceError
+from desktop.services.month_end_tables import (
+    aging_table,
+    client_labels,
+    credit_table,
+    refunds_table,
+)
+from desktop.services.workspace import Workspace
+
+Progress = Callable[[int, int], bool | None]  # (done, total); returning False cancels
+
+
+class ExportCancelled(ServiceError):
+    """The user cancelled an export; no file was written."""
+
+
+# --- periods --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+    title: str  # "March 2026", "2026"
+
+
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
+
+
+def month(text: str) -> Period:
+    """``2026-03`` as the period 2026-03-01 to 2026-03-31."""
+    found = _MONTH.fullmatch(text.strip())
+    if not found or not 1 <= int(found.group(2)) <= 12 or int(found.group(1)) < 1:
+        raise InvalidInput(f"{text!r} is not a month; write it as YYYY-MM, such as 2026-03.")
+    return month_of(date(int(found.group(1)), int(found.group(2)), 1))
+
+
+def month_of(day: date) -> Period:
+    """The calendar month that holds ``day``."""
+    last = calendar.monthrange(day.year, day.month)[1]
+    start = day.replace(day=1)
+    return Period(start, day.replace(day=last), start.strftime("%B %Y"))
+
+
+def year(number: int) -> Period:
+    return Period(date(number, 1, 1), date(number, 12, 31), str(number))
+
+
+# --- the workbook ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthEndExport:
+    """What was written, and the tie-out in one line for a terminal or a status bar."""
+
+    path: Path
+    period: Period
+    ties: bool
+    tie_out: str
+    sheets: tuple[str, ...]
+
+
+def tie_out_line(rf: books.RollForward) -> str:
+    """``Opening A/R $x + charges $y - payments applied ... = closing A/R $z: ties``."""
+    moves = rf.opening + rf.charges - rf.payments_applied - rf.write_offs + rf.voids
+    verdict = "ties" if rf.ties else f"DOES NOT TIE (the movements add up to {format_money(moves)})"
+    return (
+        f"Opening A/R {format_money(rf.opening)} + charges {format_money(rf.charges)} "
+        f"- payments applied {format_money(rf.payments_applied)} "
+        f"- write-offs {format_money(rf.write_offs)} + voids {format_money(rf.voids)} "
+        f"= closing A/R {format_money(rf.closing)}: {verdict}."
+    )
+
+
+def _practice_name(session: Session) -> str:
+    practice = session.get(Practice, 1)
+    return practice.practice_name if practice is not None else ""
+
+
+def export_month_end(
+    ws: Workspace,
+    period: Period,
+    path: Path | str,
+    *,
+    full_names: bool = False,
+    progress: Progress | None = None,
+    today: date | None = None,
+) -> MonthEndExport:
+    """Write the month-end workbook for ``period`` to ``path`` (atomically, 0600).
+
+    ``progress(done, total)`` is called after each report is read and each sheet
+    written; when it returns False the export stops with ``ExportCancelled`` and
+    no file is written.
+    """
+    from desktop.reports import month_end_workbook as workbook  # openpyxl only when needed
+
+    start, end = period.start, period.end
+    who = ws.read(client_labels, full_names=full_names)
+    readers: tuple[Callable[[Session], object], ...] = (
+        lambda s: aging_table(s, end, who),
+        lambda s: report_tables.rollforward_table(s, start, end),
+        lambda s: report_tables.income_table(s, start, end),
+        lambda s: report_tables.charges_by_service_table(s, start, end),
+        lambda s: report_tables.write_offs_table(s, start, end),
+        lambda s: credit_table(s, end, who),
+        lambda s: refunds_table(s, start, end, who),
+        lambda s: (books.rollforward(s, start, end), _practice_name(s), periods.closed_through(s)),
+    )
+    total = len(readers) + workbook.STEPS
+
+    def report(done: int) -> None:
+        if progress is not None and progress(done, total) is False:
+            raise ExportCancelled("The export was cancelled; no file was written.")
+
+    found: list[object] = []
+    for reader in readers:
+        found.append(ws.read(reader))
+        report(len(found))
+    *tables, (rf, practice, closed) = found
+    book = workbook.MonthEndBook(
+        practice,
+        period.title,
+        start,
+        end,
+        today or date.today(),
+        full_names,
+        closed,
+        *tables,  # type: ignore[arg-type]
+    )
+    # ``report`` raises ExportCancelled itself, before the writer saves anything.
+    written = workbook.write_month_end_workbook(
+        book, path, lambda done, _total: report(len(readers) + done)
+    )
+    return MonthEndExport(
+        Path(path),
+        period,
+        rf.ties,
+        tie_out_line(rf),
+        ("Cover", *(w.sheet for w in written.sheets)),
+    )
+
+
+# --- closing the month ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    name: str
+    passed: bool
+    sentence: str
+
+
+@dataclass(frozen=True)
+class CloseResult:
+    period: Period
+    checks: tuple[CheckResult, ...]
+    closed: bool
+    closed_through: date | None  # after the attempt
+
+    @property
+    def passed(self) -> bool:
+        return all(check.passed for check in self.checks)
+
+
+def _month_is_over(period: Period, today: date, closed: date | None) -> CheckResult:
+    name = "month is over and open"
+    if period.end >= today:
+        return CheckResult(
+            name, False, f"{period.title} is not over yet; close it from {period.end} on."
+        )
+    if closed is not None and closed >= period.end:
+        return CheckResult(
+            name,
+            False,
+            f"The books are already closed through {closed.isoformat()}, which includes "
+            f"{period.title}.",
+        )
+    return CheckResult(name, True, f"{period.title} is over and not yet closed.")
+
+
+def _rollforward_ties(session: Session, period: Period) -> CheckResult:
+    rf = books.rollforward(session, period.start, period.end)
+    aged = books.aging(session, period.end).total
+    name = "roll-forward ties"
+    if not rf.ties:
+        return CheckResult(name, False, f"The roll-forward does not tie: {tie_out_line(rf)}")
+    if aged != rf.closing:
+        return CheckResult(
+            name,
+            False,
+            f"The aging totals {format_money(aged)} but closing A/R is "
+            f"{format_money(rf.closing)}; run 'quietledger check'.",
+        )
+    return CheckResult(
+        name,
+        True,
+        f"The roll-forward ties: closing A/R {format_money(rf.closing)} equals the aging, and "
+        f"closing client credit is {format_money(rf.credit_closing)}.",
+    )
+
+
+def _credit_is_unapplied_payments(session: Session, period: Period) -> CheckResult:
+    held = month_end_credit.client_credit(session, period.end).total
+    unapplied = month_end_credit.unapplied_from_records(session, period.end)
+    name = "unapplied payments are credit"
+    if held != unapplied:
+        return CheckResult(
+            name,
+            False,
+            f"Client credit is {format_money(held)}, but payments not applied or refunded "
+            f"come to {format_money(unapplied)}; run 'quietledger check'.",
+        )
+    return CheckResult(
+        name,
+        True,
+        f"Every payment not applied to a charge is client credit ({format_money(held)}).",
+    )
+
+
+def _file_checks(ws: Workspace) -> CheckResult:
+    problems = checks.run_checks(ws)
+    name = "practice file check"
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        return CheckResult(name, False, f"{problems[0]}{more}")
+    return CheckResult(
+        name, True, "The practice file, its audit trail and the ledger pass every check."
+    )
+
+
+def month_end_checks(
+    ws: Workspace, period: Period, *, today: date | None = None
+) -> list[CheckResult]:
+    """Every check closing ``period`` needs, each with a sentence; nothing is changed."""
+    closed = ws.read(periods.closed_through)
+    return [
+        _month_is_over(period, today or date.today(), closed),
+        ws.read(_rollforward_ties, period),
+        _file_checks(ws),
+        ws.read(_credit_is_unapplied_payments, period),
+    ]
+
+
+def close_month(ws: Workspace, period: Period, *, today: date | None = None) -> CloseResult:
+    """Run the checks; only when every one passes, close the books through the month's end."""
+    results = tuple(month_end_checks(ws, period, today=today))
+    if not all(check.passed for check in results):
+        return CloseResult(period, results, False, ws.read(periods.closed_through))
+    through = ws.run(periods.close_period, period.end, today=today)
+    return CloseResult(period, results, True, through)
+
+
+def reopen(ws: Workspace, to: date | None, reason: str) -> date | None:
+    """Move the closed-through date back to ``to`` (None opens everything); audited."""
+    return ws.run(periods.reopen_period, to, reason)
