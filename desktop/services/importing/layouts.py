@@ -70,6 +70,7 @@ LAYOUTS: dict[ImportKind, Layout] = {
             "addon_fee",
             "write_off",
             "write_off_date",
+            "write_off_reason",
         ),
     ),
     ImportKind.PAYMENTS: Layout(

@@ -28,9 +28,10 @@ class ImportRejected(ServiceError):
     """The file has problems; nothing was imported. ``problems`` lists every one."""
 
     def __init__(self, problems: list[Problem]) -> None:
+        self.problems = tuple(sorted(problems))
         count = len(problems)
+        first = f" The first: {self.problems[0].line()}" if problems else ""
         super().__init__(
             f"The file was not imported: {count} problem{'s' if count != 1 else ''} "
-            "to fix first. Nothing was changed."
+            f"to fix first. Nothing was changed.{first}"
         )
-        self.problems = tuple(sorted(problems))

@@ -110,7 +110,7 @@ def import_sessions(
         if already_imported(session, SOURCE, row_key):
             skipped += 1
             continue
-        data, write_off_amount, write_off_on = parsed
+        data, write_off_amount, write_off_on, reason = parsed
         try:
             service_for(session, data["service_code"])  # type: ignore[arg-type]
             if data.get("addon_code"):
@@ -120,7 +120,9 @@ def import_sessions(
                 session_service.SessionInput(unit_id=unit.id, **data),  # type: ignore[arg-type]
             )
             if write_off_amount:
-                _write_off(session, row.id, write_off_amount, write_off_on or row.service_date)
+                _write_off(
+                    session, row.id, write_off_amount, write_off_on or row.service_date, reason
+                )
         except ServiceError as exc:
             column = _FIELD_COLUMNS.get(getattr(exc, "field", None) or "", "(row)")
             found.add(number, column, str(exc))
@@ -132,7 +134,7 @@ def import_sessions(
 
 def _parse(
     text: dict[str, str], number: int, found: Findings
-) -> tuple[dict[str, object], Decimal | None, date | None] | None:
+) -> tuple[dict[str, object], Decimal | None, date | None, AdjustmentReason] | None:
     data: dict[str, object] = {}
     before = len(found.problems)
 
@@ -175,9 +177,17 @@ def _parse(
             on = parse_date(text["write_off_date"])
         except FieldError as exc:
             found.add(number, "write_off_date", str(exc))
+    reason = AdjustmentReason.OTHER
+    if text["write_off_reason"]:
+        try:
+            reason = AdjustmentReason(
+                parse_choice(text["write_off_reason"], values(AdjustmentReason))
+            )
+        except FieldError as exc:
+            found.add(number, "write_off_reason", str(exc))
     if len(found.problems) != before:
         return None
-    return data, amount, on
+    return data, amount, on, reason
 
 
 def _place_of_service(text: str) -> str:
@@ -194,13 +204,15 @@ def _modifiers(text: str) -> str:
     return mods
 
 
-def _write_off(session: Session, session_id: int, amount: Decimal, on: date) -> None:
+def _write_off(
+    session: Session, session_id: int, amount: Decimal, on: date, reason: AdjustmentReason
+) -> None:
     """Write off part of what the session charged (its main line first)."""
     left = amount
     for charge in session_service.active_charges(session, session_id):
         part = min(left, ledger.charge_open_amount(session, charge.id))
         if part > 0:
-            write_off(session, charge.id, part, AdjustmentReason.OTHER, on=on, note="Imported")
+            write_off(session, charge.id, part, reason, on=on, note="Imported")
             left -= part
     if left > 0:
         raise _WriteOffTooBig()

@@ -1,0 +1,191 @@
+"""Full export, then import of its clients, sessions and payments into a new practice:
+the same balances, aging and reports."""
+
+from __future__ import annotations
+
+import csv
+import stat
+from datetime import date, time
+from decimal import Decimal as D  # noqa: N817 - reads like the hand-worked figures
+from pathlib import Path
+
+import pytest
+from conftest import PASSPHRASE
+from openpyxl import load_workbook
+
+from desktop.domain.kinds import AdjustmentReason, BillingPreference, SessionStatus
+from desktop.services import books, clients, payments, sessions
+from desktop.services.exporting import ExportFailed, export_all
+from desktop.services.importing import ImportKind, run_import
+from desktop.services.practice import Profile, create_practice
+from desktop.services.sessions import SessionInput
+from desktop.services.workspace import Workspace
+from tests.books_helpers import method_id
+
+DAYS = (date(2025, 1, 31), date(2025, 2, 28), date(2025, 3, 31), date(2025, 6, 30))
+# Voiding a session, or changing its fee, is dated the day it is done (today), and the
+# import layouts carry the books as they stand: so periods run to today, and past
+# "as of" views are compared for the clients whose entries were not changed later.
+PERIOD = (date(2025, 1, 1), date.today())
+UNCHANGED = ("A-1", "B-2")
+
+
+def _client(ws: Workspace, ref: str, last: str, **extra: object) -> int:
+    data = clients.ClientInput(client_ref=ref, legal_first_name="Test", legal_last_name=last)
+    for name, value in extra.items():
+        data = data.__class__(**{**data.__dict__, name: value})
+    return ws.run(clients.create_client, data).unit_id
+
+
+def _visit(ws: Workspace, unit: int, day: date, **extra: object) -> sessions.SessionRow:
+    values: dict[str, object] = {"service_code": "90834", "minutes": 50, **extra}
+    return ws.run(sessions.record_session, SessionInput(unit, day, **values))  # type: ignore[arg-type]
+
+
+def _pay(ws: Workspace, unit: int, day: date, amount: str, method: str, **extra: object) -> int:
+    method_row = ws.run(method_id, method)
+    data = payments.PaymentInput(unit, day, D(amount), method_row, **extra)  # type: ignore[arg-type]
+    return ws.run(payments.record_payment, data).id
+
+
+def build(ws: Workspace) -> None:
+    """Every kind of entry an export has to carry."""
+    a = _client(ws, "A-1", "Alder", default_fee=D("160.00"))
+    b = _client(ws, "B-2", "=HYPERLINK(1)", billing=BillingPreference.SUPERBILL)
+    c = _client(ws, "C-3", "Cole")
+    # A: sessions, a late cancel, a cancellation, a card payment with its fee, a write-off.
+    first = _visit(ws, a, date(2025, 1, 6), start_time=time(9, 0), fee=D("160.00"))
+    _visit(ws, a, date(2025, 1, 13), service_code="LATE", status=SessionStatus.LATE_CANCEL)
+    _visit(ws, a, date(2025, 1, 20), status=SessionStatus.CANCELLED)
+    _visit(ws, a, date(2025, 2, 3), addon_code="90785", place_of_service="10", modifiers="95")
+    _pay(ws, a, date(2025, 1, 6), "160.00", "Card")
+    charge = ws.read(payments.open_charges, a)[0]
+    ws.run(
+        payments.write_off,
+        charge.id,
+        D("25.00"),
+        AdjustmentReason.SLIDING_SCALE,
+        on=charge.service_date,
+    )
+    assert first.fee == D("160.00")
+    # B: an overpayment that becomes credit, part refunded, then used by a later session.
+    _pay(ws, b, date(2025, 2, 1), "400.00", "Check", reference="1042")
+    _visit(ws, b, date(2025, 2, 2))
+    ws.run(payments.record_refund, b, D("100.00"), date(2025, 2, 10))
+    _visit(ws, b, date(2025, 3, 2), status=SessionStatus.NO_SHOW, service_code="NOSHOW")
+    # C: a voided session, a voided payment, a fee that is not a session, a changed fee.
+    wrong = _visit(ws, c, date(2025, 3, 3))
+    ws.run(sessions.void_session, wrong.id, "Entered for the wrong client")
+    bad = _pay(ws, c, date(2025, 3, 4), "50.00", "Cash")
+    ws.run(payments.void_entry, "payment", bad, "Bounced", date(2025, 3, 5))
+    ws.run(payments.record_fee, c, "REPORT", date(2025, 3, 6), D("80.00"))
+    changed = _visit(ws, c, date(2025, 3, 9))
+    _pay(ws, c, date(2025, 3, 9), "150.00", "Zelle")
+    ws.run(
+        sessions.update_session,
+        changed.id,
+        SessionInput(c, date(2025, 3, 9), "90834", fee=D("120.00"), minutes=50),
+        "Sliding scale agreed",
+    )
+
+
+def _snapshot(ws: Workspace) -> dict[str, object]:
+    balances = ws.read(books.balances)
+    refs = {row.unit_id: row.ref for row in ws.read(clients.list_units, None, True)}
+    aging = {
+        day: [
+            (r.client_ref, r.buckets)
+            for r in ws.read(books.aging, day).rows
+            if r.client_ref in UNCHANGED
+        ]
+        for day in DAYS
+    }
+    aging["today"] = [(r.client_ref, r.buckets) for r in ws.read(books.aging, date.today()).rows]
+    # A payment voided later shows on its day and again, negated, on the void's day; the
+    # export leaves both out, so income is compared per method over the whole period.
+    income: dict[str, list[D]] = {}
+    for r in ws.read(books.income, *PERIOD):
+        totals = income.setdefault(r.method, [D(0)] * 4)
+        for i, value in enumerate((r.gross, r.fee, r.net, r.refunds)):
+            totals[i] += value
+    income = {method: totals for method, totals in income.items() if any(totals)}
+    services = [(r.key, r.amount) for r in ws.read(books.charges_by_service, *PERIOD)]
+    offs = [(r.key, r.amount) for r in ws.read(books.write_offs_by_reason, *PERIOD)]
+    roll = ws.read(books.rollforward, *PERIOD)
+    return {
+        "balances": sorted((refs[u], b.owed, b.credit) for u, b in balances.items()),
+        "aging": aging,
+        "income": income,
+        "services": services,
+        "write_offs": offs,
+        "closing": (roll.closing, roll.credit_closing, roll.ties),
+    }
+
+
+def test_export_then_import_gives_the_same_books(
+    workspace: Workspace, tmp_path: Path, profile: Profile
+) -> None:
+    build(workspace)
+    before = _snapshot(workspace)
+    out = tmp_path / "export"
+    result = workspace.read(export_all, out)
+    assert workspace.read(books.ledger_problems) == []
+
+    fresh = Workspace.create(tmp_path / "new" / "books.qlb", PASSPHRASE)
+    try:
+        fresh.run(create_practice, profile)
+        for kind in (ImportKind.CLIENTS, ImportKind.SESSIONS, ImportKind.PAYMENTS):
+            imported = fresh.run(run_import, kind, out / f"{kind.value}.csv")
+            assert imported.ignored_columns == ()
+        after = _snapshot(fresh)
+        assert fresh.read(books.ledger_problems) == []
+    finally:
+        fresh.close()
+    assert after == before
+    assert {"clients.csv", "export.xlsx"} <= set(result.files)
+
+
+def test_export_files_are_private_and_neutralised(workspace: Workspace, tmp_path: Path) -> None:
+    build(workspace)
+    out = tmp_path / "export"
+    result = workspace.read(export_all, out)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o700
+    for name in result.files:
+        assert stat.S_IMODE((out / name).stat().st_mode) == 0o600, name
+    with (out / "clients.csv").open(encoding="utf-8-sig", newline="") as handle:
+        lasts = [row["last_name"] for row in csv.DictReader(handle)]
+    assert "'=HYPERLINK(1)" in lasts
+    workbook = load_workbook(out / "export.xlsx", read_only=True)
+    expected = {
+        "clients",
+        "sessions",
+        "payments",
+        "allocations",
+        "charges",
+        "write_offs",
+        "refunds",
+        "voids",
+        "diagnoses",
+        "billing_units",
+        "documents",
+        "claims",
+        "practice",
+        "services",
+        "payment_methods",
+        "payers",
+    }
+    assert expected <= set(workbook.sheetnames)
+    workbook.close()
+    with (out / "voids.csv").open(encoding="utf-8-sig", newline="") as handle:
+        voided = {row["voided"] for row in csv.DictReader(handle)}
+    assert {"session", "payment", "charge"} <= voided
+
+
+def test_export_refuses_a_folder_with_files(workspace: Workspace, tmp_path: Path) -> None:
+    out = tmp_path / "busy"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    with pytest.raises(ExportFailed, match="not an empty folder"):
+        workspace.read(export_all, out)
+    assert [p.name for p in out.iterdir()] == ["keep.txt"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".busy")]
