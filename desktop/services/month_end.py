@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -34,6 +35,10 @@ from desktop.services.month_end_tables import (
     refunds_table,
 )
 from desktop.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from desktop.reports.month_end_workbook import MonthEndBook
+    from desktop.reports.tabular import Table
 
 Progress = Callable[[int, int], bool | None]  # (done, total); returning False cancels
 
@@ -105,6 +110,108 @@ def _practice_name(session: Session) -> str:
     return practice.practice_name if practice is not None else ""
 
 
+READ_STEPS = 8  # progress steps of reading: one per report, one for the cover's facts
+
+
+@dataclass(frozen=True)
+class MonthEndPack:
+    """Every report of the workbook, read in one database session so they agree."""
+
+    book: MonthEndBook
+    rollforward: books.RollForward
+
+
+def _read_pack(
+    session: Session,
+    period: Period,
+    full_names: bool,
+    today: date,
+    step: Callable[[int], None],
+) -> MonthEndPack:
+    from desktop.reports.month_end_workbook import MonthEndBook  # openpyxl only when needed
+
+    start, end = period.start, period.end
+    who = client_labels(session, full_names=full_names)
+    readers = (
+        lambda: aging_table(session, end, who),
+        lambda: report_tables.rollforward_table(session, start, end),
+        lambda: report_tables.income_table(session, start, end),
+        lambda: report_tables.charges_by_service_table(session, start, end),
+        lambda: report_tables.write_offs_table(session, start, end),
+        lambda: credit_table(session, end, who),
+        lambda: refunds_table(session, start, end, who),
+    )
+    tables: list[Table] = []
+    for reader in readers:
+        tables.append(reader())
+        step(len(tables))
+    aging, rollforward, income, by_service, write_offs, credit, refunds = tables
+    rf = books.rollforward(session, start, end)
+    book = MonthEndBook(
+        practice=_practice_name(session),
+        title=period.title,
+        start=start,
+        end=end,
+        written_on=today,
+        full_names=full_names,
+        closed_through=periods.closed_through(session),
+        aging=aging,
+        rollforward=rollforward,
+        income=income,
+        by_service=by_service,
+        write_offs=write_offs,
+        credit=credit,
+        refunds=refunds,
+    )
+    step(READ_STEPS)
+    return MonthEndPack(book, rf)
+
+
+def _stepper(progress: Progress | None, total: int, offset: int = 0) -> Callable[[int], None]:
+    def step(done: int) -> None:
+        if progress is not None and progress(offset + done, total) is False:
+            raise ExportCancelled("The export was cancelled; no file was written.")
+
+    return step
+
+
+def read_month_end(
+    ws: Workspace,
+    period: Period,
+    *,
+    full_names: bool = False,
+    progress: Progress | None = None,
+    today: date | None = None,
+) -> MonthEndPack:
+    """Read every report of the month-end workbook (the slow half of an export)."""
+    step = _stepper(progress, READ_STEPS)
+    return ws.read(_read_pack, period, full_names, today or date.today(), step)
+
+
+def write_month_end(
+    pack: MonthEndPack, path: Path | str, *, progress: Progress | None = None
+) -> MonthEndExport:
+    """Write a pack read by ``read_month_end`` to ``path`` (atomically, 0600)."""
+    from desktop.reports.month_end_workbook import STEPS
+
+    return _write(pack, path, _stepper(progress, STEPS))
+
+
+def _write(pack: MonthEndPack, path: Path | str, step: Callable[[int], None]) -> MonthEndExport:
+    from desktop.reports.month_end_workbook import write_month_end_workbook
+
+    # ``step`` raises ExportCancelled itself, before the writer saves anything.
+    written = write_month_end_workbook(pack.book, path, lambda done, _total: step(done))
+    book = pack.book
+    return MonthEndExport(
+        Path(path),
+        Period(book.start, book.end, book.title),
+        pack.rollforward.ties,
+        tie_out_line(pack.rollforward),
+        ("Cover", *(w.sheet for w in written.sheets)),
+    )
+
+
 def export_month_end(
     ws: Workspace,
     period: Period,
@@ -120,52 +227,11 @@ def export_month_end(
     written; when it returns False the export stops with ``ExportCancelled`` and
     no file is written.
     """
-    from desktop.reports import month_end_workbook as workbook  # openpyxl only when needed
+    from desktop.reports.month_end_workbook import STEPS
 
-    start, end = period.start, period.end
-    who = ws.read(client_labels, full_names=full_names)
-    readers: tuple[Callable[[Session], object], ...] = (
-        lambda s: aging_table(s, end, who),
-        lambda s: report_tables.rollforward_table(s, start, end),
-        lambda s: report_tables.income_table(s, start, end),
-        lambda s: report_tables.charges_by_service_table(s, start, end),
-        lambda s: report_tables.write_offs_table(s, start, end),
-        lambda s: credit_table(s, end, who),
-        lambda s: refunds_table(s, start, end, who),
-        lambda s: (books.rollforward(s, start, end), _practice_name(s), periods.closed_through(s)),
-    )
-    total = len(readers) + workbook.STEPS
-
-    def report(done: int) -> None:
-        if progress is not None and progress(done, total) is False:
-            raise ExportCancelled("The export was cancelled; no file was written.")
-
-    found: list[object] = []
-    for reader in readers:
-        found.append(ws.read(reader))
-        report(len(found))
-    *tables, (rf, practice, closed) = found
-    book = workbook.MonthEndBook(
-        practice,
-        period.title,
-        start,
-        end,
-        today or date.today(),
-        full_names,
-        closed,
-        *tables,  # type: ignore[arg-type]
-    )
-    # ``report`` raises ExportCancelled itself, before the writer saves anything.
-    written = workbook.write_month_end_workbook(
-        book, path, lambda done, _total: report(len(readers) + done)
-    )
-    return MonthEndExport(
-        Path(path),
-        period,
-        rf.ties,
-        tie_out_line(rf),
-        ("Cover", *(w.sheet for w in written.sheets)),
-    )
+    total = READ_STEPS + STEPS
+    pack = ws.read(_read_pack, period, full_names, today or date.today(), _stepper(progress, total))
+    return _write(pack, path, _stepper(progress, total, READ_STEPS))
 
 
 # --- closing the month ----------------------------------------------------------------

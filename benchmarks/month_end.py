@@ -1,0 +1,210 @@
+"""How fast is the month-end workbook? The busiest month, and a whole year, beside a floor.
+
+    uv run python -m benchmarks.month_end [--years 3] [--clients 40] [--seed 7] [--runs 5]
+
+The demo practice is generated once (slow: minutes for a large one) and cached
+under the temp folder, keyed by its parameters and by the sources that decide
+its contents (demo generator, migrations). For the busiest month and for the
+busiest whole calendar year the script times reading the reports and writing
+the workbook, and, in the same run, a floor: openpyxl writing the very same
+cell values into the same sheets with no styling, no formats and a plain save.
+Each figure is the best of several alternating runs, so other work on the
+machine inflates it less; the comparison with the floor uses CPU time, which a
+busy machine disturbs far less than wall time (the month target is wall time:
+it is what the bookkeeper waits for).
+
+Targets: a month's whole export (read and write) under 2 s; a year's workbook
+within 1.5x the floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from desktop.app.demo_file import create_demo_file
+from desktop.services import month_end
+from desktop.services.demo import DEMO_PASSPHRASE
+from desktop.services.workspace import Workspace
+
+ROOT = Path(__file__).resolve().parents[1]
+END = date(2026, 6, 30)  # fixed, so the cache key and the figures do not drift
+MONTH_TARGET_S = 2.0
+YEAR_TARGET_RATIO = 1.5
+
+
+# --- the cached practice --------------------------------------------------------------
+
+
+def _sources_key() -> str:
+    digest = hashlib.sha256()
+    sources = [ROOT / "desktop" / "services" / "demo.py"]
+    sources += sorted((ROOT / "db" / "migrations" / "versions").glob("*.py"))
+    for source in sources:
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def cached_practice(seed: int, years: int, clients: int) -> Path:
+    """The demo practice for these parameters, generated the first time only."""
+    folder = Path(tempfile.gettempdir()) / "quietledger-month-end-bench"
+    folder.mkdir(exist_ok=True)
+    path = folder / f"demo-s{seed}-y{years}-c{clients}-{END.isoformat()}-{_sources_key()}.qlb"
+    if not path.exists():
+        print(f"Generating a {years}-year, {clients}-client demo practice (once)...", flush=True)
+        started = time.perf_counter()
+        create_demo_file(path, seed=seed, years=years, clients=clients, end=END)
+        print(f"  done in {time.perf_counter() - started:.0f} s; cached at {path}", flush=True)
+    return path
+
+
+# --- what to time ---------------------------------------------------------------------
+
+_BUSIEST = text(
+    """
+    SELECT substr(txn_date, 1, {width}) AS span, COUNT(*) AS n FROM ledger_txns
+    WHERE txn_date BETWEEN :first AND :last GROUP BY span ORDER BY n DESC, span LIMIT 1
+    """
+)
+
+
+def busiest(session: Session, width: int, first: date, last: date) -> str:
+    """The month (width 7) or year (width 4) with the most ledger transactions."""
+    sql = text(_BUSIEST.text.format(width=width))
+    return session.execute(sql, {"first": first.isoformat(), "last": last.isoformat()}).one()[0]
+
+
+def floor_writer(workbook_path: Path) -> tuple[Callable[[Path], None], int]:
+    """openpyxl writing the same cells as ``workbook_path``, unstyled; and the cell count."""
+    loaded = load_workbook(workbook_path)
+    sheets = [
+        (
+            ws.title,
+            [
+                (c.row, c.column, c.value)
+                for row in ws.iter_rows()
+                for c in row
+                if c.value is not None
+            ],
+        )
+        for ws in loaded
+    ]
+
+    def write(path: Path) -> None:
+        workbook = Workbook()
+        workbook.remove(workbook.active)
+        for title, cells in sheets:
+            ws = workbook.create_sheet(title)
+            for row, column, value in cells:
+                ws.cell(row=row, column=column, value=value)
+        workbook.save(path)
+
+    return write, sum(len(cells) for _, cells in sheets)
+
+
+def best(runs: int, *timed: Callable[[], None]) -> list[tuple[float, float]]:
+    """The best (wall, CPU) seconds of each function, run alternately ``runs`` times."""
+    walls = [float("inf")] * len(timed)
+    cpus = [float("inf")] * len(timed)
+    for _ in range(runs):
+        for index, function in enumerate(timed):
+            wall, cpu = time.perf_counter(), time.process_time()
+            function()
+            walls[index] = min(walls[index], time.perf_counter() - wall)
+            cpus[index] = min(cpus[index], time.process_time() - cpu)
+    return list(zip(walls, cpus, strict=True))
+
+
+def measure(ws: Workspace, period: month_end.Period, folder: Path, runs: int) -> dict[str, float]:
+    ours, floor = folder / "ours.xlsx", folder / "floor.xlsx"
+    pack = month_end.read_month_end(ws, period)
+    month_end.write_month_end(pack, ours)
+    write_floor, cells = floor_writer(ours)
+    read, write, floor_time = best(
+        runs,
+        lambda: month_end.read_month_end(ws, period),
+        lambda: month_end.write_month_end(pack, ours),
+        lambda: write_floor(floor),
+    )
+    return {
+        "cells": cells,
+        "read": read[0],
+        "write": write[0],
+        "floor": floor_time[0],
+        "write_cpu": write[1],
+        "floor_cpu": floor_time[1],
+    }
+
+
+def ratio(figures: dict[str, float]) -> float:
+    return figures["write_cpu"] / figures["floor_cpu"]
+
+
+def report(what: str, figures: dict[str, float]) -> None:
+    ms = {key: f"{value * 1000:.0f} ms" for key, value in figures.items() if key != "cells"}
+    print(
+        f"{what}: {int(figures['cells']):,} cells\n"
+        f"  wall: read {ms['read']} + write {ms['write']} = export "
+        f"{sum_export(figures) * 1000:.0f} ms; unstyled openpyxl floor {ms['floor']}\n"
+        f"  CPU:  write {ms['write_cpu']}; floor {ms['floor_cpu']} "
+        f"(write = {ratio(figures):.2f}x floor)"
+    )
+
+
+def sum_export(figures: dict[str, float]) -> float:
+    return figures["read"] + figures["write"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--clients", type=int, default=300)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args(argv)
+    path = cached_practice(args.seed, args.years, args.clients)
+    folder = Path(tempfile.mkdtemp(prefix="quietledger-month-end-"))
+    try:
+        with Workspace.open(path, passphrase=DEMO_PASSPHRASE) as ws:
+            first = date(END.year - args.years, END.month, 1)
+            busiest_month = ws.read(busiest, 7, first, END)
+            full_years = (first.year + (first != date(first.year, 1, 1)), END.year - 1)
+            busiest_year = ws.read(
+                busiest, 4, date(full_years[0], 1, 1), date(full_years[1], 12, 31)
+            )
+            print(
+                f"Practice: {args.years} years, {args.clients} clients (seed {args.seed}); "
+                f"best of {args.runs} runs"
+            )
+            month = measure(ws, month_end.month(busiest_month), folder, args.runs)
+            year = measure(ws, month_end.year(int(busiest_year)), folder, args.runs)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    report(f"Busiest month {busiest_month}", month)
+    report(f"Busiest year {busiest_year}", year)
+    month_ok = sum_export(month) < MONTH_TARGET_S
+    year_ok = ratio(year) <= YEAR_TARGET_RATIO
+    print(
+        f"Target: a month's export under {MONTH_TARGET_S:.0f} s: "
+        f"{'met' if month_ok else 'MISSED'} ({sum_export(month):.2f} s)"
+    )
+    print(
+        f"Target: a year's workbook within {YEAR_TARGET_RATIO}x the floor: "
+        f"{'met' if year_ok else 'MISSED'} ({ratio(year):.2f}x CPU time)"
+    )
+    return 0 if month_ok and year_ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
