@@ -11,6 +11,7 @@ when its differences round to zero cents.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -59,6 +60,7 @@ FULL_NAMES_NOTE = (
     "store and send it as carefully as the practice file."
 )
 
+NOTE_WIDTH = 84  # characters; columns A to C hold about this many
 _BOLD = Font(bold=True)
 _TITLE = Font(bold=True, size=14)
 _THIN = Side(style="thin")
@@ -173,8 +175,10 @@ class _Cover:
         self.row += 1
 
     def note(self, text: str, font: Font | None = None) -> None:
-        self.row += 1
-        _text(self.ws, f"A{self.row}", text, font)
+        # A line per row, each short enough to stay on the page across columns A to C.
+        for line in textwrap.wrap(text, NOTE_WIDTH):
+            self.row += 1
+            _text(self.ws, f"A{self.row}", line, font)
 
     def heading(self, text: str) -> None:
         self.row += 1
@@ -308,10 +312,13 @@ def _write_cover(ws: Worksheet, book: MonthEndBook, written: list[WrittenTable])
         "Every amount above is a formula over the report sheets; a check reads OK only "
         "when its lines agree to the cent."
     )
-    ws.column_dimensions["A"].width = 44
+    ws.column_dimensions["A"].width = 46
     ws.column_dimensions["B"].width = 18
-    ws.column_dimensions["C"].width = 16
+    ws.column_dimensions["C"].width = 20
     ws.sheet_view.showGridLines = False
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
     return cover.cells
 
 
