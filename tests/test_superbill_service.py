@@ -16,7 +16,7 @@ from db.models import AuditEntry, Client, Document, DocumentLine, Payer
 from desktop.domain.kinds import DocumentKind, SessionStatus
 from desktop.services import audit, clients, documents_store, payments, sessions, superbills
 from desktop.services.documents_blocks import CheckFailed
-from desktop.services.errors import NotAllowed
+from desktop.services.errors import NotAllowed, ServiceError
 from desktop.services.payments import PaymentInput
 from desktop.services.sessions import SessionInput
 from desktop.services.workspace import Workspace
@@ -208,6 +208,38 @@ def test_reprint_is_identical_and_a_correction_keeps_both(workspace: Workspace) 
     assert f"Replaces {first.number}, version 1" in text
     with pytest.raises(NotAllowed, match="already replaced"):
         workspace.run(superbills.correct_superbill, first.id, issued_on=ISSUED)
+
+
+def test_an_issued_document_cannot_be_altered(workspace: Workspace) -> None:
+    unit = workspace.run(february)
+    issued = issue(workspace, unit)
+    pdf = workspace.read(documents_store.reprint, issued.id)
+
+    def alter(session: Session) -> None:
+        document = session.get(Document, issued.id)
+        assert document is not None
+        document.pdf = pdf[:500] + bytes([pdf[500] ^ 1]) + pdf[501:]  # one bit flipped
+        session.flush()
+
+    with pytest.raises(ServiceError, match="never change"):
+        workspace.run(alter)
+    assert workspace.read(documents_store.reprint, issued.id) == pdf
+
+
+def test_add_on_prints_as_its_own_line_with_the_visit_modifiers(workspace: Workspace) -> None:
+    unit = workspace.run(superbill_client)
+    day = date(2026, 2, 2)
+    with_addon = visit(unit, day, place_of_service="10", modifiers="95", addon_code="90785")
+    workspace.run(sessions.record_session, with_addon)
+    issued = issue(workspace, unit)
+    stored = workspace.read(
+        lambda s: [
+            (line.code, line.modifiers, line.pointers, line.fee)
+            for line in s.scalars(select(DocumentLine).order_by(DocumentLine.line_no))
+        ]
+    )
+    assert stored == [("90834", "95", "A", D("150.00")), ("90785", "95", "A", D("25.00"))]
+    assert issued.total_charged == D("175.00")
 
 
 def superbills_listed(session: Session) -> list[documents_store.IssuedDocument]:

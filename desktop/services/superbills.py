@@ -481,7 +481,8 @@ def _service_line(line: _Line, letters: dict[str, tuple[Diagnosis, str]]) -> Ser
         service_date=line.charge.service_date,
         place_of_service=line.record.place_of_service,
         code=line.service.code,
-        modifiers=line.record.modifiers if line.charge.service_id == line.record.service_id else "",
+        # Telehealth modifiers describe the whole visit, so an add-on line carries them too.
+        modifiers=line.record.modifiers,
         pointers=pointers,
         fee=line.charge.amount,
         paid=line.paid,
