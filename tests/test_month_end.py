@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import os
 import re
 import shutil
@@ -24,7 +25,15 @@ from db.models import AuditEntry, Client, Diagnosis
 from desktop.domain.kinds import AdjustmentReason
 from desktop.reports.month_end_workbook import AR_LINES, CREDIT_LINES, FULL_NAMES_NOTE, OK
 from desktop.reports.xlsx_tables import MONEY_FORMAT
-from desktop.services import books, month_end, month_end_credit, payments, periods, sessions
+from desktop.services import (
+    books,
+    month_end,
+    month_end_close,
+    month_end_credit,
+    payments,
+    periods,
+    sessions,
+)
 from desktop.services.errors import InvalidInput, PeriodClosed
 from desktop.services.month_end import ExportCancelled
 from desktop.services.payments import PaymentInput
@@ -179,6 +188,16 @@ def test_refunds_in_a_period(march: Workspace) -> None:
     assert march.read(month_end_credit.refunds, date(2026, 4, 1), date(2026, 4, 30)) == []
     with pytest.raises(InvalidInput, match="ends before it starts"):
         march.read(month_end_credit.refunds, MARCH.end, MARCH.start)
+
+
+def test_tie_out_line_says_which_part_does_not_tie(march: Workspace) -> None:
+    rf = march.read(books.rollforward, MARCH.start, MARCH.end)
+    off_ar = dataclasses.replace(rf, closing=rf.closing + D("0.01"))
+    assert month_end.tie_out_line(off_ar).endswith(
+        "= closing A/R $360.01: DOES NOT TIE (the movements add up to $360.00)."
+    )
+    off_credit = dataclasses.replace(rf, credit_closing=rf.credit_closing + D("0.01"))
+    assert month_end.tie_out_line(off_credit).endswith("A/R ties, but CLIENT CREDIT DOES NOT.")
 
 
 @pytest.mark.parametrize("bad", ["2026-13", "2026-3", "March", "0000-01", ""])
@@ -407,7 +426,7 @@ MARCH_SPAN = (MARCH.start, MARCH.end)
 
 
 def test_close_month_when_every_check_passes(march: Workspace) -> None:
-    result = month_end.close_month(march, MARCH, today=TODAY)
+    result = month_end_close.close_month(march, MARCH, today=TODAY)
     assert [c.name for c in result.checks] == [
         "month is over and open",
         "roll-forward ties",
@@ -423,14 +442,16 @@ def test_close_month_when_every_check_passes(march: Workspace) -> None:
     with pytest.raises(PeriodClosed):
         visit(march, unit, date(2026, 3, 30))
     # Closing it again is refused by the first check, and nothing moves.
-    again = month_end.close_month(march, MARCH, today=TODAY)
+    again = month_end_close.close_month(march, MARCH, today=TODAY)
     assert not again.closed
     assert not again.checks[0].passed
     assert "already closed through 2026-03-31" in again.checks[0].sentence
     # Reopening needs a reason and leaves an audit entry that carries it.
     with pytest.raises(InvalidInput, match="Say why"):
-        month_end.reopen(march, date(2026, 2, 28), "  ")
-    assert month_end.reopen(march, date(2026, 2, 28), "Late cheque found") == date(2026, 2, 28)
+        month_end_close.reopen(march, date(2026, 2, 28), "  ")
+    assert month_end_close.reopen(march, date(2026, 2, 28), "Late cheque found") == date(
+        2026, 2, 28
+    )
     reasons = march.read(
         lambda s: (
             s.execute(select(AuditEntry.after_json).where(AuditEntry.action == "reopen"))
@@ -444,7 +465,7 @@ def test_close_month_when_every_check_passes(march: Workspace) -> None:
 
 
 def test_a_month_not_yet_over_is_not_closed(march: Workspace) -> None:
-    result = month_end.close_month(march, month_end.month("2026-11"), today=TODAY)
+    result = month_end_close.close_month(march, month_end.month("2026-11"), today=TODAY)
     assert not result.closed
     assert result.closed_through is None
     assert "not over yet" in result.checks[0].sentence
@@ -463,7 +484,7 @@ def test_close_month_refuses_damaged_books(march: Workspace) -> None:
             )
         )
     )
-    result = month_end.close_month(march, MARCH, today=TODAY)
+    result = month_end_close.close_month(march, MARCH, today=TODAY)
     failed = {c.name: c.sentence for c in result.checks if not c.passed}
     assert set(failed) == {"practice file check", "unapplied payments are credit"}
     assert "does not balance" in failed["practice file check"]

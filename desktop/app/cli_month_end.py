@@ -23,7 +23,7 @@ from desktop.app.cli_common import (
     say,
 )
 from desktop.app.cli_report import iso_date
-from desktop.services import month_end
+from desktop.services import month_end, month_end_close
 from desktop.services.errors import InvalidInput
 
 
@@ -124,7 +124,7 @@ def run_month_end(args: argparse.Namespace) -> int:
 def run_close_month(args: argparse.Namespace) -> int:
     period: month_end.Period = args.month
     with open_workspace(args) as ws:
-        result = month_end.close_month(ws, period)
+        result = month_end_close.close_month(ws, period)
     for check in result.checks:
         say(f"{'PASS' if check.passed else 'FAIL'}  {check.name}: {check.sentence}")
     if not result.closed:
@@ -139,7 +139,7 @@ def run_reopen(args: argparse.Namespace) -> int:
     if not args.reason.strip():
         raise UsageError("Say why the books are reopened with --reason.")
     with open_workspace(args) as ws:
-        through = month_end.reopen(ws, None if args.all else args.to, args.reason)
+        through = month_end_close.reopen(ws, None if args.all else args.to, args.reason)
     say(
         f"The books are now closed through {through.isoformat()}."
         if through

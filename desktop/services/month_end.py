@@ -1,15 +1,10 @@
-"""Month-end for the bookkeeper: the workbook that ties out, and closing the month.
+"""Month-end for the bookkeeper: the workbook whose cover ties out.
 
-The screens and the command line call three functions, each with an open
-``Workspace`` (closing needs the file-level checks, which work on the whole
-file rather than a session):
-
-- ``export_month_end``: reads every report for a period and writes the
-  workbook; a progress callback can cancel, so the window can run it in a
-  worker thread.
-- ``close_month``: runs the checks and closes the books through the month's
-  last day only if every one passes.
-- ``reopen``: moves the closed-through date back, with a reason (audited).
+``export_month_end(ws, period, path)`` reads every report for a period in one
+database session and writes the workbook; its progress callback can cancel, so
+the window can run it in a worker thread. ``read_month_end`` and
+``write_month_end`` are its two halves, for a preview or a benchmark. Closing
+the month lives in ``month_end_close``.
 """
 
 from __future__ import annotations
@@ -26,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Practice
 from desktop.domain.money import format_money
-from desktop.services import books, checks, month_end_credit, periods, report_tables
+from desktop.services import books, periods, report_tables
 from desktop.services.errors import InvalidInput, ServiceError
 from desktop.services.month_end_tables import (
     aging_table,
@@ -96,7 +91,12 @@ class MonthEndExport:
 def tie_out_line(rf: books.RollForward) -> str:
     """``Opening A/R $x + charges $y - payments applied ... = closing A/R $z: ties``."""
     moves = rf.opening + rf.charges - rf.payments_applied - rf.write_offs + rf.voids
-    verdict = "ties" if rf.ties else f"DOES NOT TIE (the movements add up to {format_money(moves)})"
+    if moves != rf.closing:
+        verdict = f"DOES NOT TIE (the movements add up to {format_money(moves)})"
+    elif not rf.ties:
+        verdict = "A/R ties, but CLIENT CREDIT DOES NOT"
+    else:
+        verdict = "ties"
     return (
         f"Opening A/R {format_money(rf.opening)} + charges {format_money(rf.charges)} "
         f"- payments applied {format_money(rf.payments_applied)} "
@@ -232,118 +232,3 @@ def export_month_end(
     total = READ_STEPS + STEPS
     pack = ws.read(_read_pack, period, full_names, today or date.today(), _stepper(progress, total))
     return _write(pack, path, _stepper(progress, total, READ_STEPS))
-
-
-# --- closing the month ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    name: str
-    passed: bool
-    sentence: str
-
-
-@dataclass(frozen=True)
-class CloseResult:
-    period: Period
-    checks: tuple[CheckResult, ...]
-    closed: bool
-    closed_through: date | None  # after the attempt
-
-    @property
-    def passed(self) -> bool:
-        return all(check.passed for check in self.checks)
-
-
-def _month_is_over(period: Period, today: date, closed: date | None) -> CheckResult:
-    name = "month is over and open"
-    if period.end >= today:
-        return CheckResult(
-            name, False, f"{period.title} is not over yet; close it from {period.end} on."
-        )
-    if closed is not None and closed >= period.end:
-        return CheckResult(
-            name,
-            False,
-            f"The books are already closed through {closed.isoformat()}, which includes "
-            f"{period.title}.",
-        )
-    return CheckResult(name, True, f"{period.title} is over and not yet closed.")
-
-
-def _rollforward_ties(session: Session, period: Period) -> CheckResult:
-    rf = books.rollforward(session, period.start, period.end)
-    aged = books.aging(session, period.end).total
-    name = "roll-forward ties"
-    if not rf.ties:
-        return CheckResult(name, False, f"The roll-forward does not tie: {tie_out_line(rf)}")
-    if aged != rf.closing:
-        return CheckResult(
-            name,
-            False,
-            f"The aging totals {format_money(aged)} but closing A/R is "
-            f"{format_money(rf.closing)}; run 'quietledger check'.",
-        )
-    return CheckResult(
-        name,
-        True,
-        f"The roll-forward ties: closing A/R {format_money(rf.closing)} equals the aging, and "
-        f"closing client credit is {format_money(rf.credit_closing)}.",
-    )
-
-
-def _credit_is_unapplied_payments(session: Session, period: Period) -> CheckResult:
-    held = month_end_credit.client_credit(session, period.end).total
-    unapplied = month_end_credit.unapplied_from_records(session, period.end)
-    name = "unapplied payments are credit"
-    if held != unapplied:
-        return CheckResult(
-            name,
-            False,
-            f"Client credit is {format_money(held)}, but payments not applied or refunded "
-            f"come to {format_money(unapplied)}; run 'quietledger check'.",
-        )
-    return CheckResult(
-        name,
-        True,
-        f"Every payment not applied to a charge is client credit ({format_money(held)}).",
-    )
-
-
-def _file_checks(ws: Workspace) -> CheckResult:
-    problems = checks.run_checks(ws)
-    name = "practice file check"
-    if problems:
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        return CheckResult(name, False, f"{problems[0]}{more}")
-    return CheckResult(
-        name, True, "The practice file, its audit trail and the ledger pass every check."
-    )
-
-
-def month_end_checks(
-    ws: Workspace, period: Period, *, today: date | None = None
-) -> list[CheckResult]:
-    """Every check closing ``period`` needs, each with a sentence; nothing is changed."""
-    closed = ws.read(periods.closed_through)
-    return [
-        _month_is_over(period, today or date.today(), closed),
-        ws.read(_rollforward_ties, period),
-        _file_checks(ws),
-        ws.read(_credit_is_unapplied_payments, period),
-    ]
-
-
-def close_month(ws: Workspace, period: Period, *, today: date | None = None) -> CloseResult:
-    """Run the checks; only when every one passes, close the books through the month's end."""
-    results = tuple(month_end_checks(ws, period, today=today))
-    if not all(check.passed for check in results):
-        return CloseResult(period, results, False, ws.read(periods.closed_through))
-    through = ws.run(periods.close_period, period.end, today=today)
-    return CloseResult(period, results, True, through)
-
-
-def reopen(ws: Workspace, to: date | None, reason: str) -> date | None:
-    """Move the closed-through date back to ``to`` (None opens everything); audited."""
-    return ws.run(periods.reopen_period, to, reason)
