@@ -418,3 +418,17 @@ def test_end_date_before_start_is_refused(workspace: Workspace) -> None:
     with pytest.raises(InvalidInput) as caught:
         workspace.run(end_diagnosis, row.id, date(2025, 1, 9))
     assert caught.value.field == "effective_to"
+
+
+def test_list_units_shows_what_is_owed_and_credit(workspace: Workspace) -> None:
+    from desktop.services.payments import PaymentInput, record_payment
+    from desktop.services.sessions import SessionInput, record_session
+
+    owing = workspace.run(create_client, person()).unit_id
+    ahead = workspace.run(create_client, person("Chen", "Sam")).unit_id
+    card = workspace.read(catalog.list_payment_methods)[0].id
+    workspace.run(record_session, SessionInput(owing, date(2025, 3, 3), "90834"))
+    workspace.run(record_payment, PaymentInput(ahead, date(2025, 3, 3), Decimal("80.00"), card))
+    rows = {r.unit_id: r for r in workspace.read(list_units)}
+    assert (rows[owing].owed, rows[owing].credit) == (Decimal("150.00"), Decimal("0.00"))
+    assert (rows[ahead].owed, rows[ahead].credit) == (Decimal("0.00"), Decimal("80.00"))

@@ -9,19 +9,14 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from datetime import date, timedelta
-from decimal import Decimal
 from pathlib import Path
 
 from db import keys
 from desktop.app import paths
-from desktop.domain.kinds import BillingPreference, Relationship
-from desktop.services import catalog, clients
+from desktop.services.demo import DEMO_PASSPHRASE
 from desktop.services.errors import ServiceError
-from desktop.services.practice import Profile, create_practice
 from desktop.services.workspace import Workspace
 
-DEMO_PASSPHRASE = "demo"
 Opener = Callable[[str | None, str | None], Workspace]
 
 
@@ -42,8 +37,8 @@ def run_gui(path: Path | None, demo: bool) -> int:
     style.apply(app)
 
     practice = paths.demo_practice_path() if demo else (path or paths.default_practice_path())
-    if demo and not practice.exists():
-        create_demo_practice(practice)
+    if demo and not practice.exists() and not _create_demo(practice):
+        return 0
     if not practice.exists():
         QMessageBox.warning(
             None,
@@ -86,86 +81,29 @@ def _open_without_asking(opener: Opener, demo: bool) -> tuple[Workspace | None, 
         return None, str(exc)
 
 
-def create_demo_practice(path: Path) -> None:
-    """A small practice of made-up clients, so the window has something to show."""
-    with Workspace.create(path, DEMO_PASSPHRASE, allow_weak=True) as ws:
-        ws.run(
-            create_practice,
-            Profile(
-                practice_name="Demo Counseling (made-up data)",
-                provider_name="Jordan Demo",
-                credentials="LMFT",
-                npi="1234567893",
-                ein="12-3456789",
-                license_number="LMFT 00000",
-                license_state="NY",
-                taxonomy="106H00000X",
-                address="1 Example Street",
-                city="Albany",
-                state="NY",
-                zip="12207",
-                phone="(518) 555-0100",
-            ),
-            user_name="Jordan Demo",
-        )
-        payer = ws.run(catalog.create_payer, catalog.PayerInput("Example Health Plan"))
-        services = {s.code: s.id for s in ws.read(catalog.list_services)}
+def _create_demo(path: Path) -> bool:
+    """Make the demo practice, showing progress; False if the person cancelled."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 
-        def person(first: str, last: str, born: date, **extra: object) -> int:
-            data = clients.ClientInput(
-                legal_first_name=first,
-                legal_last_name=last,
-                date_of_birth=born,
-                default_service_id=services["90837"],
-                **extra,  # type: ignore[arg-type]
-            )
-            return ws.run(clients.create_client, data).id
+    from desktop.app.demo_file import create_demo_file
 
-        insured = {
-            "billing": BillingPreference.SUPERBILL,
-            "payer_id": payer.id,
-            "member_id": "EX123456789",
-        }
-        alex = person("Alex", "Rivera", date(1988, 4, 2), **insured)
-        sam = person("Sam", "Rivera", date(1990, 9, 17), preferred_name="Sammy")
-        person("Morgan", "Lee", date(1979, 1, 23), default_fee=Decimal("160.00"))
-        taylor = person(
-            "Taylor",
-            "Brooks",
-            date(2007, 6, 30),
-            subscriber_relationship=Relationship.CHILD,
-            subscriber_name="Dana Brooks",
-            subscriber_date_of_birth=date(1975, 2, 11),
-            **insured,
-        )
-        ws.run(
-            clients.create_couple,
-            clients.CoupleInput(
-                members=(clients.MemberShare(alex, 5000), clients.MemberShare(sam, 5000)),
-                identified_patient_id=alex,
-                default_service_id=services["90847"],
-            ),
-        )
-        ws.run(clients.add_diagnosis, alex, "F43.23", date(2025, 1, 6), 1)
-        ws.run(clients.add_diagnosis, alex, "Z63.0", date(2025, 1, 6), 2)
-        ws.run(clients.add_diagnosis, taylor, "F41.1", date(2025, 2, 3), 1)
-        _demo_sessions(ws)
+    dialog = QProgressDialog("Creating the demo practice (made-up clients)…", "Cancel", 0, 100)
+    dialog.setWindowTitle("Quiet Ledger")
+    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+    dialog.setMinimumDuration(0)
 
+    def progress(done: int, total: int) -> bool:
+        dialog.setMaximum(total)
+        dialog.setValue(done)
+        QApplication.processEvents()
+        return not dialog.wasCanceled()
 
-def _demo_sessions(ws: Workspace) -> None:
-    """Weekly sessions over the last two months; most paid, some owing, one paid ahead."""
-    from desktop.services.payments import PaymentInput, record_payment
-    from desktop.services.sessions import SessionInput, record_session
-
-    card = ws.read(catalog.list_payment_methods)[0].id
-    today = date.today()
-    units = ws.read(clients.list_units)
-    for offset, unit in enumerate(units):
-        code = "90847" if unit.kind != "individual" else "90837"
-        for week in range(8, 0, -1):
-            day = today - timedelta(days=week * 7 + offset)
-            row = ws.run(record_session, SessionInput(unit.unit_id, day, code))
-            # The last two sessions of every other unit are still owed.
-            if week > 2 or offset % 2 == 0:
-                ws.run(record_payment, PaymentInput(unit.unit_id, day, row.fee, card))
-    ws.run(record_payment, PaymentInput(units[-1].unit_id, today, Decimal("100.00"), card))
+    try:
+        create_demo_file(path, progress=progress)
+    except ServiceError as exc:
+        dialog.close()
+        QMessageBox.warning(None, "Quiet Ledger", str(exc))
+        return False
+    dialog.close()
+    return path.exists()

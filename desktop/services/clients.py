@@ -466,6 +466,7 @@ class UnitDetail:
     default_service_id: int | None
     default_service_code: str | None
     default_fee: Decimal | None  # None: the service's own fee
+    service_fee: Decimal | None  # the default service's fee, which applies when the above is None
     members: tuple[MemberRow, ...]
     patient: ClientDetail  # the identified patient
 
@@ -568,6 +569,7 @@ def get_unit_detail(session: Session, unit_id: int) -> UnitDetail:
         default_service_id=unit.default_service_id,
         default_service_code=service.code if service else None,
         default_fee=unit.default_fee if unit.default_fee > 0 else None,
+        service_fee=service.default_fee if service else None,
         members=tuple(
             MemberRow(
                 client_id=m.client_id,

@@ -247,7 +247,8 @@ class MainWindow(QMainWindow):
             state = QSettings().value("main_window/geometry")
             if isinstance(state, QByteArray) and self.restoreGeometry(state):
                 return
-        self.resize(1200, 760)
+        screen = self.screen().availableGeometry()
+        self.resize(min(1440, screen.width() * 9 // 10), min(900, screen.height() * 9 // 10))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._remember:

@@ -55,6 +55,43 @@ def apply(app: QApplication) -> None:
     schemes = {"dark": Qt.ColorScheme.Dark, "light": Qt.ColorScheme.Light}
     if forced in schemes:
         app.styleHints().setColorScheme(schemes[forced])
+        # Platforms without a colour-scheme setting ignore the request; say it ourselves.
+        dark_now = app.palette().color(QPalette.ColorRole.Window).lightness() < 128
+        if dark_now != (forced == "dark"):
+            app.setPalette(dark_palette() if forced == "dark" else app.style().standardPalette())
+
+
+def dark_palette() -> QPalette:
+    """A plain dark palette for Fusion, for systems that have none of their own."""
+    roles = QPalette.ColorRole
+    palette = QPalette()
+    colours = {
+        roles.Window: "#2b2b2b",
+        roles.WindowText: "#e6e6e6",
+        roles.Base: "#1f1f1f",
+        roles.AlternateBase: "#262626",
+        roles.ToolTipBase: "#333333",
+        roles.ToolTipText: "#e6e6e6",
+        roles.PlaceholderText: "#8a8a8a",
+        roles.Text: "#e6e6e6",
+        roles.Button: "#353535",
+        roles.ButtonText: "#e6e6e6",
+        roles.BrightText: "#ff6b6b",
+        roles.Highlight: "#2f6db5",
+        roles.HighlightedText: "#ffffff",
+        roles.Link: "#6ab0ff",
+        roles.Light: "#4a4a4a",
+        roles.Midlight: "#3d3d3d",
+        roles.Mid: "#2f2f2f",
+        roles.Dark: "#1a1a1a",
+        roles.Shadow: "#000000",
+    }
+    for role, colour in colours.items():
+        palette.setColor(role, QColor(colour))
+    disabled = QPalette.ColorGroup.Disabled
+    for role in (roles.Text, roles.ButtonText, roles.WindowText):
+        palette.setColor(disabled, role, QColor("#7a7a7a"))
+    return palette
 
 
 def is_dark(widget: QWidget | None = None) -> bool:
@@ -67,8 +104,17 @@ def error_color(widget: QWidget | None = None) -> QColor:
 
 
 def muted_color(widget: QWidget | None = None) -> QColor:
+    """Secondary text: between the text and its background, readable in both schemes
+    (the palette's disabled colour is too faint for text meant to be read)."""
     palette = widget.palette() if widget else QApplication.palette()
-    return palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+    text = palette.color(QPalette.ColorRole.WindowText)
+    back = palette.color(QPalette.ColorRole.Window)
+    mix = 0.45  # share of the background
+    return QColor(
+        round(text.red() * (1 - mix) + back.red() * mix),
+        round(text.green() * (1 - mix) + back.green() * mix),
+        round(text.blue() * (1 - mix) + back.blue() * mix),
+    )
 
 
 def title_font(base: QFont, scale: float = 1.4) -> QFont:

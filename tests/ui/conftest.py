@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
@@ -35,6 +36,13 @@ class RecordingInteraction:
     def confirm(self, parent: QWidget | None, question: str, action: str) -> bool:
         self.questions.append(question)
         return self.answer
+
+
+@pytest.fixture(autouse=True)
+def _background_work_finishes() -> Iterator[None]:
+    """ICD-10-CM loading runs in the thread pool; let it end before the test does."""
+    yield
+    QThreadPool.globalInstance().waitForDone()
 
 
 @pytest.fixture

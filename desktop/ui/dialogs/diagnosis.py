@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.services import icd
 from desktop.services.clients import add_diagnosis
 from desktop.services.icd import IcdHit
 from desktop.ui import style
@@ -113,7 +114,9 @@ class DiagnosisDialog(FormDialog[DiagnosisChoice]):
     # --- search ----------------------------------------------------------------------------
 
     def _busy(self, busy: bool) -> None:
-        if busy:
+        if busy and not icd.is_loaded():
+            self.status.setText("Loading the ICD-10-CM codes (a few seconds, the first time)…")
+        elif busy:
             self.status.setText("Searching…")
 
     def _show_hits(self, hits: list[IcdHit]) -> None:

@@ -58,7 +58,7 @@ class _MemberRow:
         self.client = client
         self.name = QLabel(f"{client.display_name} ({client.client_ref})")
         self.role = QLineEdit(role)
-        self.role.setPlaceholderText("partner, parent, child…")
+        self.role.setPlaceholderText("Role")
         self.role.setMaxLength(40)
         self.share = QLineEdit(percent_text(share_bp).rstrip("%"))
         self.share.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

@@ -38,6 +38,7 @@ from desktop.ui.dialogs.diagnosis import DiagnosisDialog
 from desktop.ui.dialogs.end_diagnosis import EndDiagnosisDialog
 from desktop.ui.dialogs.unit import UnitDialog
 from desktop.ui.formatting import format_date, money_text, percent_text
+from desktop.ui.icd_search import IcdSearcher
 from desktop.ui.models.rows import Column, RowsModel
 from desktop.ui.runner import ActionRunner
 from desktop.ui.widgets.tables import make_table
@@ -267,7 +268,7 @@ class ClientDetailView(QWidget):
             {
                 "billing": "Gets superbills" if superbill else "Pays privately (no superbill)",
                 "service": unit.default_service_code or "",
-                "fee": money_text(unit.default_fee) or "The service's fee",
+                "fee": _fee_text(unit),
                 "owed": money_text(balance.owed),
                 "credit": money_text(balance.credit),
             }
@@ -293,6 +294,8 @@ class ClientDetailView(QWidget):
         )
         self.edit_button.setText("Edit identified patient…" if group else "Edit…")
         self.active_button.setText("Make inactive" if unit.active else "Make active")
+        # Adding a diagnosis is likely next; load the code set while the page is read.
+        IcdSearcher.warm_up()
         return True
 
     def refresh(self) -> None:
@@ -352,6 +355,14 @@ class ClientDetailView(QWidget):
             return
         diagnosis = self.diagnoses.row_at(rows[0].row())
         EndDiagnosisDialog(self, self.runner, diagnosis).exec()
+
+
+def _fee_text(unit: UnitDetail) -> str:
+    if unit.default_fee is not None:
+        return money_text(unit.default_fee)
+    if unit.service_fee is not None:
+        return f"{money_text(unit.service_fee)} (the service's fee)"
+    return ""
 
 
 def _with_current(
