@@ -92,6 +92,16 @@ def test_statement_ties_out_to_the_books(workspace: Workspace) -> None:
         assert absent not in text
 
 
+def test_previews_are_not_kept(workspace: Workspace) -> None:
+    unit = workspace.run(books_of_ana)
+    statement = workspace.run(statements.preview_statement, unit, AS_OF, issued_on=ISSUED)
+    assert "Balance on 02/28/2026 $170.00" in text_of(statement)
+    payment = workspace.read(payments.list_payments, unit_id=unit)[0]
+    receipt = workspace.run(documents_receipts.preview_receipt, payment.id, issued_on=ISSUED)
+    assert "Preview" in text_of(receipt)
+    assert workspace.read(documents_store.list_documents) == []
+
+
 def test_next_statement_continues_where_the_last_ended(workspace: Workspace) -> None:
     unit = workspace.run(books_of_ana)
     workspace.run(statements.issue_statement, unit, AS_OF, issued_on=ISSUED)

@@ -130,6 +130,14 @@ def test_only_attended_superbill_services_print_with_ledger_amounts(workspace: W
     ]
 
 
+def test_preview_is_not_kept(workspace: Workspace) -> None:
+    unit = workspace.run(february)
+    pdf = workspace.run(superbills.preview_superbill, unit, FEB_1, FEB_28, issued_on=ISSUED)
+    assert "No. Preview" in text_of(pdf)
+    assert workspace.read(documents_store.list_documents) == []
+    assert issue(workspace, unit).number == "SB-2026-0001"
+
+
 def test_private_client_gets_no_superbill(workspace: Workspace) -> None:
     unit = workspace.run(superbill_client, billing="private")
     with pytest.raises(NotAllowed, match="pays privately"):

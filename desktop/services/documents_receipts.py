@@ -78,6 +78,11 @@ def build_receipt(
     )
 
 
+def preview_receipt(session: Session, payment_id: int, *, issued_on: date | None = None) -> bytes:
+    """The receipt as it would print, numbered "Preview" and not kept."""
+    return render_receipt(build_receipt(session, payment_id, issued_on=issued_on))
+
+
 def issue_receipt(
     session: Session, payment_id: int, *, issued_on: date | None = None
 ) -> IssuedDocument:

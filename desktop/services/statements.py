@@ -91,6 +91,19 @@ def build_statement(
     )
 
 
+def preview_statement(
+    session: Session,
+    unit_id: int,
+    as_of: date,
+    *,
+    period_from: date | None = None,
+    issued_on: date | None = None,
+) -> bytes:
+    """The statement as it would print, numbered "Preview" and not kept."""
+    doc = build_statement(session, unit_id, as_of, period_from=period_from, issued_on=issued_on)
+    return render_statement(doc)
+
+
 def issue_statement(
     session: Session,
     unit_id: int,

@@ -75,6 +75,7 @@ from desktop.services.documents_store import (
 from desktop.services.errors import InvalidInput, NotAllowed, NotFound
 
 Progress = Callable[[int, int], bool]
+PREVIEW = "Preview"
 Acknowledge = bool | Iterable[str]
 
 
@@ -139,6 +140,21 @@ def check(
 ) -> tuple[Finding, ...]:
     """Every problem the superbill would have if issued now: errors block, warnings ask."""
     return _draft(session, _unit(session, unit_id), period_from, period_to, issued_on).findings
+
+
+def preview_superbill(
+    session: Session,
+    unit_id: int,
+    period_from: date,
+    period_to: date,
+    *,
+    issued_on: date | None = None,
+) -> bytes:
+    """The superbill as it would print, numbered "Preview" and not kept; errors still refuse."""
+    draft = _draft(session, _unit(session, unit_id), period_from, period_to, issued_on)
+    if draft.errors:
+        raise CheckFailed(f"The superbill for {draft.unit.name}", [f.shown for f in draft.errors])
+    return render_superbill(_doc(session, draft, PREVIEW, 1))
 
 
 # --- issuing --------------------------------------------------------------------------
