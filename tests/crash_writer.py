@@ -8,8 +8,10 @@ line either whole or absent).
 Run as ``python crash_writer.py serve``, it imports the app once and then forks
 one writer per request line on stdin (JSON: ``{"db", "passphrase", "acks",
 "seed"}``), printing ``pid N`` when the writer starts and ``exit N`` when it
-has died. Starting Python and the app takes seconds on a slow machine; forking
-a ready process takes milliseconds, so many kills fit in a short test.
+has died; a request ``{"warm": true, "db", "passphrase"}`` posts a visit and
+rolls it back, so the writers forked after it start warm. Starting Python and
+the app takes seconds on a slow machine; forking a ready process takes
+milliseconds, so many kills fit in a short test.
 
 The module also gives the tests that need real books a way to post them.
 """
@@ -88,10 +90,22 @@ def write_until_killed(db: Path, passphrase: str, acks: Path, seed: int) -> None
         os.write(fd, f"{session_id} {payment_id}\n".encode())
 
 
+def warm_up(db: Path, passphrase: str) -> None:
+    """Post a visit and roll it back, so each forked writer starts with SQLAlchemy ready."""
+    with Workspace.open(db, passphrase=passphrase) as ws:
+        unit = ws.read(lambda s: s.execute(select(BillingUnit.id)).scalars().first())
+        with ws.practice_file.reading() as session:
+            _visit(session, unit, date.today(), FEES[0], True)
+
+
 def serve() -> None:
     """Fork a writer per request; report its pid and, once it is dead, its exit."""
     for line in sys.stdin:
         request = json.loads(line)
+        if request.get("warm"):
+            warm_up(Path(request["db"]), request["passphrase"])
+            print("warm", flush=True)
+            continue
         pid = os.fork()
         if pid == 0:
             try:
