@@ -38,11 +38,11 @@ def test_csv_rows_keep_their_spreadsheet_numbers() -> None:
     assert read.problems == ()
     assert read.table is not None
     assert read.table.header == ("client_ref", "date")
-    # Row 3 is blank and skipped; the quoted line break keeps B's row whole (rows 4-5).
+    # Row 3 is blank and skipped; the quoted line break does not start a new row.
     assert read.table.rows == (
         (2, ("A", "2026-01-01")),
-        (5, ("B\nC", "2026-01-02")),
-        (6, ("D", "")),
+        (4, ("B\nC", "2026-01-02")),
+        (5, ("D", "")),
     )
 
 

@@ -63,20 +63,24 @@ def read_csv_bytes(data: bytes, label: str) -> ReadResult:
             "'CSV UTF-8' and try again.",
             row=line,
         )
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        return _fail(label, "This row holds a NUL character; the file is not plain text.", line)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records: list[tuple[int, list[str]]] = []
     try:
-        for cells in reader:
-            records.append((reader.line_num, cells))
+        for number, cells in enumerate(reader, start=1):
+            # The record's number, as a spreadsheet numbers rows: a quoted line break
+            # inside a cell does not start a new row.
+            records.append((number, cells))
             if len(records) > MAX_ROWS + 1:
                 return _fail(label, f"The file has more than {MAX_ROWS:,} rows.")
     except csv.Error as exc:
         return _fail(
-            label, f"This row is not valid CSV ({exc}); check its quotes.", reader.line_num
+            label, f"This row is not valid CSV ({exc}); check its quotes.", len(records) + 1
         )
+    for number, cells in records:
+        if any("\x00" in cell for cell in cells):
+            return _fail(
+                label, "This row holds a NUL character; the file is not plain text.", number
+            )
     return _shape(label, records)
 
 

@@ -1,0 +1,97 @@
+"""Random rows through the real importers (previewed, so nothing is kept): no crash,
+and every refusal names a row, a column and a reason."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from desktop.services.importing import LAYOUTS, ImportKind, preview_import, run_import
+from desktop.services.practice import Profile, create_practice
+from desktop.services.workspace import Workspace
+
+PASSPHRASE = "correct horse battery staple"
+FUZZ = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+# Plausible values mixed with anything at all, so rows get past the first check sometimes.
+CELL = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(
+        ["C-1", "2026-01-05", "2026-02-30", "150", "150.00", "١٥٠", "-5", "attended",
+         "no_show", "90834", "LATE", "11", "95", "Cash", "09:00", "50", "", " ", "'=1+1"]
+    ),
+)  # fmt: skip
+SP_CELL = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(
+        ["01/05/2026 09:00", "13/05/2026 09:00", "Ada Lane", "Lane, Ada", "90834 ", "PAID",
+         "UNPAID", "NO CHARGE", "OVER", "$150.00", "0", "Aetna (60054)", "Show", "No Show"]
+    ),
+)  # fmt: skip
+SP_HEADER = [
+    "Date of Service", "Client", "Billing Code", "Client Payment Status", "Charge", "Paid",
+    "Unpaid", "Insurance Payment Status", "Charge", "Paid", "Unpaid", "Payer", "Status",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
+    """One practice with a client C-1, shared by every example (previews keep nothing)."""
+    folder = tmp_path_factory.mktemp("fuzz")
+    ws = Workspace.create(folder / "books.qlb", PASSPHRASE)
+    ws.run(create_practice, Profile(practice_name="Fuzz Practice"))
+    path = folder / "c.csv"
+    path.write_text("client_ref,last_name\r\nC-1,Lane\r\n")
+    ws.run(run_import, ImportKind.CLIENTS, path)
+    yield ws
+    ws.close()
+
+
+def _check(ws: Workspace, kind: ImportKind, path: Path, rows: int) -> None:
+    preview = ws.read(preview_import, kind, path)
+    for problem in preview.problems:
+        assert 0 <= problem.row <= rows + 1
+        assert problem.column.strip()
+        assert problem.message.strip()
+    if preview.ok:
+        assert preview.result is not None
+
+
+def _write(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows([header, *rows])
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("kind", [ImportKind.CLIENTS, ImportKind.SESSIONS, ImportKind.PAYMENTS])
+@FUZZ
+@given(data=st.data())
+def test_random_rows(
+    books: Workspace, tmp_path: Path, kind: ImportKind, data: st.DataObject
+) -> None:
+    columns = list(LAYOUTS[kind].columns)
+    if kind is ImportKind.CLIENTS:
+        columns.remove("diagnoses")  # the code set takes seconds to load; tested elsewhere
+    rows = data.draw(st.lists(st.lists(CELL, min_size=len(columns), max_size=len(columns)),
+                              max_size=4))  # fmt: skip
+    _check(books, kind, _write(tmp_path / f"{kind}.csv", columns, rows), len(rows))
+
+
+@FUZZ
+@given(rows=st.lists(st.lists(SP_CELL, min_size=13, max_size=13), max_size=4))
+def test_random_simplepractice_rows(
+    books: Workspace, tmp_path: Path, rows: list[list[str]]
+) -> None:
+    _check(
+        books, ImportKind.SIMPLEPRACTICE, _write(tmp_path / "sp.csv", SP_HEADER, rows), len(rows)
+    )
