@@ -105,38 +105,24 @@ def write_txn(
     reverses_id: int | None = None,
 ) -> LedgerTxn:
     """Write one balanced transaction. Zero legs are dropped; an unbalanced one is a bug."""
-    legs = [leg for leg in legs if leg.amount != 0]
-    total = sum((leg.amount for leg in legs), ZERO)
-    if total != 0 or not legs:
-        raise AssertionError(f"unbalanced {kind} transaction: {legs}")
-    txn = LedgerTxn(
-        kind=kind.value, txn_date=on, unit_id=unit_id, memo=memo, reverses_id=reverses_id
-    )
-    session.add(txn)
-    session.flush()
-    for leg in legs:
-        session.add(
-            LedgerSplit(
-                txn_id=txn.id,
-                account=leg.account.value,
-                amount=leg.amount,
-                unit_id=unit_id,
-                charge_id=leg.charge_id,
-                payment_id=leg.payment_id,
-                method_id=leg.method_id,
-                service_id=leg.service_id,
-                reason=leg.reason,
-            )
-        )
-    session.flush()
+    txn = _placeholder_txn(session, kind, on, unit_id, memo, reverses_id=reverses_id)
+    _add_legs(session, txn, legs)
     return txn
 
 
 def _placeholder_txn(
-    session: Session, kind: TxnKind, on: date, unit_id: int, memo: str
+    session: Session,
+    kind: TxnKind,
+    on: date,
+    unit_id: int,
+    memo: str,
+    *,
+    reverses_id: int | None = None,
 ) -> LedgerTxn:
     """A transaction row whose splits are written once the record it serves has an id."""
-    txn = LedgerTxn(kind=kind.value, txn_date=on, unit_id=unit_id, memo=memo)
+    txn = LedgerTxn(
+        kind=kind.value, txn_date=on, unit_id=unit_id, memo=memo, reverses_id=reverses_id
+    )
     session.add(txn)
     session.flush()
     return txn
