@@ -169,6 +169,8 @@ def test_export_files_are_private_and_neutralised(workspace: Workspace, tmp_path
         "billing_units",
         "documents",
         "claims",
+        "claim_events",
+        "balances",
         "practice",
         "services",
         "payment_methods",

@@ -7,7 +7,8 @@ those three (they changed nothing that remains) and listed in ``voids.csv``;
 write-offs ride on their session's row, refunds on their payment's row, and a
 charge that is not a session (a report fee) is a session row of its own. The
 rest (allocations, charges, write-offs, refunds, voids, diagnoses with their
-dates, billing units, documents, claims, the practice profile and catalogues)
+dates, billing units, documents, claims and their history, each client's
+balance and credit, the practice profile and catalogues)
 is there to read, in ``export.xlsx`` as well as in CSV.
 
 The folder is built beside its final place and renamed into it only when every
@@ -35,6 +36,7 @@ from db.models import (
     BillingUnit,
     Charge,
     Claim,
+    ClaimEvent,
     Client,
     Diagnosis,
     Document,
@@ -51,6 +53,7 @@ from db.models import Session as SessionRecord
 from desktop.domain.money import ZERO
 from desktop.reports.atomic import atomic_output
 from desktop.reports.tabular import Column, Kind, Table, write_csv, write_xlsx
+from desktop.services import books
 from desktop.services.errors import ServiceError
 from desktop.services.importing.fields import format_time
 from desktop.services.importing.layouts import LAYOUTS, ImportKind
@@ -112,8 +115,12 @@ def gather(session: Session, today: date | None = None) -> ExportBundle:
         *_settings(session),
     ]
     documents, pdfs = _documents(session, refs, client_refs)
-    tables.append(documents)
-    tables.append(_claims(session, payers))
+    tables += [
+        documents,
+        _claims(session, payers),
+        _claim_events(session),
+        _balances(session, refs),
+    ]
     return ExportBundle(tuple(tables), tuple(pdfs))
 
 
@@ -562,6 +569,29 @@ def _claims(session: Session, payers: dict[int, str]) -> tuple[str, Table]:
         Column("notes"),
     )
     return _table("claims", columns, rows)
+
+
+def _claim_events(session: Session) -> tuple[str, Table]:
+    rows = [
+        (e.claim_id, e.event_date, e.from_status or "", e.to_status, e.note)
+        for e in session.scalars(select(ClaimEvent).order_by(ClaimEvent.id))
+    ]
+    columns = (
+        Column("claim_id", INT),
+        Column("date", DATE),
+        *_text("from_status", "to_status", "note"),
+    )
+    return _table("claim_events", columns, rows)
+
+
+def _balances(session: Session, refs: dict[int, str]) -> tuple[str, Table]:
+    """What each client owes and holds as credit, to check an import against."""
+    rows = [
+        (refs[unit_id], balance.owed, balance.credit)
+        for unit_id, balance in sorted(books.balances(session).items(), key=lambda i: refs[i[0]])
+    ]
+    columns = (Column("client_ref"), Column("owed", MONEY), Column("credit", MONEY))
+    return _table("balances", columns, rows)
 
 
 def _settings(session: Session) -> list[tuple[str, Table]]:
