@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import AuditEntry, Client, Document, DocumentLine, Payer
+from db.models import AuditEntry, Client, Diagnosis, Document, DocumentLine, Payer, Practice
 from desktop.domain.kinds import DocumentKind, SessionStatus
 from desktop.services import audit, clients, documents_store, payments, sessions, superbills
 from desktop.services.documents_blocks import CheckFailed
@@ -136,6 +136,52 @@ def test_preview_is_not_kept(workspace: Workspace) -> None:
     assert "No. Preview" in text_of(pdf)
     assert workspace.read(documents_store.list_documents) == []
     assert issue(workspace, unit).number == "SB-2026-0001"
+
+
+def test_dependent_prints_the_subscriber_and_descriptions_print(workspace: Workspace) -> None:
+    unit = workspace.run(
+        superbill_client,
+        subscriber_relationship="spouse",
+        subscriber_name="Nikolai Doyle",
+        subscriber_date_of_birth=date(1984, 6, 30),
+    )
+    workspace.run(sessions.record_session, visit(unit, date(2026, 2, 2)))
+    text = text_of(workspace.read(documents_store.reprint, issue(workspace, unit).id))
+    assert "Nikolai Doyle (patient's spouse)" in text
+    assert "06/30/1984" in text
+    assert "Adjustment disorder with mixed anxiety and depressed mood" in text
+
+
+def test_self_insured_prints_no_subscriber(workspace: Workspace) -> None:
+    unit = workspace.run(superbill_client, subscriber_name="Someone Else")
+    workspace.run(sessions.record_session, visit(unit, date(2026, 2, 2)))
+    text = text_of(workspace.read(documents_store.reprint, issue(workspace, unit).id))
+    assert "Subscriber" not in text
+    assert "Someone Else" not in text
+
+
+def test_books_facts_reach_the_checker(workspace: Workspace) -> None:
+    """The payer's filing limit, a non-billable diagnosis and a missing licence block issuing."""
+    unit = workspace.run(superbill_client)
+    workspace.run(sessions.record_session, visit(unit, date(2026, 2, 2)))
+
+    def spoil(session: Session) -> None:
+        session.add(Diagnosis(client_id=1, code="F43.2", rank=2, effective_from=date(2026, 1, 1)))
+        session.execute(select(Payer)).scalar_one().timely_filing_days = 90
+        session.get(Practice, 1).license_number = ""  # type: ignore[union-attr]
+
+    workspace.run(spoil)
+    later = date(2026, 6, 1)
+    errors = [
+        f.text
+        for f in workspace.read(superbills.check, unit, FEB_1, FEB_28, issued_on=later)
+        if f.blocks
+    ]
+    assert errors == [
+        "Enter the provider's license number in the practice profile.",
+        "Line 1: F43.2 is a category, not a billable code; choose a more specific code.",
+        "Line 1: 02/02/2026 is past the payer's 90-day filing limit (it ended 05/03/2026).",
+    ]
 
 
 def test_private_client_gets_no_superbill(workspace: Workspace) -> None:
