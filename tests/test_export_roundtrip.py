@@ -4,6 +4,7 @@ the same balances, aging and reports."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import stat
 from datetime import date, time
 from decimal import Decimal as D  # noqa: N817 - reads like the hand-worked figures
@@ -15,6 +16,7 @@ from openpyxl import load_workbook
 
 from desktop.domain.kinds import AdjustmentReason, BillingPreference, SessionStatus
 from desktop.services import books, clients, payments, sessions
+from desktop.services.documents_receipts import issue_receipt
 from desktop.services.exporting import ExportFailed, export_all
 from desktop.services.importing import ImportKind, run_import
 from desktop.services.practice import Profile, create_practice
@@ -147,8 +149,16 @@ def test_export_then_import_gives_the_same_books(
 
 def test_export_files_are_private_and_neutralised(workspace: Workspace, tmp_path: Path) -> None:
     build(workspace)
+    paid = workspace.read(payments.list_payments)[0]
+    receipt = workspace.run(issue_receipt, paid.id, issued_on=date(2025, 1, 7))
     out = tmp_path / "export"
     result = workspace.read(export_all, out)
+    with (out / "documents.csv").open(encoding="utf-8-sig", newline="") as handle:
+        documents = list(csv.DictReader(handle))
+    assert [(d["kind"], d["number"]) for d in documents] == [("receipt", receipt.number)]
+    pdf = (out / documents[0]["pdf_file"]).read_bytes()
+    assert pdf.startswith(b"%PDF")
+    assert hashlib.sha256(pdf).hexdigest() == documents[0]["sha256"]
     assert stat.S_IMODE(out.stat().st_mode) == 0o700
     for name in result.files:
         assert stat.S_IMODE((out / name).stat().st_mode) == 0o600, name
