@@ -496,6 +496,7 @@ def _record_course(
 ) -> tuple[int, int]:
     """Sessions of one unit, and how it paid for them."""
     made_sessions = made_payments = 0
+    defaults = sessions.defaults_for(session, plan.unit_id)  # once, not for every session
     day = _first_slot(plan)
     first = True
     owed_since_payment: list[Decimal] = []
@@ -530,6 +531,8 @@ def _record_course(
                 fee=fee,
                 minutes=minutes if status is SessionStatus.ATTENDED else None,
                 start_time=start_time,
+                place_of_service=defaults.place_of_service,
+                modifiers=defaults.modifiers,
             ),
         )
         made_sessions += 1

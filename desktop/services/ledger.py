@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -132,21 +132,25 @@ def _add_legs(session: Session, txn: LedgerTxn, legs: list[Leg]) -> None:
     legs = [leg for leg in legs if leg.amount != 0]
     if sum((leg.amount for leg in legs), ZERO) != 0 or not legs:
         raise AssertionError(f"unbalanced {txn.kind} transaction: {legs}")
-    for leg in legs:
-        session.add(
-            LedgerSplit(
-                txn_id=txn.id,
-                account=leg.account.value,
-                amount=leg.amount,
-                unit_id=txn.unit_id,
-                charge_id=leg.charge_id,
-                payment_id=leg.payment_id,
-                method_id=leg.method_id,
-                service_id=leg.service_id,
-                reason=leg.reason,
-            )
-        )
-    session.flush()
+    # One multi-row INSERT: nothing needs the split objects back, and the transaction's
+    # ``splits`` collection loads from the database when it is first read.
+    session.execute(
+        insert(LedgerSplit),
+        [
+            {
+                "txn_id": txn.id,
+                "account": leg.account.value,
+                "amount": leg.amount,
+                "unit_id": txn.unit_id,
+                "charge_id": leg.charge_id,
+                "payment_id": leg.payment_id,
+                "method_id": leg.method_id,
+                "service_id": leg.service_id,
+                "reason": leg.reason,
+            }
+            for leg in legs
+        ],
+    )
 
 
 # --- amounts still open -----------------------------------------------------------------
