@@ -15,7 +15,13 @@ from sqlalchemy import func, select
 from db.models import Client, Payer, PaymentMethod, Service
 from db.models import Session as SessionRecord
 from desktop.services import books, clients
-from desktop.services.importing import ImportKind, ImportRejected, preview_import, run_import
+from desktop.services.importing import (
+    ImportKind,
+    ImportRejected,
+    check_header,
+    preview_import,
+    run_import,
+)
 from desktop.services.workspace import Workspace
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
@@ -256,3 +262,26 @@ def test_an_unreadable_file_is_one_problem(workspace: Workspace, tmp_path: Path)
             "spreadsheet and save it again, or save it as CSV.",
         )
     ]
+
+
+def test_progress_is_reported_row_by_row(workspace: Workspace) -> None:
+    seen: list[tuple[int, int]] = []
+    workspace.run(
+        run_import,
+        ImportKind.CLIENTS,
+        CLIENTS,
+        progress=lambda done, total: seen.append((done, total)),
+    )
+    assert seen == [(0, 3), (1, 3), (2, 3)]
+
+
+def test_check_header_for_the_mapping_step(tmp_path: Path) -> None:
+    path = _write(tmp_path / "p.csv", [["Client ID", "date", "amount", "Paid with", "Memo"]])
+    check = check_header(ImportKind.PAYMENTS, path)
+    assert check.file_columns == ("Client ID", "date", "amount", "Paid with", "Memo")
+    assert check.missing == ("client_ref", "method")
+    assert check.ignored == ("Client ID", "Paid with", "Memo")
+    mapped = check_header(
+        ImportKind.PAYMENTS, path, {"Client ID": "client_ref", "Paid with": "method"}
+    )
+    assert (mapped.missing, mapped.ignored, mapped.problems) == ((), ("Memo",), ())

@@ -6,16 +6,24 @@ from __future__ import annotations
 from desktop.services.importing.common import ImportResult
 from desktop.services.importing.layouts import LAYOUTS, ImportKind, Layout
 from desktop.services.importing.problems import ImportRejected, Problem
-from desktop.services.importing.service import ImportPreview, preview_import, run_import
+from desktop.services.importing.service import (
+    HeaderCheck,
+    ImportPreview,
+    check_header,
+    preview_import,
+    run_import,
+)
 
 __all__ = [
     "LAYOUTS",
+    "HeaderCheck",
     "ImportKind",
     "ImportPreview",
     "ImportRejected",
     "ImportResult",
     "Layout",
     "Problem",
+    "check_header",
     "preview_import",
     "run_import",
 ]

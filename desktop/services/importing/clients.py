@@ -57,7 +57,8 @@ def import_clients(
     added = skipped = 0
     seen: dict[str, int] = {}
     payers: dict[str, int] = {}
-    for number, cells in table.rows:
+    for done, (number, cells) in enumerate(table.rows):
+        found.step(done, len(table.rows))
         text = {c: clean(matched.get(cells, c)) for c in matched.index}
         ref = text.get("client_ref", "")
         if not ref:

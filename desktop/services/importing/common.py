@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -23,15 +24,22 @@ class ImportResult:
     added: int  # rows that became new records
     skipped: int  # rows already imported before (same client_ref or same row key)
     ignored_columns: tuple[str, ...]
-    notes: tuple[str, ...] = ()
+
+
+Progress = Callable[[int, int], None]  # (rows done, rows in all), for a progress bar
 
 
 @dataclass
 class Findings:
-    """Problems found so far in one file."""
+    """Problems found so far in one file, and where the import has got to."""
 
     file: str
     problems: list[Problem] = field(default_factory=list)
+    progress: Progress | None = None
+
+    def step(self, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress(done, total)
 
     def add(self, row: int, column: str, message: str) -> None:
         self.problems.append(Problem(self.file, row, column, message))

@@ -50,7 +50,8 @@ def import_payments(
     keys = RowKeys(SOURCE)
     columns = LAYOUTS[ImportKind.PAYMENTS].columns
     added = skipped = 0
-    for number, cells in table.rows:
+    for done, (number, cells) in enumerate(table.rows):
+        found.step(done, len(table.rows))
         text = {c: clean(matched.get(cells, c)) for c in columns}
         row_key = keys.key(tuple(text[c] for c in columns))
         parsed = _parse(text, number, found)

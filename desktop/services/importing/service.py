@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from desktop.services.importing.clients import import_clients
-from desktop.services.importing.common import Findings, ImportResult
+from desktop.services.importing.common import Findings, ImportResult, Progress
 from desktop.services.importing.layouts import LAYOUTS, ImportKind, Matched, match_header
 from desktop.services.importing.payments import import_payments
 from desktop.services.importing.problems import ImportRejected, Problem
@@ -50,11 +50,12 @@ def preview_import(
     mapping: dict[str, str] | None = None,
     *,
     name: str | None = None,
+    progress: Progress | None = None,
 ) -> ImportPreview:
     """Try the import and undo it: the problems, or what it would add. Changes nothing."""
     savepoint = session.begin_nested()
     try:
-        return _attempt(session, kind, path, mapping, name)
+        return _attempt(session, kind, path, mapping, name, progress)
     finally:
         savepoint.rollback()
 
@@ -66,9 +67,10 @@ def run_import(
     mapping: dict[str, str] | None = None,
     *,
     name: str | None = None,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Import the file, all of it; raises ``ImportRejected`` listing every problem."""
-    preview = _attempt(session, kind, path, mapping, name)
+    preview = _attempt(session, kind, path, mapping, name, progress)
     if preview.problems or preview.result is None:
         raise ImportRejected(list(preview.problems))
     return preview.result
@@ -80,12 +82,13 @@ def _attempt(
     path: Path,
     mapping: dict[str, str] | None,
     name: str | None,
+    progress: Progress | None,
 ) -> ImportPreview:
     read = read_table(Path(path), name=name)
     if read.table is None:
         return ImportPreview(None, read.problems)
     table = read.table
-    found = Findings(table.file, list(read.problems))
+    found = Findings(table.file, list(read.problems), progress)
     if kind is ImportKind.SIMPLEPRACTICE:
         result = import_simplepractice(session, table, found)
         return ImportPreview(result, tuple(sorted(found.problems)))
@@ -95,3 +98,36 @@ def _attempt(
     result = _IMPORTERS[kind](session, table, matched, found)
     result = replace(result, ignored_columns=matched.ignored)
     return ImportPreview(result, tuple(sorted(found.problems)))
+
+
+@dataclass(frozen=True)
+class HeaderCheck:
+    """A file's columns against a layout, for the wizard's column-mapping step."""
+
+    file_columns: tuple[str, ...]  # as the file names them, in order
+    layout_columns: tuple[str, ...]  # what they can be mapped to
+    missing: tuple[str, ...]  # required layout columns nothing maps to yet
+    ignored: tuple[str, ...]  # file columns nothing takes
+    problems: tuple[Problem, ...]  # the file cannot be read, or a name is taken twice
+
+
+def check_header(
+    kind: ImportKind, path: Path, mapping: dict[str, str] | None = None
+) -> HeaderCheck:
+    """Read only as far as the header needs (no database): what maps, what is missing."""
+    if kind is ImportKind.SIMPLEPRACTICE:
+        raise ValueError("the SimplePractice report has a fixed layout; nothing to map")
+    layout = LAYOUTS[kind]
+    read = read_table(Path(path))
+    if read.table is None:
+        return HeaderCheck((), layout.columns, layout.required, (), read.problems)
+    matched, problems = match_header(read.table, layout, mapping)
+    missing = tuple(c for c in layout.required if c not in matched.index)
+    duplicates = tuple(p for p in problems if p.column not in missing)
+    return HeaderCheck(
+        tuple(h.strip() for h in read.table.header),
+        layout.columns,
+        missing,
+        matched.ignored,
+        duplicates,
+    )

@@ -111,7 +111,8 @@ def import_simplepractice(session: Session, table: RawTable, found: Findings) ->
         return ImportResult("simplepractice", table.file, len(table.rows), 0, 0, ())
     keys = RowKeys(SOURCE)
     added = skipped = 0
-    for number, cells in table.rows:
+    for done, (number, cells) in enumerate(table.rows):
+        found.step(done, len(table.rows))
         text = {name: clean(cells[position]) for name, position in index.items()}
         row_key = keys.key(tuple(" ".join(c.split()) for c in cells))
         parsed = _parse(text, number, found)
