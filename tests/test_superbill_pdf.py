@@ -168,7 +168,8 @@ def test_every_required_field_prints() -> None:
         "60054",
         "W123456789",
         "GRP-0042",
-        "Nikolai Smirnov (patient's spouse)",
+        "Nikolai Smirnov",
+        "subscriber's spouse",
         "01/30/1985",
         # diagnoses
         "Diagnoses (ICD-10-CM)",

@@ -147,7 +147,9 @@ def test_dependent_prints_the_subscriber_and_descriptions_print(workspace: Works
     )
     workspace.run(sessions.record_session, visit(unit, date(2026, 2, 2)))
     text = text_of(workspace.read(documents_store.reprint, issue(workspace, unit).id))
-    assert "Nikolai Doyle (patient's spouse)" in text
+    assert "Nikolai Doyle" in text
+    assert "Patient is the" in text
+    assert "subscriber's spouse" in text
     assert "06/30/1984" in text
     assert "Adjustment disorder with mixed anxiety and depressed mood" in text
 

@@ -155,10 +155,24 @@ def client_rows(c: ClientBlock) -> list[tuple[str, str]]:
     if c.group_number:
         rows.append(("Group number", c.group_number))
     if c.is_dependent:
-        rows.append(("Subscriber", f"{c.subscriber_name} (patient's {c.subscriber_relationship})"))
+        rows.append(("Subscriber", c.subscriber_name))
+        rows.append(
+            (
+                "Patient is the",
+                _RELATIONSHIP.get(c.subscriber_relationship, "subscriber's dependant"),
+            )
+        )
         if c.subscriber_date_of_birth:
             rows.append(("Subscriber DOB", us_date(c.subscriber_date_of_birth)))
     return rows
+
+
+# The patient's relationship to the subscriber, as claim forms ask it.
+_RELATIONSHIP = {
+    "spouse": "subscriber's spouse",
+    "child": "subscriber's child",
+    "other": "subscriber's dependant",
+}
 
 
 def _diagnoses(doc: SuperbillDoc) -> Grid:
