@@ -95,3 +95,14 @@ def test_random_simplepractice_rows(
     _check(
         books, ImportKind.SIMPLEPRACTICE, _write(tmp_path / "sp.csv", SP_HEADER, rows), len(rows)
     )
+
+
+@FUZZ
+@given(
+    header=st.lists(st.one_of(st.sampled_from(SP_HEADER), st.text(max_size=8)), max_size=14),
+    rows=st.lists(st.lists(SP_CELL, max_size=14), max_size=3),
+)
+def test_random_simplepractice_headers(
+    books: Workspace, tmp_path: Path, header: list[str], rows: list[list[str]]
+) -> None:
+    _check(books, ImportKind.SIMPLEPRACTICE, _write(tmp_path / "sp.csv", header, rows), len(rows))

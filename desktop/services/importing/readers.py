@@ -17,6 +17,7 @@ from pathlib import Path
 from desktop.services.importing.fields import as_text
 from desktop.services.importing.problems import FILE_ROW, Problem
 
+MAX_BYTES = 64 * 1024 * 1024  # read whole into memory, so refuse what could not be ours
 MAX_ROWS = 200_000  # a practice's whole history is far smaller; bigger is not ours
 MAX_CELL = 10_000  # characters: longer than any field the books keep
 
@@ -40,6 +41,8 @@ def read_table(path: Path, *, name: str | None = None) -> ReadResult:
     """The file as text rows: XLSX by its extension, anything else as CSV."""
     label = name or path.name
     try:
+        if path.stat().st_size > MAX_BYTES:
+            return _fail(label, f"The file is larger than {MAX_BYTES // 2**20} MB.")
         data = path.read_bytes()
     except OSError as exc:
         return _fail(label, f"The file could not be opened ({exc.strerror or exc}).")
