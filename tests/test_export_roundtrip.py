@@ -201,3 +201,17 @@ def test_export_refuses_a_folder_with_files(workspace: Workspace, tmp_path: Path
         workspace.read(export_all, out)
     assert [p.name for p in out.iterdir()] == ["keep.txt"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".busy")]
+
+
+def test_importing_an_export_into_its_own_practice_adds_nothing(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    build(workspace)
+    before = _snapshot(workspace)
+    out = tmp_path / "export"
+    workspace.read(export_all, out)
+    for kind in (ImportKind.CLIENTS, ImportKind.SESSIONS, ImportKind.PAYMENTS):
+        result = workspace.run(run_import, kind, out / f"{kind.value}.csv")
+        assert result.added == 0, kind
+        assert result.skipped == result.rows
+    assert _snapshot(workspace) == before

@@ -22,7 +22,7 @@ class ImportResult:
     file: str
     rows: int  # data rows read
     added: int  # rows that became new records
-    skipped: int  # rows already imported before (same client_ref or same row key)
+    skipped: int  # rows already there: same client_ref, same row key, or the same entry
     ignored_columns: tuple[str, ...]
 
 

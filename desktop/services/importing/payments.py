@@ -7,13 +7,14 @@ The processor fee is the method's rule unless a ``fee`` column gives it; a
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import PaymentMethod
+from db.models import Payment, PaymentMethod
 from desktop.services import payments as payment_service
 from desktop.services.catalog import PaymentMethodInput, create_payment_method
 from desktop.services.errors import ServiceError
@@ -48,6 +49,7 @@ def import_payments(
     session: Session, table: RawTable, matched: Matched, found: Findings
 ) -> ImportResult:
     keys = RowKeys(SOURCE)
+    twins: Counter[tuple[object, ...]] = Counter()
     columns = LAYOUTS[ImportKind.PAYMENTS].columns
     added = skipped = 0
     for done, (number, cells) in enumerate(table.rows):
@@ -67,10 +69,12 @@ def import_payments(
             continue
         if parsed is None:
             continue
-        if already_imported(session, SOURCE, row_key):
+        on, amount, fee, refunded, refund_on = parsed
+        twin = (unit.id, on, amount, text["method"].lower(), text["reference"][:80])
+        twins[twin] += 1
+        if already_imported(session, SOURCE, row_key) or _in_books(session, twin) >= twins[twin]:
             skipped += 1
             continue
-        on, amount, fee, refunded, refund_on = parsed
         try:
             row = payment_service.record_payment(
                 session,
@@ -94,6 +98,28 @@ def import_payments(
         remember(session, SOURCE, row_key, "payment", row.id)
         added += 1
     return ImportResult("payments", table.file, len(table.rows), added, skipped, ())
+
+
+def _in_books(session: Session, twin: tuple[object, ...]) -> int:
+    """How many payments just like this one the books hold already (entered by hand, or
+    imported from another file such as a full export of this same practice)."""
+    unit_id, on, amount, method, reference = twin
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Payment)
+            .join(PaymentMethod, PaymentMethod.id == Payment.method_id)
+            .where(
+                Payment.unit_id == unit_id,
+                Payment.received_date == on,
+                Payment.amount == amount,
+                func.lower(PaymentMethod.name) == method,
+                Payment.reference == reference,
+                Payment.void_txn_id.is_(None),
+            )
+        )
+        or 0
+    )
 
 
 def _parse(

@@ -9,13 +9,15 @@ no-shows never do whatever their code; here the status is imported as given.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import Service
+from db.models import Charge, Service
+from db.models import Session as SessionRecord
 from desktop.domain.kinds import AdjustmentReason, SessionStatus, values
 from desktop.services import ledger
 from desktop.services import sessions as session_service
@@ -89,6 +91,7 @@ def import_sessions(
     session: Session, table: RawTable, matched: Matched, found: Findings
 ) -> ImportResult:
     keys = RowKeys(SOURCE)
+    twins: Counter[tuple[object, ...]] = Counter()
     columns = LAYOUTS[ImportKind.SESSIONS].columns
     added = skipped = 0
     for done, (number, cells) in enumerate(table.rows):
@@ -108,10 +111,12 @@ def import_sessions(
             continue
         if parsed is None:
             continue
-        if already_imported(session, SOURCE, row_key):
+        data, write_off_amount, write_off_on, reason = parsed
+        twin = _twin_key(unit.id, data)
+        twins[twin] += 1
+        if already_imported(session, SOURCE, row_key) or _in_books(session, twin) >= twins[twin]:
             skipped += 1
             continue
-        data, write_off_amount, write_off_on, reason = parsed
         try:
             service_for(session, data["service_code"])  # type: ignore[arg-type]
             if data.get("addon_code"):
@@ -131,6 +136,55 @@ def import_sessions(
         remember(session, SOURCE, row_key, "session", row.id)
         added += 1
     return ImportResult("sessions", table.file, len(table.rows), added, skipped, ())
+
+
+def _twin_key(unit_id: int, data: dict[str, object]) -> tuple[object, ...]:
+    status = data.get("status", SessionStatus.ATTENDED)
+    return (unit_id, data["service_date"], data["service_code"], data.get("start_time"),
+            str(status), data.get("fee"))  # fmt: skip
+
+
+def _in_books(session: Session, twin: tuple[object, ...]) -> int:
+    """How many sessions just like this one the books hold already (entered by hand, or
+    imported from another file such as a full export of this same practice)."""
+    unit_id, on, code, start, status, fee = twin
+    query = (
+        select(func.count())
+        .select_from(SessionRecord)
+        .join(Service, Service.id == SessionRecord.service_id)
+        .where(
+            SessionRecord.unit_id == unit_id,
+            SessionRecord.service_date == on,
+            Service.code == code,
+            SessionRecord.status == status,
+            SessionRecord.voided_at.is_(None),
+        )
+    )
+    query = query.where(
+        SessionRecord.start_time.is_(None) if start is None else SessionRecord.start_time == start
+    )
+    if fee is not None:
+        query = query.where(SessionRecord.fee == fee)
+    found = session.scalar(query) or 0
+    if start is None and fee is not None and status == SessionStatus.ATTENDED.value:
+        # A fee that is not a session (a report) is exported as a session row of its own.
+        found += (
+            session.scalar(
+                select(func.count())
+                .select_from(Charge)
+                .join(Service, Service.id == Charge.service_id)
+                .where(
+                    Charge.unit_id == unit_id,
+                    Charge.session_id.is_(None),
+                    Charge.service_date == on,
+                    Service.code == code,
+                    Charge.amount == fee,
+                    Charge.void_txn_id.is_(None),
+                )
+            )
+            or 0
+        )
+    return found
 
 
 def _parse(
