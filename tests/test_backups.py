@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -163,6 +165,41 @@ def test_a_missing_folder_is_a_sentence(books: Workspace, tmp_path: Path) -> Non
         "No backup was made."
     )
     assert not gone.exists()
+
+
+GONE = (
+    "went away during the backup (was the drive unplugged?); no backup was made.",
+    "is not there; plug in the drive or choose another folder. No backup was made.",
+)
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.05, 0.15, 0.3, 0.5, 0.8])
+def test_a_folder_pulled_out_mid_backup_leaves_a_sentence_or_a_good_backup(
+    books: Workspace, folder: Path, delay: float
+) -> None:
+    """The folder vanishes (renamed away at once, as a drive does when unplugged) at some
+    moment: the result is a clear sentence and no backup, or, if it went after the end, a
+    whole backup."""
+    outcome: list[object] = []
+
+    def back_up() -> None:
+        try:
+            outcome.append(make_backup(books, folder))
+        except BackupFailed as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=back_up)
+    worker.start()
+    time.sleep(delay)
+    unplugged = folder.rename(folder.with_name("unplugged"))
+    worker.join(timeout=120)
+    (result,) = outcome
+    if isinstance(result, BackupFailed):
+        assert str(result).endswith(GONE), result
+        assert list_backups(unplugged) == []  # nothing passes for a backup
+    else:
+        assert [b.path.name for b in list_backups(unplugged)] == [result.info.path.name]
+    assert run_checks(books) == []  # the source is untouched
 
 
 def _mount(*args: str) -> bool:

@@ -48,7 +48,12 @@ def restore_backup(
     """Restore ``backup`` into the new file ``dest``; an existing file is never replaced."""
     dest = Path(dest)
     _refuse_existing(dest)
-    ensure_private_dir(dest.parent)
+    try:
+        ensure_private_dir(dest.parent)
+    except OSError as exc:
+        raise RestoreFailed(
+            f"Cannot make the folder {dest.parent} ({exc.strerror or exc}); choose another place."
+        ) from None
     with _checked_copy(Path(backup), dest.parent, passphrase, recovery_key) as (staged, header):
         _place_new(staged, dest)
         if header.key_file is not None:
@@ -93,18 +98,28 @@ def restore_over(
             header,
         ):
             safety = _safety_copy(target)
-            # A WAL left by a crash belongs to the old file; applied to the new one it would
-            # damage it, so it goes first (the safety copy has it).
-            for suffix in SIDE_FILES:
-                with contextlib.suppress(FileNotFoundError):
-                    target.with_name(target.name + suffix).unlink()
-            os.replace(staged, target)
-            if header.key_file is not None:
-                write_private_atomically(keys.key_file_for(target), header.key_file.encode())
-            fsync_dir(target.parent)
+            try:
+                _replace(staged, target, header)
+            except OSError as exc:
+                raise RestoreFailed(
+                    f"The restore stopped part way ({exc.strerror or exc}); the file as it was "
+                    f"is kept as {safety.name}, beside it."
+                ) from None
     finally:
         lock.release()
     return RestoreResult(target, header.created, safety, header.key_file is not None)
+
+
+def _replace(staged: Path, target: Path, header: BackupHeader) -> None:
+    # A WAL left by a crash belongs to the old file; applied to the new one it would
+    # damage it, so it goes first (the safety copy has it).
+    for suffix in SIDE_FILES:
+        with contextlib.suppress(FileNotFoundError):
+            target.with_name(target.name + suffix).unlink()
+    os.replace(staged, target)
+    if header.key_file is not None:
+        write_private_atomically(keys.key_file_for(target), header.key_file.encode())
+    fsync_dir(target.parent)
 
 
 @contextlib.contextmanager

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import os
 import shutil
 import tempfile
 import time
@@ -88,6 +89,7 @@ def make_backup(workspace: Workspace, folder: Path, *, today: date | None = None
         )
     as_of = today or date.today()
     _sweep_leftovers(folder)
+    origin = _identity(folder)
     tmp: Path | None = None
     try:
         with _work_folder(folder) as work:
@@ -95,7 +97,7 @@ def make_backup(workspace: Workspace, folder: Path, *, today: date | None = None
             staged, expected = _snapshot(workspace, work / "copy.qlb", as_of)
             created = datetime.now(UTC)
             size, digest = database_digest(staged)
-            key_file = keys.key_file_for(staged)
+            key_file = keys.key_file_for(workspace.path)
             header = BackupHeader(
                 created=created,
                 source_name=workspace.path.name,
@@ -107,6 +109,7 @@ def make_backup(workspace: Workspace, folder: Path, *, today: date | None = None
             final = _free_name(folder, workspace.path, created)
             tmp = folder / f".{final.name}.tmp"
             write_container(tmp, header, staged)
+            container_size = tmp.stat().st_size
             _remove_database(staged)  # frees the space before verification needs it again
             copied = time.monotonic()
             problems = verify_backup(tmp, workspace.recovery_key(), expected, work)
@@ -117,6 +120,8 @@ def make_backup(workspace: Workspace, folder: Path, *, today: date | None = None
                     + "; ".join(problems)
                     + ". Run 'quietledger check' on the practice file, then try again."
                 )
+            if _identity(folder) != origin:
+                raise FileNotFoundError(errno.ENOENT, "the folder was replaced", str(folder))
             publish(tmp, final)
             tmp = None
     except BackupFailed:
@@ -127,7 +132,7 @@ def make_backup(workspace: Workspace, folder: Path, *, today: date | None = None
         if tmp is not None:
             with contextlib.suppress(OSError):
                 tmp.unlink()
-    info = BackupInfo(final, created, workspace.path.name, final.stat().st_size)
+    info = BackupInfo(final, created, workspace.path.name, container_size)
     return BackupResult(info, copied - started, verified - copied)
 
 
@@ -162,11 +167,40 @@ def _snapshot(workspace: Workspace, staged: Path, as_of: date) -> tuple[Path, Bo
     """An encrypted copy of the books and their fingerprint, taken with nothing written between."""
     for _ in range(_SNAPSHOT_TRIES):
         before = workspace.read(fingerprint, as_of)
-        workspace.practice_file.copy_to(staged)
+        _encrypted_copy(workspace, staged)
         if workspace.read(fingerprint, as_of) == before:
             return staged, before
         _remove_database(staged)
     raise BackupFailed("The books kept changing during the backup; try again in a moment.")
+
+
+def _encrypted_copy(workspace: Workspace, dest: Path) -> None:
+    """SQLite's online backup into ``dest``, encrypted with the same key.
+
+    Unlike ``PracticeFile.copy_to`` this never creates folders: a backup folder
+    that went away must not come back as an empty folder on the internal disk.
+    """
+    data_key = keys.parse_recovery_key(workspace.recovery_key())
+    source = workspace.practice_file.raw_connection()
+    try:
+        target = sqlcipher.connect(str(dest))
+        try:
+            target.execute(f"PRAGMA key = {keys.sqlcipher_key_literal(data_key)}")
+            source.backup(target)
+            target.commit()
+        finally:
+            target.close()
+    finally:
+        source.close()
+
+
+def _identity(folder: Path) -> tuple[int, int] | None:
+    """Which directory ``folder`` is (device, inode), or None if there is none."""
+    try:
+        found = os.stat(folder)
+    except OSError:
+        return None
+    return (found.st_dev, found.st_ino)
 
 
 def _free_name(folder: Path, source: Path, created: datetime) -> Path:
@@ -215,6 +249,8 @@ def _why(exc: BaseException, folder: Path) -> str:
     """A sentence for a failed backup, from the OS's or SQLite's error."""
     text = str(exc).lower()
     code = getattr(exc, "errno", None)
+    if not folder.is_dir():
+        code = errno.ENOENT  # whatever the error said, the folder is gone
     if code in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) or (
         "is full" in text or "no space" in text
     ):
