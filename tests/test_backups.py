@@ -32,6 +32,7 @@ from desktop.services.backup_rotation import RetentionPolicy, backups_to_keep
 from desktop.services.backups import (
     BackupFailed,
     BackupInfo,
+    backup_due,
     last_good_backup,
     list_backups,
     make_backup,
@@ -346,6 +347,16 @@ def test_last_good_backup_is_the_newest_whole_one(folder: Path) -> None:
 
 def test_a_missing_folder_has_no_last_backup(tmp_path: Path) -> None:
     assert last_good_backup(tmp_path / "gone") is None
+    assert backup_due(tmp_path / "gone", "books.qlb")
+
+
+def test_a_backup_is_due_a_day_after_the_last(folder: Path) -> None:
+    now = datetime(2026, 11, 23, 18, 30, tzinfo=UTC)
+    assert backup_due(folder, "books.qlb", now)
+    fake_backup(folder, "books-a.qlbak", now - timedelta(hours=23))
+    assert not backup_due(folder, "books.qlb", now)
+    assert backup_due(folder, "books.qlb", now + timedelta(hours=1))
+    assert backup_due(folder, "demo.qlb", now)  # another practice's backups do not count
 
 
 def test_two_backups_in_one_second_get_two_names(books: Workspace, folder: Path) -> None:

@@ -201,6 +201,28 @@ def test_cli_backup_then_restore(
     assert "already exists" in capsys.readouterr().err
 
 
+def test_cli_restore_with_the_recovery_key(
+    workspace: Workspace,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    recovery = workspace.recovery_key()
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    backup = make_backup(workspace, folder).info.path
+    workspace.close()
+    monkeypatch.delenv("QUIETLEDGER_PASSPHRASE", raising=False)
+    monkeypatch.setenv("QUIETLEDGER_RECOVERY_KEY", recovery.lower())
+    new = tmp_path / "laptop" / "books.qlb"
+    assert main(["restore", str(backup), "--to", str(new), "--recovery-key"]) == 0
+    with Workspace.open(new, passphrase=PASSPHRASE) as restored:  # its key file came along
+        assert run_checks(restored) == []
+    monkeypatch.setenv("QUIETLEDGER_RECOVERY_KEY", "ABCD-" * 13 + "ABCD")
+    assert main(["restore", str(backup), "--to", str(tmp_path / "x.qlb"), "--recovery-key"]) == 1
+    assert "recovery key" in capsys.readouterr().err
+
+
 def test_cli_backup_reports_a_missing_folder(
     workspace: Workspace,
     tmp_path: Path,

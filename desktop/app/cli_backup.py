@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
+import sys
 
 from desktop.app import paths
 from desktop.app.cli_common import (
@@ -17,6 +20,8 @@ from desktop.app.cli_common import (
 )
 from desktop.services.backup_restore import restore_backup, restore_over
 from desktop.services.backups import make_backup, rotate_backups
+
+RECOVERY_ENV = "QUIETLEDGER_RECOVERY_KEY"
 
 
 def register(subparsers: Subparsers) -> None:
@@ -63,6 +68,12 @@ def register(subparsers: Subparsers) -> None:
     restore.add_argument(
         "--yes", action="store_true", help="confirm replacing the file named by --over"
     )
+    restore.add_argument(
+        "--recovery-key",
+        action="store_true",
+        help=f"open the backup with the recovery key (from {RECOVERY_ENV}, else asked for) "
+        "instead of the passphrase",
+    )
     restore.set_defaults(handler=run_restore)
 
 
@@ -76,12 +87,26 @@ def run_backup(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _recovery_key() -> str:
+    value = os.environ.get(RECOVERY_ENV, "").strip()
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise UsageError(f"A recovery key is needed; set {RECOVERY_ENV} in the environment.")
+    return getpass.getpass("Recovery key: ")
+
+
 def run_restore(args: argparse.Namespace) -> int:
-    passphrase = ask_passphrase(args.backup)
+    if args.recovery_key:
+        passphrase, recovery_key = None, _recovery_key()
+    else:
+        passphrase, recovery_key = ask_passphrase(args.backup), None
     if args.to is not None:
         if args.yes:
             raise UsageError("--yes is only for --over; --to never replaces a file.")
-        result = restore_backup(args.backup, args.to, passphrase=passphrase)
+        result = restore_backup(
+            args.backup, args.to, passphrase=passphrase, recovery_key=recovery_key
+        )
         say(f"Restored {args.backup.name} into {result.path}.")
         return EXIT_OK
     if not args.yes:
@@ -89,7 +114,9 @@ def run_restore(args: argparse.Namespace) -> int:
             f"Restoring over {args.over} replaces its books; add --yes to confirm "
             "(a safety copy of it is kept)."
         )
-    result = restore_over(args.backup, args.over, confirmed=True, passphrase=passphrase)
+    result = restore_over(
+        args.backup, args.over, confirmed=True, passphrase=passphrase, recovery_key=recovery_key
+    )
     say(
         f"Restored {args.backup.name} over {result.path}; "
         f"the replaced file is kept as {result.safety_copy}."

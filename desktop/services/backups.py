@@ -46,6 +46,7 @@ from desktop.services.errors import ServiceError
 from desktop.services.workspace import Workspace
 
 STALE_AFTER = timedelta(hours=48)
+DAILY = timedelta(hours=24)
 WORK_PREFIX = ".quietledger-work-"
 _LEFTOVER_AGE = 3600  # seconds: older work folders are from a backup that was killed
 _SNAPSHOT_TRIES = 3
@@ -302,6 +303,14 @@ def last_good_backup(folder: Path, source_name: str | None = None) -> BackupInfo
     """The newest complete backup in ``folder``, or None; its ``age()`` drives the warning."""
     found = list_backups(folder, source_name)
     return found[0] if found else None
+
+
+def backup_due(
+    folder: Path, source_name: str, now: datetime | None = None, every: timedelta = DAILY
+) -> bool:
+    """Whether an automatic backup is due: none in ``folder`` yet, or the last is ``every`` old."""
+    last = last_good_backup(folder, source_name)
+    return last is None or last.age(now) >= every
 
 
 def rotate_backups(
