@@ -79,7 +79,7 @@ def _item(kind: FollowUp, due: date, claim: ClaimRow, today: date, text: str) ->
         (due - today).days,
         claim.id,
         claim.document_id,
-        claim.superbill,
+        claim.superbill if claim.line_no is None else f"{claim.superbill} line {claim.line_no}",
         claim.client,
         claim.payer,
         text,
