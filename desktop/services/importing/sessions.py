@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -118,9 +119,9 @@ def import_sessions(
             skipped += 1
             continue
         try:
-            service_for(session, data["service_code"])  # type: ignore[arg-type]
+            service_for(session, str(data["service_code"]))
             if data.get("addon_code"):
-                service_for(session, data["addon_code"])  # type: ignore[arg-type]
+                service_for(session, str(data["addon_code"]))
             row = session_service.record_session(
                 session,
                 session_service.SessionInput(unit_id=unit.id, **data),  # type: ignore[arg-type]
@@ -193,11 +194,11 @@ def _parse(
     data: dict[str, object] = {}
     before = len(found.problems)
 
-    def take(column: str, parse: object, name: str | None = None) -> None:
+    def take(column: str, parse: Callable[[str], object], name: str | None = None) -> None:
         if not text[column]:
             return
         try:
-            data[name or column] = parse(text[column])  # type: ignore[operator]
+            data[name or column] = parse(text[column])
         except FieldError as exc:
             found.add(number, column, str(exc))
 
