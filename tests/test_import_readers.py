@@ -62,6 +62,14 @@ def test_csv_row_longer_than_the_header() -> None:
     assert read.table.rows == ((3, ("1", "2")),)
 
 
+def test_a_cell_far_too_long_is_named_even_past_the_header() -> None:
+    long = "x" * 20_000
+    read = read_csv_bytes(f"a,b\r\n1,{long}\r\n1,2,{' ' * 20_000}\r\n".encode(), "s.csv")
+    assert [(p.row, p.column) for p in read.problems] == [(2, "b")]
+    assert read.table is not None
+    assert read.table.rows == ((3, ("1", "2")),)
+
+
 def test_header_matching_ignores_case_spaces_and_maps_names() -> None:
     data = b" CLIENT_REF ,Date,Amount,Paid with,Note\r\nA,2026-01-01,5,Cash,x\r\n"
     table = read_csv_bytes(data, "p.csv").table

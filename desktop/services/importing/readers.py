@@ -128,7 +128,7 @@ def _shape(label: str, records: list[tuple[int, list[str]]]) -> ReadResult:
                 )
             )
             continue
-        long = next((i for i, c in enumerate(cells) if len(c) > MAX_CELL), None)
+        long = next((i for i, c in enumerate(cells[: len(header)]) if len(c) > MAX_CELL), None)
         if long is not None:
             problems.append(
                 Problem(label, number, header[long] or "(row)", "This cell is far too long.")
