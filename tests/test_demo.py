@@ -85,6 +85,7 @@ def test_demo_looks_like_a_practice_and_its_books_hold(small_demo: Path) -> None
         assert ws.read(books.ledger_problems) == []
         balances = ws.read(books.balances).values()
         assert any(b.owed > 0 for b in balances)
+        assert any(b.credit > 0 for b in balances)
         assert count(PaymentMethod) >= 3
 
 

@@ -573,6 +573,18 @@ def _record_course(
     return made_sessions, made_payments
 
 
+def _prepayments(
+    session: Session, rng: random.Random, plans: list[_Plan], methods: dict[str, int], end: date
+) -> int:
+    """A few clients still in care pay ahead for next month: credit on account."""
+    active = [p for p in plans if p.stop >= end - timedelta(days=14) and p.kind == "individual"]
+    chosen = rng.sample(active, min(3, len(active)))
+    for plan in chosen:
+        on = end - timedelta(days=rng.randint(1, 6))
+        _pay(session, plan, methods, on, plan.fee * 2, reference="Paid ahead for next month")
+    return len(chosen)
+
+
 def _pay(
     session: Session,
     plan: _Plan,
@@ -659,6 +671,7 @@ def generate_demo(
         total_payments += made[1]
         if progress is not None and progress(index + 1, len(plans)) is False:
             break
+    total_payments += ws.run(_prepayments, rng, plans, methods, end)
     closed = date(end.year, end.month, 1) - timedelta(days=1)
     closed = date(closed.year, closed.month, 1) - timedelta(days=1)
     ws.run(periods.close_period, closed, today=end)
