@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, time
+from datetime import date, datetime, time
 from decimal import Decimal as D  # noqa: N817 - reads like the hand-worked figures
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
 from sqlalchemy import select
 
 from db.models import Client, Payer, Service
@@ -67,6 +68,24 @@ def test_the_report_with_all_its_quirks(workspace: Workspace) -> None:
     assert workspace.read(books.ledger_problems) == []
 
 
+def test_the_report_as_xlsx(workspace: Workspace, tmp_path: Path) -> None:
+    """SimplePractice's Excel download: real dates and numbers in the cells."""
+    workbook = Workbook()
+    sheet = workbook.active
+    with REPORT.open(encoding="utf-8", newline="") as handle:
+        for number, row in enumerate(csv.reader(handle)):
+            if number:
+                row[0] = datetime.strptime(row[0], "%m/%d/%Y %H:%M")  # type: ignore[call-overload]
+                for index in (9, 11, 12):  # the client's Charge, Paid and Unpaid
+                    row[index] = float(row[index].lstrip("$"))  # type: ignore[call-overload]
+            sheet.append(row)
+    path = tmp_path / "report.xlsx"
+    workbook.save(path)
+    assert workspace.run(run_import, ImportKind.SIMPLEPRACTICE, path).added == 5
+    assert _owed(workspace)["SP-MARLOW-TENNANT"] == (D("165.00"), D("0.00"))
+    assert workspace.read(sessions.list_sessions)[0].start_time == time(9, 0)
+
+
 def test_insurer_columns_are_not_taken_for_the_clients(
     workspace: Workspace, tmp_path: Path
 ) -> None:
@@ -84,7 +103,7 @@ def test_report_problems_are_named(workspace: Workspace, tmp_path: Path) -> None
     path = _write(
         tmp_path / "sp.csv",
         [
-            ["2026-02-02 10:00", "Ida Vale", "90834", "PAID", "40", "40", "0", "", "", "", "", ""],
+            ["02/30/2026 10:00", "Ida Vale", "90834", "PAID", "40", "40", "0", "", "", "", "", ""],
             ["02/02/2026 10:00", "", "90834", "PAID", "40", "40", "0", "", "", "", "", ""],
             ["02/02/2026 10:00", "Ida Vale", "90834", "PAID", "40", "30", "10", "", "", "", "",
              ""],

@@ -67,6 +67,19 @@ def parse_us_date_time(text: str) -> tuple[date, time | None]:
     raise FieldError(f"'{raw}' is not a date; expected MM/DD/YYYY HH:MM, such as 03/31/2026 14:00.")
 
 
+def parse_sheet_date_time(text: str) -> tuple[date, time | None]:
+    """``MM/DD/YYYY HH:MM`` as a CSV has it, or ``YYYY-MM-DD HH:MM`` as an XLSX date cell
+    reads (see ``as_text``)."""
+    raw = text.strip()
+    day, _, clock = raw.partition(" ")
+    if _ISO_DATE.fullmatch(day):
+        try:
+            return parse_date(day), parse_time(clock) if clock.strip() else None
+        except FieldError:
+            pass
+    return parse_us_date_time(raw)
+
+
 def parse_time(text: str) -> time:
     raw = text.strip()
     match = _TIME.fullmatch(raw)

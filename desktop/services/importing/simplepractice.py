@@ -35,7 +35,7 @@ from desktop.services.importing.fields import (
     FieldError,
     clean,
     parse_amount,
-    parse_us_date_time,
+    parse_sheet_date_time,
 )
 from desktop.services.importing.layouts import key
 from desktop.services.importing.payments import method_id
@@ -163,7 +163,7 @@ def _parse(
     on: date | None = None
     at: time | None = None
     try:
-        on, at = parse_us_date_time(text["date"])
+        on, at = parse_sheet_date_time(text["date"])
     except FieldError as exc:
         found.add(number, _LABELS["date"], str(exc))
     if not text["client"]:
