@@ -136,6 +136,22 @@ def test_verification_finds_a_damaged_byte(books: Workspace, folder: Path) -> No
     assert problems == [f"{backup.name} is damaged: its contents do not match its checksum"]
 
 
+def test_scratch_files_are_private_whatever_the_umask(books: Workspace, folder: Path) -> None:
+    old = os.umask(0)
+    try:
+        backup = make_backup(books, folder).info.path
+        work = folder / "work"
+        work.mkdir()
+        assert (
+            verify_backup(backup, books.recovery_key(), books.read(fingerprint, TODAY), work) == []
+        )
+    finally:
+        os.umask(old)
+    modes = {p.name: oct(p.stat().st_mode & 0o777) for p in [backup, *work.iterdir()]}
+    assert "verify.qlb" in modes
+    assert set(modes.values()) == {oct(0o600)}, modes
+
+
 def test_a_backup_that_fails_verification_is_deleted_and_reported(
     books: Workspace, folder: Path
 ) -> None:

@@ -28,6 +28,7 @@ import sqlcipher3.dbapi2 as sqlcipher
 
 from db import keys
 from db.errors import PracticeFileError
+from db.files import FILE_MODE, write_private_atomically
 from db.migrate import current_revision
 from desktop.services.backup_container import (
     SUFFIX,
@@ -152,7 +153,7 @@ def verify_backup(
             keys.KeyEnvelope.from_json(header.key_file)
         except keys.KeyProblem:
             problems.append("its key file is damaged")
-        keys.key_file_for(unpacked).write_text(header.key_file, "utf-8")
+        write_private_atomically(keys.key_file_for(unpacked), header.key_file.encode())
     copy = Workspace.open(unpacked, recovery_key=recovery_key)
     try:
         problems += [p.rstrip(".") for p in run_checks(copy)]
@@ -182,6 +183,9 @@ def _encrypted_copy(workspace: Workspace, dest: Path) -> None:
     that went away must not come back as an empty folder on the internal disk.
     """
     data_key = keys.parse_recovery_key(workspace.recovery_key())
+    # Made 0600 first: SQLite would create it (and its journal, which copies the file's
+    # mode) with the umask's looser default.
+    os.close(os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
     source = workspace.practice_file.raw_connection()
     try:
         target = sqlcipher.connect(str(dest))
