@@ -56,6 +56,10 @@ class ClaimChange:
     note: str = ""
 
 
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]  # str.capitalize would lower "EOB"
+
+
 def label(status: ClaimStatus | str) -> str:
     return ClaimStatus(status).label.lower()
 
@@ -88,12 +92,12 @@ def change_problems(
     if on is None:
         problems["on"] = f"Enter {DATE_MEANING[target]}."
     elif on > today:
-        problems["on"] = f"{DATE_MEANING[target].capitalize()} cannot be in the future."
+        problems["on"] = f"{_upper_first(DATE_MEANING[target])} cannot be in the future."
     elif on < first_service:
-        problems["on"] = f"{DATE_MEANING[target].capitalize()} is before the date of service."
+        problems["on"] = f"{_upper_first(DATE_MEANING[target])} is before the date of service."
     elif last_event is not None and on < last_event:
         problems["on"] = (
-            f"{DATE_MEANING[target].capitalize()} is before the claim's last step "
+            f"{_upper_first(DATE_MEANING[target])} is before the claim's last step "
             f"({last_event.isoformat()})."
         )
     if change.claim_number is not None and len(change.claim_number.strip()) > 40:

@@ -10,6 +10,7 @@ from desktop.ui.pages.base import Page
 
 PAGE_MODULES: tuple[str, ...] = (
     "clients",
+    "claims",
     "reports",
     "settings",
 )
