@@ -79,6 +79,8 @@ def restore_over(
 
     The file must be closed (its writer lock is taken here). The safety copy is
     ``<name>.before-restore-<time>`` with its key file (and WAL, if any) beside it.
+    The backup's key file comes along, so afterwards the file opens with the
+    passphrase the backup was made with (the one given here).
     """
     target = Path(target)
     if not confirmed:
