@@ -19,6 +19,7 @@ from crash_writer import add_client, post_history
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from desktop.app.cli import main
 from desktop.services.backup_container import (
     MAGIC,
     BackupHeader,
@@ -451,3 +452,22 @@ def test_rotate_backups_deletes_only_what_the_policy_drops(folder: Path) -> None
     assert sorted(p.name for p in folder.iterdir()) == sorted(
         ["books-0.qlbak", "books-1.qlbak", "books-2.qlbak", other.name]
     )
+
+
+def test_cli_backup_thins_out_older_backups_unless_told_not_to(
+    books: Workspace,
+    folder: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = books.path
+    books.close()
+    monkeypatch.setenv("QUIETLEDGER_PASSPHRASE", PASSPHRASE)
+    command = ["backup", "--db", str(path), "--to", str(folder)]
+    assert main([*command, "--keep-all"]) == 0
+    assert main([*command, "--keep-all"]) == 0
+    assert len(list_backups(folder)) == 2
+    capsys.readouterr()
+    assert main(command) == 0  # three today: only the newest of the day stays
+    newest = Path(capsys.readouterr().out.strip())
+    assert [b.path for b in list_backups(folder)] == [newest]
