@@ -11,13 +11,15 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from db.models import Client, Payer, PaymentMethod, Service
 from db.models import Session as SessionRecord
-from desktop.services import books, clients
+from desktop.services import audit, books, clients
 from desktop.services.importing import (
     ImportKind,
     ImportRejected,
+    ImportResult,
     check_header,
     preview_import,
     run_import,
@@ -285,3 +287,12 @@ def test_check_header_for_the_mapping_step(tmp_path: Path) -> None:
         ImportKind.PAYMENTS, path, {"Client ID": "client_ref", "Paid with": "method"}
     )
     assert (mapped.missing, mapped.ignored, mapped.problems) == ((), ("Memo",), ())
+
+
+def test_preview_then_import_in_one_action_keeps_the_audit_chain(workspace: Workspace) -> None:
+    def both(session: Session) -> ImportResult:
+        preview_import(session, ImportKind.CLIENTS, CLIENTS)
+        return run_import(session, ImportKind.CLIENTS, CLIENTS)
+
+    assert workspace.run(both).added == 3
+    assert workspace.read(audit.verify_chain).intact

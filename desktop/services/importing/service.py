@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from desktop.services import audit
 from desktop.services.importing.clients import import_clients
 from desktop.services.importing.common import Findings, ImportResult, Progress
 from desktop.services.importing.layouts import LAYOUTS, ImportKind, Matched, match_header
@@ -58,6 +59,8 @@ def preview_import(
         return _attempt(session, kind, path, mapping, name, progress)
     finally:
         savepoint.rollback()
+        # The audit log's tip is cached per session; the entries it names are gone now.
+        audit.forget_cached(session)
 
 
 def run_import(
