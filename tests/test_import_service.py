@@ -235,12 +235,13 @@ def test_payment_problems_and_all_or_nothing(workspace: Workspace, tmp_path: Pat
     path = _write(
         tmp_path / "p.csv",
         [
-            ["client_ref", "date", "amount", "method"],
+            ["client_ref", "date", "amount", "method", "reference"],
             ["C-0101", "2026-01-05", "100", "Cash"],
             ["C-0101", "2026-01-05", "0", "Cash"],
             ["C-0101", "2026-01-05", "١٠٠", "Cash"],
             ["C-0101", "2026-01-05", "10", ""],
             ["GHOST", "2026-01-05", "10", "Cash"],
+            ["C-0101", "2026-01-05", "10", "Cash", "x" * 81],
         ],
     )
     problems = _rejected(workspace, ImportKind.PAYMENTS, path)
@@ -249,6 +250,7 @@ def test_payment_problems_and_all_or_nothing(workspace: Workspace, tmp_path: Pat
         (4, "amount"),
         (5, "method"),
         (6, "client_ref"),
+        (7, "reference"),
     ]
     assert _balances(workspace) == {}
 

@@ -32,6 +32,7 @@ from desktop.services.importing.readers import RawTable
 
 SOURCE = "payments"
 MAX_METHOD = 60
+MAX_REFERENCE = 80
 _FIELD_COLUMNS = {"amount": "amount", "fee": "fee", "method": "method", "date": "refund_date"}
 
 
@@ -70,7 +71,7 @@ def import_payments(
         if parsed is None:
             continue
         on, amount, fee, refunded, refund_on = parsed
-        twin = (unit.id, on, amount, text["method"].lower(), text["reference"][:80])
+        twin = (unit.id, on, amount, text["method"].lower(), text["reference"])
         twins[twin] += 1
         if already_imported(session, SOURCE, row_key) or _in_books(session, twin) >= twins[twin]:
             skipped += 1
@@ -83,7 +84,7 @@ def import_payments(
                     received_date=on,
                     amount=amount,
                     method_id=method_id(session, text["method"]),
-                    reference=text["reference"][:80],
+                    reference=text["reference"],
                     fee=fee,
                 ),
             )
@@ -142,6 +143,8 @@ def _parse(
         found.add(number, "method", "Name the payment method, such as Card or Check.")
     elif len(text["method"]) > MAX_METHOD:
         found.add(number, "method", f"Keep the method's name to {MAX_METHOD} characters.")
+    if len(text["reference"]) > MAX_REFERENCE:
+        found.add(number, "reference", f"Keep the reference to {MAX_REFERENCE} characters.")
     for column in ("fee", "refunded"):
         if text[column]:
             try:
