@@ -540,3 +540,15 @@ def test_the_estimate_is_saved_with_the_client(workspace: Workspace) -> None:
     )
     with pytest.raises(InvalidInput, match="Coinsurance is between"):
         workspace.run(save_estimate, client_id, EstimateInput(None, None, 12000))
+
+
+def test_the_lines_of_one_superbill_are_one_queue_item(workspace: Workspace) -> None:
+    def setup(session: Session) -> None:
+        united = payer(session, "UnitedHealthcare")
+        days = [date(2026, 5, 4), date(2026, 5, 11)]
+        doc = superbill(session, "U1", united, days, issued_on=date(2026, 6, 1))
+        claims.start_claims(session, doc, per_line=True, today=date(2026, 6, 1))
+
+    workspace.run(setup)
+    (item,) = workspace.read(follow_up_queue, TODAY)
+    assert (item.kind, item.superbill) == (FollowUp.NOT_SUBMITTED, "SB-2026-0001")

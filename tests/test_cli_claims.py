@@ -9,7 +9,6 @@ from decimal import Decimal as D  # noqa: N817 - reads like the hand-worked figu
 from pathlib import Path
 
 import pytest
-from conftest import PASSPHRASE
 from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
@@ -17,6 +16,7 @@ from desktop.app.cli import main
 from desktop.domain.kinds import ClaimStatus, DenialReason
 from desktop.services import claims
 from desktop.services.workspace import Workspace
+from tests.conftest import PASSPHRASE
 from tests.test_claims import move, payer, superbill
 
 S = ClaimStatus

@@ -7,7 +7,8 @@ queue until its snooze date.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 
@@ -169,7 +170,22 @@ def follow_up_queue(session: Session, today: date | None = None) -> list[QueueIt
                 )
             )
     items.sort(key=lambda i: (i.due, _RANK[i.kind], i.client.casefold(), i.superbill))
-    return items
+    return _one_per_superbill(items)
+
+
+def _one_per_superbill(items: list[QueueItem]) -> list[QueueItem]:
+    """Claims for the lines of one superbill that need the same thing are one item."""
+    counts = Counter((i.kind, i.document_id, i.due) for i in items)
+    kept: list[QueueItem] = []
+    for item in items:
+        key = (item.kind, item.document_id, item.due)
+        if counts[key] == 0:
+            continue  # already kept once
+        if counts[key] > 1:
+            item = replace(item, superbill=item.superbill.split(" line ")[0])
+        counts[key] = 0
+        kept.append(item)
+    return kept
 
 
 def queue_count(session: Session, today: date | None = None) -> int:

@@ -62,7 +62,7 @@ def test_move_a_claim_from_submitted_to_paid(
     page.reload()
     assert page.queue.total() == 1
     assert page.queue.row_at(0).claim_id == claim_id
-    assert page.heading.text() == "Follow up: 1 item need action"
+    assert page.heading.text() == "Follow up: 1 item"
     assert page.payers.total() == 1
 
     page.queue_table.selectRow(0)

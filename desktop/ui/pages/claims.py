@@ -64,12 +64,6 @@ def _superbill(row: ClaimRow) -> str:
     return row.superbill if row.line_no is None else f"{row.superbill} line {row.line_no}"
 
 
-def _filing(row: ClaimRow) -> str:
-    if row.filing_days_left is None:
-        return ""
-    return f"{format_date(row.filing_deadline)} ({row.filing_days_left} days)"
-
-
 def _search_text(row: ClaimRow) -> str:
     return f"{_superbill(row)} {row.client} {row.client_ref} {row.payer} {row.claim_number}"
 
@@ -80,8 +74,7 @@ QUEUE_COLUMNS: tuple[Column[QueueItem], ...] = (
     Column("What", lambda i: i.kind.label),
     Column("Client", lambda i: i.client),
     Column("Payer", lambda i: i.payer),
-    Column("Superbill", lambda i: i.superbill),
-    Column("To do", lambda i: i.text, tooltip=lambda i: i.text),
+    Column("To do", lambda i: i.text, tooltip=lambda i: f"{i.superbill}: {i.text}"),
 )
 CLAIM_COLUMNS: tuple[Column[ClaimRow], ...] = (
     Column("Superbill", _superbill),
@@ -90,27 +83,27 @@ CLAIM_COLUMNS: tuple[Column[ClaimRow], ...] = (
     Column("Service", _service, lambda r: r.first_service_date, numeric=True),
     Column("Billed", lambda r: money_text(r.billed), lambda r: r.billed, numeric=True),
     Column("Status", lambda r: r.status.label),
-    Column("Submitted", lambda r: format_date(r.submitted_on), lambda r: r.submitted_on),
     Column("Reimbursed", lambda r: money_text(r.reimbursed), lambda r: r.reimbursed, numeric=True),
-    Column("Filing deadline", _filing, lambda r: r.filing_deadline if r.filing_days_left else None),
 )
 PAYER_COLUMNS: tuple[Column[PayerInsight], ...] = (
     Column("Payer", lambda p: p.payer),
     Column("Claims", lambda p: str(p.claims), lambda p: p.claims, numeric=True),
-    Column("Answered", lambda p: str(p.decided), lambda p: p.decided, numeric=True),
     Column(
-        "Share reimbursed",
+        "Reimbursed",
         lambda p: _share(p.share_reimbursed),
         lambda p: p.share_reimbursed,
         numeric=True,
         tooltip=lambda p: f"{money_text(p.reimbursed)} of {money_text(p.billed)} billed",
     ),
     Column(
-        "Days to pay (median)",
+        "Days to pay",
         lambda p: "" if p.median_days_to_pay is None else str(p.median_days_to_pay),
         lambda p: p.median_days_to_pay,
         numeric=True,
-        tooltip=lambda p: f"The payer's usual days to pay is set to {p.usual_days_to_pay}.",
+        tooltip=lambda p: (
+            f"Median from submission to payment; the payer's usual "
+            f"days to pay is set to {p.usual_days_to_pay}."
+        ),
     ),
     Column("Denial rate", lambda p: _share(p.denial_rate), lambda p: p.denial_rate, numeric=True),
     Column("Denied for", lambda p: p.reasons_text, tooltip=lambda p: p.reasons_text),
@@ -119,11 +112,8 @@ EVENT_COLUMNS: tuple[Column[ClaimEventRow], ...] = (
     Column("Date", lambda e: format_date(e.event_date), lambda e: (e.event_date, e.id)),
     Column(
         "Step",
-        lambda e: (
-            e.to_status.label
-            if e.from_status is None
-            else f"{e.from_status.label} → {e.to_status.label}"
-        ),
+        lambda e: e.to_status.label,
+        tooltip=lambda e: f"From {e.from_status.label.lower()}" if e.from_status else "",
     ),
     Column("Note", lambda e: e.note, tooltip=lambda e: e.note),
 )
@@ -182,9 +172,13 @@ class ClaimDetailView(QWidget):
             form.addRow(text, value)
             self.values[key] = value
         layout.addLayout(form)
+        # Steps the claim may take on one row, the rest on the next: the pane stays narrow.
         self.actions = QHBoxLayout()
         self.actions.setSpacing(style.SPACING)
         layout.addLayout(self.actions)
+        self.more = QHBoxLayout()
+        self.more.setSpacing(style.SPACING)
+        layout.addLayout(self.more)
         self.buttons: dict[str, QPushButton] = {}
         self.history: RowsModel[ClaimEventRow] = RowsModel(EVENT_COLUMNS)
         self.history_table = make_table(self.history, stretch_column=2, sortable=False)
@@ -236,24 +230,28 @@ class ClaimDetailView(QWidget):
             self._add_button(
                 status.value, ACTION_TEXT[status], lambda _=False, s=status: self.page.move(s)
             )
-        if c.is_open:
-            self._add_button("snooze", "Snooze…", lambda _=False: self.page.snooze())
-        self._add_button("notes", "Notes…", lambda _=False: self.page.edit_notes())
         self.actions.addStretch(1)
+        if c.is_open:
+            self._add_button("snooze", "Snooze…", lambda _=False: self.page.snooze(), self.more)
+        self._add_button("notes", "Notes…", lambda _=False: self.page.edit_notes(), self.more)
+        self.more.addStretch(1)
 
-    def _add_button(self, name: str, text: str, slot: object) -> None:
+    def _add_button(
+        self, name: str, text: str, slot: object, row: QHBoxLayout | None = None
+    ) -> None:
         button = QPushButton(text)
         button.setObjectName(f"claim_action_{name}")
         button.clicked.connect(slot)
-        self.actions.addWidget(button)
+        (row or self.actions).addWidget(button)
         self.buttons[name] = button
 
     def _clear_buttons(self) -> None:
-        while self.actions.count():
-            item = self.actions.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
+        for row in (self.actions, self.more):
+            while row.count():
+                item = row.takeAt(0)
+                widget = item.widget() if item is not None else None
+                if widget is not None:
+                    widget.deleteLater()
         self.buttons.clear()
 
 
@@ -266,17 +264,20 @@ class ClaimsPage(Page):
         self.claim_id: int | None = None
         self._claims: list[ClaimRow] = []
         self.queue: RowsModel[QueueItem] = RowsModel(QUEUE_COLUMNS)
-        self.queue_table = make_table(self.queue, stretch_column=6)
+        # The queue keeps the service's order: most urgent first.
+        self.queue_table = make_table(self.queue, stretch_column=5, sortable=False)
         self.queue_table.setObjectName("claims_queue")
         self.model: RowsModel[ClaimRow] = RowsModel(
             CLAIM_COLUMNS, muted=lambda r: not r.is_open, search_text=_search_text
         )
         self.proxy = SearchProxy(self.model)
-        self.table = make_table(self.proxy, stretch_column=1)
+        self.table = make_table(self.proxy, stretch_column=None)
         self.table.setObjectName("claims_table")
+        self.table.sortByColumn(3, Qt.SortOrder.DescendingOrder)  # latest service first
         self.payers: RowsModel[PayerInsight] = RowsModel(PAYER_COLUMNS)
-        self.payers_table = make_table(self.payers, stretch_column=6)
+        self.payers_table = make_table(self.payers, stretch_column=None)
         self.payers_table.setObjectName("payer_insights")
+        self.payers_table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.detail = ClaimDetailView(self)
 
         outer = QVBoxLayout(self)
@@ -325,12 +326,14 @@ class ClaimsPage(Page):
         left.setStretchFactor(0, 3)
         left.setStretchFactor(1, 4)
         left.setStretchFactor(2, 2)
+        left.setSizes([250, 360, 220])
         right = _box("Claim", self.detail)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
         split.addWidget(right)
-        split.setStretchFactor(0, 3)
+        split.setStretchFactor(0, 5)
         split.setStretchFactor(1, 2)
+        split.setSizes([960, 460])
         outer.addWidget(split, 1)
 
         self.queue_table.selectionModel().selectionChanged.connect(self._queue_selected)
@@ -348,7 +351,7 @@ class ClaimsPage(Page):
             return
         self.queue.set_rows(queue)
         self.heading.setText(
-            f"Follow up: {len(queue)} item{'s' if len(queue) != 1 else ''} need action"
+            f"Follow up: {len(queue)} item{'s' if len(queue) != 1 else ''}"
             if queue
             else "Nothing to follow up today"
         )
