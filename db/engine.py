@@ -8,6 +8,7 @@ application talks to SQLCipher.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from sqlalchemy.pool import QueuePool
 
 from db import keys
 from db.errors import NotAPracticeFile, NotEncrypted, PracticeFileError
-from db.files import ensure_private_dir, make_private
+from db.files import FILE_MODE, ensure_private_dir, make_private, write_private_atomically
 from db.lock import WriterLock
 
 PLAIN_SQLITE_HEADER = b"SQLite format 3\x00"
@@ -133,8 +134,15 @@ class PracticeFile:
         return keys.format_recovery_key(self._data_key)
 
     def copy_to(self, dest: Path) -> None:
-        """A consistent encrypted copy (same key) of the database, with its key file."""
-        ensure_private_dir(dest.parent)
+        """A consistent encrypted copy (same key) of the database, with its key file.
+
+        The destination folder must exist: a backup drive that was unplugged must fail,
+        not be silently recreated on the internal disk. The copy is 0600 from its first
+        byte (created before SQLite opens it).
+        """
+        if not dest.parent.is_dir():
+            raise PracticeFileError(f"The folder {dest.parent} is not there; nothing was copied.")
+        os.close(os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
         source = self.raw_connection()
         try:
             target = sqlcipher.connect(str(dest))
@@ -146,10 +154,10 @@ class PracticeFile:
                 target.close()
         finally:
             source.close()
-        make_private(dest)
         with contextlib.suppress(FileNotFoundError):
-            keys.key_file_for(dest).write_bytes(keys.key_file_for(self.path).read_bytes())
-            make_private(keys.key_file_for(dest))
+            write_private_atomically(
+                keys.key_file_for(dest), keys.key_file_for(self.path).read_bytes()
+            )
 
     # --- lifecycle ------------------------------------------------------------------
 
