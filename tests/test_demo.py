@@ -11,7 +11,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from db.models import BillingUnit, Client, Diagnosis, Payment, PaymentMethod, Session
+from db.models import (
+    BillingUnit,
+    Claim,
+    Client,
+    Diagnosis,
+    Document,
+    Payment,
+    PaymentMethod,
+    Session,
+)
 from desktop.app.demo_file import create_demo_file
 from desktop.services import books
 from desktop.services.demo import DEMO_PASSPHRASE
@@ -87,6 +96,8 @@ def test_demo_looks_like_a_practice_and_its_books_hold(small_demo: Path) -> None
         assert any(b.owed > 0 for b in balances)
         assert any(b.credit > 0 for b in balances)
         assert count(PaymentMethod) >= 3
+        assert count(Document, Document.kind == "superbill") >= 1
+        assert count(Claim) >= 1
 
 
 def test_no_file_left_when_creation_fails(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from db.models import PaymentMethod, Service
 from desktop.domain.kinds import AdjustmentReason, BillingPreference, Relationship, SessionStatus
 from desktop.services import catalog, clients, payments, periods, sessions
 from desktop.services import clients as clients_module
+from desktop.services.demo_claims import add_demo_claims
 from desktop.services.errors import ServiceError
 from desktop.services.payments import PaymentInput
 from desktop.services.practice import Profile, create_practice
@@ -675,5 +676,6 @@ def generate_demo(
     closed = date(end.year, end.month, 1) - timedelta(days=1)
     closed = date(closed.year, closed.month, 1) - timedelta(days=1)
     ws.run(periods.close_period, closed, today=end)
+    add_demo_claims(ws, seed=seed, end=end)
     people = ws.read(lambda s: len(clients_module.list_clients(s, include_inactive=True)))
     return DemoSummary(people, len(plans), total_sessions, total_payments, start, end)
