@@ -11,6 +11,7 @@ from desktop.ui.pages.base import Page
 PAGE_MODULES: tuple[str, ...] = (
     "clients",
     "claims",
+    "superbills",
     "reports",
     "settings",
 )

@@ -1,0 +1,138 @@
+"""The Superbills page: checking, acknowledging, issuing, saving, correcting, the month's batch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from desktop.services import documents_store, sessions
+from desktop.services.clients import list_units
+from desktop.services.workspace import Workspace
+from desktop.ui.dialogs.issue_superbill import IssueSuperbillDialog
+from desktop.ui.main_window import MainWindow
+from desktop.ui.pages.superbills import SuperbillsPage
+from tests.test_superbill_service import month_of_clients, superbill_client, visit
+from tests.ui.conftest import RecordingInteraction
+
+FEB_1, FEB_28 = date(2026, 2, 1), date(2026, 2, 28)
+
+
+def in_dialog(body: Callable[[IssueSuperbillDialog], None], failures: list[BaseException]) -> None:
+    """Run ``body`` on the open dialog once it shows; a failure closes it rather than hanging."""
+
+    def run() -> None:
+        dialog = QApplication.activeModalWidget()
+        try:
+            assert isinstance(dialog, IssueSuperbillDialog)
+            body(dialog)
+            if dialog.isVisible():
+                raise AssertionError(f"still open: {dialog.summary.text()}")
+        except BaseException as exc:
+            failures.append(exc)
+            if dialog is not None:
+                dialog.close()
+
+    QTimer.singleShot(0, run)
+
+
+def superbills_page(window: MainWindow) -> SuperbillsPage:
+    window.show_page("superbills")
+    page = window.page("superbills")
+    assert isinstance(page, SuperbillsPage)
+    return page
+
+
+def test_warnings_must_each_be_read_before_issuing_then_save_and_correct(
+    qtbot: QtBot,
+    window: MainWindow,
+    ui_workspace: Workspace,
+    interaction: RecordingInteraction,
+    tmp_path: Path,
+) -> None:
+    unit = ui_workspace.run(superbill_client, member_id="")
+    ui_workspace.run(sessions.record_session, visit(unit, date(2026, 2, 2), minutes=20))
+    page = superbills_page(window)
+    seen: dict[str, object] = {}
+
+    failures: list[BaseException] = []
+
+    def read_and_issue(dialog: IssueSuperbillDialog) -> None:
+        dialog.start.set_value(FEB_1)
+        dialog.end.set_value(FEB_28)
+        dialog.run_check()
+        seen["warnings"] = len(dialog.warning_boxes)
+        seen["before"] = dialog.issue_button.isEnabled()
+        dialog.warning_boxes[0][0].setChecked(True)
+        seen["one_read"] = dialog.issue_button.isEnabled()
+        dialog.warning_boxes[1][0].setChecked(True)
+        dialog.issue_button.click()
+
+    in_dialog(read_and_issue, failures)
+    issued = page.issue_one(unit)
+    assert not failures, (failures, interaction.errors)
+    assert seen == {"warnings": 2, "before": False, "one_read": False}
+    assert issued is not None
+    assert len(issued.acknowledged_warnings) == 2
+    assert page.selected() == issued
+
+    target = tmp_path / "superbill.pdf"
+    page.choose_save_path = lambda *_args: target  # type: ignore[method-assign]
+    page.save_selected()
+    assert target.read_bytes() == ui_workspace.read(documents_store.reprint, issued.id)
+    assert target.stat().st_mode & 0o077 == 0
+
+    def correct(dialog: IssueSuperbillDialog) -> None:
+        for box, _finding in dialog.warning_boxes:
+            box.setChecked(True)
+        dialog.issue_button.click()
+
+    in_dialog(correct, failures)
+    page.correct_selected()
+    assert not failures, (failures, interaction.errors)
+    listed = page.model.rows()
+    assert [(d.number, d.version, d.superseded) for d in listed] == [
+        (issued.number, 2, False),
+        (issued.number, 1, True),
+    ]
+    assert page.selected() is not None
+    assert page.selected().version == 2  # type: ignore[union-attr]
+
+
+def test_an_error_blocks_issuing(window: MainWindow, ui_workspace: Workspace) -> None:
+    unit = ui_workspace.run(superbill_client, date_of_birth=None)
+    ui_workspace.run(sessions.record_session, visit(unit, date(2026, 2, 2)))
+    units = window.runner.read(list_units) or []
+    dialog = IssueSuperbillDialog(None, window.runner, units, start=FEB_1, end=FEB_28, unit_id=unit)
+    assert [f.text for f in dialog.findings if f.blocks] == ["Enter the client's date of birth."]
+    assert not dialog.issue_button.isEnabled()
+    assert "must be fixed" in dialog.summary.text()
+    dialog.issue()
+    assert ui_workspace.read(documents_store.list_documents) == []
+
+
+def test_month_batch_runs_in_the_background_and_names_who_was_left_out(
+    qtbot: QtBot,
+    window: MainWindow,
+    ui_workspace: Workspace,
+    interaction: RecordingInteraction,
+    tmp_path: Path,
+) -> None:
+    ui_workspace.run(month_of_clients)
+    page = superbills_page(window)
+    page.month.setCurrentIndex(page.month.findText("February 2026"))
+    target = tmp_path / "february.pdf"
+    page.choose_save_path = lambda *_args: target  # type: ignore[method-assign]
+    page.issue_month()
+    qtbot.waitUntil(lambda: page.last_batch is not None, timeout=20000)
+    batch = page.last_batch
+    assert batch is not None
+    assert [d.unit_ref for d in batch.issued] == ["A1"]
+    assert target.read_bytes() == batch.pdf
+    assert "Left out Ben Okafor (B1)" in interaction.infos[-1]
+    assert "Left out Cy Park (C1)" in interaction.infos[-1]
+    assert page.model.total() == 1
