@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal as D  # noqa: N817 - reads like the figures
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from desktop.services import documents_store, sessions
+from desktop.domain.kinds import DocumentKind
+from desktop.services import documents_store, payments, sessions
 from desktop.services.clients import list_units
+from desktop.services.payments import PaymentInput
 from desktop.services.workspace import Workspace
 from desktop.ui.dialogs.issue_superbill import IssueSuperbillDialog
 from desktop.ui.main_window import MainWindow
-from desktop.ui.pages.superbills import SuperbillsPage
+from desktop.ui.pages.superbills import DocumentsButton, SuperbillsPage
+from tests.books_helpers import add_unit, method_id
 from tests.test_superbill_service import month_of_clients, superbill_client, visit
 from tests.ui.conftest import RecordingInteraction
 
@@ -136,3 +140,35 @@ def test_month_batch_runs_in_the_background_and_names_who_was_left_out(
     assert "Left out Ben Okafor (B1)" in interaction.infos[-1]
     assert "Left out Cy Park (C1)" in interaction.infos[-1]
     assert page.model.total() == 1
+
+
+def test_statement_and_receipt_from_the_client_page(
+    window: MainWindow, ui_workspace: Workspace, tmp_path: Path
+) -> None:
+    unit = ui_workspace.run(add_unit, "A1", "Ana Lopez")
+    ui_workspace.run(sessions.record_session, visit(unit, date(2026, 2, 2)))
+    cash = ui_workspace.run(method_id, "Cash")
+    paid = ui_workspace.run(
+        payments.record_payment, PaymentInput(unit, date(2026, 2, 3), D("100"), cash)
+    )
+    window.open_unit(unit)
+    button = window.findChild(DocumentsButton)
+    assert button is not None
+    saved: list[Path] = []
+
+    def ask(_caption: str, suggested: str) -> Path:
+        saved.append(tmp_path / suggested)
+        return saved[-1]
+
+    button.ask_path = ask  # type: ignore[method-assign]
+    button.statement()
+    assert button.issued is not None
+    assert button.issued.kind is DocumentKind.STATEMENT
+    assert button.issued.balance == D("50.00")
+    button._fill_receipts()
+    texts = [action.text() for action in button.receipts.actions()]
+    assert len(texts) == 1
+    assert "$100.00" in texts[0]
+    button.receipt(paid.id)
+    assert button.issued.kind is DocumentKind.RECEIPT
+    assert [p.read_bytes()[:5] for p in saved] == [b"%PDF-", b"%PDF-"]

@@ -40,6 +40,7 @@ from desktop.ui.dialogs.unit import UnitDialog
 from desktop.ui.formatting import format_date, money_text, percent_text
 from desktop.ui.icd_search import IcdSearcher
 from desktop.ui.models.rows import Column, RowsModel
+from desktop.ui.pages.superbills import DocumentsButton
 from desktop.ui.runner import ActionRunner
 from desktop.ui.widgets.tables import make_table
 
@@ -141,6 +142,7 @@ class ClientDetailView(QWidget):
         self.active_button.clicked.connect(self.toggle_active)
         for button in (self.members_button, self.edit_button, self.active_button):
             top.addWidget(button)
+        top.addWidget(DocumentsButton(runner, lambda: self.unit.unit_id if self.unit else None))
         outer.addLayout(top)
 
         scroll = QScrollArea()

@@ -7,6 +7,7 @@ the old one, which stays in the list.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -16,15 +17,20 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QVBoxLayout,
+    QWidget,
 )
 
 from desktop.domain.kinds import DocumentKind
 from desktop.reports.atomic import atomic_output
 from desktop.services import superbills
 from desktop.services.clients import list_units
+from desktop.services.documents_receipts import issue_receipt
 from desktop.services.documents_store import IssuedDocument, list_documents, reprint
+from desktop.services.payments import list_payments
+from desktop.services.statements import issue_statement
 from desktop.ui import style
 from desktop.ui.background import JobResult, Progress, run_in_background
 from desktop.ui.charts import month_starts
@@ -34,6 +40,7 @@ from desktop.ui.models.proxy import SearchProxy
 from desktop.ui.models.rows import Column, RowsModel
 from desktop.ui.pages.base import Command, Page, PageContext
 from desktop.ui.pages.reports import last_month
+from desktop.ui.runner import ActionRunner
 from desktop.ui.widgets.tables import make_table
 
 KIND_TEXT = {
@@ -43,9 +50,10 @@ KIND_TEXT = {
 }
 
 DOCUMENT_COLUMNS: tuple[Column[IssuedDocument], ...] = (
-    Column("Number", lambda d: d.number),
+    Column("Number", lambda d: d.number, lambda d: (d.number, d.version)),
     Column("Kind", lambda d: KIND_TEXT.get(d.kind, str(d.kind))),
-    Column("Client", lambda d: f"{d.client_name} ({d.unit_ref})"),
+    Column("Ref", lambda d: d.unit_ref),
+    Column("Client", lambda d: d.client_name),
     Column("Period", period_text, lambda d: d.period_from, numeric=True),
     Column("Issued", lambda d: format_date(d.issued_on), lambda d: d.issued_on, numeric=True),
     Column(
@@ -60,7 +68,16 @@ DOCUMENT_COLUMNS: tuple[Column[IssuedDocument], ...] = (
         tooltip=lambda d: "A newer version replaces this one" if d.superseded else "",
     ),
 )
-CLIENT_COLUMN = 2
+CLIENT_COLUMN = 3
+
+
+def ask_pdf_path(parent: QWidget, caption: str, suggested: str) -> Path | None:
+    """Ask where to save a PDF, starting in the Documents folder."""
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    chosen, _ = QFileDialog.getSaveFileName(
+        parent, caption, str(Path(folder) / suggested), "PDF (*.pdf)"
+    )
+    return Path(chosen) if chosen else None
 
 
 def save_pdf(pdf: bytes, path: Path) -> None:
@@ -110,7 +127,7 @@ class SuperbillsPage(Page):
         layout.addLayout(bar)
         self.table = make_table(self.proxy, stretch_column=CLIENT_COLUMN)
         self.table.setObjectName("documents_table")
-        self.table.sortByColumn(4, Qt.SortOrder.DescendingOrder)
+        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first
         self.table.activated.connect(lambda _index: self.save_selected())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection())
         layout.addWidget(self.table, 1)
@@ -170,11 +187,7 @@ class SuperbillsPage(Page):
 
     def choose_save_path(self, caption: str, suggested: str) -> Path | None:
         """Ask where to save (tests replace this)."""
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        chosen, _ = QFileDialog.getSaveFileName(
-            self, caption, str(Path(folder) / suggested), "PDF (*.pdf)"
-        )
-        return Path(chosen) if chosen else None
+        return ask_pdf_path(self, caption, suggested)
 
     def save_selected(self) -> None:
         document = self.selected()
@@ -273,6 +286,73 @@ class SuperbillsPage(Page):
             )
             if path is not None:
                 self._write(batch.pdf, path)
+
+
+class DocumentsButton(QPushButton):
+    """The client page's "Documents" menu: a superbill, a statement, a payment's receipt.
+
+    Each is issued and kept like any other, then offered for saving as PDF.
+    """
+
+    def __init__(self, runner: ActionRunner, unit_id: Callable[[], int | None]) -> None:
+        super().__init__("Documents")
+        self.runner = runner
+        self._unit_id = unit_id
+        self.issued: IssuedDocument | None = None
+        menu = QMenu(self)
+        menu.addAction("Issue a superbill…", self.superbill)
+        menu.addAction("Issue a statement as of today", self.statement)
+        self.receipts = menu.addMenu("Receipt for a payment")
+        self.receipts.aboutToShow.connect(self._fill_receipts)
+        self.setMenu(menu)
+
+    def ask_path(self, caption: str, suggested: str) -> Path | None:
+        return ask_pdf_path(self, caption, suggested)
+
+    def _offer(self, issued: IssuedDocument | None) -> None:
+        self.issued = issued
+        if issued is None:
+            return
+        pdf = self.runner.read(reprint, issued.id, parent=self)
+        path = self.ask_path(f"Save {issued.number} as PDF", f"{issued.number}.pdf")
+        if pdf is not None and path is not None:
+            try:
+                save_pdf(pdf, path)
+            except OSError as exc:
+                self.runner.interaction.show_error(
+                    self, f"{path.name} could not be saved there ({exc.strerror or exc})."
+                )
+
+    def superbill(self) -> None:
+        unit_id = self._unit_id()
+        units = self.runner.read(list_units, parent=self)
+        if unit_id is None or units is None:
+            return
+        start, end = last_month(date.today())
+        dialog = IssueSuperbillDialog(
+            self, self.runner, units, start=start, end=end, unit_id=unit_id
+        )
+        if dialog.exec():
+            self._offer(dialog.issued)
+
+    def statement(self) -> None:
+        unit_id = self._unit_id()
+        if unit_id is not None:
+            self._offer(self.runner.run(issue_statement, unit_id, date.today(), parent=self))
+
+    def _fill_receipts(self) -> None:
+        self.receipts.clear()
+        unit_id = self._unit_id()
+        found = self.runner.read(list_payments, unit_id=unit_id, parent=self) if unit_id else None
+        shown = [p for p in (found or []) if not p.voided][-12:][::-1]
+        for payment in shown:
+            text = f"{format_date(payment.received_date)}  {money_text(payment.amount)}  "
+            self.receipts.addAction(text + payment.method, lambda p=payment.id: self.receipt(p))
+        if not shown:
+            self.receipts.addAction("No payments yet").setEnabled(False)
+
+    def receipt(self, payment_id: int) -> None:
+        self._offer(self.runner.run(issue_receipt, payment_id, parent=self))
 
 
 PAGE = SuperbillsPage
