@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from desktop.services.practice import get_settings, practice_name
 from desktop.ui import actions, style
 from desktop.ui.autolock import IdleWatcher
+from desktop.ui.dialogs.backup import BackupController
 from desktop.ui.dialogs.unlock import Opener, UnlockDialog
 from desktop.ui.interaction import Interaction
 from desktop.ui.pages import page_classes
@@ -85,6 +86,7 @@ class MainWindow(QMainWindow):
         self.idle = IdleWatcher()
         self.idle.idle.connect(self.lock)
         self._build_actions()
+        self.backups = BackupController(self, runner, automatic=remember_geometry)  # not in tests
         runner.books_changed.connect(self._books_changed)
         self._after_unlock()
         self.nav.setCurrentRow(0)
@@ -251,6 +253,7 @@ class MainWindow(QMainWindow):
         self.resize(min(1440, screen.width() * 9 // 10), min(900, screen.height() * 9 // 10))
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.backups.before_close()
         if self._remember:
             QSettings().setValue("main_window/geometry", self.saveGeometry())
         self.idle.stop()
