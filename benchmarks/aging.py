@@ -1,0 +1,202 @@
+"""How fast is the aging report on a ten-year practice? Prints figures; asserts answers.
+
+    uv run python -m benchmarks.aging [--seed 7] [--years 10] [--clients 300] [--runs 15]
+                                      [--plans] [--practice FILE]
+
+The demo practice is generated once and cached under the temp folder, keyed by
+its parameters and by the sources that decide its contents (demo generator,
+migrations), so later runs start at once. ``books.aging`` is timed beside a
+raw SQL query written independently, straight against ledger_splits,
+ledger_txns and charges; both must give the same answer, to the cent.
+
+Targets: within 1.5x of the raw query, and under 300 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from desktop.domain.money import to_cents
+from desktop.services import books
+from desktop.services.demo import generate_demo
+from desktop.services.workspace import Workspace
+
+ROOT = Path(__file__).resolve().parents[1]
+PASSPHRASE = "benchmark practice, not a secret"
+END = date(2025, 12, 31)  # fixed, so the cache key and the answers do not drift
+AS_OF = date(2025, 12, 15)
+TARGET_MS = 300.0
+TARGET_RATIO = 1.5
+
+# Written without looking at db/queries/aging.py: every receivable split of a
+# charge, dated by its transaction, summed into the bucket of the charge's age.
+RAW_AGING = text(
+    """
+    SELECT c.unit_id,
+           SUM(CASE WHEN julianday(:as_of) - julianday(c.service_date) <= 30
+                    THEN s.amount_cents ELSE 0 END),
+           SUM(CASE WHEN julianday(:as_of) - julianday(c.service_date) BETWEEN 31 AND 60
+                    THEN s.amount_cents ELSE 0 END),
+           SUM(CASE WHEN julianday(:as_of) - julianday(c.service_date) BETWEEN 61 AND 90
+                    THEN s.amount_cents ELSE 0 END),
+           SUM(CASE WHEN julianday(:as_of) - julianday(c.service_date) > 90
+                    THEN s.amount_cents ELSE 0 END),
+           SUM(s.amount_cents)
+    FROM charges AS c
+    JOIN ledger_splits AS s ON s.charge_id = c.id AND s.account = 'receivable'
+    JOIN ledger_txns AS t ON t.id = s.txn_id
+    WHERE t.txn_date <= :as_of
+    GROUP BY c.unit_id
+    HAVING SUM(s.amount_cents) <> 0
+    """
+)
+
+
+# --- the cached practice --------------------------------------------------------------
+
+
+def _sources_key() -> str:
+    """Changes whenever the demo generator or the schema changes."""
+    digest = hashlib.sha256()
+    sources = [ROOT / "desktop" / "services" / "demo.py"]
+    sources += sorted((ROOT / "db" / "migrations" / "versions").glob("*.py"))
+    for source in sources:
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def cached_practice(seed: int, years: int, clients: int) -> Path:
+    """The demo practice file for these parameters, generated the first time only."""
+    cache = Path(tempfile.gettempdir()) / "quietledger-bench"
+    key = f"demo-s{seed}-y{years}-c{clients}-{END.isoformat()}-{_sources_key()}"
+    folder = cache / key
+    path = folder / "practice.qlb"
+    if path.exists():
+        return path
+    building = cache / f"{key}.building"
+    shutil.rmtree(building, ignore_errors=True)  # a build that was interrupted
+    building.mkdir(parents=True)
+    print(f"Generating a {years}-year practice of {clients} clients (once)...", file=sys.stderr)
+    started = time.perf_counter()
+
+    def progress(done: int, total: int) -> bool:
+        if done % 25 == 0 or done == total:
+            print(f"  {done}/{total} units", file=sys.stderr)
+        return True
+
+    with Workspace.create(building / "practice.qlb", PASSPHRASE) as ws:
+        summary = generate_demo(
+            ws, seed=seed, years=years, clients=clients, end=END, progress=progress
+        )
+    print(
+        f"  {summary.units} units, {summary.sessions} sessions, {summary.payments} payments "
+        f"in {time.perf_counter() - started:.0f} s",
+        file=sys.stderr,
+    )
+    building.rename(folder)  # only a finished build is ever found under the key
+    return path
+
+
+def add_practice_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--clients", type=int, default=300)
+    parser.add_argument(
+        "--practice",
+        type=Path,
+        default=None,
+        help="use this practice file (made by an earlier run) instead of the cached one",
+    )
+
+
+def practice_for(args: argparse.Namespace) -> Path:
+    return args.practice or cached_practice(args.seed, args.years, args.clients)
+
+
+# --- measuring ------------------------------------------------------------------------
+
+
+def median_ms(action: Callable[[], object], runs: int) -> tuple[float, list[float]]:
+    action()  # warm the page cache and the connection pool
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), times
+
+
+def books_answer(session: Session, as_of: date) -> dict[int, tuple[int, ...]]:
+    report = books.aging(session, as_of)
+    return {r.unit_id: tuple(to_cents(v) for v in (*r.buckets, r.total)) for r in report.rows}
+
+
+def raw_answer(session: Session, as_of: date) -> dict[int, tuple[int, ...]]:
+    rows = session.execute(RAW_AGING, {"as_of": as_of.isoformat()})
+    return {row[0]: tuple(row[1:]) for row in rows}
+
+
+def counts(session: Session) -> dict[str, int]:
+    tables = ("billing_units", "charges", "payments", "ledger_txns", "ledger_splits")
+    return {t: session.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar_one() for t in tables}
+
+
+def query_plan(session: Session, sql: str, params: dict[str, object]) -> list[str]:
+    rows = session.execute(text(f"EXPLAIN QUERY PLAN {sql}"), params)
+    return [str(row[-1]) for row in rows]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_practice_options(parser)
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--plans", action="store_true", help="print EXPLAIN QUERY PLAN")
+    args = parser.parse_args(argv)
+
+    path = practice_for(args)
+    with Workspace.open(path, passphrase=PASSPHRASE) as ws:
+        sizes = ws.read(counts)
+        basis = ws.read(lambda s: books.aging(s, AS_OF).basis.value)
+        if basis != "service_date":
+            raise SystemExit(f"the raw query ages from the date of service, not {basis}")
+        ours, raw = ws.read(books_answer, AS_OF), ws.read(raw_answer, AS_OF)
+        assert ours == raw, "books.aging and the raw query disagree"
+        books_ms, books_runs = median_ms(lambda: ws.read(books.aging, AS_OF), args.runs)
+        raw_ms, raw_runs = median_ms(lambda: ws.read(raw_answer, AS_OF), args.runs)
+        if args.plans:
+            from db.queries.aging import _AGING_SQL
+
+            params = {"as_of": AS_OF.isoformat(), "due_days": 0}
+            for name, sql in (("books.aging", _AGING_SQL.text), ("raw", RAW_AGING.text)):
+                print(f"\nQuery plan, {name}:")
+                for line in ws.read(query_plan, sql, params):
+                    print(f"  {line}")
+
+    total = sum(row[-1] for row in ours.values())
+    ratio = books_ms / raw_ms
+    print(f"\nPractice: {path}")
+    print("  " + ", ".join(f"{n} {t}" for t, n in sizes.items()))
+    print(f"Aging as of {AS_OF}: {len(ours)} clients owe {total / 100:,.2f} (both answers equal)")
+    print(f"  books.aging  median {books_ms:7.1f} ms  (min {min(books_runs):.1f}, n={args.runs})")
+    print(f"  raw SQL      median {raw_ms:7.1f} ms  (min {min(raw_runs):.1f}, n={args.runs})")
+    ok_ratio, ok_time = ratio <= TARGET_RATIO, books_ms < TARGET_MS
+    verdict = {True: "met", False: "MISSED"}
+    print(f"  ratio {ratio:.2f}x (target <= {TARGET_RATIO}x): {verdict[ok_ratio]}")
+    print(f"  time {books_ms:.1f} ms (target < {TARGET_MS:.0f} ms): {verdict[ok_time]}")
+    return 0 if ok_ratio and ok_time else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
