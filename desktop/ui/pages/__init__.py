@@ -13,6 +13,7 @@ PAGE_MODULES: tuple[str, ...] = (
     "claims",
     "superbills",
     "reports",
+    "audit",
     "settings",
 )
 
