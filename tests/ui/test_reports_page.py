@@ -98,6 +98,12 @@ def test_period_reports_and_client_credit(window: MainWindow, books: dict[str, i
     assert lines["Closing A/R"] == "$150.00"
     assert lines["Closing client credit"] == "$50.00"
     assert "It ties" in page.notes.text()
+    page.choose_report("income_by_method")
+    page.show_report()
+    assert shown(page) == [
+        ["Cash", "2", "$350.00", "$0.00", "$350.00", "$0.00"],
+        ["TOTAL", "2", "$350.00", "$0.00", "$350.00", "$0.00"],
+    ]
     page.choose_report("credit")
     page.as_of.set_value(MARCH_END)
     page.show_report()

@@ -7,7 +7,7 @@ page). Selecting an entry shows what it recorded before and after.
 from __future__ import annotations
 
 import json
-from datetime import UTC
+from datetime import UTC, date
 
 from PySide6.QtCore import QDateTime, Qt, QTimeZone
 from PySide6.QtWidgets import (
@@ -32,7 +32,7 @@ from desktop.services.audit_review import (
 )
 from desktop.services.clients import list_units
 from desktop.ui import style
-from desktop.ui.formatting import locale
+from desktop.ui.formatting import format_date, locale
 from desktop.ui.models.rows import Column, RowsModel
 from desktop.ui.pages.base import Page, PageContext
 from desktop.ui.widgets.date_edit import DateEdit
@@ -45,7 +45,9 @@ def when_text(row: AuditRow) -> str:
     """The entry's UTC time in this computer's time zone and the locale's short format."""
     at = row.at if row.at.tzinfo else row.at.replace(tzinfo=UTC)
     moment = QDateTime.fromSecsSinceEpoch(int(at.timestamp()), QTimeZone.systemTimeZone())
-    return locale().toString(moment, locale().dateTimeFormat(locale().FormatType.ShortFormat))
+    day = moment.date()
+    clock = locale().toString(moment.time(), locale().timeFormat(locale().FormatType.ShortFormat))
+    return f"{format_date(date(day.year(), day.month(), day.day()))} {clock}"
 
 
 def _record(row: AuditRow) -> str:

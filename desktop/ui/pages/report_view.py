@@ -15,7 +15,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 
-from desktop.reports.tabular import Cell, Kind, Table
+from desktop.domain.money import ZERO
+from desktop.reports.tabular import TOTAL_LABEL, Cell, Kind, Table
 from desktop.services import month_end_tables, report_tables
 from desktop.ui.formatting import format_date, money_text
 from desktop.ui.models.rows import Column, RowsModel
@@ -95,6 +96,27 @@ def table_model(table: Table) -> TableModel:
 Reader = Callable[[Any, date, date], Table]  # (session, start, end) -> Table
 
 
+def _income_by_method(session: Any, start: date, end: date) -> Table:
+    """The income report summed per payment method: what each processor should have paid."""
+    by_day = report_tables.income_table(session, start, end)
+    sums: dict[str, list[Any]] = {}
+    for _on, method, count, gross, fee, net, refunds in by_day.rows:
+        assert isinstance(method, str)
+        totals = sums.setdefault(method, [0, ZERO, ZERO, ZERO, ZERO])
+        for i, value in enumerate((count, gross, fee, net, refunds)):
+            totals[i] += value
+    columns = by_day.columns[1:]
+    return Table(
+        title="Income by payment method",
+        subtitle=by_day.subtitle,
+        columns=columns,
+        rows=tuple((method, *sums[method]) for method in sorted(sums)),
+        total=(TOTAL_LABEL, *by_day.total[2:]) if by_day.total is not None else None,
+        notes=by_day.notes,
+        sheet_name="Income by method",
+    )
+
+
 def _credit(session: Any, _start: date, end: date) -> Table:
     # On screen the client's name helps; the month-end workbook uses initials by default.
     who = month_end_tables.client_labels(session, full_names=True)
@@ -124,6 +146,7 @@ REPORTS: tuple[ReportSpec, ...] = (
         opens_client=True,
     ),
     ReportSpec("rollforward", "A/R roll-forward", False, report_tables.rollforward_table),
+    ReportSpec("income_by_method", "Income by payment method", False, _income_by_method),
     ReportSpec("income", "Income by day and payment method", False, report_tables.income_table),
     ReportSpec(
         "by_service", "Charges by service code", False, report_tables.charges_by_service_table
