@@ -127,6 +127,29 @@ def test_month_end_workbook_is_written_in_the_background(
     assert "riskier" in bar.full_names.text()
 
 
+def test_cancelling_the_workbook_leaves_no_file(
+    qtbot: QtBot,
+    window: MainWindow,
+    books: dict[str, int],
+    interaction: RecordingInteraction,
+    tmp_path: Path,
+) -> None:
+    bar = reports_page(window).month_end
+    bar.month.setCurrentIndex(bar.month.findText("March 2026"))
+    out = tmp_path / "out"
+    out.mkdir()
+    target = out / "march.xlsx"
+    bar._choose_path = lambda *_args: target
+    bar.export_workbook()
+    assert bar.task is not None
+    bar.task.cancel()
+    qtbot.waitUntil(lambda: bar.cancelled, timeout=15000)
+    assert bar.last_export is None
+    assert not target.exists()
+    assert list(out.iterdir()) == []  # no temporary file left behind either
+    assert interaction.errors == []
+
+
 def test_close_the_month_then_a_posting_into_it_is_refused_until_reopened(
     qtbot: QtBot,
     window: MainWindow,

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from desktop.services import periods
 from desktop.services.month_end import MonthEndExport, Period, export_month_end, month_of
 from desktop.ui import style
-from desktop.ui.background import JobResult, Progress, run_in_background
+from desktop.ui.background import BackgroundTask, JobResult, Progress, run_in_background
 from desktop.ui.charts import month_starts
 from desktop.ui.dialogs.close_month import CloseMonthDialog, ReopenDialog
 from desktop.ui.formatting import format_date
@@ -47,6 +47,8 @@ class MonthEndBar(QWidget):
         self._choose_path = choose_path
         self.closed: date | None = None
         self.last_export: MonthEndExport | None = None
+        self.task: BackgroundTask | None = None
+        self.cancelled = False
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(style.SPACING)
@@ -108,10 +110,14 @@ class MonthEndBar(QWidget):
         def job(progress: Progress) -> MonthEndExport:
             return export_month_end(ws, period, path, full_names=full, progress=progress)
 
-        run_in_background(self, f"Writing the workbook for {period.title}…", job, self._exported)
+        self.task = run_in_background(
+            self, f"Writing the workbook for {period.title}…", job, self._exported
+        )
 
     def _exported(self, result: JobResult) -> None:
+        self.task = None
         if result.cancelled:
+            self.cancelled = True
             return
         if result.error is not None:
             self.runner.interaction.show_error(self, str(result.error))
