@@ -11,6 +11,7 @@ thread through ``on_done``. A job must open its own database session (through
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 from desktop.services.errors import ServiceError
 
 Progress = Callable[[int, int], bool]
+_log = logging.getLogger(__name__)
 _RUNNING: set[BackgroundTask] = set()  # a task without a parent must outlive its caller
 
 
@@ -60,6 +62,15 @@ class _Job(QRunnable):
             value = self._job(self.progress)
         except ServiceError as exc:
             result = JobResult(error=exc, cancelled=self.cancel_event.is_set())
+        except OSError as exc:  # a full disk, a folder that went away, no permission
+            detail = exc.strerror or str(exc)
+            where = f" {exc.filename}" if exc.filename else ""
+            result = JobResult(error=ServiceError(f"Could not write{where} ({detail})."))
+        except Exception:  # a defect: say so rather than leave the progress dialog up
+            _log.exception("background job failed")
+            result = JobResult(
+                error=ServiceError("That stopped on an unexpected error; try again.")
+            )
         else:
             result = JobResult(value=value, cancelled=self.cancel_event.is_set() and value is None)
         self.signals.finished.emit(result)

@@ -87,6 +87,22 @@ def test_aging_as_of_a_date_exports_what_it_shows_and_opens_the_client(
     assert clients.detail.unit.unit_id == books["ana"]
 
 
+def test_an_export_that_cannot_be_written_says_why(
+    qtbot: QtBot,
+    window: MainWindow,
+    books: dict[str, int],
+    interaction: RecordingInteraction,
+    tmp_path: Path,
+) -> None:
+    page = reports_page(window)
+    page.choose_report("aging")
+    page.show_report()
+    page.choose_save_path = lambda *_args: tmp_path / "gone" / "aging.xlsx"  # type: ignore[method-assign]
+    page.export("xlsx")
+    qtbot.waitUntil(lambda: bool(interaction.errors), timeout=10000)
+    assert "Could not write" in interaction.errors[-1]
+
+
 def test_period_reports_and_client_credit(window: MainWindow, books: dict[str, int]) -> None:
     page = reports_page(window)
     page.choose_report("rollforward")
