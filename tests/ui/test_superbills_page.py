@@ -110,6 +110,7 @@ def test_warnings_must_each_be_read_before_issuing_then_save_and_correct(
 def test_an_error_blocks_issuing(window: MainWindow, ui_workspace: Workspace) -> None:
     unit = ui_workspace.run(superbill_client, date_of_birth=None)
     ui_workspace.run(sessions.record_session, visit(unit, date(2026, 2, 2)))
+    private = ui_workspace.run(superbill_client, "P1", "Pat Private", billing="private")
     units = window.runner.read(list_units) or []
     dialog = IssueSuperbillDialog(None, window.runner, units, start=FEB_1, end=FEB_28, unit_id=unit)
     assert [f.text for f in dialog.findings if f.blocks] == ["Enter the client's date of birth."]
@@ -117,6 +118,9 @@ def test_an_error_blocks_issuing(window: MainWindow, ui_workspace: Workspace) ->
     assert "must be fixed" in dialog.summary.text()
     dialog.issue()
     assert ui_workspace.read(documents_store.list_documents) == []
+    dialog.client.setCurrentIndex(dialog.client.findData(private))
+    assert "pays privately" in dialog.summary.text()
+    assert not dialog.issue_button.isEnabled()
 
 
 def test_month_batch_runs_in_the_background_and_names_who_was_left_out(

@@ -26,6 +26,7 @@ from desktop.services import documents_superbill, superbills
 from desktop.services.clients import UnitRow
 from desktop.services.documents_blocks import Finding
 from desktop.services.documents_store import IssuedDocument
+from desktop.services.errors import ServiceError
 from desktop.ui import style
 from desktop.ui.formatting import format_date
 from desktop.ui.runner import ActionRunner
@@ -131,11 +132,22 @@ class IssueSuperbillDialog(QDialog):
         if chosen is None:
             self.show_findings(None)
             return
-        if self.document is None:
-            found = self.runner.read(superbills.check, *chosen, parent=self)
-        else:
-            found = self.runner.read(_correction_findings, self.document, parent=self)
-        self.show_findings(tuple(found) if found is not None else None)
+        ws = self.runner.workspace
+        if ws is None:
+            return
+        # A refusal (a client who pays privately, dates the wrong way round) is shown here,
+        # in the dialog, rather than as a message box on every change of client.
+        try:
+            if self.document is None:
+                found = ws.read(superbills.check, *chosen)
+            else:
+                found = ws.read(_correction_findings, self.document)
+        except ServiceError as exc:
+            self.show_findings(None)
+            self.issue_button.setEnabled(False)
+            self.summary.setText(str(exc))
+            return
+        self.show_findings(tuple(found))
 
     def show_findings(self, findings: tuple[Finding, ...] | None) -> None:
         while self.findings_box.count():
