@@ -14,8 +14,8 @@ from PySide6.QtCore import QModelIndex, QStandardPaths, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
-    QHeaderView,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QTabWidget,
@@ -43,7 +43,6 @@ from desktop.ui.pages.report_view import (
 )
 from desktop.ui.widgets.date_edit import DateEdit
 from desktop.ui.widgets.tables import make_table
-
 
 _FIT = QHeaderView.ResizeMode.ResizeToContents
 
