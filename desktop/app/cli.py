@@ -51,7 +51,25 @@ def command_modules() -> list[ModuleType]:
     return [module for module in modules if hasattr(module, "register")]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def opens_the_window(argv: Sequence[str]) -> bool:
+    """True when the arguments name no subcommand: only ``--db PATH`` and ``--demo``.
+
+    The window then starts without importing the subcommand modules, whose services
+    (reports, backups, imports) it does not need before it is on screen.
+    """
+    index = 0
+    while index < len(argv):
+        arg = argv[index]
+        if arg == "--demo" or arg.startswith("--db="):
+            index += 1
+        elif arg == "--db" and index + 1 < len(argv):
+            index += 2
+        else:
+            return False
+    return True
+
+
+def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
     parser = Parser(
         prog=PROG,
         description=(
@@ -65,6 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--demo", action="store_true", help="open the demo practice (made-up clients) in the window"
     )
+    if not with_commands:
+        parser.set_defaults(command=None)
+        return parser
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
     for module in command_modules():
         module.register(subparsers)
@@ -104,9 +125,10 @@ def fail(message: str, code: int) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``quietledger`` command; returns the exit code."""
-    parser = build_parser()
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(with_commands=not opens_the_window(arguments))
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(arguments)
     except SystemExit as exc:  # --help, --version and usage errors
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     try:
