@@ -68,7 +68,8 @@ def test_record_a_session_by_keyboard_and_see_the_balance(
     assert [(r.unit_id, r.service_code, r.service_date) for r in rows] == [
         (unit_id, "90834", date.today())
     ]
-    assert rows[0].charged == seen["fee"] and rows[0].charged > 0
+    assert rows[0].charged == seen["fee"]
+    assert rows[0].charged > 0
 
     window.show_page("clients")
     clients = window.page("clients")
@@ -111,7 +112,8 @@ def test_void_needs_a_reason(qtbot: QtBot, window: MainWindow, runner: ActionRun
     page.void_selected()
     assert seen["blocked"]
     row = runner.read(list_sessions)[0]  # type: ignore[index]
-    assert row.voided and row.void_reason == "entered twice"
+    assert row.voided
+    assert row.void_reason == "entered twice"
     assert row.charged == Decimal("0")
     assert page.model.rows()[0].voided
 

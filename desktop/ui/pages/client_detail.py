@@ -40,6 +40,7 @@ from desktop.ui.dialogs.unit import UnitDialog
 from desktop.ui.formatting import format_date, money_text, percent_text
 from desktop.ui.icd_search import IcdSearcher
 from desktop.ui.models.rows import Column, RowsModel
+from desktop.ui.pages.client_ledger import ClientLedger
 from desktop.ui.pages.superbills import DocumentsButton
 from desktop.ui.runner import ActionRunner
 from desktop.ui.widgets.tables import make_table
@@ -228,6 +229,10 @@ class ClientDetailView(QWidget):
         grid.addLayout(left, 1, 0)
         grid.addLayout(right, 1, 1)
         grid.addWidget(self.diagnoses_box, 2, 0, 1, 2)
+        self.ledger_box = QGroupBox("Account")
+        self.ledger = ClientLedger(runner)
+        QVBoxLayout(self.ledger_box).addWidget(self.ledger)
+        grid.addWidget(self.ledger_box, 3, 0, 1, 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         grid.setRowStretch(3, 1)
@@ -290,6 +295,7 @@ class ClientDetailView(QWidget):
             }
         )
         self.diagnoses.set_rows(patient.diagnoses)
+        self.ledger.show_unit(unit_id)
         self.diagnoses_box.setTitle(f"Diagnoses of {patient.display_name}")
         self.diagnosis_note.setText(
             "" if superbill else "This client pays privately; diagnoses never leave the practice."
@@ -312,6 +318,7 @@ class ClientDetailView(QWidget):
             section.clear()
         self.members.clear()
         self.diagnoses.clear()
+        self.ledger.clear()
 
     # --- actions ---------------------------------------------------------------------------
 

@@ -1,0 +1,36 @@
+"""The dashboard follows the books: a session and a payment change its figures."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from pytestqt.qtbot import QtBot
+
+from desktop.services.catalog import list_payment_methods
+from desktop.services.payments import PaymentInput, record_payment
+from desktop.services.sessions import SessionInput, record_session
+from desktop.ui.main_window import MainWindow
+from desktop.ui.pages.dashboard import DashboardPage
+from desktop.ui.runner import ActionRunner
+from tests.ui.test_sessions_page import make_client
+
+
+def test_figures_and_chart_follow_the_books(
+    qtbot: QtBot, window: MainWindow, runner: ActionRunner
+) -> None:
+    window.show_page("dashboard")
+    page = window.page("dashboard")
+    assert isinstance(page, DashboardPage)
+    assert page.owed.value.text() == "$0.00"
+    unit_id = make_client(runner)
+    runner.run(record_session, SessionInput(unit_id, date.today(), "90837", fee=Decimal("175")))
+    method = (runner.read(list_payment_methods) or [])[0]
+    runner.run(record_payment, PaymentInput(unit_id, date.today(), Decimal("100"), method.id))
+    assert page.charges.value.text() == "$175.00"
+    assert page.payments.value.text() == "$100.00"
+    assert page.owed.value.text() == "$75.00"
+    assert page.credit.value.text() == "$0.00"
+    assert len(page.months) == 12
+    assert page.months[-1] == (date.today().replace(day=1), Decimal("100.00"))
+    assert len(page.chart.series()) == 1

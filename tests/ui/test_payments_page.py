@@ -1,0 +1,123 @@
+"""The Payments page and the client's ledger: pay, see it applied, apply by hand, void."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from desktop.services import books
+from desktop.services.payments import list_payments
+from desktop.services.sessions import SessionInput, record_session
+from desktop.ui.dialogs.money_actions import VoidDialog
+from desktop.ui.dialogs.payment import PaymentDialog
+from desktop.ui.main_window import MainWindow
+from desktop.ui.pages.clients import ClientsPage
+from desktop.ui.pages.payments import PaymentsPage
+from desktop.ui.runner import ActionRunner
+from tests.ui.test_sessions_page import make_client
+
+
+def test_record_a_payment_and_see_balance_and_credit(
+    qtbot: QtBot, window: MainWindow, runner: ActionRunner
+) -> None:
+    unit_id = make_client(runner)
+    runner.run(record_session, SessionInput(unit_id, date.today(), "90837", fee=Decimal("150")))
+    window.show_page("payments")
+    page = window.page("payments")
+    assert isinstance(page, PaymentsPage)
+    seen: dict[str, object] = {}
+
+    def fill_and_save() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, PaymentDialog)
+        dialog.client.setCurrentIndex(dialog.client.findData(unit_id))
+        seen["prefilled"] = dialog.amount.value()
+        dialog.amount.clear()
+        qtbot.keyClicks(dialog.amount, "$1,50x")
+        seen["bad"] = dialog.save_button.isEnabled()
+        dialog.amount.clear()
+        qtbot.keyClicks(dialog.amount, "$200.00")
+        seen["plan"] = dialog.plan.text()
+        qtbot.keyClick(dialog.reference, Qt.Key.Key_Return)
+
+    QTimer.singleShot(0, fill_and_save)
+    qtbot.keyClick(
+        window,
+        Qt.Key.Key_P,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert seen["prefilled"] == Decimal("150.00")
+    assert seen["bad"] is False
+    assert "Credit on account: $50.00" in str(seen["plan"])
+    [payment] = page.model.rows()
+    assert (payment.amount, payment.applied, payment.unapplied) == (
+        Decimal("200.00"),
+        Decimal("150.00"),
+        Decimal("50.00"),
+    )
+    page.table.selectRow(0)
+    assert page.allocations.total() == 1
+    assert runner.read(books.balance, unit_id) == books.Balance(Decimal("0.00"), Decimal("50.00"))
+
+    window.show_page("clients")
+    clients = window.page("clients")
+    assert isinstance(clients, ClientsPage)
+    clients.open_unit(unit_id)
+    ledger = clients.detail.ledger
+    assert [line.kind for line in ledger.model.rows()] == ["charge", "payment"]
+    assert ledger.total.text() == "Balance: $50.00 credit"
+
+
+def test_void_a_payment_with_a_reason(
+    qtbot: QtBot, window: MainWindow, runner: ActionRunner
+) -> None:
+    from desktop.services.catalog import list_payment_methods
+    from desktop.services.payments import PaymentInput, record_payment
+
+    unit_id = make_client(runner)
+    method = (runner.read(list_payment_methods) or [])[0]
+    runner.run(record_payment, PaymentInput(unit_id, date.today(), Decimal("80"), method.id))
+    window.show_page("payments")
+    page = window.page("payments")
+    assert isinstance(page, PaymentsPage)
+    page.table.selectRow(0)
+
+    def give_reason() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, VoidDialog)
+        qtbot.keyClicks(dialog.reason, "cheque bounced")
+        qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
+
+    QTimer.singleShot(0, give_reason)
+    page.void_selected()
+    assert [p.voided for p in runner.read(list_payments) or []] == [True]
+    assert runner.read(books.balance, unit_id) == books.NO_BALANCE
+
+
+def test_the_new_models_pass_the_model_tester(
+    qtmodeltester: object, window: MainWindow, runner: ActionRunner
+) -> None:
+    from desktop.ui.pages.sessions import SessionsPage
+
+    unit_id = make_client(runner)
+    runner.run(record_session, SessionInput(unit_id, date.today(), "90837"))
+    for page_id in ("sessions", "payments", "clients"):
+        window.show_page(page_id)
+    sessions = window.page("sessions")
+    payments = window.page("payments")
+    clients = window.page("clients")
+    assert isinstance(sessions, SessionsPage)
+    assert isinstance(payments, PaymentsPage)
+    assert isinstance(clients, ClientsPage)
+    clients.open_unit(unit_id)
+    for model in (
+        sessions.model,
+        payments.model,
+        payments.allocations,
+        clients.detail.ledger.model,
+    ):
+        qtmodeltester.check(model, force_py=True)  # type: ignore[attr-defined]
