@@ -9,7 +9,10 @@ import importlib
 from desktop.ui.pages.base import Page
 
 PAGE_MODULES: tuple[str, ...] = (
+    "dashboard",
     "clients",
+    "sessions",
+    "payments",
     "claims",
     "superbills",
     "reports",
