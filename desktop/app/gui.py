@@ -62,11 +62,24 @@ def run_gui(path: Path | None, demo: bool) -> int:
     runner = ActionRunner(workspace, interaction)
     window = MainWindow(runner, opener, label, interaction)
     window.show()
+    if os.environ.get("QUIETLEDGER_QUIT_WHEN_SHOWN") == "1":
+        _quit_once_shown(app)
     try:
         return app.exec()
     finally:
         if runner.workspace is not None:
             runner.workspace.close()
+
+
+def _quit_once_shown(app: object) -> None:
+    """For benchmarks/startup.py: say "shown" once the window is up, then quit."""
+    from PySide6.QtCore import QTimer
+
+    def done() -> None:
+        print("shown", flush=True)
+        app.quit()  # type: ignore[attr-defined]
+
+    QTimer.singleShot(0, done)
 
 
 def _open_without_asking(opener: Opener, demo: bool) -> tuple[Workspace | None, str]:
