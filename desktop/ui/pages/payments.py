@@ -56,9 +56,7 @@ class PaymentsPage(Page):
         self.month = date.today().replace(day=1)
         self.names: dict[int, str] = {}
         columns: tuple[Column[PaymentRow], ...] = (
-            Column(
-                "Received", lambda p: format_date(p.received_date), lambda p: p.received_date, True
-            ),
+            Column("Received", lambda p: format_date(p.received_date), lambda p: p.received_date),
             Column("Client", lambda p: self.names.get(p.unit_id, "")),
             Column("Method", lambda p: p.method),
             Column("Reference", lambda p: p.reference),

@@ -6,7 +6,7 @@ row changes it, Delete voids it (with a reason).
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 from PySide6.QtCore import QModelIndex, Qt
@@ -34,8 +34,7 @@ SESSION_COLUMNS: tuple[Column[SessionRow], ...] = (
     Column(
         "Date",
         lambda r: f"{r.service_date:%a} {format_date(r.service_date)}",
-        lambda r: (r.service_date, r.start_time or r.service_date.min),
-        numeric=True,
+        lambda r: (r.service_date, r.start_time or time.min),
     ),
     Column("Time", lambda r: r.start_time.strftime("%H:%M") if r.start_time else "", numeric=True),
     Column("Client", lambda r: r.unit_name, tooltip=lambda r: r.unit_ref),
