@@ -37,22 +37,23 @@ def run_gui(path: Path | None, demo: bool) -> int:
     style.apply(app)
 
     practice = paths.demo_practice_path() if demo else (path or paths.default_practice_path())
+    created: Workspace | None = None
+    if not demo and not practice.exists():
+        if path is not None:
+            QMessageBox.warning(None, "Quiet Ledger", f"There is no practice file at {practice}.")
+            return 1
+        start = _first_run(practice)
+        if start is None:
+            return 0
+        practice, demo, created = start
     if demo and not practice.exists() and not _create_demo(practice):
         return 0
-    if not practice.exists():
-        QMessageBox.warning(
-            None,
-            "Quiet Ledger",
-            f"There is no practice file at {practice}. Create one with "
-            "“quietledger init”, or open the demo with “quietledger --demo”.",
-        )
-        return 1
 
     def opener(passphrase: str | None, recovery_key: str | None) -> Workspace:
         return Workspace.open(practice, passphrase=passphrase, recovery_key=recovery_key)
 
     label = f"Demo practice (made-up clients) — {practice}" if demo else str(practice)
-    workspace, message = _open_without_asking(opener, demo)
+    workspace, message = (created, "") if created else _open_without_asking(opener, demo)
     if workspace is None:
         dialog = UnlockDialog(opener, label, message=message)
         if dialog.exec() != UnlockDialog.DialogCode.Accepted or dialog.workspace is None:
@@ -69,6 +70,37 @@ def run_gui(path: Path | None, demo: bool) -> int:
     finally:
         if runner.workspace is not None:
             runner.workspace.close()
+
+
+def _first_run(default: Path) -> tuple[Path, bool, Workspace | None] | None:
+    """No practice file yet: create one, open another, or the demo; None if cancelled."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from desktop.ui.dialogs.first_run import (
+        CREATE,
+        DEMO,
+        CreatePracticeDialog,
+        RecoveryKeyDialog,
+        WelcomeDialog,
+    )
+
+    while True:
+        welcome = WelcomeDialog()
+        if not welcome.exec():
+            return None
+        if welcome.choice == DEMO:
+            return paths.demo_practice_path(), True, None
+        if welcome.choice == CREATE:
+            dialog = CreatePracticeDialog(None, default)
+            if dialog.exec() and dialog.workspace is not None:
+                RecoveryKeyDialog(dialog.workspace.recovery_key()).exec()
+                return default, False, dialog.workspace
+            continue
+        chosen, _filter = QFileDialog.getOpenFileName(
+            None, "Open a practice file", str(default.parent), "Quiet Ledger books (*.qlb)"
+        )
+        if chosen:
+            return Path(chosen), False, None
 
 
 def _quit_once_shown(app: object) -> None:
