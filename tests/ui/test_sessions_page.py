@@ -135,3 +135,24 @@ def test_changing_a_charged_fee_asks_why(qtbot: QtBot, runner: ActionRunner) -> 
     qtbot.keyClicks(dialog.reason, "sliding scale agreed")
     dialog.save()
     assert runner.read(list_sessions)[0].fee == Decimal("99.00")  # type: ignore[index]
+
+
+def test_a_regular_slot_is_recorded_once_a_week(
+    qtbot: QtBot, window: MainWindow, runner: ActionRunner, interaction: object
+) -> None:
+    from datetime import time
+
+    from desktop.services.recurring import set_slot
+
+    unit_id = make_client(runner)
+    monday = week_of(date.today())
+    runner.run(set_slot, unit_id, 2, time(11, 0), start=monday - timedelta(days=14))
+    window.show_page("sessions")
+    page = sessions_page(window)
+    page.record_recurring()
+    assert [(r.service_date, r.start_time) for r in page.model.rows()] == [
+        (monday + timedelta(days=2), time(11, 0))
+    ]
+    page.record_recurring()
+    assert page.model.total() == 1
+    assert interaction.infos[-1].startswith("Every regular session")  # type: ignore[attr-defined]

@@ -12,11 +12,12 @@ from datetime import date, time
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QCompleter, QLineEdit, QSpinBox, QWidget
 
 from desktop.domain.kinds import SessionStatus
 from desktop.services.catalog import ServiceRow
 from desktop.services.clients import UnitRow
+from desktop.services.recurring import set_slot
 from desktop.services.sessions import (
     SessionInput,
     SessionRow,
@@ -125,8 +126,11 @@ class SessionDialog(FormDialog[tuple[SessionInput, str]]):
         form.add("modifiers", "Modifiers", self.modifiers)
         form.add("status", "Status", self.status)
         form.add("memo", "Memo", self.memo)
+        self.regular = QCheckBox("Every week on this day at this time")
         if session is not None:
             form.add("reason", "Reason for the change", self.reason)
+        else:
+            form.add("regular", "Regular slot", self.regular)
         for name, field in (("code", self.code), ("fee", self.fee)):
             signal = field.currentIndexChanged if isinstance(field, QComboBox) else field.textEdited
             signal.connect(lambda *_a, n=name: self._by_hand.add(n) if not self._filling else None)
@@ -215,5 +219,17 @@ class SessionDialog(FormDialog[tuple[SessionInput, str]]):
     def submit(self, data: tuple[SessionInput, str]) -> Outcome[Any]:
         session_input, reason = data
         if self.session is None:
-            return self.runner.attempt(record_session, session_input)
+            outcome = self.runner.attempt(record_session, session_input)
+            if outcome.ok and self.regular.isChecked():
+                day = session_input.service_date
+                self.runner.run(
+                    set_slot,
+                    session_input.unit_id,
+                    day.weekday(),
+                    session_input.start_time,
+                    start=day,
+                    minutes=session_input.minutes,
+                    parent=self,
+                )
+            return outcome
         return self.runner.attempt(update_session, self.session.id, session_input, reason)

@@ -13,7 +13,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
-from desktop.services import catalog
+from desktop.services import catalog, recurring
 from desktop.services.clients import list_units
 from desktop.services.sessions import SessionRow, list_sessions, void_session
 from desktop.ui import style
@@ -79,6 +79,10 @@ class SessionsPage(Page):
             bar.addWidget(widget)
         bar.addSpacing(style.SECTION_SPACING)
         bar.addWidget(self.week_label, 1)
+        self.recurring_button = self._button(
+            "Record regular sessions…", "Ctrl+Shift+R", self.record_recurring
+        )
+        bar.addWidget(self.recurring_button)
         self.edit_button = self._button("Change…", "", self.edit_selected)
         self.void_button = self._button("Void…", "Del", self.void_selected)
         self.new_button = self._button("Record session…", "", self.new_session)
@@ -166,6 +170,22 @@ class SessionsPage(Page):
         dialog = SessionDialog(self, self.runner, *lists, unit_id=unit_id, on=on)
         if dialog.exec() and dialog.result_value is not None:
             self.show_week(dialog.result_value.service_date)
+
+    def record_recurring(self) -> None:
+        """Record this week's regular slots that have no session yet, after a confirmation."""
+        slots = self.runner.read(recurring.due_in_week, self.monday, parent=self)
+        if slots is None:
+            return
+        if not slots:
+            self.runner.interaction.show_info(
+                self, "Every regular session of this week is already recorded."
+            )
+            return
+        names = "\n".join(f"{s.on:%a} {format_date(s.on)}  {s.unit_name}" for s in slots)
+        noun = "session" if len(slots) == 1 else "sessions"
+        question = f"Record {len(slots)} regular {noun} as attended?\n\n{names}"
+        if self.runner.interaction.confirm(self, question, f"Record {len(slots)}"):
+            self.runner.run(recurring.record_week, self.monday, parent=self)
 
     def edit_selected(self) -> None:
         row = self.selected()
