@@ -104,6 +104,7 @@ class DashboardPage(Page):
             self.chart.removeAxis(axis)
         bars = QBarSet("Received")
         bars.setColor(self.palette().highlight().color())
+        bars.setBorderColor(self.palette().highlight().color())
         # Bars in whole dollars: the chart shows a shape, the figures above are exact.
         values = [int(amount.to_integral_value()) for _m, amount in self.months]
         bars.append(values)
@@ -123,6 +124,8 @@ class DashboardPage(Page):
             self.chart.addAxis(axis, side)
             series.attachAxis(axis)
             axis.setLabelsColor(self.palette().text().color())
+            axis.setGridLineColor(self.palette().mid().color())
+            axis.setLinePenColor(self.palette().mid().color())
         self.chart.setTitleBrush(self.palette().text())
 
     def clear(self) -> None:

@@ -150,6 +150,8 @@ class PaymentsPage(Page):
         total = sum((p.amount for p in live), start=books.NO_BALANCE.owed)
         noun = "payment" if len(live) == 1 else "payments"
         self.summary.setText(f"{len(live)} {noun} · received {money_text(total)}")
+        if self.selected() is None and self.proxy.rowCount():
+            self.table.selectRow(0)  # show how the latest payment was applied
         self._show_allocations()
 
     def clear(self) -> None:
