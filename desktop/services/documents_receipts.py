@@ -28,7 +28,7 @@ from db.models import (
     Service,
 )
 from desktop.domain.kinds import DocumentKind
-from desktop.reports.documents import render_receipt
+from desktop.reports import documents as renderers  # load on first use
 from desktop.reports.documents.rows import AppliedTo, ReceiptDoc
 from desktop.services import books, ledger
 from desktop.services.documents_blocks import practice, practice_block
@@ -80,7 +80,7 @@ def build_receipt(
 
 def preview_receipt(session: Session, payment_id: int, *, issued_on: date | None = None) -> bytes:
     """The receipt as it would print, numbered "Preview" and not kept."""
-    return render_receipt(build_receipt(session, payment_id, issued_on=issued_on))
+    return renderers.render_receipt(build_receipt(session, payment_id, issued_on=issued_on))
 
 
 def issue_receipt(
@@ -156,7 +156,7 @@ def _store(
             unit_id=payment.unit_id,
             client_id=_paid_by(session, payment).id,
             issued_on=doc.issued_on,
-            pdf=render_receipt(doc),
+            pdf=renderers.render_receipt(doc),
             total_charged=doc.applied_total,
             total_paid=doc.amount,
             balance=doc.applied_total - doc.amount,

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from db.models import BillingUnit, Client, Document, UnitMember
 from desktop.domain.kinds import DocumentKind
-from desktop.reports.documents import render_statement
+from desktop.reports import documents as renderers  # load on first use
 from desktop.reports.documents.rows import MailingAddress, StatementDoc, StatementLine
 from desktop.services import books, ledger
 from desktop.services.documents_blocks import practice, practice_block
@@ -101,7 +101,7 @@ def preview_statement(
 ) -> bytes:
     """The statement as it would print, numbered "Preview" and not kept."""
     doc = build_statement(session, unit_id, as_of, period_from=period_from, issued_on=issued_on)
-    return render_statement(doc)
+    return renderers.render_statement(doc)
 
 
 def issue_statement(
@@ -118,7 +118,7 @@ def issue_statement(
     doc = build_statement(
         session, unit_id, as_of, period_from=period_from, issued_on=issued_on, number=number
     )
-    return _store(session, unit_id, doc, render_statement(doc))
+    return _store(session, unit_id, doc, renderers.render_statement(doc))
 
 
 def correct_statement(
@@ -137,7 +137,7 @@ def correct_statement(
         number=old.number,
     )
     return _store(
-        session, old.unit_id, doc, render_statement(doc), version=old.version + 1, old=old
+        session, old.unit_id, doc, renderers.render_statement(doc), version=old.version + 1, old=old
     )
 
 
@@ -169,7 +169,7 @@ def issue_statements(
         if progress is not None and progress(index, len(units)) is False:
             return StatementBatch((), cancelled=True)
         doc = build_statement(session, unit_id, as_of, issued_on=issued_on, number=number)
-        rendered.append((unit_id, doc, render_statement(doc)))
+        rendered.append((unit_id, doc, renderers.render_statement(doc)))
     if progress is not None and progress(len(units), len(units)) is False:
         return StatementBatch((), cancelled=True)
     return StatementBatch(tuple(_store(session, *item) for item in rendered))

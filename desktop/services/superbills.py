@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from db.models import BillingUnit, Charge, Client, DocumentLine
 from desktop.domain.kinds import BillingPreference, DocumentKind
-from desktop.reports.documents import Cancelled, render_batch, render_superbill
+from desktop.reports import documents as renderers  # load on first use
 from desktop.reports.documents.rows import SuperbillDoc
 from desktop.services import documents_superbill as sb
 from desktop.services.documents_blocks import CheckFailed, Finding
@@ -88,7 +88,7 @@ def preview_superbill(
     draft = sb.draft(session, sb.unit(session, unit_id), period_from, period_to, issued_on)
     if draft.errors:
         raise CheckFailed(f"The superbill for {draft.unit.name}", [f.shown for f in draft.errors])
-    return render_superbill(sb.superbill_doc(session, draft, PREVIEW, 1))
+    return renderers.render_superbill(sb.superbill_doc(session, draft, PREVIEW, 1))
 
 
 # --- issuing --------------------------------------------------------------------------
@@ -190,11 +190,11 @@ def issue_month(
         singles = []
         for index, doc in enumerate(docs):
             if progress is not None and progress(index, total) is False:
-                raise Cancelled(f"Stopped after {index} of {len(docs)} superbills.")
-            singles.append(render_superbill(doc))
+                raise renderers.Cancelled(f"Stopped after {index} of {len(docs)} superbills.")
+            singles.append(renderers.render_superbill(doc))
         scaled = None if progress is None else lambda done, _: progress(len(docs) + done, total)
-        combined = render_batch(docs, scaled)
-    except Cancelled:
+        combined = renderers.render_batch(docs, scaled)
+    except renderers.Cancelled:
         return SuperbillBatch(None, (), tuple(skipped), cancelled=True)
     issued = tuple(
         _store(session, draft, doc, accepted, pdf=pdf)
@@ -236,7 +236,7 @@ def _store(
             unit_id=draft.unit.id,
             client_id=draft.patient.id,
             issued_on=doc.issued_on,
-            pdf=pdf if pdf is not None else render_superbill(doc),
+            pdf=pdf if pdf is not None else renderers.render_superbill(doc),
             total_charged=doc.charged,
             total_paid=doc.paid,
             balance=doc.balance,

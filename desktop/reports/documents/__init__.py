@@ -7,9 +7,26 @@ rebuilt and compared.
 
 from __future__ import annotations
 
-from .batch import Cancelled, render_batch
-from .receipt import render_receipt
-from .statement import render_statement
-from .superbill import render_superbill
+import importlib
+from typing import Any
+
+# Each name loads its module (and reportlab) on first use, so that importing the
+# rows, or a service that renders only when asked, costs the window's start-up nothing.
+_HOMES = {
+    "Cancelled": ".batch",
+    "render_batch": ".batch",
+    "render_receipt": ".receipt",
+    "render_statement": ".statement",
+    "render_superbill": ".superbill",
+}
 
 __all__ = ["Cancelled", "render_batch", "render_receipt", "render_statement", "render_superbill"]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(home, __name__), name)
+    globals()[name] = value
+    return value
