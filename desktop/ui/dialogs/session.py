@@ -103,6 +103,8 @@ class SessionDialog(FormDialog[tuple[SessionInput, str]]):
         self.code = QComboBox()
         for service in services:
             self.code.addItem(f"{service.code}  {service.label}", service.code)
+        # Before a client is chosen: the most common session, not the first code in the list.
+        self.code.setCurrentIndex(max(0, self.code.findData("90837")))
         self.fee = MoneyEdit()
         self.pos = QLineEdit()
         self.pos.setMaxLength(2)
