@@ -37,6 +37,8 @@ SCRYPT_N = 2**15
 SCRYPT_R = 8
 SCRYPT_P = 1
 MIN_PASSPHRASE_LENGTH = 10
+# The demo practice (invented people only) opens without asking, with this passphrase.
+DEMO_PASSPHRASE = "demo"
 _COMMON = frozenset(
     {
         "password123",

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from db import keys
 from desktop.app import paths
-from desktop.services.demo import DEMO_PASSPHRASE
 from desktop.services.errors import ServiceError
 from desktop.services.workspace import Workspace
 
@@ -116,7 +115,9 @@ def _quit_once_shown(app: object) -> None:
 
 def _open_without_asking(opener: Opener, demo: bool) -> tuple[Workspace | None, str]:
     """Open with the environment's passphrase (or the demo's), else say why not."""
-    passphrase = os.environ.get("QUIETLEDGER_PASSPHRASE") or (DEMO_PASSPHRASE if demo else None)
+    passphrase = os.environ.get("QUIETLEDGER_PASSPHRASE") or (
+        keys.DEMO_PASSPHRASE if demo else None
+    )
     keys.wipe_env_passphrase()
     if not passphrase:
         return None, ""

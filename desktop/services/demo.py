@@ -16,6 +16,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db import keys
 from db.models import PaymentMethod, Service
 from desktop.domain.kinds import AdjustmentReason, BillingPreference, Relationship, SessionStatus
 from desktop.services import catalog, clients, payments, periods, sessions
@@ -27,7 +28,7 @@ from desktop.services.practice import Profile, create_practice
 from desktop.services.sessions import SessionInput
 from desktop.services.workspace import Workspace
 
-DEMO_PASSPHRASE = "demo"
+DEMO_PASSPHRASE = keys.DEMO_PASSPHRASE
 
 DEMO_PROFILE = Profile(
     practice_name="Harbor Light Counseling",

@@ -9,8 +9,8 @@ import importlib
 from desktop.ui.pages.base import Page
 
 PAGE_MODULES: tuple[str, ...] = (
-    "dashboard",
     "clients",
+    "dashboard",
     "sessions",
     "payments",
     "claims",
