@@ -84,7 +84,7 @@ def test_statement_ties_out_to_the_books(workspace: Workspace) -> None:
         "Balance on 02/01/2026 $50.00",
         "Balance on 02/28/2026 $170.00",
         "Amount due: $170.00",
-        "Payment, Card 4242",
+        "Payment, Card (4242)",
         "Write-off: courtesy",
     ):
         assert printed in text

@@ -125,7 +125,7 @@ def _describe(row: dict) -> tuple[str, str, str, int | None]:
         record = "session_charge" if row["session_id"] else "charge"
         return "charge", row["charge_desc"] or "Charge", record, row["charge_id"]
     if kind == "payment":
-        ref = f" {row['reference']}" if row["reference"] else ""
+        ref = f" ({row['reference']})" if row["reference"] else ""
         return "payment", f"Payment, {row['method']}{ref}", "payment", row["payment_id"]
     if kind == "adjustment":
         label = "Discount" if row["adj_kind"] == "discount" else "Write-off"

@@ -599,7 +599,7 @@ def _pay(
 ) -> None:
     method = methods[plan.method]
     if not reference and plan.method == "Check":
-        reference = f"Check {on.toordinal() % 9000 + 1000}"
+        reference = f"No. {on.toordinal() % 9000 + 1000}"
     payments.record_payment(
         session, PaymentInput(plan.unit_id, on, amount, method, reference, payer_client_id=payer)
     )
