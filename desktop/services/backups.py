@@ -116,6 +116,10 @@ def make_backup(workspace: Workspace, folder: Path, *, today: date | None = None
             copied = time.monotonic()
             problems = verify_backup(tmp, workspace.recovery_key(), expected, work)
             verified = time.monotonic()
+            if problems and _identity(folder) != origin:
+                # The drive went away while the copy was being checked: say that, not
+                # that the copy was bad.
+                raise FileNotFoundError(errno.ENOENT, "the folder went away", str(folder))
             if problems:
                 raise BackupFailed(
                     "The backup failed verification and was deleted: "
