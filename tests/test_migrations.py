@@ -148,7 +148,7 @@ def test_a_file_from_a_newer_app_is_refused(workspace: Workspace) -> None:
     conn = workspace.practice_file.raw_connection()
     try:
         # What a later version of the app would have written.
-        conn.execute("UPDATE alembic_version SET version_num = '0002'")
+        conn.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
     finally:
         conn.close()
     workspace.close()

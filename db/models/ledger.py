@@ -51,7 +51,9 @@ class LedgerSplit(Base):
         CheckConstraint("account <> 'cash' OR method_id IS NOT NULL", name="cash_has_method"),
         Index("ix_ledger_splits_account_charge", "account", "charge_id"),
         Index("ix_ledger_splits_txn", "txn_id"),
-        Index("ix_ledger_splits_unit_account", "unit_id", "account"),
+        # A client's open charges, and a payment's credit, without scanning every split.
+        Index("ix_ledger_splits_unit_account_charge", "unit_id", "account", "charge_id"),
+        Index("ix_ledger_splits_payment", "payment_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
