@@ -2,41 +2,71 @@
 
 Opening a file whose schema is older than this version first writes an
 encrypted copy beside it (``name.qlb.before-<revision>``), then upgrades.
+
+Alembic is imported only when a file actually needs upgrading: reading the
+revisions off the migration scripts and the file's ``alembic_version`` row is
+enough to know it does not, and that keeps every start-up fast.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util import CommandError
+from typing import TYPE_CHECKING
 
 from db.errors import PracticeFileError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+_REVISION_LINE = re.compile(r"^(down_revision|revision)\s*=\s*['\"]?([\w-]+|None)['\"]?", re.M)
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
 
 
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None
-    return head
+    """The newest revision among the scripts: the one no other revises.
+
+    Read from the scripts' ``revision =`` and ``down_revision =`` lines rather
+    than through Alembic, whose import costs a noticeable part of start-up.
+    """
+    revisions: set[str] = set()
+    revised: set[str] = set()
+    for script in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        fields = dict(_REVISION_LINE.findall(script.read_text("utf-8")))
+        if "revision" in fields:
+            revisions.add(fields["revision"])
+            revised.add(fields.get("down_revision", "None"))
+    heads = revisions - revised
+    if len(heads) != 1:
+        raise PracticeFileError(f"The migration scripts have {len(heads)} heads; expected one.")
+    return heads.pop()
 
 
 def current_revision(practice: object) -> str | None:
+    """The schema revision written in the file, or None for a file never migrated."""
     with practice.engine.connect() as conn:  # type: ignore[attr-defined]
-        return MigrationContext.configure(conn).get_current_revision()
+        has_table = conn.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+        ).first()
+        if has_table is None:
+            return None
+        row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
+        return None if row is None else str(row[0])
 
 
 def _known(script: ScriptDirectory, revision: str) -> bool:
+    from alembic.util import CommandError
+
     try:
         return script.get_revision(revision) is not None
     except CommandError:  # alembic raises for a revision it has never heard of
@@ -46,9 +76,11 @@ def _known(script: ScriptDirectory, revision: str) -> bool:
 def upgrade_to_head(practice: object, *, backup: bool) -> None:
     """Bring the practice file's schema up to this version of the app."""
     current = current_revision(practice)
-    head = head_revision()
-    if current == head:
+    if current == head_revision():
         return
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config())
     if current is not None and not _known(script, current):
         raise PracticeFileError(

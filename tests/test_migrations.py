@@ -156,3 +156,18 @@ def test_a_file_from_a_newer_app_is_refused(workspace: Workspace) -> None:
         Workspace.open(path, passphrase=PASSPHRASE)
     assert "\n" not in str(caught.value)
     assert backups_of(path) == []
+
+
+def test_the_fast_reading_of_revisions_agrees_with_alembic(
+    bare: PracticeFile, workspace: Workspace
+) -> None:
+    # Start-up reads the head off the scripts and the file's revision by plain SQL,
+    # without importing Alembic; both must say what Alembic says.
+    assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert current_revision(bare) is None
+    for revision in revisions_in_order():
+        upgrade(bare, revision)
+        with bare.engine.connect() as conn:
+            expected = MigrationContext.configure(conn).get_current_revision()
+        assert current_revision(bare) == expected == revision
+    assert current_revision(workspace.practice_file) == head_revision()

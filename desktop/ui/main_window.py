@@ -50,8 +50,11 @@ class MainWindow(QMainWindow):
         self._file_label = file_label
         self._remember = remember_geometry
         self._unlock_dialog: UnlockDialog | None = None
-        context = PageContext(runner=runner, interaction=interaction, navigator=self)
-        self.pages: list[Page] = [cls(context) for cls in page_classes()]
+        self._context = PageContext(runner=runner, interaction=interaction, navigator=self)
+        # Pages are built on first visit: the window shows sooner, and a page the
+        # user never opens in a session costs nothing.
+        self._page_classes = page_classes()
+        self._built: dict[int, Page] = {}
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
@@ -59,16 +62,19 @@ class MainWindow(QMainWindow):
         self.nav.setContentsMargins(0, style.SPACING, 0, 0)
         self.stack = QStackedWidget()
         row_height = self.fontMetrics().height() + style.SPACING * 2
-        for page in self.pages:
-            item = QListWidgetItem(page.title)
+        for cls in self._page_classes:
+            item = QListWidgetItem(cls.title)
             item.setSizeHint(QSize(0, row_height))
             self.nav.addItem(item)
-            self.stack.addWidget(page)
-        self.nav.setFixedWidth(
-            max(self.nav.sizeHintForColumn(0), self.fontMetrics().horizontalAdvance("M" * 9))
-            + style.MARGIN * 2
-        )
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+            self.stack.addWidget(QWidget())  # stands in until the page is first shown
+        widest = [self.fontMetrics().horizontalAdvance("M" * 9), self.nav.sizeHintForColumn(0)]
+        widest += [
+            self.fontMetrics().horizontalAdvance(f"{cls.title}  (999)")
+            for cls in self._page_classes
+            if cls.attention_count is not None
+        ]
+        self.nav.setFixedWidth(max(widest) + style.MARGIN * 2)
+        self.nav.currentRowChanged.connect(self._show_row)
 
         content = QWidget()
         row = QHBoxLayout(content)
@@ -97,11 +103,11 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        for page in self.pages:
-            for command in page.commands:
+        for position, cls in enumerate(self._page_classes):
+            for command in cls.commands:
                 action = self._action(command.text, command.shortcut)
                 action.triggered.connect(
-                    lambda _=False, p=page, m=command.method: self._run_command(p, m)
+                    lambda _=False, i=position, m=command.method: self._run_command(i, m)
                 )
                 file_menu.addAction(action)
         file_menu.addSeparator()
@@ -116,8 +122,8 @@ class MainWindow(QMainWindow):
         find.triggered.connect(self.focus_search)
         go_menu.addAction(find)
         go_menu.addSeparator()
-        for position, page in enumerate(self.pages):
-            action = self._action(page.title, actions.page_shortcut(position))
+        for position, cls in enumerate(self._page_classes):
+            action = self._action(cls.title, actions.page_shortcut(position))
             action.triggered.connect(lambda _=False, i=position: self.nav.setCurrentRow(i))
             go_menu.addAction(action)
         self._data_menus = (file_menu, go_menu)
@@ -129,11 +135,11 @@ class MainWindow(QMainWindow):
         self.addAction(action)  # shortcuts work even with the menu bar hidden
         return action
 
-    def _run_command(self, page: Page, method: str) -> None:
+    def _run_command(self, position: int, method: str) -> None:
         if not self.runner.is_open:
             return
-        self.show_page(page.page_id)
-        getattr(page, method)()
+        self.nav.setCurrentRow(position)
+        getattr(self._page_at(position), method)()
 
     def focus_search(self) -> None:
         page = self.current_page()
@@ -142,17 +148,43 @@ class MainWindow(QMainWindow):
 
     # --- navigation (the pages' Navigator) -------------------------------------------------
 
+    @property
+    def pages(self) -> list[Page]:
+        """The pages built so far, in navigation order."""
+        return [self._built[i] for i in sorted(self._built)]
+
+    def _page_at(self, position: int) -> Page:
+        page = self._built.get(position)
+        if page is None:
+            page = self._page_classes[position](self._context)
+            placeholder = self.stack.widget(position)
+            self.stack.insertWidget(position, page)
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self._built[position] = page
+        return page
+
+    def _position(self, page_id: str) -> int | None:
+        ids = [cls.page_id for cls in self._page_classes]
+        return ids.index(page_id) if page_id in ids else None
+
+    def _show_row(self, position: int) -> None:
+        if position >= 0:
+            self.stack.setCurrentWidget(self._page_at(position))
+
     def current_page(self) -> Page | None:
         widget = self.stack.currentWidget()
         return widget if isinstance(widget, Page) else None
 
     def page(self, page_id: str) -> Page | None:
-        return next((p for p in self.pages if p.page_id == page_id), None)
+        """The page with this id, built now if it has not been shown yet."""
+        position = self._position(page_id)
+        return None if position is None else self._page_at(position)
 
     def show_page(self, page_id: str) -> None:
-        page = self.page(page_id)
-        if page is not None:
-            self.nav.setCurrentRow(self.pages.index(page))
+        position = self._position(page_id)
+        if position is not None:
+            self.nav.setCurrentRow(position)
 
     def open_unit(self, unit_id: int) -> None:
         page = self.page("clients")
@@ -198,6 +230,7 @@ class MainWindow(QMainWindow):
         self.runner.set_workspace(None)
         if workspace is not None:
             workspace.close()
+        self._show_counts()
         self.setWindowTitle(f"{APP_TITLE} — Locked")
         # After this event: a dialog that was just rejected may still be unwinding.
         QTimer.singleShot(0, self.ask_unlock)
@@ -225,6 +258,7 @@ class MainWindow(QMainWindow):
         for menu in self._data_menus:
             menu.setEnabled(True)
         self._apply_autolock()
+        self._show_counts()
         self.idle.start()
 
     def _apply_autolock(self) -> None:
@@ -241,6 +275,22 @@ class MainWindow(QMainWindow):
         if action.startswith("desktop.services.practice."):
             self._show_title()
             self._apply_autolock()
+        self._show_counts()
+
+    def _show_counts(self) -> None:
+        """Put each page's attention count beside its title in the navigation."""
+        for position, cls in enumerate(self._page_classes):
+            query = cls.attention_count
+            if query is None:
+                continue
+            item = self.nav.item(position)
+            count = self.runner.read(query, parent=self) if self.runner.is_open else None
+            if count:
+                item.setText(f"{cls.title}  ({count})")
+                item.setToolTip(cls.attention_tip.format(n=count))
+            else:
+                item.setText(cls.title)
+                item.setToolTip("")
 
     # --- window state ----------------------------------------------------------------------
 

@@ -3,8 +3,9 @@ and forgets everything when the practice file is locked."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 from PySide6.QtWidgets import QWidget
 
@@ -43,6 +44,10 @@ class Page(QWidget):
     page_id: ClassVar[str]  # stable name, for navigation between pages
     title: ClassVar[str]  # the navigation list's text
     commands: ClassVar[tuple[Command, ...]] = ()
+    # A query (session -> int) whose answer the navigation shows beside the title,
+    # such as the claims that need action today; None for no count.
+    attention_count: ClassVar[Callable[[Any], int] | None] = None
+    attention_tip: ClassVar[str] = "Need attention: {n}"
 
     def __init__(self, context: PageContext) -> None:
         super().__init__()

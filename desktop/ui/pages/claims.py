@@ -259,7 +259,7 @@ class ClaimsPage(Page):
     page_id = "claims"
     title = "Claims"
     attention_count = staticmethod(queue_count)
-    attention_tip = "{n} claims or superbills need action today"
+    attention_tip = "Claims and superbills that need action today: {n}"
 
     def __init__(self, context: PageContext) -> None:
         super().__init__(context)
