@@ -29,7 +29,7 @@ DAYS = (date(2025, 1, 31), date(2025, 2, 28), date(2025, 3, 31), date(2025, 6, 3
 # import layouts carry the books as they stand: so periods run to today, and past
 # "as of" views are compared for the clients whose entries were not changed later.
 PERIOD = (date(2025, 1, 1), date.today())
-UNCHANGED = ("A-1", "B-2")
+UNCHANGED = ("A-1", "B-2", "CPL-RIVERA", "FAM-0001")
 
 
 def _client(ws: Workspace, ref: str, last: str, **extra: object) -> int:
@@ -89,6 +89,40 @@ def build(ws: Workspace) -> None:
         SessionInput(c, date(2025, 3, 9), "90834", fee=D("120.00"), minutes=50),
         "Sliding scale agreed",
     )
+    # A couple seen together, the second partner paying a third; a family of three.
+    d, e, f, g, h = (
+        ws.run(
+            clients.create_client,
+            clients.ClientInput(client_ref=ref, legal_first_name=first, legal_last_name=last),
+        ).id
+        for ref, first, last in (
+            ("D-4", "Alex", "Rivera"),
+            ("E-5", "Sam", "Rivera"),
+            ("F-6", "Jo", "Marsh"),
+            ("G-7", "Kit", "Marsh"),
+            ("H-8", "Lee", "Marsh"),
+        )
+    )
+    couple = ws.run(
+        clients.create_couple,
+        clients.CoupleInput(
+            members=(clients.MemberShare(d, 6667), clients.MemberShare(e, 3333)),
+            identified_patient_id=e,
+            ref="CPL-RIVERA",
+        ),
+    ).unit_id
+    family = ws.run(
+        clients.create_family,
+        clients.CoupleInput(
+            members=tuple(clients.MemberShare(x, 10000 if x == g else 0) for x in (f, g, h)),
+            identified_patient_id=h,
+        ),
+    ).unit_id
+    _visit(ws, couple, date(2025, 2, 4), service_code="90847", fee=D("200.00"))
+    _visit(ws, couple, date(2025, 3, 4), service_code="90847", fee=D("200.00"))
+    _pay(ws, couple, date(2025, 2, 4), "150.00", "Card")
+    _visit(ws, family, date(2025, 3, 11), service_code="90846", fee=D("180.00"))
+    _pay(ws, family, date(2025, 3, 11), "200.00", "Check", reference="77")
 
 
 def _snapshot(ws: Workspace) -> dict[str, object]:

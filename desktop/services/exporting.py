@@ -57,6 +57,8 @@ from desktop.services import books
 from desktop.services.errors import ServiceError
 from desktop.services.importing.fields import format_time
 from desktop.services.importing.layouts import LAYOUTS, ImportKind
+from desktop.services.importing.units import COLUMNS as UNIT_COLUMNS
+from desktop.services.importing.units import format_share
 
 MONEY, DATE, INT = Kind.MONEY, Kind.DATE, Kind.INTEGER
 WORKBOOK = "export.xlsx"
@@ -133,6 +135,7 @@ def _clients(session: Session, payers: dict[int, str], today: date) -> tuple[str
     for d in session.scalars(select(Diagnosis).order_by(Diagnosis.rank)):
         if d.effective_from <= today and (d.effective_to is None or today <= d.effective_to):
             in_force[d.client_id].append(d)
+    groups = _group_cells(session)
     rows = []
     for c in session.scalars(select(Client).order_by(Client.client_ref)):
         unit = own.get(c.id)
@@ -156,6 +159,7 @@ def _clients(session: Session, payers: dict[int, str], today: date) -> tuple[str
                 c.member_id,
                 c.group_number,
                 ";".join(d.code for d in in_force[c.id]),
+                *groups.get(c.id, ("", "", "", "")),
             )
         )
     layout = LAYOUTS[ImportKind.CLIENTS]
@@ -178,9 +182,29 @@ def _clients(session: Session, payers: dict[int, str], today: date) -> tuple[str
         "member_id",
         "group_number",
         "diagnoses",
+        *UNIT_COLUMNS,
     )
     assert set(order) == set(layout.columns)
     return _table("clients", tuple(Column(n, kinds.get(n, Kind.TEXT)) for n in order), rows)
+
+
+def _group_cells(session: Session) -> dict[int, tuple[str, str, str, str]]:
+    """Each client's couples and families as the clients layout lists them: unit_ref,
+    unit_kind, identified_patient and pays_share, one entry per unit joined by ';'."""
+    entries: dict[int, list[tuple[str, str, str, str]]] = defaultdict(list)
+    groups = session.scalars(
+        select(BillingUnit).where(BillingUnit.kind != "individual").order_by(BillingUnit.ref)
+    )
+    for unit in groups:
+        for m in unit.members:
+            patient = _yes(m.client_id == unit.identified_patient_id)
+            entries[m.client_id].append(
+                (unit.ref, unit.kind, patient, format_share(m.pays_share_bp))
+            )
+    return {
+        client_id: tuple(";".join(e[i] for e in listed) for i in range(4))  # type: ignore[misc]
+        for client_id, listed in entries.items()
+    }
 
 
 def _adjusted(session: Session) -> dict[int, tuple[Decimal, date, str]]:

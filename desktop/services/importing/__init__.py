@@ -4,7 +4,7 @@ SimplePractice's appointment status report. See docs/IMPORT.md for the layouts."
 from __future__ import annotations
 
 from desktop.services.importing.common import ImportResult
-from desktop.services.importing.layouts import LAYOUTS, ImportKind, Layout
+from desktop.services.importing.layouts import LAYOUTS, ImportKind, Layout, default_matches
 from desktop.services.importing.problems import ImportRejected, Problem
 from desktop.services.importing.service import (
     HeaderCheck,
@@ -24,6 +24,7 @@ __all__ = [
     "Layout",
     "Problem",
     "check_header",
+    "default_matches",
     "preview_import",
     "run_import",
 ]

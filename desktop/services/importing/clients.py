@@ -30,6 +30,7 @@ from desktop.services.importing.fields import (
 )
 from desktop.services.importing.layouts import Matched
 from desktop.services.importing.readers import RawTable
+from desktop.services.importing.units import Membership, create_units, read_memberships
 
 DIAGNOSES_FROM = date(2000, 1, 1)
 MAX_DIAGNOSES = 12
@@ -57,6 +58,9 @@ def import_clients(
     added = skipped = 0
     seen: dict[str, int] = {}
     payers: dict[str, int] = {}
+    units: dict[str, list[Membership]] = {}
+    unit_refs: dict[str, str] = {}  # as first written, by lower case
+    units_readable = True  # else a unit may lack a member, and saying so would mislead
     for done, (number, cells) in enumerate(table.rows):
         found.step(done, len(table.rows))
         text = {c: clean(matched.get(cells, c)) for c in matched.index}
@@ -70,6 +74,11 @@ def import_clients(
             )
             continue
         seen[ref.lower()] = number
+        memberships = read_memberships(text, number, found)
+        units_readable = units_readable and memberships is not None
+        for unit_ref, membership in memberships or ():
+            unit_refs.setdefault(unit_ref.lower(), unit_ref)
+            units.setdefault(unit_ref.lower(), []).append(membership)
         if _exists(session, ref):
             skipped += 1
             continue
@@ -90,7 +99,8 @@ def import_clients(
             found.add(number, _FIELD_COLUMNS.get(getattr(exc, "field", ""), "(row)"), str(exc))
             continue
         added += 1
-    return ImportResult("clients", table.file, len(table.rows), added, skipped, ())
+    units_added = create_units(session, units, unit_refs, found) if units_readable else 0
+    return ImportResult("clients", table.file, len(table.rows), added, skipped, (), units_added)
 
 
 def _exists(session: Session, ref: str) -> bool:

@@ -24,6 +24,7 @@ class ImportResult:
     added: int  # rows that became new records
     skipped: int  # rows already there: same client_ref, same row key, or the same entry
     ignored_columns: tuple[str, ...]
+    units_added: int = 0  # couples and families created (clients only)
 
 
 Progress = Callable[[int, int], None]  # (rows done, rows in all), for a progress bar

@@ -1,6 +1,7 @@
 """The import layouts (columns by name, in any order) and matching a file's header to one.
 
-Names are matched ignoring case and surrounding spaces. A mapping, from the
+Names are matched ignoring case, surrounding spaces, and underscores against
+spaces (``Client Ref`` is ``client_ref``). A mapping, from the
 file's own name to the layout's, covers files whose names differ. Columns the
 layout does not know are reported as ignored; a missing required column, or
 two columns for the same name, is a problem on row 1.
@@ -53,6 +54,11 @@ LAYOUTS: dict[ImportKind, Layout] = {
             "member_id",
             "group_number",
             "diagnoses",
+            # Couples and families: rows sharing a unit_ref are one billing unit.
+            "unit_ref",
+            "unit_kind",
+            "identified_patient",
+            "pays_share",
         ),
     ),
     ImportKind.SESSIONS: Layout(
@@ -82,7 +88,18 @@ LAYOUTS: dict[ImportKind, Layout] = {
 
 
 def key(name: str) -> str:
-    return " ".join(name.split()).casefold()
+    """A name as matching sees it: case ignored, an underscore read as a space, runs of
+    spaces as one (``Client  Ref`` and ``client_ref`` are the same column)."""
+    return " ".join(name.replace("_", " ").split()).casefold()
+
+
+def default_matches(layout: Layout, header: tuple[str, ...]) -> dict[str, str]:
+    """Which of the file's columns each layout column takes by name alone (the first, when
+    two would do): what the import wizard offers before anyone changes it."""
+    by_key: dict[str, str] = {}
+    for raw in header:
+        by_key.setdefault(key(raw), raw.strip())
+    return {c: by_key[key(c)] for c in layout.columns if key(c) in by_key}
 
 
 @dataclass(frozen=True)
