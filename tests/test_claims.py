@@ -145,18 +145,19 @@ def test_a_superbill_gets_one_claim_and_needs_an_insurer(workspace: Workspace) -
     assert [u.document_id for u in workspace.read(claims.untracked_superbills)] == [uninsured]
 
 
-def test_a_claim_starts_for_a_superbill_issued_by_the_superbill_service(
+def test_a_claim_starts_when_the_superbill_service_issues_a_superbill(
     workspace: Workspace,
 ) -> None:
     from tests.test_superbill_service import february, issue
 
     unit = workspace.run(february)
     issued = issue(workspace, unit)
-    made = workspace.run(claims.start_missing_claims, TODAY)
-    assert [(c.superbill, c.billed, c.payer) for c in made] == [
-        (issued.number, D("340.00"), "Aetna")
+    made = workspace.read(claims.list_claims, today=TODAY)
+    assert [(c.superbill, c.billed, c.payer, c.status) for c in made] == [
+        (issued.number, D("340.00"), "Aetna", S.NOT_SUBMITTED)
     ]
     assert made[0].first_service_date == date(2026, 2, 2)
+    assert workspace.run(claims.start_missing_claims, TODAY) == []
 
 
 # --- transitions ------------------------------------------------------------------------

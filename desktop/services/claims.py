@@ -8,6 +8,7 @@ paid to the client, so nothing here ever posts to the ledger.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -94,6 +95,11 @@ class ClaimEventRow:
     note: str
     recorded_at: datetime
 
+    @property
+    def is_step(self) -> bool:
+        """False for a note in the history that did not change the status."""
+        return self.from_status is not self.to_status
+
 
 @dataclass(frozen=True)
 class ClaimLine:
@@ -129,7 +135,8 @@ def _today(today: date | None) -> date:
     return today or date.today()
 
 
-def _label(document: Document) -> str:
+def label(document: Document) -> str:
+    """The superbill's number, with " v2" for a corrected version."""
     return document.number if document.version == 1 else f"{document.number} v{document.version}"
 
 
@@ -152,7 +159,7 @@ def _row(
     return ClaimRow(
         id=claim.id,
         document_id=document.id,
-        superbill=_label(document),
+        superbill=label(document),
         line_no=claim.line_no,
         unit_id=document.unit_id,
         client_ref=ref,
@@ -205,6 +212,17 @@ def list_claims(
     return [_row(*found, day) for found in session.execute(query)]
 
 
+def claims_for_document(
+    session: Session, document_id: int, today: date | None = None
+) -> list[ClaimRow]:
+    """The claims following a superbill, on this or any other version of its number,
+    by line."""
+    number = select(Document.number).where(Document.id == document_id).scalar_subquery()
+    query = _rows_query().where(Document.number == number).order_by(Claim.line_no, Claim.id)
+    day = _today(today)
+    return [_row(*found, day) for found in session.execute(query)]
+
+
 def get_claim(session: Session, claim_id: int, today: date | None = None) -> ClaimDetail:
     """One claim with its history, oldest step first, and the lines it covers."""
     found = session.execute(_rows_query().where(Claim.id == claim_id)).first()
@@ -249,7 +267,7 @@ def untracked_superbills(session: Session) -> list[UntrackedSuperbill]:
     )
     return [
         UntrackedSuperbill(
-            doc.id, _label(doc), doc.unit_id, name, doc.issued_on, doc.total_charged, payer
+            doc.id, label(doc), doc.unit_id, name, doc.issued_on, doc.total_charged, payer
         )
         for doc, name, payer in session.execute(query)
     ]
@@ -285,13 +303,11 @@ def start_claims(
         raise NotAllowed(f"{document.number} has no service lines to claim.")
     day = _today(today)
     groups = [[line] for line in document.lines] if per_line else [list(document.lines)]
-    made = [
-        _new_claim(session, document, client.payer_id, lines, per_line, day) for lines in groups
-    ]
+    made = [new_claim(session, document, client.payer_id, lines, per_line, day) for lines in groups]
     return [get_claim(session, claim.id, day).claim for claim in made]
 
 
-def _new_claim(
+def new_claim(
     session: Session,
     document: Document,
     payer_id: int,
@@ -317,7 +333,7 @@ def _new_claim(
             event_date=document.issued_on,
             from_status=None,
             to_status=S.NOT_SUBMITTED.value,
-            note=f"Superbill {_label(document)} issued {document.issued_on.isoformat()}",
+            note=f"Superbill {label(document)} issued {document.issued_on.isoformat()}",
         )
     )
     session.flush()
@@ -327,7 +343,7 @@ def _new_claim(
         "claim",
         claim.id,
         after={
-            "document": _label(document),
+            "document": label(document),
             "line_no": claim.line_no,
             "payer_id": payer_id,
             "billed": claim.billed,
@@ -366,6 +382,13 @@ def _unit_of(session: Session, claim: Claim) -> int:
     ).scalar_one()
 
 
+def last_step(events: Sequence[ClaimEvent | ClaimEventRow]) -> date | None:
+    """The date of the claim's last change of status; notes (such as a correction of its
+    superbill) do not count, so an EOB dated before a correction can still be recorded."""
+    steps = [e.event_date for e in events if e.from_status != e.to_status]
+    return steps[-1] if steps else None
+
+
 def change_status(
     session: Session, claim_id: int, change: ClaimChange, *, today: date | None = None
 ) -> ClaimRow:
@@ -378,7 +401,7 @@ def change_status(
     if problem:
         raise NotAllowed(problem)
     day = _today(today)
-    last = claim.events[-1].event_date if claim.events else None
+    last = last_step(claim.events)
     problems = change_problems(
         change,
         billed=claim.billed,

@@ -8,6 +8,7 @@ between them every status appears. Deterministic for a seed and an end date.
 
 from __future__ import annotations
 
+import contextlib
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -17,9 +18,9 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.kinds import ClaimStatus, DenialReason
 from desktop.domain.money import round_cents
-from desktop.services import claims, superbills
+from desktop.services import claims, claims_follow, superbills
 from desktop.services.claims_rules import ClaimChange
-from desktop.services.errors import ServiceError
+from desktop.services.errors import NotAllowed, ServiceError
 from desktop.services.workspace import Workspace
 
 S = ClaimStatus
@@ -116,11 +117,15 @@ def _issue_and_follow(
     document = superbills.issue_superbill(
         session, unit_id, start, last, acknowledge=True, issued_on=on
     )
-    untracked = [u for u in claims.untracked_superbills(session) if u.document_id == document.id]
-    if not untracked or untracked[0].payer is None:
+    # Issuing started the claim when the client has an insurer.
+    started = claims.claims_for_document(session, document.id, today=on)
+    if not started:
         return
-    habit = HABITS.get(untracked[0].payer, _USUAL)
-    started = claims.start_claims(session, document.id, per_line=habit.per_line, today=on)
+    payer = started[0].payer
+    habit = HABITS.get(payer, _USUAL)
+    if habit.per_line and len(started) == 1 and started[0].line_no is None:
+        with contextlib.suppress(NotAllowed):  # a superbill of one line stays whole
+            started = claims_follow.split_by_line(session, started[0].id)
     if rng.random() < 0.1:
         # The client never sent it; long after, the therapist closed it.
         if (end - on).days > 150:
@@ -129,7 +134,7 @@ def _issue_and_follow(
                 _change(session, row.id, S.CLOSED, closed, end, note="Client chose not to claim")
         return
     sent = on + timedelta(days=rng.randint(1, 12))
-    number = f"{untracked[0].payer[:2].upper()}{rng.randint(10**7, 10**8 - 1)}"
+    number = f"{payer[:2].upper()}{rng.randint(10**7, 10**8 - 1)}"
     for line, row in enumerate(started, start=1):
         claim_number = f"{number}-{line}" if habit.per_line else number
         _follow(session, rng, row, habit, sent, claim_number, end)

@@ -10,6 +10,10 @@ The monthly batch issues a superbill for every superbill client with lines in
 the month. A client whose superbill has errors (or warnings, unless the batch
 acknowledges them) is skipped and named with the reasons, rather than failing
 everyone else's; a cancelled batch stores nothing.
+
+Issuing starts the superbill's out-of-network claim when the client has an
+insurer, and a correction carries the claim over to the new version
+(``claims_follow`` has the rules).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from db.models import BillingUnit, Charge, Client, DocumentLine
 from desktop.domain.kinds import BillingPreference, DocumentKind
 from desktop.reports import documents as renderers  # load on first use
 from desktop.reports.documents.rows import SuperbillDoc
+from desktop.services import claims_follow
 from desktop.services import documents_superbill as sb
 from desktop.services.documents_blocks import CheckFailed, Finding
 from desktop.services.documents_store import (
@@ -227,7 +232,8 @@ def _store(
     supersedes_id: int | None = None,
     pdf: bytes | None = None,
 ) -> IssuedDocument:
-    return store(
+    """Keep the superbill, and start its claim or carry the old version's claims over."""
+    issued = store(
         session,
         NewDocument(
             kind=DocumentKind.SUPERBILL,
@@ -260,3 +266,5 @@ def _store(
             ),
         ),
     )
+    claims_follow.follow_superbill(session, issued.id)
+    return issued

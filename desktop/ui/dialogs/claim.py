@@ -8,7 +8,13 @@ from typing import Any
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from desktop.domain.kinds import ClaimStatus, DenialReason
-from desktop.services.claims import ClaimDetail, change_status, edit_claim, snooze_claim
+from desktop.services.claims import (
+    ClaimDetail,
+    change_status,
+    edit_claim,
+    last_step,
+    snooze_claim,
+)
 from desktop.services.claims_rules import DATE_MEANING, ClaimChange, change_problems
 from desktop.ui.dialogs.base import FormDialog
 from desktop.ui.formatting import money_text
@@ -127,7 +133,7 @@ class ClaimStatusDialog(FormDialog[ClaimChange]):
 
     def problems(self, data: ClaimChange) -> dict[str, str]:
         claim = self.detail.claim
-        last = self.detail.events[-1].event_date if self.detail.events else None
+        last = last_step(self.detail.events)
         return change_problems(
             data,
             billed=claim.billed,
