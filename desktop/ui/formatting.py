@@ -7,7 +7,14 @@ from decimal import Decimal
 
 from PySide6.QtCore import QDate, QLocale
 
+from desktop.domain.kinds import UnitKind
 from desktop.domain.money import format_money
+
+KIND_LABELS = {
+    UnitKind.INDIVIDUAL: "Individual",
+    UnitKind.COUPLE: "Couple",
+    UnitKind.FAMILY: "Family",
+}
 
 
 def locale() -> QLocale:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -22,12 +24,14 @@ from desktop.services.clients import UnitRow, list_clients, list_units
 from desktop.ui import style
 from desktop.ui.dialogs.client import ClientDialog
 from desktop.ui.dialogs.unit import UnitDialog
-from desktop.ui.formatting import format_date, money_text
+from desktop.ui.formatting import KIND_LABELS, format_date, money_text
 from desktop.ui.models.proxy import SearchProxy
 from desktop.ui.models.rows import Column, RowsModel
 from desktop.ui.pages.base import Command, Page, PageContext
-from desktop.ui.pages.client_detail import KIND_LABELS, ClientDetailView
 from desktop.ui.widgets.tables import make_table
+
+if TYPE_CHECKING:
+    from desktop.ui.pages.client_detail import ClientDetailView
 
 
 def _patient_tip(row: UnitRow) -> str:
@@ -73,17 +77,26 @@ class ClientsPage(Page):
         self.proxy = SearchProxy(self.model)
         self.stack = QStackedWidget()
         self.list_view = self._build_list()
-        self.detail = ClientDetailView(self.runner)
-        self.detail.back.connect(self.show_list)
         self.stack.addWidget(self.list_view)
-        self.stack.addWidget(self.detail)
+        self._detail: ClientDetailView | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
-        for key in ("Esc", "Alt+Left"):
-            shortcut = QShortcut(QKeySequence(key), self.detail)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(self.show_list)
+
+    @property
+    def detail(self) -> ClientDetailView:
+        """One client's page, built when first opened (the list alone shows sooner)."""
+        if self._detail is None:
+            from desktop.ui.pages.client_detail import ClientDetailView
+
+            self._detail = ClientDetailView(self.runner)
+            self._detail.back.connect(self.show_list)
+            self.stack.addWidget(self._detail)
+            for key in ("Esc", "Alt+Left"):
+                shortcut = QShortcut(QKeySequence(key), self._detail)
+                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                shortcut.activated.connect(self.show_list)
+        return self._detail
 
     def _build_list(self) -> QWidget:
         panel = QWidget()
@@ -142,14 +155,15 @@ class ClientsPage(Page):
         self._show_count()
         if selected is not None:
             self.select_unit(selected)
-        if self.stack.currentWidget() is self.detail:
-            self.detail.refresh()
+        if self._detail is not None and self.stack.currentWidget() is self._detail:
+            self._detail.refresh()
 
     def clear(self) -> None:
         self.show_list()
         self.search.clear()
         self.model.clear()
-        self.detail.clear()
+        if self._detail is not None:
+            self._detail.clear()
         self.count.clear()
 
     def focus_search(self) -> None:
