@@ -9,8 +9,8 @@ the unit's balance (owed less credit) on ``as_of``.
 
 Statements go to whoever pays, so they carry no diagnosis, and they are
 addressed by legal name, since they travel by mail. A batch issues one for
-every unit that owes; each is its own stored document (the runtime has no PDF
-merger, so a screen prints them one after the other).
+every unit that owes; each is its own stored document, and the batch also
+hands back all of them combined into one PDF, for printing or saving at once.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from db.models import BillingUnit, Client, Document, UnitMember
 from desktop.domain.kinds import DocumentKind
 from desktop.reports import documents as renderers  # load on first use
+from desktop.reports import rasterize
 from desktop.reports.documents.rows import MailingAddress, StatementDoc, StatementLine
 from desktop.services import books, ledger
 from desktop.services.documents_blocks import practice, practice_block
@@ -53,8 +54,11 @@ _PLAIN = {
 
 @dataclass(frozen=True)
 class StatementBatch:
+    """The statements a batch issued, and the stored PDFs of all of them as one."""
+
     issued: tuple[IssuedDocument, ...]
     cancelled: bool = False
+    pdf: bytes | None = None  # None when nobody owes or the batch was cancelled
 
 
 def build_statement(
@@ -172,7 +176,10 @@ def issue_statements(
         rendered.append((unit_id, doc, renderers.render_statement(doc)))
     if progress is not None and progress(len(units), len(units)) is False:
         return StatementBatch((), cancelled=True)
-    return StatementBatch(tuple(_store(session, *item) for item in rendered))
+    issued = tuple(_store(session, *item) for item in rendered)
+    # The stored bytes themselves, so the paper matches each statement's reprint.
+    combined = rasterize.combine([pdf for _unit, _doc, pdf in rendered]) if rendered else None
+    return StatementBatch(issued, pdf=combined)
 
 
 def mailing_address(session: Session, unit: BillingUnit) -> MailingAddress:

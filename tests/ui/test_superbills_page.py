@@ -17,6 +17,7 @@ from desktop.services.clients import list_units
 from desktop.services.payments import PaymentInput
 from desktop.services.workspace import Workspace
 from desktop.ui.dialogs.issue_superbill import IssueSuperbillDialog
+from desktop.ui.document_output import Output
 from desktop.ui.main_window import MainWindow
 from desktop.ui.pages.superbills import DocumentsButton, SuperbillsPage
 from tests.books_helpers import add_unit, method_id
@@ -135,14 +136,16 @@ def test_month_batch_runs_in_the_background_and_names_who_was_left_out(
     page.month.setCurrentIndex(page.month.findText("February 2026"))
     target = tmp_path / "february.pdf"
     page.choose_save_path = lambda *_args: target  # type: ignore[method-assign]
+    told: list[str] = []
+    page.choose_output = lambda text: told.append(text) or Output.SAVE  # type: ignore[method-assign]
     page.issue_month()
     qtbot.waitUntil(lambda: page.last_batch is not None, timeout=20000)
     batch = page.last_batch
     assert batch is not None
     assert [d.unit_ref for d in batch.issued] == ["A1"]
     assert target.read_bytes() == batch.pdf
-    assert "Left out Ben Okafor (B1)" in interaction.infos[-1]
-    assert "Left out Cy Park (C1)" in interaction.infos[-1]
+    assert "Left out Ben Okafor (B1)" in told[-1]
+    assert "Left out Cy Park (C1)" in told[-1]
     assert page.model.total() == 1
 
 
@@ -164,7 +167,8 @@ def test_statement_and_receipt_from_the_client_page(
         saved.append(tmp_path / suggested)
         return saved[-1]
 
-    button.ask_path = ask  # type: ignore[method-assign]
+    button.choose_save_path = ask  # type: ignore[method-assign]
+    button.choose_output = lambda _text: Output.SAVE  # type: ignore[method-assign]
     button.statement()
     assert button.issued is not None
     assert button.issued.kind is DocumentKind.STATEMENT

@@ -1,31 +1,29 @@
-"""Superbills: issue one or a month's batch, and the list of every document issued.
+"""Superbills: issue one or a month's batch, statements for everyone who owes, and the
+list of every document issued.
 
 Issued documents are kept as issued: "Save as PDF" writes the stored bytes
-(a reprint is identical), and a correction is a new version that supersedes
-the old one, which stays in the list.
+(a reprint is identical), "Print" prints those same bytes, and a correction is
+a new version that supersedes the old one, which stays in the list.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMenu,
     QPushButton,
     QVBoxLayout,
-    QWidget,
 )
 
 from desktop.domain.kinds import DocumentKind
-from desktop.reports.atomic import atomic_output
-from desktop.services import superbills
+from desktop.services import statements, superbills
 from desktop.services.clients import list_units
 from desktop.services.documents_receipts import issue_receipt
 from desktop.services.documents_store import IssuedDocument, list_documents, reprint
@@ -35,12 +33,14 @@ from desktop.ui import style
 from desktop.ui.background import JobResult, Progress, run_in_background
 from desktop.ui.charts import month_starts
 from desktop.ui.dialogs.issue_superbill import IssueSuperbillDialog, period_text
+from desktop.ui.dialogs.statement_batch import StatementBatchDialog
+from desktop.ui.document_output import DocumentOutput, ask_pdf_path, save_pdf
 from desktop.ui.formatting import format_date, money_text
 from desktop.ui.models.proxy import SearchProxy
 from desktop.ui.models.rows import Column, RowsModel
 from desktop.ui.pages.base import Command, Page, PageContext
 from desktop.ui.pages.reports import last_month
-from desktop.ui.runner import ActionRunner
+from desktop.ui.runner import ActionRunner, action_name
 from desktop.ui.widgets.tables import make_table
 
 KIND_TEXT = {
@@ -69,27 +69,25 @@ DOCUMENT_COLUMNS: tuple[Column[IssuedDocument], ...] = (
     ),
 )
 CLIENT_COLUMN = 3
+__all__ = ["DocumentsButton", "SuperbillsPage", "ask_pdf_path", "save_pdf"]
 
 
-def ask_pdf_path(parent: QWidget, caption: str, suggested: str) -> Path | None:
-    """Ask where to save a PDF, starting in the Documents folder."""
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    chosen, _ = QFileDialog.getSaveFileName(
-        parent, caption, str(Path(folder) / suggested), "PDF (*.pdf)"
-    )
-    return Path(chosen) if chosen else None
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def save_pdf(pdf: bytes, path: Path) -> None:
-    """Write a PDF atomically, readable only by its owner."""
-    with atomic_output(path) as handle:
-        handle.write(pdf)
+def _file_name(document: IssuedDocument) -> str:
+    """SB-2026-0001, or SB-2026-0001-v2 for a later version."""
+    return document.number + (f"-v{document.version}" if document.version > 1 else "")
 
 
-class SuperbillsPage(Page):
+class SuperbillsPage(DocumentOutput, Page):
     page_id = "superbills"
     title = "Superbills"
-    commands = (Command("Issue a &superbill…", "Ctrl+Shift+B", "issue_one"),)
+    commands = (
+        Command("Issue a &superbill…", "Ctrl+Shift+B", "issue_one"),
+        Command("&Print the selected document…", "Ctrl+P", "print_selected"),
+    )
 
     def __init__(self, context: PageContext) -> None:
         super().__init__(context)
@@ -98,6 +96,7 @@ class SuperbillsPage(Page):
         )
         self.proxy = SearchProxy(self.model)
         self.last_batch: superbills.SuperbillBatch | None = None
+        self.last_statements: statements.StatementBatch | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(style.MARGIN, style.MARGIN, style.MARGIN, style.MARGIN)
         layout.setSpacing(style.SPACING)
@@ -116,6 +115,11 @@ class SuperbillsPage(Page):
         batch = QPushButton("Issue the month…")
         batch.clicked.connect(self.issue_month)
         bar.addWidget(batch)
+        bar.addSpacing(style.SECTION_SPACING)
+        owing = QPushButton("Statements for everyone who owes…")
+        owing.setObjectName("statements_batch")
+        owing.clicked.connect(self.issue_statements)
+        bar.addWidget(owing)
         bar.addStretch(1)
         self.kind = QComboBox()
         self.kind.addItem("Superbills", DocumentKind.SUPERBILL)
@@ -135,6 +139,10 @@ class SuperbillsPage(Page):
         actions.setSpacing(style.SPACING)
         self.count = QLabel()
         actions.addWidget(self.count, 1)
+        self.print_button = QPushButton("Print…")
+        self.print_button.setToolTip("The document exactly as issued (Ctrl+P)")
+        self.print_button.clicked.connect(self.print_selected)
+        actions.addWidget(self.print_button)
         self.save_button = QPushButton("Save as PDF…")
         self.save_button.setToolTip("The document exactly as issued")
         self.save_button.clicked.connect(self.save_selected)
@@ -162,6 +170,7 @@ class SuperbillsPage(Page):
         self.model.clear()
         self.count.clear()
         self.last_batch = None
+        self.last_statements = None
 
     def selected(self) -> IssuedDocument | None:
         rows = self.table.selectionModel().selectedRows()
@@ -177,37 +186,29 @@ class SuperbillsPage(Page):
     def _selection(self) -> None:
         document = self.selected()
         self.save_button.setEnabled(document is not None)
+        self.print_button.setEnabled(document is not None)
         self.correct_button.setEnabled(
             document is not None
             and document.kind is DocumentKind.SUPERBILL
             and not document.superseded
         )
 
-    # --- files -----------------------------------------------------------------------------
-
-    def choose_save_path(self, caption: str, suggested: str) -> Path | None:
-        """Ask where to save (tests replace this)."""
-        return ask_pdf_path(self, caption, suggested)
+    # --- files and paper -------------------------------------------------------------------
 
     def save_selected(self) -> None:
         document = self.selected()
+        pdf = self.runner.read(reprint, document.id, parent=self) if document else None
+        if document is not None and pdf is not None:
+            self.save_as(pdf, "Save as PDF", f"{_file_name(document)}.pdf")
+
+    def print_selected(self) -> None:
+        document = self.selected()
         if document is None:
+            self.runner.interaction.show_info(self, "Choose a document in the list to print.")
             return
         pdf = self.runner.read(reprint, document.id, parent=self)
-        if pdf is None:
-            return
-        suffix = f"-v{document.version}" if document.version > 1 else ""
-        path = self.choose_save_path("Save as PDF", f"{document.number}{suffix}.pdf")
-        if path is not None:
-            self._write(pdf, path)
-
-    def _write(self, pdf: bytes, path: Path) -> None:
-        try:
-            save_pdf(pdf, path)
-        except OSError as exc:
-            self.runner.interaction.show_error(
-                self, f"{path.name} could not be saved there ({exc.strerror or exc})."
-            )
+        if pdf is not None:
+            self.print_document(pdf, _file_name(document))
 
     # --- issuing ---------------------------------------------------------------------------
 
@@ -266,32 +267,75 @@ class SuperbillsPage(Page):
 
         run_in_background(self, "Issuing superbills…", job, self._batch_done)
 
-    def _batch_done(self, result: JobResult) -> None:
+    def _finished(self, result: JobResult, noun: str, action: Callable[..., object]) -> Any:
+        """A batch's value once it issued something; errors and Cancel are told here."""
         if result.error is not None:
             self.runner.interaction.show_error(self, str(result.error))
-            return
-        batch: superbills.SuperbillBatch | None = result.value
-        if batch is None or batch.cancelled:
-            self.runner.interaction.show_info(self, "Cancelled; no superbill was issued.")
+            return None
+        if result.value is None or result.value.cancelled:
+            self.runner.interaction.show_info(self, f"Cancelled; no {noun} was issued.")
+            return None
+        self.runner.books_changed.emit(action_name(action))
+        return result.value
+
+    def _batch_done(self, result: JobResult) -> None:
+        batch = self._finished(result, "superbill", superbills.issue_month)
+        if batch is None:
             return
         self.last_batch = batch
-        self.runner.books_changed.emit("desktop.services.superbills.issue_month")
-        lines = [f"{len(batch.issued)} superbills issued."]
+        lines = [f"{_count(len(batch.issued), 'superbill')} issued."]
         for skipped in batch.skipped:
             lines.append(f"Left out {skipped.name} ({skipped.unit_ref}): {skipped.reasons[0]}")
-        self.runner.interaction.show_info(self, "\n".join(lines))
-        if batch.pdf is not None:
-            path = self.choose_save_path(
-                "Save the month's superbills", f"superbills-{batch.issued[0].period_from}.pdf"
+        if batch.pdf is None:
+            self.runner.interaction.show_info(self, "\n".join(lines))
+            return
+        lines.append("\nPrint them, or save them as one PDF?")
+        self.offer(batch.pdf, "\n".join(lines), f"superbills-{batch.issued[0].period_from}")
+
+    def issue_statements(self) -> None:
+        ws = self.runner.workspace
+        if ws is None:
+            return
+        dialog = StatementBatchDialog(self, self.runner, last_month(date.today())[1])
+        if not self.confirm_statements(dialog):
+            return
+        as_of = dialog.as_of()
+        if as_of is None:
+            return
+
+        def job(progress: Progress) -> statements.StatementBatch:
+            return ws.run(statements.issue_statements, as_of, progress=progress)
+
+        run_in_background(
+            self, "Issuing statements…", job, lambda result: self._statements_done(result, as_of)
+        )
+
+    def confirm_statements(self, dialog: StatementBatchDialog) -> bool:
+        """Show the dialog (tests replace this and press its buttons themselves)."""
+        return bool(dialog.exec())
+
+    def _statements_done(self, result: JobResult, as_of: date) -> None:
+        batch = self._finished(result, "statement", statements.issue_statements)
+        if batch is None:
+            return
+        self.last_statements = batch
+        if batch.pdf is None:
+            self.runner.interaction.show_info(
+                self, f"Nobody owes anything on {format_date(as_of)}; no statement was issued."
             )
-            if path is not None:
-                self._write(batch.pdf, path)
+            return
+        self.kind.setCurrentIndex(self.kind.findData(DocumentKind.STATEMENT))
+        text = (
+            f"{_count(len(batch.issued), 'statement')} issued, as of {format_date(as_of)}."
+            "\n\nPrint them, or save them as one PDF?"
+        )
+        self.offer(batch.pdf, text, f"statements-{as_of.isoformat()}")
 
 
-class DocumentsButton(QPushButton):
+class DocumentsButton(DocumentOutput, QPushButton):
     """The client page's "Documents" menu: a superbill, a statement, a payment's receipt.
 
-    Each is issued and kept like any other, then offered for saving as PDF.
+    Each is issued and kept like any other, then offered for printing or saving as PDF.
     """
 
     def __init__(self, runner: ActionRunner, unit_id: Callable[[], int | None]) -> None:
@@ -306,22 +350,14 @@ class DocumentsButton(QPushButton):
         self.receipts.aboutToShow.connect(self._fill_receipts)
         self.setMenu(menu)
 
-    def ask_path(self, caption: str, suggested: str) -> Path | None:
-        return ask_pdf_path(self, caption, suggested)
-
     def _offer(self, issued: IssuedDocument | None) -> None:
         self.issued = issued
         if issued is None:
             return
         pdf = self.runner.read(reprint, issued.id, parent=self)
-        path = self.ask_path(f"Save {issued.number} as PDF", f"{issued.number}.pdf")
-        if pdf is not None and path is not None:
-            try:
-                save_pdf(pdf, path)
-            except OSError as exc:
-                self.runner.interaction.show_error(
-                    self, f"{path.name} could not be saved there ({exc.strerror or exc})."
-                )
+        if pdf is not None:
+            kind = KIND_TEXT.get(issued.kind, "Document")
+            self.offer(pdf, f"{kind} {issued.label} is issued and kept.", _file_name(issued))
 
     def superbill(self) -> None:
         unit_id = self._unit_id()
