@@ -10,6 +10,15 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop.services import books
+from desktop.services.catalog import list_payment_methods
+from desktop.services.clients import (
+    ClientInput,
+    CoupleInput,
+    MemberShare,
+    create_client,
+    create_couple,
+    list_units,
+)
 from desktop.services.payments import list_payments
 from desktop.services.sessions import SessionInput, record_session
 from desktop.ui.dialogs.money_actions import VoidDialog
@@ -121,3 +130,60 @@ def test_the_new_models_pass_the_model_tester(
         clients.detail.ledger.model,
     ):
         qtmodeltester.check(model, force_py=True)  # type: ignore[attr-defined]
+
+
+def test_a_couple_splits_one_payment_between_its_members(
+    qtbot: QtBot, window: MainWindow, runner: ActionRunner
+) -> None:
+    alex = runner.run(create_client, ClientInput(legal_first_name="Alex", legal_last_name="Roe"))
+    sam = runner.run(create_client, ClientInput(legal_first_name="Sam", legal_last_name="Roe"))
+    assert alex is not None
+    assert sam is not None
+    couple = runner.run(
+        create_couple,
+        CoupleInput(
+            members=(MemberShare(alex.id, 5000), MemberShare(sam.id, 5000)),
+            identified_patient_id=sam.id,
+        ),
+    )
+    assert couple is not None
+    runner.run(
+        record_session, SessionInput(couple.unit_id, date.today(), "90847", fee=Decimal("175"))
+    )
+    dialog = PaymentDialog(
+        window,
+        runner,
+        runner.read(list_units) or [],
+        runner.read(list_payment_methods) or [],
+        unit_id=couple.unit_id,
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.amount.value() == Decimal("175.00")
+    parts_row = dialog.parts_box.parentWidget()
+    assert not parts_row.isVisible()  # only when splitting
+    dialog.payer.setCurrentIndex(dialog.payer.findData(-1))
+    assert parts_row.isVisible()
+    edits = dict(dialog.part_edits)
+    first, second = edits[alex.id], edits[sam.id]
+    assert (first.value(), second.value()) == (Decimal("87.50"), Decimal("87.50"))
+    first.clear()
+    qtbot.keyClicks(first, "100")
+    assert not dialog.save_button.isEnabled()
+    assert dialog.form.message("parts") == "The parts add up to $187.50; the payment is $175.00."
+    second.clear()
+    qtbot.keyClicks(second, "75")
+    assert dialog.save_button.isEnabled()
+    dialog.save()
+    assert dialog.result() == PaymentDialog.DialogCode.Accepted
+
+    payments = runner.read(list_payments, unit_id=couple.unit_id) or []
+    paid_by = sorted((p.payer_client_id, p.amount, p.applied) for p in payments)
+    assert paid_by == sorted(
+        [
+            (alex.id, Decimal("100.00"), Decimal("100.00")),
+            (sam.id, Decimal("75.00"), Decimal("75.00")),
+        ]
+    )
+    [unit] = [u for u in runner.read(list_units) or [] if u.unit_id == couple.unit_id]
+    assert unit.owed == Decimal("0.00")

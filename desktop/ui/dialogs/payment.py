@@ -1,12 +1,17 @@
-"""Record a payment (applied oldest first, shown before saving), and apply one by hand."""
+"""Record a payment (applied oldest first, shown before saving), and apply one by hand.
+
+For a couple or family the payment may come from the unit, from one member, or be
+split between members (one payment each, recorded together as one action).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from desktop.domain.kinds import UnitKind
 from desktop.services.catalog import PaymentMethodRow
@@ -18,6 +23,7 @@ from desktop.services.payments import (
     open_charges,
     reallocate_payment,
     record_payment,
+    record_split_payment,
 )
 from desktop.ui.dialogs.base import FormDialog
 from desktop.ui.dialogs.session import picked_unit, unit_picker
@@ -27,6 +33,26 @@ from desktop.ui.widgets.date_edit import DateEdit
 from desktop.ui.widgets.money_edit import MoneyEdit
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+SPLIT = -1  # the "Paid by" choice that splits the payment between members
+
+
+@dataclass(frozen=True)
+class SplitPayment:
+    """One payment from several members: (client id, amount) for each who paid."""
+
+    unit_id: int
+    received_date: date
+    method_id: int
+    reference: str
+    parts: tuple[tuple[int, Decimal], ...]
+
+
+def even_split(amount: Decimal, ways: int) -> list[Decimal]:
+    """``amount`` in ``ways`` parts to the cent; the first parts take any leftover cents."""
+    base = (amount / ways).quantize(CENT, rounding="ROUND_DOWN")
+    leftover = int((amount - base * ways) / CENT)
+    return [base + (CENT if i < leftover else ZERO) for i in range(ways)]
 
 
 def oldest_first(charges: list[OpenCharge], amount: Decimal) -> list[tuple[OpenCharge, Decimal]]:
@@ -42,7 +68,7 @@ def oldest_first(charges: list[OpenCharge], amount: Decimal) -> list[tuple[OpenC
     return plan
 
 
-class PaymentDialog(FormDialog[PaymentInput]):
+class PaymentDialog(FormDialog[PaymentInput | SplitPayment]):
     def __init__(
         self,
         parent: QWidget | None,
@@ -65,18 +91,27 @@ class PaymentDialog(FormDialog[PaymentInput]):
         self.reference = QLineEdit()
         self.reference.setPlaceholderText("Cheque number, last digits… (optional)")
         self.payer = QComboBox()
+        self.payer.currentIndexChanged.connect(lambda _i: self._payer_chosen())
+        self.parts_box = QWidget()
+        self.parts_box.setObjectName("split_parts")
+        self.parts_layout = QFormLayout(self.parts_box)
+        self.parts_layout.setContentsMargins(0, 0, 0, 0)
+        self.part_edits: list[tuple[int, MoneyEdit]] = []
         self.form.add("unit_id", "Client", self.client, required=True)
         self.form.add("received_date", "Received", self.day, required=True)
         self.form.add("amount", "Amount", self.amount, required=True)
         self.form.add("method_id", "Method", self.method, required=True)
         self.form.add("reference", "Reference", self.reference)
         self.form.add("payer_client_id", "Paid by", self.payer)
+        self.form.add("parts", "Split", self.parts_box)
         self.body.addLayout(self.form.layout)
         self.plan = QLabel()
         self.plan.setObjectName("allocation_plan")
         self.plan.setWordWrap(True)
         self.body.addWidget(self.plan)
         self.amount.textChanged.connect(lambda _t: self._show_plan())
+        # While the parts are untouched they follow the amount, shared evenly.
+        self.amount.textEdited.connect(lambda _t: self._amount_edited())
         self._client_chosen()
         self.finish_layout()
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 36)
@@ -93,11 +128,78 @@ class PaymentDialog(FormDialog[PaymentInput]):
                 self.amount.set_value(owed)
             if self._kinds.get(unit_id) != UnitKind.INDIVIDUAL:
                 detail = self.runner.read(get_unit_detail, unit_id, parent=self)
+                members = detail.members if detail else ()
                 self.payer.addItem("The couple or family", None)
-                for member in detail.members if detail else ():
+                for member in members:
                     self.payer.addItem(member.display_name, member.client_id)
+                if len(members) > 1:
+                    self.payer.addItem("Split between members…", SPLIT)
+                self._build_parts([(m.client_id, m.display_name) for m in members])
         self.payer.setEnabled(self.payer.count() > 1)
+        self._payer_chosen()
+
+    # --- a payment split between members -----------------------------------------------------
+
+    def _build_parts(self, members: list[tuple[int, str]]) -> None:
+        while self.parts_layout.rowCount():
+            self.parts_layout.removeRow(0)
+        self.part_edits = []
+        for client_id, name in members:
+            edit = MoneyEdit()
+            edit.setObjectName(f"part_{client_id}")
+            edit.textEdited.connect(lambda _t: self._part_edited())
+            edit.textChanged.connect(lambda _t: self.revalidate())
+            self.parts_layout.addRow(name, edit)
+            self.part_edits.append((client_id, edit))
+
+    @property
+    def splitting(self) -> bool:
+        return self.payer.isEnabled() and self.payer.currentData() == SPLIT
+
+    def _payer_chosen(self) -> None:
+        splitting = self.splitting
+        row_label = self.form.layout.labelForField(self.parts_box.parentWidget())
+        for widget in (self.parts_box.parentWidget(), row_label):
+            if widget is not None:
+                widget.setVisible(splitting)
+        if splitting:
+            self._share_evenly()
         self._show_plan()
+        self.revalidate()
+
+    def _share_evenly(self) -> None:
+        amount = self.amount.value()
+        if amount is None or amount <= 0 or not self.part_edits:
+            return
+        for (_client_id, edit), part in zip(
+            self.part_edits, even_split(amount, len(self.part_edits)), strict=True
+        ):
+            edit.set_value(part)
+
+    def _part_edited(self) -> None:
+        self.form.touch("parts")
+        self.revalidate()
+
+    def _parts(self) -> tuple[tuple[tuple[int, Decimal], ...], str]:
+        """The members' amounts, and what is wrong with them ('' when nothing)."""
+        parts = []
+        for client_id, edit in self.part_edits:
+            if edit.problem():
+                return (), edit.problem()
+            value = edit.value() or ZERO
+            if value < 0:
+                return (), "A member's part is zero or more."
+            if value > 0:
+                parts.append((client_id, value))
+        if not parts:
+            return (), "Enter how much each member paid."
+        amount = self.amount.value()
+        total = sum((v for _c, v in parts), ZERO)
+        if amount is not None and total != amount:
+            return (), (
+                f"The parts add up to {money_text(total)}; the payment is {money_text(amount)}."
+            )
+        return tuple(parts), ""
 
     def _show_plan(self) -> None:
         amount = self.amount.value()
@@ -128,8 +230,18 @@ class PaymentDialog(FormDialog[PaymentInput]):
             problems["amount"] = "A payment is more than zero."
         if self.method.currentData() is None:
             problems["method_id"] = "Add a payment method in Settings first."
+        parts: tuple[tuple[int, Decimal], ...] = ()
+        if self.splitting:
+            parts, problem = self._parts()
+            if problem:
+                problems["parts"] = problem
         if problems or unit_id is None or day is None or amount is None:
             return None, problems
+        if self.splitting:
+            split = SplitPayment(
+                unit_id, day, self.method.currentData(), self.reference.text().strip(), parts
+            )
+            return split, {}
         data = PaymentInput(
             unit_id=unit_id,
             received_date=day,
@@ -140,8 +252,21 @@ class PaymentDialog(FormDialog[PaymentInput]):
         )
         return data, {}
 
-    def submit(self, data: PaymentInput) -> Outcome[Any]:
+    def submit(self, data: PaymentInput | SplitPayment) -> Outcome[Any]:
+        if isinstance(data, SplitPayment):
+            return self.runner.attempt(
+                record_split_payment,
+                data.unit_id,
+                data.received_date,
+                data.method_id,
+                data.parts,
+                data.reference,
+            )
         return self.runner.attempt(record_payment, data)
+
+    def _amount_edited(self) -> None:
+        if self.splitting and not self.form.is_touched("parts"):
+            self._share_evenly()
 
 
 class AllocationDialog(FormDialog[tuple[tuple[int, Decimal], ...]]):

@@ -87,6 +87,9 @@ class Form:
         label = self._messages[name]
         return label.text() if label.isVisibleTo(label.parentWidget()) else ""
 
+    def is_touched(self, name: str) -> bool:
+        return name in self._touched
+
     def touch(self, *names: str) -> None:
         self._touched.update(names or self._fields)
 
