@@ -121,14 +121,15 @@ class SuperbillsPage(DocumentOutput, Page):
         owing.clicked.connect(self.issue_statements)
         bar.addWidget(owing)
         bar.addStretch(1)
+        layout.addLayout(bar)
+        # The list's filter sits under it, beside the count, so the row of issuing
+        # buttons above does not make the window wider than the other pages.
         self.kind = QComboBox()
         self.kind.addItem("Superbills", DocumentKind.SUPERBILL)
         self.kind.addItem("Statements", DocumentKind.STATEMENT)
         self.kind.addItem("Receipts", DocumentKind.RECEIPT)
         self.kind.addItem("All documents", None)
         self.kind.currentIndexChanged.connect(lambda _i: self.refresh())
-        bar.addWidget(self.kind)
-        layout.addLayout(bar)
         self.table = make_table(self.proxy, stretch_column=CLIENT_COLUMN)
         self.table.setObjectName("documents_table")
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first
@@ -138,6 +139,7 @@ class SuperbillsPage(DocumentOutput, Page):
         actions = QHBoxLayout()
         actions.setSpacing(style.SPACING)
         self.count = QLabel()
+        actions.addWidget(self.kind)
         actions.addWidget(self.count, 1)
         self.print_button = QPushButton("Print…")
         self.print_button.setToolTip("The document exactly as issued (Ctrl+P)")
