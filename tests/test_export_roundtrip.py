@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import stat
+from dataclasses import replace
 from datetime import date, time
 from decimal import Decimal as D  # noqa: N817 - reads like the hand-worked figures
 from pathlib import Path
@@ -15,14 +16,15 @@ from conftest import PASSPHRASE
 from openpyxl import load_workbook
 
 from desktop.domain.kinds import AdjustmentReason, BillingPreference, SessionStatus
-from desktop.services import books, clients, payments, sessions
+from desktop.services import books, catalog, clients, payments, periods, practice, sessions
 from desktop.services.documents_receipts import issue_receipt
 from desktop.services.exporting import ExportFailed, export_all
-from desktop.services.importing import ImportKind, run_import
+from desktop.services.importing import ImportKind, ImportRejected, run_import
+from desktop.services.importing.everything import import_folder, preview_folder
 from desktop.services.practice import Profile, create_practice
 from desktop.services.sessions import SessionInput
 from desktop.services.workspace import Workspace
-from tests.books_helpers import method_id
+from tests.books_helpers import client_id, method_id
 
 DAYS = (date(2025, 1, 31), date(2025, 2, 28), date(2025, 3, 31), date(2025, 6, 30))
 # Voiding a session, or changing its fee, is dated the day it is done (today), and the
@@ -249,3 +251,119 @@ def test_importing_an_export_into_its_own_practice_adds_nothing(
         assert result.added == 0, kind
         assert result.skipped == result.rows
     assert _snapshot(workspace) == before
+
+
+def _customise(ws: Workspace) -> None:
+    """What a practice changes over the years, beyond its clients and sessions."""
+    services = {s.code: s for s in ws.read(catalog.list_services, True)}
+    label = services["90834"]
+    ws.run(
+        catalog.update_service,
+        label.id,
+        catalog.ServiceInput("90834", "Psychotherapy, 45 minutes", 50, D("175.00"), True),
+    )
+    ws.run(catalog.create_service, catalog.ServiceInput("CONSULT", "Consultation", 30, D("90")))
+    ws.run(catalog.deactivate_service, services["90853"].id)
+    methods = {m.name: m for m in ws.read(catalog.list_payment_methods, True)}
+    ws.run(
+        catalog.update_payment_method,
+        methods["Card"].id,
+        catalog.PaymentMethodInput("Card", 315, D("0.25")),
+    )
+    ws.run(catalog.create_payment_method, catalog.PaymentMethodInput("Ivy Pay", 250))
+    ws.run(
+        catalog.create_payer,
+        catalog.PayerInput("Aetna", "60054", 180, 21, "10", "95", D("110.00")),
+    )
+    ws.run(catalog.create_payer, catalog.PayerInput("Old Mutual", active=False))
+    a = ws.read(client_id, "A-1")
+    ws.run(clients.add_diagnosis, a, "F41.1", date(2025, 1, 2), 1, date(2025, 2, 28))
+    ws.run(clients.add_diagnosis, a, "F43.23", date(2025, 3, 1), 1)
+    ws.run(clients.add_diagnosis, a, "Z63.0", date(2025, 3, 1), 2)
+    settings = ws.read(practice.get_settings)
+    ws.run(
+        practice.update_settings,
+        replace(settings, due_days=15, statement_message="Thank you.", autolock_minutes=5),
+    )
+    ws.run(clients.set_active, ws.read(client_id, "C-3"), False)
+    family = next(u for u in ws.read(clients.list_units, None, True) if u.ref == "FAM-0001")
+    ws.run(clients.set_unit_active, family.unit_id, False)
+    ws.run(periods.close_period, date(2025, 1, 31))
+
+
+def _settled(ws: Workspace) -> dict[str, object]:
+    """Everything beyond the ledger that moving to a new laptop has to carry."""
+    units = {}
+    for row in ws.read(clients.list_units, None, True):
+        unit = ws.read(clients.get_unit_detail, row.unit_id)
+        members = sorted(
+            (m.client_ref, m.pays_share_bp, m.identified_patient) for m in unit.members
+        )
+        units[unit.ref] = (unit.kind, unit.name, unit.default_fee, unit.active, members)
+    diagnoses = sorted(
+        (ref, d.code, d.rank, d.effective_from, d.effective_to)
+        for ref in ("A-1", "B-2")
+        for d in ws.read(clients.get_client_detail, ws.read(client_id, ref)).diagnoses
+    )
+    settings = replace(ws.read(practice.get_settings), user_name="")
+    return {
+        "profile": ws.read(practice.get_profile),
+        "settings": settings,
+        "services": [replace(s, id=0) for s in ws.read(catalog.list_services, True)],
+        "methods": sorted(
+            (m.name, m.fee_basis_points, m.fee_fixed, m.active)
+            for m in ws.read(catalog.list_payment_methods, True)
+        ),
+        "payers": [replace(p, id=0) for p in ws.read(catalog.list_payers, True)],
+        "units": units,
+        "diagnoses": diagnoses,
+    }
+
+
+def test_import_all_moves_the_whole_practice_to_a_new_file(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    build(workspace)
+    _customise(workspace)
+    before = (_snapshot(workspace), _settled(workspace))
+    out = tmp_path / "export"
+    workspace.read(export_all, out)
+
+    fresh = Workspace.create(tmp_path / "laptop" / "books.qlb", PASSPHRASE)
+    try:
+        fresh.run(create_practice, Profile(practice_name="Placeholder"), user_name="Dana")
+        preview = fresh.read(preview_folder, out)
+        assert preview.problems == ()
+        assert fresh.read(clients.list_clients) == []
+        results = fresh.run(import_folder, out)
+        after = (_snapshot(fresh), _settled(fresh))
+        assert fresh.read(books.ledger_problems) == []
+        again = fresh.run(import_folder, out)
+    finally:
+        fresh.close()
+    assert after == before
+    added = {r.kind: r.added for r in results}
+    assert added["clients"] == 8
+    assert next(r for r in results if r.kind == "clients").units_added == 2
+    assert added["diagnoses"] == 3
+    assert {r.kind: r.added for r in again} == dict.fromkeys(added, 0)
+
+
+def test_import_all_refuses_a_broken_folder_and_changes_nothing(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    build(workspace)
+    out = tmp_path / "export"
+    workspace.read(export_all, out)
+    services = (out / "services.csv").read_text(encoding="utf-8-sig")
+    (out / "services.csv").write_text(services.replace(",yes,yes", ",maybe,yes", 1), "utf-8")
+    fresh = Workspace.create(tmp_path / "laptop" / "books.qlb", PASSPHRASE)
+    try:
+        fresh.run(create_practice, Profile(practice_name="Placeholder"))
+        with pytest.raises(ImportRejected) as caught:
+            fresh.run(import_folder, out)
+        assert fresh.read(clients.list_clients) == []
+        assert fresh.read(practice.get_profile).practice_name == "Placeholder"
+    finally:
+        fresh.close()
+    assert [(p.file, p.column) for p in caught.value.problems] == [("services.csv", "superbill")]

@@ -9,7 +9,7 @@ from conftest import PASSPHRASE
 
 from desktop.app.cli import main
 from desktop.services import books
-from desktop.services.practice import Profile
+from desktop.services.practice import Profile, create_practice, get_profile
 from desktop.services.workspace import Workspace
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
@@ -104,3 +104,31 @@ def test_export_all(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert (out / "clients.csv").read_text(encoding="utf-8-sig").count("\n") == 4
     assert main(["export", "all", "--out", str(out), "--db", str(db)]) == 2
     assert "not an empty folder" in capsys.readouterr().err
+
+
+def test_import_all_brings_an_export_folder_into_a_new_practice(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for kind in ("clients", "sessions", "payments"):
+        assert _import(db, kind, FIXTURES / f"{kind}.csv") == 0
+    out = tmp_path / "export"
+    assert main(["export", "all", "--out", str(out), "--db", str(db)]) == 0
+    laptop = tmp_path / "laptop" / "books.qlb"
+    with Workspace.create(laptop, PASSPHRASE) as ws:
+        ws.run(create_practice, Profile(practice_name="Placeholder"))
+    capsys.readouterr()
+    assert main(["import", "all", str(out), "--dry-run", "--db", str(laptop)]) == 0
+    said = capsys.readouterr().out
+    assert "clients.csv: 3 rows; would add 3; 0 already imported." in said
+    with Workspace.open(laptop, passphrase=PASSPHRASE) as ws:
+        assert ws.read(books.balances) == {}
+    assert main(["import", "all", str(out), "--db", str(laptop)]) == 0
+    with (
+        Workspace.open(db, passphrase=PASSPHRASE) as old,
+        Workspace.open(laptop, passphrase=PASSPHRASE) as new,
+    ):
+        assert new.read(books.balances) == old.read(books.balances)
+        assert new.read(get_profile) == old.read(get_profile)
+    (out / "payments.csv").write_text("client_ref,date,amount,method\nNOBODY,2025-01-01,5,Cash\n")
+    assert main(["import", "all", str(out), "--db", str(laptop)]) == 1
+    assert capsys.readouterr().err.splitlines()[0].startswith(f"{out / 'payments.csv'}:2: ")

@@ -1,4 +1,5 @@
-"""``quietledger import clients|sessions|payments|simplepractice FILE [--dry-run]``.
+"""``quietledger import clients|sessions|payments|simplepractice FILE [--dry-run]``, and
+``quietledger import all DIR [--dry-run]`` for a whole export folder.
 
 A rejected file exits 1 with each problem on its own line of standard error,
 as ``FILE:ROW: column: message``, and nothing is written. ``--dry-run`` checks
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from desktop.app.cli_common import (
@@ -29,6 +31,7 @@ from desktop.services.importing import (
     preview_import,
     run_import,
 )
+from desktop.services.importing.everything import import_folder, preview_folder, summary_line
 
 _HELP = {
     ImportKind.CLIENTS: "import clients from a CSV or XLSX file",
@@ -68,6 +71,35 @@ def register(subparsers: Subparsers) -> None:
                 help="read the file's column THEIRS as the layout's OURS (repeatable)",
             )
         sub.set_defaults(handler=run, import_kind=kind)
+    every = add_command(
+        kinds,
+        "all",
+        help="a whole export folder: settings, catalogues, clients, couples, diagnoses, "
+        "sessions and payments",
+    )
+    every.add_argument("folder", type=expand_path, metavar="DIR", help="a folder export wrote")
+    every.add_argument("--dry-run", action="store_true", help="check every file; change nothing")
+    every.set_defaults(handler=run_all)
+
+
+def run_all(args: argparse.Namespace) -> int:
+    folder: Path = args.folder
+    if not folder.is_dir():
+        raise UsageError(f"There is no folder at {folder}.")
+    with open_workspace(args) as ws:
+        if args.dry_run:
+            preview = ws.read(preview_folder, folder)
+            if preview.problems:
+                _reject(_in_folder(folder, preview.problems))
+            results = preview.results
+        else:
+            try:
+                results = ws.run(import_folder, folder)
+            except ImportRejected as exc:
+                _reject(_in_folder(folder, exc.problems))
+    for result in results:
+        _summary(result, dry_run=args.dry_run)
+    return EXIT_OK
 
 
 def mapping(pairs: list[str]) -> dict[str, str]:
@@ -105,6 +137,11 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _in_folder(folder: Path, problems: tuple[Problem, ...]) -> tuple[Problem, ...]:
+    """Each problem named by its file's path, as the one-file imports name theirs."""
+    return tuple(replace(p, file=str(folder / p.file)) for p in problems)
+
+
 def _reject(problems: tuple[Problem, ...]) -> None:
     for problem in problems:
         print(" ".join(problem.line().split()), file=sys.stderr)
@@ -116,10 +153,6 @@ def _reject(problems: tuple[Problem, ...]) -> None:
 
 
 def _summary(result: ImportResult, *, dry_run: bool) -> None:
-    verb = "would add" if dry_run else "added"
-    say(
-        f"{result.file}: {result.rows} rows; {verb} {result.added}; "
-        f"{result.skipped} already imported."
-    )
+    say(summary_line(result, dry_run=dry_run))
     if result.ignored_columns:
         say(f"Ignored columns: {', '.join(result.ignored_columns)}.")

@@ -56,7 +56,7 @@ def preview_import(
     """Try the import and undo it: the problems, or what it would add. Changes nothing."""
     savepoint = session.begin_nested()
     try:
-        return _attempt(session, kind, path, mapping, name, progress)
+        return attempt_file(session, kind, path, mapping, name, progress)
     finally:
         savepoint.rollback()
         # The audit log's tip is cached per session; the entries it names are gone now.
@@ -73,13 +73,13 @@ def run_import(
     progress: Progress | None = None,
 ) -> ImportResult:
     """Import the file, all of it; raises ``ImportRejected`` listing every problem."""
-    preview = _attempt(session, kind, path, mapping, name, progress)
+    preview = attempt_file(session, kind, path, mapping, name, progress)
     if preview.problems or preview.result is None:
         raise ImportRejected(list(preview.problems))
     return preview.result
 
 
-def _attempt(
+def attempt_file(
     session: Session,
     kind: ImportKind,
     path: Path,
@@ -87,6 +87,8 @@ def _attempt(
     name: str | None,
     progress: Progress | None,
 ) -> ImportPreview:
+    """Import one file in the current transaction, collecting its problems (the caller
+    rolls back or raises): what ``preview_import`` and ``run_import`` share."""
     read = read_table(Path(path), name=name)
     if read.table is None:
         return ImportPreview(None, read.problems)
