@@ -276,3 +276,18 @@ def test_statements_for_everyone_who_owes(
     page.model.fetch_all()
     listed = {row.id for row in page.model.rows()}
     assert {d.id for d in batch.issued} <= listed  # the list now shows the statements
+
+
+def test_when_nobody_owes_no_statement_can_be_issued(
+    window: MainWindow, ui_workspace: Workspace
+) -> None:
+    dialog = StatementBatchDialog(None, window.runner, date(2026, 2, 28))
+    assert dialog.summary.text() == f"Nobody owes anything on {format_date(date(2026, 2, 28))}."
+    assert not dialog.issue_button.isEnabled()
+    issued_superbill(ui_workspace)  # four sessions in February, nothing paid
+    dialog.count()
+    assert dialog.owing == 1
+    assert dialog.issue_button.isEnabled()
+    dialog.date.line.setText("2/30/2026")
+    assert dialog.as_of() is None
+    assert not dialog.issue_button.isEnabled()
