@@ -18,7 +18,13 @@ from openpyxl import load_workbook
 from desktop.domain.kinds import AdjustmentReason, BillingPreference, SessionStatus
 from desktop.services import books, catalog, clients, payments, periods, practice, sessions
 from desktop.services.documents_receipts import issue_receipt
-from desktop.services.exporting import ExportFailed, export_all
+from desktop.services.exporting import (
+    ExportCancelled,
+    ExportFailed,
+    export_all,
+    gather,
+    write_export,
+)
 from desktop.services.importing import ImportKind, ImportRejected, run_import
 from desktop.services.importing.everything import import_folder, preview_folder
 from desktop.services.practice import Profile, create_practice
@@ -367,3 +373,22 @@ def test_import_all_refuses_a_broken_folder_and_changes_nothing(
     finally:
         fresh.close()
     assert [(p.file, p.column) for p in caught.value.problems] == [("services.csv", "superbill")]
+
+
+def test_a_cancelled_export_leaves_nothing_behind(workspace: Workspace, tmp_path: Path) -> None:
+    build(workspace)
+    bundle = workspace.read(gather)
+    heard: list[tuple[int, int]] = []
+
+    def progress(done: int, total: int) -> bool:
+        heard.append((done, total))
+        return done < 3
+
+    out = tmp_path / "export"
+    with pytest.raises(ExportCancelled):
+        write_export(bundle, out, progress)
+    assert heard[-1][0] == 3
+    assert not out.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".export")]
+    result = write_export(bundle, out, lambda done, total: heard.append((done, total)) or True)
+    assert heard[-1] == (len(result.files), len(result.files))

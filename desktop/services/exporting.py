@@ -22,6 +22,7 @@ import os
 import shutil
 import tempfile
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -82,6 +83,19 @@ class ExportResult:
 
 class ExportFailed(ServiceError):
     pass
+
+
+class ExportCancelled(ExportFailed):
+    """Cancel was pressed; nothing was written (the half-built folder is removed)."""
+
+
+# (files done, files in all); returning False asks the export to stop.
+Progress = Callable[[int, int], "bool | None"]
+
+
+def _step(progress: Progress | None, done: int, total: int) -> None:
+    if progress is not None and progress(done, total) is False:
+        raise ExportCancelled("The export was cancelled; nothing was written.")
 
 
 def _table(name: str, columns: tuple[Column, ...], rows: list[tuple]) -> tuple[str, Table]:
@@ -694,27 +708,35 @@ def _yes(flag: bool) -> str:
 # --- writing --------------------------------------------------------------------------
 
 
-def write_export(bundle: ExportBundle, out: Path) -> ExportResult:
-    """Write the bundle as a new folder ``out`` (which may exist only if empty)."""
+def write_export(bundle: ExportBundle, out: Path, progress: Progress | None = None) -> ExportResult:
+    """Write the bundle as a new folder ``out`` (which may exist only if empty).
+
+    ``progress(done, total)`` hears of each file; when it returns False the export
+    stops with ``ExportCancelled`` and the folder is not created."""
     out = Path(out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise ExportFailed(f"{out} already exists and is not an empty folder; choose a new one.")
     if not out.parent.is_dir():
         raise ExportFailed(f"The folder {out.parent} does not exist; create it first.")
     staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}."))  # 0700
+    total = len(bundle.tables) + 1 + len(bundle.pdfs)
     try:
-        files = []
+        files: list[str] = []
         for stem, table in bundle.tables:
+            _step(progress, len(files), total)
             write_csv(table, staging / f"{stem}.csv")
             files.append(f"{stem}.csv")
+        _step(progress, len(files), total)
         write_xlsx([table for _, table in bundle.tables], staging / WORKBOOK)
         files.append(WORKBOOK)
         if bundle.pdfs:
             (staging / DOCUMENTS).mkdir(mode=0o700)
             for name, content in bundle.pdfs:
+                _step(progress, len(files), total)
                 with atomic_output(staging / DOCUMENTS / name) as handle:
                     handle.write(content)
                 files.append(f"{DOCUMENTS}/{name}")
+        _step(progress, total, total)
         if out.exists():
             out.rmdir()
         os.rename(staging, out)
@@ -733,6 +755,7 @@ def export_all(session: Session, out: Path, today: date | None = None) -> Export
 
 __all__ = [
     "ExportBundle",
+    "ExportCancelled",
     "ExportFailed",
     "ExportResult",
     "export_all",
