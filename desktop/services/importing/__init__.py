@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from desktop.services.importing.common import ImportResult
 from desktop.services.importing.layouts import LAYOUTS, ImportKind, Layout, default_matches
-from desktop.services.importing.problems import ImportRejected, Problem
+from desktop.services.importing.problems import ImportCancelled, ImportRejected, Problem
 from desktop.services.importing.service import (
     HeaderCheck,
     ImportPreview,
@@ -17,6 +17,7 @@ from desktop.services.importing.service import (
 __all__ = [
     "LAYOUTS",
     "HeaderCheck",
+    "ImportCancelled",
     "ImportKind",
     "ImportPreview",
     "ImportRejected",

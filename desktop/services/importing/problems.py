@@ -35,3 +35,10 @@ class ImportRejected(ServiceError):
             f"The file was not imported: {count} problem{'s' if count != 1 else ''} "
             f"to fix first. Nothing was changed.{first}"
         )
+
+
+class ImportCancelled(ServiceError):
+    """Cancel was pressed while importing; the transaction is rolled back, nothing changes."""
+
+    def __init__(self) -> None:
+        super().__init__("The import was cancelled; nothing was changed.")

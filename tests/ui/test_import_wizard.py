@@ -1,0 +1,139 @@
+"""The import wizard and Export everything, driven as a person would: a renamed column,
+a row with a problem (Import stays disabled), the fixed file imported, the folder written."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+from pathlib import Path
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWizard
+from pytestqt.qtbot import QtBot
+
+from desktop.services import books, clients
+from desktop.services.importing import ImportKind, run_import
+from desktop.ui.dialogs.import_wizard import NONE, ImportWizard, PageId
+from desktop.ui.main_window import MainWindow
+from desktop.ui.pages.settings import SettingsPage
+from desktop.ui.runner import ActionRunner
+from tests.ui.conftest import RecordingInteraction
+
+
+def _write(path: Path, rows: list[list[str]]) -> Path:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    return path
+
+
+def _sessions(path: Path, second_date: str) -> Path:
+    return _write(
+        path,
+        [
+            ["Client ID", "Date", "Service Code", "Fee", "Room"],
+            ["P-1", "2025-03-03", "90834", "150.00", "2"],
+            ["P-1", second_date, "90834", "150.00", "2"],
+        ],
+    )
+
+
+def _wait_for_check(qtbot: QtBot, wizard: ImportWizard) -> None:
+    qtbot.waitUntil(lambda: not wizard.preview.running, timeout=20000)
+
+
+def test_a_renamed_column_is_matched_a_problem_blocks_and_the_fixed_file_imports(
+    qtbot: QtBot, runner: ActionRunner, tmp_path: Path
+) -> None:
+    people = _write(tmp_path / "people.csv", [["client_ref", "last_name"], ["P-1", "Penrose"]])
+    assert runner.workspace is not None
+    runner.workspace.run(run_import, ImportKind.CLIENTS, people)
+    visits = _sessions(tmp_path / "visits.csv", "2025-03-32")
+    changed: list[str] = []
+    runner.books_changed.connect(changed.append)
+
+    wizard = ImportWizard(None, runner)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.source.buttons[ImportKind.SESSIONS].setChecked(True)
+    assert not wizard.source.isComplete()
+    wizard.source.path.setText(str(visits))
+    assert wizard.source.isComplete()
+    wizard.next()
+
+    assert wizard.currentId() == PageId.COLUMNS
+    combos = wizard.columns.combos
+    # Matched by name, ignoring case and spaces/underscores; "Client ID" is not client_ref.
+    assert combos["date"].currentText() == "Date"
+    assert combos["service_code"].currentText() == "Service Code"
+    assert combos["client_ref"].currentText() == NONE
+    assert not wizard.columns.isComplete()
+    assert "client_ref" in wizard.columns.status.text()
+    combos["client_ref"].setCurrentText("Client ID")
+    assert wizard.columns.isComplete()
+    assert wizard.columns.status.text() == "Not imported: Room."
+    wizard.next()
+
+    _wait_for_check(qtbot, wizard)
+    assert wizard.currentId() == PageId.PREVIEW
+    problems = wizard.preview.model.rows()
+    assert [(p.file, p.row, p.column) for p in problems] == [("visits.csv", 3, "date")]
+    assert "not a date" in problems[0].message
+    assert not wizard.preview.isComplete()
+    assert not wizard.button(QWizard.WizardButton.CommitButton).isEnabled()
+
+    _sessions(visits, "2025-03-10")  # fixed and saved; check again
+    wizard.back()
+    assert combos["client_ref"].currentText() == "Client ID"  # the choice is kept
+    wizard.next()
+    _wait_for_check(qtbot, wizard)
+    assert wizard.preview.isComplete()
+    assert wizard.button(QWizard.WizardButton.CommitButton).isEnabled()
+    assert "would add 2" in wizard.preview.summary.text()
+    assert _owed(runner, "P-1") == 0
+
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.done_page.finished, timeout=20000)
+    text = wizard.done_page.summary.text()
+    assert "visits.csv: 2 rows; added 2; 0 already imported." in text
+    assert "Clients now owe $300.00 in all" in text
+    assert _owed(runner, "P-1") == 300
+    assert changed  # every page hears the books changed
+
+
+def _owed(runner: ActionRunner, ref: str) -> Decimal:
+    assert runner.workspace is not None
+    units = runner.workspace.read(clients.list_units, None, True)
+    unit = next(u.unit_id for u in units if u.ref == ref)
+    balance = runner.workspace.read(books.balances).get(unit)
+    return balance.owed if balance is not None else Decimal(0)
+
+
+def test_export_everything_writes_the_folder_and_says_where(
+    qtbot: QtBot, window: MainWindow, interaction: RecordingInteraction, tmp_path: Path
+) -> None:
+    shortcuts = {a.shortcut().toString(): a.text() for a in window.findChildren(QAction)}
+    assert shortcuts[QKeySequence("Ctrl+Shift+E").toString()] == "&Export everything…"
+    assert shortcuts[QKeySequence("Ctrl+Shift+I").toString()] == "&Import…"
+    window.show_page("settings")
+    page = window.page("settings")
+    assert isinstance(page, SettingsPage)
+    page.data.ask_folder = lambda: tmp_path  # type: ignore[method-assign]
+    page.start_export()
+    assert page.tabs.currentWidget() is page.data
+    qtbot.waitUntil(lambda: page.data.last_export is not None, timeout=30000)
+    result = page.data.last_export
+    assert result is not None
+    assert result.folder.parent == tmp_path
+    assert result.folder.name.startswith("Quiet Ledger export ")
+    assert {"clients.csv", "sessions.csv", "payments.csv", "export.xlsx"} <= {
+        p.name for p in result.folder.iterdir()
+    }
+    assert interaction.infos[-1] == f"Exported {len(result.files)} files to {result.folder}."
+    assert str(result.folder) in page.data.export_status.text()
+    # A second export the same day goes beside the first, never into it.
+    page.start_export()
+    qtbot.waitUntil(lambda: page.data.last_export is not result, timeout=30000)
+    assert page.data.last_export is not None
+    assert page.data.last_export.folder.name.endswith("(2)")
