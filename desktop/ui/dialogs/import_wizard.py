@@ -17,6 +17,7 @@ from decimal import Decimal
 from enum import IntEnum
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -323,34 +324,52 @@ class Checked:
     problems: tuple[Problem, ...]
 
 
-class PreviewPage(QWizardPage):
-    def __init__(self, plan: ImportPlan, runner: ActionRunner) -> None:
+class _ReportPage(QWizardPage):
+    """A page that says what happened in a sentence or two, over a table of problems."""
+
+    def __init__(self, plan: ImportPlan, runner: ActionRunner, title: str) -> None:
         super().__init__()
         self.plan = plan
         self.runner = runner
-        self.setTitle("Check before importing")
-        self.setCommitPage(True)
-        self.setButtonText(QWizard.WizardButton.CommitButton, "&Import")
+        self.setTitle(title)
         layout = QVBoxLayout(self)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.summary)
         self.model: RowsModel[Problem] = RowsModel(PROBLEM_COLUMNS)
         self.table = make_table(self.model, stretch_column=3)
-        layout.addWidget(self.table, 1)
+        self.table.hide()
+        # The table takes the room when it shows; otherwise the sentences stay at the top.
+        layout.addWidget(self.table, 100)
+        layout.addStretch(1)
+
+    def show_problems(self, problems: tuple[Problem, ...]) -> None:
+        self.model.set_rows(list(problems))
+        self.table.setVisible(bool(problems))
+
+    def work_plan(self) -> ImportPlan:
+        """A copy for the worker thread, which must not see later changes."""
+        return ImportPlan(self.plan.kind, self.plan.path, dict(self.plan.mapping))
+
+
+class PreviewPage(_ReportPage):
+    def __init__(self, plan: ImportPlan, runner: ActionRunner) -> None:
+        super().__init__(plan, runner, "Check before importing")
+        self.setCommitPage(True)
+        self.setButtonText(QWizard.WizardButton.CommitButton, "&Import")
         self.checked: Checked | None = None
         self.running = False
 
     def initializePage(self) -> None:
         self.checked = None
-        self.model.set_rows([])
-        self.table.hide()
+        self.show_problems(())
         self.summary.setText("Checking every row…")
         ws = self.runner.workspace
         if ws is None:
             self.summary.setText("The practice file is locked; unlock it and start again.")
             return
-        plan = ImportPlan(self.plan.kind, self.plan.path, dict(self.plan.mapping))
+        plan = self.work_plan()
         self.running = True
         run_in_background(
             self.wizard(), "Checking the file…", lambda p: dry_run(ws, plan, p), self._checked
@@ -373,8 +392,7 @@ class PreviewPage(QWizardPage):
                 f"{count} problem{'s' if count != 1 else ''} to fix first; nothing will be "
                 "imported until there are none."
             )
-            self.model.set_rows(list(self.checked.problems))
-            self.table.show()
+            self.show_problems(self.checked.problems)
         else:
             self.setSubTitle("No problems. Press Import to bring it in, all in one go.")
             self.summary.setText(
@@ -424,21 +442,9 @@ def do_import(ws: Workspace, plan: ImportPlan, progress: Progress) -> Imported:
     return Imported(tuple(results), owed, credit)
 
 
-class DonePage(QWizardPage):
+class DonePage(_ReportPage):
     def __init__(self, plan: ImportPlan, runner: ActionRunner) -> None:
-        super().__init__()
-        self.plan = plan
-        self.runner = runner
-        self.setTitle("Importing")
-        layout = QVBoxLayout(self)
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        layout.addWidget(self.summary)
-        self.model: RowsModel[Problem] = RowsModel(PROBLEM_COLUMNS)
-        self.table = make_table(self.model, stretch_column=3)
-        self.table.hide()
-        layout.addWidget(self.table, 1)
-        layout.addStretch(1)
+        super().__init__(plan, runner, "Importing")
         self.imported: Imported | None = None
         self.finished = False
 
@@ -449,7 +455,7 @@ class DonePage(QWizardPage):
         if ws is None:
             self._show_error("The practice file is locked; unlock it and start again.")
             return
-        plan = ImportPlan(self.plan.kind, self.plan.path, dict(self.plan.mapping))
+        plan = self.work_plan()
         run_in_background(
             self.wizard(), "Importing…", lambda p: do_import(ws, plan, p), self._imported
         )
@@ -459,8 +465,7 @@ class DonePage(QWizardPage):
         if isinstance(result.error, ImportRejected):
             # The books changed between the check and the import; say what stopped it.
             self._show_error(str(result.error))
-            self.model.set_rows(list(result.error.problems))
-            self.table.show()
+            self.show_problems(result.error.problems)
         elif result.error is not None:
             self._show_error(str(result.error))
         else:
