@@ -54,6 +54,8 @@ class LedgerSplit(Base):
         # A client's open charges, and a payment's credit, without scanning every split.
         Index("ix_ledger_splits_unit_account_charge", "unit_id", "account", "charge_id"),
         Index("ix_ledger_splits_payment", "payment_id"),
+        # Every unit's balance (the client list) read from the index alone.
+        Index("ix_ledger_splits_balances", "account", "unit_id", "amount_cents", "txn_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

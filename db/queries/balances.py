@@ -7,23 +7,35 @@ from datetime import date
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-_BALANCES_SQL = text(
-    """
+_SUMS = """
     SELECT s.unit_id,
            SUM(CASE WHEN s.account = 'receivable' THEN s.amount_cents ELSE 0 END),
            -SUM(CASE WHEN s.account = 'client_credit' THEN s.amount_cents ELSE 0 END)
     FROM ledger_splits AS s
-    JOIN ledger_txns AS t ON t.id = s.txn_id
-    WHERE s.account IN ('receivable', 'client_credit') AND t.txn_date <= :as_of
-      AND (:unit_id IS NULL OR s.unit_id = :unit_id)
-    GROUP BY s.unit_id
-    """
+"""
+_WHERE = """
+    s.account IN ('receivable', 'client_credit')
+    AND (:unit_id IS NULL OR s.unit_id = :unit_id)
+"""
+# As of a past date: only transactions dated on or before it count.
+_AS_OF_SQL = text(
+    _SUMS
+    + "JOIN ledger_txns AS t ON t.id = s.txn_id WHERE t.txn_date <= :as_of AND"
+    + _WHERE
+    + "GROUP BY s.unit_id"
 )
+# As of a date after the last transaction (the usual case: today), every split counts,
+# and the balances index answers without reading a single transaction.
+_ALL_SQL = text(_SUMS + "WHERE" + _WHERE + "GROUP BY s.unit_id")
+_LAST_DATE_SQL = text("SELECT MAX(txn_date) FROM ledger_txns")
 
 
 def balances_cents(
     session: Session, as_of: date, unit_id: int | None = None
 ) -> dict[int, tuple[int, int]]:
     """unit id -> (owed cents, credit cents) for units with any activity."""
-    rows = session.execute(_BALANCES_SQL, {"as_of": as_of.isoformat(), "unit_id": unit_id})
+    last = session.execute(_LAST_DATE_SQL).scalar()
+    everything = last is None or date.fromisoformat(str(last)) <= as_of
+    query = _ALL_SQL if everything else _AS_OF_SQL
+    rows = session.execute(query, {"as_of": as_of.isoformat(), "unit_id": unit_id})
     return {row[0]: (row[1], row[2]) for row in rows}
