@@ -13,12 +13,15 @@ from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
 from desktop.services import books, clients
+from desktop.services.exporting import export_all
 from desktop.services.importing import ImportKind, run_import
-from desktop.ui.dialogs.import_wizard import NONE, ImportWizard, PageId
+from desktop.services.practice import Profile, create_practice, get_profile
+from desktop.services.workspace import Workspace
+from desktop.ui.dialogs.import_wizard import FOLDER, NONE, ImportWizard, PageId
 from desktop.ui.main_window import MainWindow
 from desktop.ui.pages.settings import SettingsPage
 from desktop.ui.runner import ActionRunner
-from tests.ui.conftest import RecordingInteraction
+from tests.ui.conftest import UI_PASSPHRASE, RecordingInteraction
 
 
 def _write(path: Path, rows: list[list[str]]) -> Path:
@@ -137,3 +140,48 @@ def test_export_everything_writes_the_folder_and_says_where(
     qtbot.waitUntil(lambda: page.data.last_export is not result, timeout=30000)
     assert page.data.last_export is not None
     assert page.data.last_export.folder.name.endswith("(2)")
+
+
+def test_an_export_folder_comes_in_without_a_columns_step(
+    qtbot: QtBot, runner: ActionRunner, tmp_path: Path, profile: Profile
+) -> None:
+    people = _write(
+        tmp_path / "people.csv",
+        [
+            ["client_ref", "last_name", "unit_ref"],
+            ["P-1", "Penrose", "PAIR"],
+            ["P-2", "Ames", "PAIR"],
+        ],
+    )
+    visits = _write(
+        tmp_path / "visits.csv",
+        [["client_ref", "date", "service_code", "fee"], ["PAIR", "2025-03-03", "90847", "200"]],
+    )
+    assert runner.workspace is not None
+    runner.workspace.run(run_import, ImportKind.CLIENTS, people)
+    runner.workspace.run(run_import, ImportKind.SESSIONS, visits)
+    out = tmp_path / "export"
+    runner.workspace.read(export_all, out)
+    laptop = Workspace.create(tmp_path / "laptop" / "books.qlb", UI_PASSPHRASE)
+    try:
+        laptop.run(create_practice, Profile(practice_name="Placeholder"))
+        fresh = ActionRunner(laptop, RecordingInteraction())
+        wizard = ImportWizard(None, fresh)
+        qtbot.addWidget(wizard)
+        wizard.show()
+        wizard.source.buttons[FOLDER].setChecked(True)
+        wizard.source.path.setText(str(people))
+        assert not wizard.source.isComplete()  # a file is not a folder
+        wizard.source.path.setText(str(out))
+        wizard.next()
+        _wait_for_check(qtbot, wizard)
+        assert wizard.currentId() == PageId.PREVIEW
+        assert "clients.csv: 2 rows; would add 2 and 1 couple or family" in (
+            wizard.preview.summary.text()
+        )
+        wizard.next()
+        qtbot.waitUntil(lambda: wizard.done_page.finished, timeout=20000)
+        assert "Clients now owe $200.00 in all" in wizard.done_page.summary.text()
+        assert laptop.read(get_profile) == profile
+    finally:
+        laptop.close()

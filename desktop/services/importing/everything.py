@@ -93,21 +93,16 @@ def is_export_folder(folder: Path) -> bool:
 
 def summary_line(result: ImportResult, *, dry_run: bool) -> str:
     """One file's outcome in a sentence, for the command line and the wizard."""
+    rows = f"{result.rows} row{'s' if result.rows != 1 else ''}"
     if result.kind in (*SETTINGS_FILES, "billing_units"):
         verb = "would change" if dry_run else "changed"
-        return (
-            f"{result.file}: {result.rows} rows; {verb} {result.added}; "
-            f"{result.skipped} as they were."
-        )
+        return f"{result.file}: {rows}; {verb} {result.added}; {result.skipped} as they were."
     verb = "would add" if dry_run else "added"
     units = ""
-    if result.units_added:
-        units = (
-            f" and {result.units_added} couple{'s' if result.units_added != 1 else ''} or families"
-        )
+    if n := result.units_added:
+        units = f" and {n} {'couple or family' if n == 1 else 'couples or families'}"
     return (
-        f"{result.file}: {result.rows} rows; {verb} {result.added}{units}; "
-        f"{result.skipped} already imported."
+        f"{result.file}: {rows}; {verb} {result.added}{units}; {result.skipped} already imported."
     )
 
 
