@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from desktop.services.importing import LAYOUTS, ImportKind, preview_import, run_import
+from desktop.services.importing.everything import preview_folder
 from desktop.services.practice import Profile, create_practice
 from desktop.services.workspace import Workspace
 
@@ -27,7 +28,8 @@ CELL = st.one_of(
     st.text(max_size=12),
     st.sampled_from(
         ["C-1", "2026-01-05", "2026-02-30", "150", "150.00", "١٥٠", "-5", "attended",
-         "no_show", "90834", "LATE", "11", "95", "Cash", "09:00", "50", "", " ", "'=1+1"]
+         "no_show", "90834", "LATE", "11", "95", "Cash", "09:00", "50", "", " ", "'=1+1",
+         "U-1", "U-1;U-2", "couple", "family;couple", "yes", "no;yes", "33.33", "101", "C-1"]
     ),
 )  # fmt: skip
 SP_CELL = st.one_of(
@@ -106,3 +108,39 @@ def test_random_simplepractice_headers(
     books: Workspace, tmp_path: Path, header: list[str], rows: list[list[str]]
 ) -> None:
     _check(books, ImportKind.SIMPLEPRACTICE, _write(tmp_path / "sp.csv", header, rows), len(rows))
+
+
+FOLDER_FILES = {
+    "practice": ["setting", "value"],
+    "services": ["code", "label", "default_minutes", "default_fee", "superbill", "active"],
+    "payment_methods": ["name", "fee_basis_points", "fee_fixed", "active"],
+    "payers": ["name", "external_id", "timely_filing_days", "usual_days_to_pay",
+               "place_of_service", "modifiers", "typical_allowed", "active"],
+    "billing_units": ["ref", "name", "default_fee", "active"],
+    "diagnoses": ["client_ref", "code", "rank", "effective_from", "effective_to"],
+}  # fmt: skip
+FOLDER_CELL = st.one_of(
+    CELL,
+    st.sampled_from(
+        ["practice_name", "npi", "due_days", "aging_basis", "closed_through", "autolock_minutes",
+         "tax_id", "1234567890", "yes", "no", "maybe", "365", "0", "F41.1", "F43.2", "12"]
+    ),
+)  # fmt: skip
+
+
+@FUZZ
+@given(data=st.data())
+def test_random_export_folders(books: Workspace, tmp_path: Path, data: st.DataObject) -> None:
+    folder = tmp_path / "folder"
+    folder.mkdir(exist_ok=True)
+    _write(folder / "clients.csv", ["client_ref", "last_name"], [["C-2", "Moss"]])
+    for stem, header in FOLDER_FILES.items():
+        width = len(header)
+        cells = st.lists(FOLDER_CELL, min_size=width, max_size=width)
+        _write(folder / f"{stem}.csv", header, data.draw(st.lists(cells, max_size=3)))
+    preview = books.read(preview_folder, folder)
+    for problem in preview.problems:
+        assert 0 <= problem.row <= 4
+        assert problem.file.endswith(".csv")
+        assert problem.column.strip()
+        assert problem.message.strip()
