@@ -104,8 +104,9 @@ def record(
             prev, at, user, action, entity, entity_id, unit_id, before_text, after_text
         ),
     )
+    # No flush of its own: the entry is written with the rest of the action (in the order
+    # entries were added, which is the chain's order), and it needs no id before that.
     session.add(entry)
-    session.flush()
     session.info[_TIP_KEY] = (entry.entry_hash, user)
     return entry
 

@@ -19,8 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Select, Subquery, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -33,6 +34,7 @@ from db.models import (
     Practice,
     Refund,
 )
+from db.models.base import utcnow
 from desktop.domain.kinds import Account, AdjustmentKind, AdjustmentReason, TxnKind
 from desktop.domain.money import ZERO, format_money
 from desktop.services.errors import InvalidInput, NotAllowed, PeriodClosed
@@ -103,11 +105,25 @@ def write_txn(
     *,
     memo: str = "",
     reverses_id: int | None = None,
-) -> LedgerTxn:
-    """Write one balanced transaction. Zero legs are dropped; an unbalanced one is a bug."""
+) -> int:
+    """Write one balanced transaction and return its id. Zero legs are dropped; an
+    unbalanced one is a bug."""
     txn = _placeholder_txn(session, kind, on, unit_id, memo, reverses_id=reverses_id)
     _add_legs(session, txn, legs)
-    return txn
+    return txn.id
+
+
+# Core INSERT of a transaction row, built once: posting runs it for every entry.
+_INSERT_TXN = LedgerTxn.__table__.insert()
+
+
+@dataclass(frozen=True)
+class _TxnHead:
+    """What the splits of a transaction just inserted need to know about it."""
+
+    id: int
+    kind: str
+    unit_id: int
 
 
 def _placeholder_txn(
@@ -118,29 +134,43 @@ def _placeholder_txn(
     memo: str,
     *,
     reverses_id: int | None = None,
-) -> LedgerTxn:
-    """A transaction row whose splits are written once the record it serves has an id."""
-    txn = LedgerTxn(
-        kind=kind.value, txn_date=on, unit_id=unit_id, memo=memo, reverses_id=reverses_id
+) -> _TxnHead:
+    """A transaction row whose splits are written once the record it serves has an id.
+
+    A plain INSERT rather than an ORM object with a flush of its own: nothing reads the
+    transaction back while posting, and this runs for every entry.
+    """
+    result = session.execute(
+        _INSERT_TXN,
+        {
+            "kind": kind.value,
+            "txn_date": on,
+            "unit_id": unit_id,
+            "memo": memo,
+            "reverses_id": reverses_id,
+            "created_at": utcnow(),
+        },
     )
-    session.add(txn)
-    session.flush()
-    return txn
+    txn_id = result.inserted_primary_key[0]
+    return _TxnHead(txn_id, kind.value, unit_id)
 
 
-def _add_legs(session: Session, txn: LedgerTxn, legs: list[Leg]) -> None:
+_INSERT_SPLITS = LedgerSplit.__table__.insert()
+
+
+def _add_legs(session: Session, txn: _TxnHead, legs: list[Leg]) -> None:
     legs = [leg for leg in legs if leg.amount != 0]
     if sum((leg.amount for leg in legs), ZERO) != 0 or not legs:
         raise AssertionError(f"unbalanced {txn.kind} transaction: {legs}")
-    # One multi-row INSERT: nothing needs the split objects back, and the transaction's
+    # Plain INSERTs: nothing needs the split objects back, and the transaction's
     # ``splits`` collection loads from the database when it is first read.
     session.execute(
-        insert(LedgerSplit),
+        _INSERT_SPLITS,
         [
             {
                 "txn_id": txn.id,
                 "account": leg.account.value,
-                "amount": leg.amount,
+                "amount_cents": leg.amount,
                 "unit_id": txn.unit_id,
                 "charge_id": leg.charge_id,
                 "payment_id": leg.payment_id,
@@ -154,70 +184,91 @@ def _add_legs(session: Session, txn: LedgerTxn, legs: list[Leg]) -> None:
 
 
 # --- amounts still open -----------------------------------------------------------------
+#
+# The queries that run for every posting are built once, with bound parameters: building
+# a statement costs several times what SQLite takes to answer it.
+
+
+def _sum_of(account: Account, column: object) -> Select[tuple[Decimal]]:
+    """The sum of one account's splits that name one charge, payment or unit."""
+    return select(func.coalesce(func.sum(LedgerSplit.amount), Decimal(0))).where(
+        LedgerSplit.account == account.value, column == bindparam("ident")
+    )
+
+
+_CHARGE_OWED = _sum_of(Account.RECEIVABLE, LedgerSplit.charge_id)
+_PAYMENT_CREDIT = _sum_of(Account.CLIENT_CREDIT, LedgerSplit.payment_id)
+_UNIT_CREDIT = _sum_of(Account.CLIENT_CREDIT, LedgerSplit.unit_id)
 
 
 def charge_open_amount(session: Session, charge_id: int) -> Decimal:
     """What is still owed on a charge (receivable splits that name it)."""
-    cents = session.execute(
-        select(func.coalesce(func.sum(LedgerSplit.amount), Decimal(0))).where(
-            LedgerSplit.account == Account.RECEIVABLE.value, LedgerSplit.charge_id == charge_id
-        )
-    ).scalar_one()
-    return Decimal(cents)
+    return Decimal(session.execute(_CHARGE_OWED, {"ident": charge_id}).scalar_one())
 
 
 def payment_unapplied(session: Session, payment_id: int) -> Decimal:
     """What of a payment is still client credit (not applied, not refunded)."""
-    cents = session.execute(
-        select(func.coalesce(func.sum(LedgerSplit.amount), Decimal(0))).where(
-            LedgerSplit.account == Account.CLIENT_CREDIT.value,
-            LedgerSplit.payment_id == payment_id,
-        )
-    ).scalar_one()
-    return -Decimal(cents)
+    return -Decimal(session.execute(_PAYMENT_CREDIT, {"ident": payment_id}).scalar_one())
 
 
 def unit_credit(session: Session, unit_id: int) -> Decimal:
-    cents = session.execute(
-        select(func.coalesce(func.sum(LedgerSplit.amount), Decimal(0))).where(
-            LedgerSplit.account == Account.CLIENT_CREDIT.value, LedgerSplit.unit_id == unit_id
-        )
-    ).scalar_one()
-    return -Decimal(cents)
+    return -Decimal(session.execute(_UNIT_CREDIT, {"ident": unit_id}).scalar_one())
 
 
 def open_charges(session: Session, unit_id: int) -> list[tuple[Charge, Decimal]]:
     """The unit's charges with something still owed, oldest date of service first."""
-    owed = (
-        select(LedgerSplit.charge_id, func.sum(LedgerSplit.amount).label("c"))
-        .where(LedgerSplit.account == Account.RECEIVABLE.value, LedgerSplit.unit_id == unit_id)
-        .group_by(LedgerSplit.charge_id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(Charge, owed.c.c)
-        .join(owed, owed.c.charge_id == Charge.id)
-        .where(owed.c.c > 0)
-        .order_by(Charge.service_date, Charge.id)
-    ).all()
-    return [(charge, Decimal(owed)) for charge, owed in rows]
+    return [(charge, owed) for charge, owed, _ in _open_charges_dated(session, unit_id)]
 
 
 def payments_with_credit(session: Session, unit_id: int) -> list[tuple[Payment, Decimal]]:
     """The unit's payments with money not yet applied, oldest first."""
-    left = (
-        select(LedgerSplit.payment_id, func.sum(LedgerSplit.amount).label("c"))
-        .where(LedgerSplit.account == Account.CLIENT_CREDIT.value, LedgerSplit.unit_id == unit_id)
-        .group_by(LedgerSplit.payment_id)
+    return [(payment, left) for payment, left, _ in _payments_with_credit_dated(session, unit_id)]
+
+
+def _per_record(account: Account, key: Any) -> Subquery:
+    """Per charge (or payment) of the unit ``:unit_id``: the sum of its splits on one
+    account, and the date of its last movement there."""
+    return (
+        select(
+            key,
+            func.sum(LedgerSplit.amount).label("c"),
+            func.max(LedgerTxn.txn_date).label("last"),
+        )
+        .join(LedgerTxn, LedgerTxn.id == LedgerSplit.txn_id)
+        .where(LedgerSplit.account == account.value, LedgerSplit.unit_id == bindparam("unit_id"))
+        .group_by(key)
         .subquery()
     )
-    rows = session.execute(
-        select(Payment, left.c.c)
-        .join(left, left.c.payment_id == Payment.id)
-        .where(left.c.c < 0)
-        .order_by(Payment.received_date, Payment.id)
-    ).all()
-    return [(payment, -Decimal(left)) for payment, left in rows]
+
+
+_owed = _per_record(Account.RECEIVABLE, LedgerSplit.charge_id)
+_OPEN_CHARGES = (
+    select(Charge, _owed.c.c, _owed.c.last)
+    .join(_owed, _owed.c.charge_id == Charge.id)
+    .where(_owed.c.c > 0)
+    .order_by(Charge.service_date, Charge.id)
+)
+_left = _per_record(Account.CLIENT_CREDIT, LedgerSplit.payment_id)
+_PAYMENTS_WITH_CREDIT = (
+    select(Payment, _left.c.c, _left.c.last)
+    .join(_left, _left.c.payment_id == Payment.id)
+    .where(_left.c.c < 0)
+    .order_by(Payment.received_date, Payment.id)
+)
+
+
+def _open_charges_dated(session: Session, unit_id: int) -> list[tuple[Charge, Decimal, date]]:
+    """Open charges, what is owed on each and the date its balance last moved."""
+    rows = session.execute(_OPEN_CHARGES, {"unit_id": unit_id}).all()
+    return [(charge, Decimal(cents), last) for charge, cents, last in rows]
+
+
+def _payments_with_credit_dated(
+    session: Session, unit_id: int
+) -> list[tuple[Payment, Decimal, date]]:
+    """Payments with credit left, how much, and the date their credit last moved."""
+    rows = session.execute(_PAYMENTS_WITH_CREDIT, {"unit_id": unit_id}).all()
+    return [(payment, -Decimal(cents), last) for payment, cents, last in rows]
 
 
 # --- the records ----------------------------------------------------------------------
@@ -308,16 +359,25 @@ def _movements(
     payment_id: int | None = None,
 ) -> list[tuple[date, Decimal]]:
     """(date, amount) of every split on one charge's receivable or one payment's credit."""
-    query = (
+    if charge_id is not None:
+        rows = session.execute(_MOVEMENTS_OF_CHARGE, {"account": account.value, "ident": charge_id})
+    else:
+        rows = session.execute(
+            _MOVEMENTS_OF_PAYMENT, {"account": account.value, "ident": payment_id}
+        )
+    return [(on, amount) for on, amount in rows]
+
+
+def _movements_of(column: Any) -> Select[tuple[date, Decimal]]:
+    return (
         select(LedgerTxn.txn_date, LedgerSplit.amount)
         .join(LedgerTxn, LedgerTxn.id == LedgerSplit.txn_id)
-        .where(LedgerSplit.account == account.value)
+        .where(LedgerSplit.account == bindparam("account"), column == bindparam("ident"))
     )
-    if charge_id is not None:
-        query = query.where(LedgerSplit.charge_id == charge_id)
-    if payment_id is not None:
-        query = query.where(LedgerSplit.payment_id == payment_id)
-    return [(on, amount) for on, amount in session.execute(query)]
+
+
+_MOVEMENTS_OF_CHARGE = _movements_of(LedgerSplit.charge_id)
+_MOVEMENTS_OF_PAYMENT = _movements_of(LedgerSplit.payment_id)
 
 
 def shortfall_from(
@@ -380,6 +440,13 @@ def post_allocation(
     on = allocation_date(session, payment, charge)
     if not_before is not None and not_before > on:
         on = not_before
+    return _write_allocation(session, payment, charge, amount, on, manual=manual)
+
+
+def _write_allocation(
+    session: Session, payment: Payment, charge: Charge, amount: Decimal, on: date, *, manual: bool
+) -> Allocation:
+    """The allocation itself, once its amount and date have been checked."""
     txn = _placeholder_txn(session, TxnKind.ALLOCATION, on, payment.unit_id, "")
     allocation = Allocation(
         payment_id=payment.id, charge_id=charge.id, amount=amount, manual=manual, txn_id=txn.id
@@ -500,8 +567,9 @@ def post_refund(
 
 def void_record(
     session: Session, record: LedgerRecord, reason: str, *, on: date | None = None
-) -> LedgerTxn:
-    """Reverse one record's transaction exactly, dated ``on`` (default today) or later."""
+) -> int:
+    """Reverse one record's transaction exactly, dated ``on`` (default today) or later;
+    returns the void transaction's id."""
     if not reason.strip():
         raise InvalidInput("Say why this is being voided.", field="reason")
     if record.void_txn_id is not None:
@@ -522,7 +590,7 @@ def void_record(
         )
         for s in original.splits
     ]
-    txn = write_txn(
+    txn_id = write_txn(
         session,
         TxnKind.VOID,
         when,
@@ -531,43 +599,64 @@ def void_record(
         memo=reason.strip(),
         reverses_id=original.id,
     )
-    record.void_txn_id = txn.id
+    record.void_txn_id = txn_id
     session.flush()
-    return txn
+    return txn_id
 
 
 # --- composite rules ------------------------------------------------------------------
 
 
-def apply_credit(session: Session, unit_id: int, not_before: date) -> list[Allocation]:
-    """Apply the unit's unapplied money to its open charges, oldest first.
+def apply_credit(
+    session: Session, unit_id: int, not_before: date
+) -> list[tuple[Allocation, Charge]]:
+    """Apply the unit's unapplied money to its open charges, oldest first; returns each
+    allocation made with the charge it pays.
 
     ``not_before`` is the date of the action that prompts this: money that sat unapplied
     until now is applied now, never back-dated, so earlier "as of" views do not move.
     """
-    made: list[Allocation] = []
+    made: list[tuple[Allocation, Charge]] = []
     if unit_credit(session, unit_id) <= 0:  # the common case: nothing to apply
         return made
-    charges = open_charges(session, unit_id)
+    charges = _open_charges_dated(session, unit_id)
     if not charges:
         return made
-    payments = payments_with_credit(session, unit_id)
+    payments = _payments_with_credit_dated(session, unit_id)
+    opened = first_open_day(session)
+    # The amounts and last-movement dates come from the queries above and are kept up to
+    # date here, so each allocation gets exactly the checks and the date post_allocation
+    # would give it, without querying them again.
     ci = pi = 0
-    owed = charges[0][1] if charges else ZERO
-    left = payments[0][1] if payments else ZERO
+    charge, owed, charge_moved = charges[0]
+    payment, left, payment_moved = payments[0] if payments else (None, ZERO, None)
     while ci < len(charges) and pi < len(payments):
+        assert payment is not None
         amount = min(owed, left)
-        made.append(
-            post_allocation(session, payments[pi][0], charges[ci][0], amount, not_before=not_before)
+        on = max(
+            d
+            for d in (
+                payment.received_date,
+                charge.service_date,
+                opened,
+                payment_moved,
+                charge_moved,
+                not_before,
+            )
+            if d is not None
         )
+        made.append((_write_allocation(session, payment, charge, amount, on, manual=False), charge))
+        charge_moved = payment_moved = on
         owed -= amount
         left -= amount
         if owed == 0:
             ci += 1
-            owed = charges[ci][1] if ci < len(charges) else ZERO
+            if ci < len(charges):
+                charge, owed, charge_moved = charges[ci]
         if left == 0:
             pi += 1
-            left = payments[pi][1] if pi < len(payments) else ZERO
+            if pi < len(payments):
+                payment, left, payment_moved = payments[pi]
     return made
 
 

@@ -25,6 +25,7 @@ from desktop.domain.kinds import AdjustmentKind, AdjustmentReason
 from desktop.domain.money import ZERO, format_money
 from desktop.services import audit, ledger
 from desktop.services.errors import InvalidInput, NotAllowed, NotFound
+from desktop.services.held import get_held
 from desktop.services.practice import fee_for
 
 Allocations = tuple[tuple[int, Decimal], ...]
@@ -89,7 +90,7 @@ def _payment(session: Session, payment_id: int) -> Payment:
 
 
 def _method(session: Session, method_id: int) -> PaymentMethod:
-    method = session.get(PaymentMethod, method_id)
+    method = get_held(session, PaymentMethod, method_id)
     if method is None:
         raise InvalidInput("Choose a payment method.", field="method")
     return method
@@ -110,23 +111,28 @@ def open_charges(session: Session, unit_id: int) -> list[OpenCharge]:
     ]
 
 
-def _allocate_by_hand(session: Session, payment: Payment, allocations: Allocations) -> None:
+def _allocate_by_hand(
+    session: Session, payment: Payment, allocations: Allocations
+) -> list[tuple[Allocation, Charge]]:
     total = sum((amount for _, amount in allocations), ZERO)
     if total > payment.amount:
         raise InvalidInput(
             f"{format_money(total)} is applied, but the payment is {format_money(payment.amount)}.",
             field="allocations",
         )
+    made = []
     for charge_id, amount in allocations:
         if amount == 0:
             continue
-        ledger.post_allocation(session, payment, _charge(session, charge_id), amount, manual=True)
+        charge = _charge(session, charge_id)
+        made.append((ledger.post_allocation(session, payment, charge, amount, manual=True), charge))
+    return made
 
 
 def _check_payer(session: Session, unit_id: int, payer_client_id: int | None) -> None:
     if payer_client_id is None:
         return
-    member = session.get(UnitMember, (unit_id, payer_client_id))
+    member = get_held(session, UnitMember, (unit_id, payer_client_id))
     if member is None:
         raise InvalidInput(
             "The person paying must be a member of this client's account.", field="payer"
@@ -135,7 +141,7 @@ def _check_payer(session: Session, unit_id: int, payer_client_id: int | None) ->
 
 def record_payment(session: Session, data: PaymentInput) -> PaymentRow:
     """Record money received and apply it: by hand if given, else to the oldest charges."""
-    if session.get(BillingUnit, data.unit_id) is None:
+    if get_held(session, BillingUnit, data.unit_id) is None:
         raise NotFound("That client is not in this practice file.")
     _check_payer(session, data.unit_id, data.payer_client_id)
     method = _method(session, data.method_id)
@@ -151,9 +157,9 @@ def record_payment(session: Session, data: PaymentInput) -> PaymentRow:
         payer_client_id=data.payer_client_id,
     )
     if data.allocations is not None:
-        _allocate_by_hand(session, payment, data.allocations)
+        made = _allocate_by_hand(session, payment, data.allocations)
     else:
-        ledger.apply_credit(session, data.unit_id, data.received_date)
+        made = ledger.apply_credit(session, data.unit_id, data.received_date)
     audit.record(
         session,
         "create",
@@ -170,7 +176,43 @@ def record_payment(session: Session, data: PaymentInput) -> PaymentRow:
             "allocations": [list(a) for a in data.allocations or ()],
         },
     )
-    return payment_row(session, payment.id)
+    return _new_payment_row(made, payment, method)
+
+
+def _new_payment_row(
+    made: list[tuple[Allocation, Charge]], payment: Payment, method: PaymentMethod
+) -> PaymentRow:
+    """The row of a payment just recorded, from what is at hand (what payment_row would read
+    back: a new payment's allocations are all active and nothing of it is refunded)."""
+    ordered = sorted(made, key=lambda pair: (pair[1].service_date, pair[0].id))
+    applied = sum((a.amount for a, _ in made), ZERO)
+    return _payment_row(payment, method, ordered, payment.amount - applied)
+
+
+def _payment_row(
+    payment: Payment,
+    method: PaymentMethod | None,
+    allocated: list[tuple[Allocation, Charge]],
+    unapplied: Decimal,
+) -> PaymentRow:
+    allocations = tuple(
+        AllocationRow(a.id, c.id, c.service_date, c.description, a.amount, a.manual)
+        for a, c in allocated
+    )
+    return PaymentRow(
+        id=payment.id,
+        unit_id=payment.unit_id,
+        received_date=payment.received_date,
+        method=method.name if method else "",
+        amount=payment.amount,
+        fee=payment.fee,
+        reference=payment.reference,
+        payer_client_id=payment.payer_client_id,
+        applied=sum((a.amount for a in allocations), ZERO),
+        unapplied=unapplied,
+        voided=payment.void_txn_id is not None,
+        allocations=allocations,
+    )
 
 
 def record_split_payment(
@@ -388,25 +430,8 @@ def payment_row(session: Session, payment_id: int) -> PaymentRow:
         .where(Allocation.payment_id == payment_id, Allocation.void_txn_id.is_(None))
         .order_by(Charge.service_date, Allocation.id)
     ).all()
-    allocations = tuple(
-        AllocationRow(a.id, c.id, c.service_date, c.description, a.amount, a.manual)
-        for a, c in rows
-    )
-    applied = sum((a.amount for a in allocations), ZERO)
-    return PaymentRow(
-        id=payment.id,
-        unit_id=payment.unit_id,
-        received_date=payment.received_date,
-        method=method.name if method else "",
-        amount=payment.amount,
-        fee=payment.fee,
-        reference=payment.reference,
-        payer_client_id=payment.payer_client_id,
-        applied=applied,
-        unapplied=ledger.payment_unapplied(session, payment_id),
-        voided=payment.void_txn_id is not None,
-        allocations=allocations,
-    )
+    allocated = [(a, c) for a, c in rows]
+    return _payment_row(payment, method, allocated, ledger.payment_unapplied(session, payment_id))
 
 
 def list_payments(

@@ -22,6 +22,7 @@ from desktop.domain.coding import ADD_ON_CODES, suggest_code
 from desktop.domain.kinds import SessionStatus
 from desktop.services import audit, ledger
 from desktop.services.errors import InvalidInput, NotAllowed, NotFound
+from desktop.services.held import get_held
 
 _AUDITED = (
     "unit_id",
@@ -89,19 +90,28 @@ class SessionDefaults:
     modifiers: str
 
 
+_SERVICES_KEY = "sessions.services_by_code"
+
+
 def _service(session: Session, code: str, *, field: str = "service_code") -> Service:
-    service = session.execute(
-        select(Service).where(Service.code == code.strip())
-    ).scalar_one_or_none()
+    # Services found by code are kept for the unit of work (a day's sessions ask for the
+    # same few codes); a kept service whose code has since changed is looked up again.
+    known: dict[str, Service] = session.info.setdefault(_SERVICES_KEY, {})
+    code = code.strip()
+    service = known.get(code)
+    if service is not None and service.code == code:
+        return service
+    service = session.execute(select(Service).where(Service.code == code)).scalar_one_or_none()
     if service is None:
         raise InvalidInput(
             f"There is no service with code {code!r}; add it in Settings.", field=field
         )
+    known[code] = service
     return service
 
 
 def _unit(session: Session, unit_id: int) -> BillingUnit:
-    unit = session.get(BillingUnit, unit_id)
+    unit = get_held(session, BillingUnit, unit_id)
     if unit is None:
         raise NotFound("That client is not in this practice file.")
     return unit
@@ -224,9 +234,11 @@ def active_charges(session: Session, session_id: int) -> list[Charge]:
     )
 
 
-def _post_charges(session: Session, record: SessionRecord) -> None:
+def _post_charges(session: Session, record: SessionRecord) -> Decimal:
+    """Post the session's charges; returns what they add up to."""
+    total = Decimal("0.00")
     for service_id, amount in _billable_lines(record):
-        service = session.get(Service, service_id)
+        service = get_held(session, Service, service_id)
         assert service is not None
         ledger.post_charge(
             session,
@@ -237,6 +249,8 @@ def _post_charges(session: Session, record: SessionRecord) -> None:
             session_id=record.id,
             description=f"{service.code} {service.label}",
         )
+        total += amount
+    return total
 
 
 def record_session(session: Session, data: SessionInput) -> SessionRow:
@@ -252,7 +266,7 @@ def record_session(session: Session, data: SessionInput) -> SessionRow:
     _apply(session, record, data, service, addon)
     session.add(record)
     session.flush()
-    _post_charges(session, record)
+    charged = _post_charges(session, record)
     ledger.apply_credit(session, record.unit_id, record.service_date)
     audit.record(
         session,
@@ -262,7 +276,57 @@ def record_session(session: Session, data: SessionInput) -> SessionRow:
         after=audit.snapshot(record, _AUDITED),
         unit_id=record.unit_id,
     )
-    return session_row(session, record.id)
+    return _new_row(session, record, charged)
+
+
+def _new_row(session: Session, record: SessionRecord, charged: Decimal) -> SessionRow:
+    """The row of a session just recorded, from what is at hand (what list_sessions would
+    read back: a new session's charges are all active)."""
+    unit = _unit(session, record.unit_id)
+    service = get_held(session, Service, record.service_id)
+    addon = get_held(session, Service, record.addon_service_id) if record.addon_service_id else None
+    assert service is not None
+    return _row(
+        record,
+        unit.ref,
+        unit.name,
+        service.code,
+        service.label,
+        addon.code if addon else None,
+        charged,
+    )
+
+
+def _row(
+    r: SessionRecord,
+    unit_ref: str,
+    unit_name: str,
+    code: str,
+    label: str,
+    addon_code: str | None,
+    charged: Decimal | None,
+) -> SessionRow:
+    return SessionRow(
+        id=r.id,
+        unit_id=r.unit_id,
+        unit_ref=unit_ref,
+        unit_name=unit_name,
+        service_date=r.service_date,
+        start_time=r.start_time,
+        minutes=r.minutes,
+        service_code=code,
+        service_label=label,
+        fee=r.fee,
+        addon_code=addon_code,
+        addon_fee=r.addon_fee,
+        status=SessionStatus(r.status),
+        place_of_service=r.place_of_service,
+        modifiers=r.modifiers,
+        memo=r.memo,
+        voided=r.voided_at is not None,
+        void_reason=r.void_reason,
+        charged=charged if charged is not None else Decimal("0.00"),
+    )
 
 
 def _financial_key(record: SessionRecord) -> tuple[object, ...]:
@@ -393,26 +457,6 @@ def list_sessions(
         query = query.where(SessionRecord.voided_at.is_(None))
     query = query.order_by(SessionRecord.service_date, SessionRecord.start_time, SessionRecord.id)
     return [
-        SessionRow(
-            id=r.id,
-            unit_id=r.unit_id,
-            unit_ref=ref,
-            unit_name=name,
-            service_date=r.service_date,
-            start_time=r.start_time,
-            minutes=r.minutes,
-            service_code=code,
-            service_label=label,
-            fee=r.fee,
-            addon_code=addon_code,
-            addon_fee=r.addon_fee,
-            status=SessionStatus(r.status),
-            place_of_service=r.place_of_service,
-            modifiers=r.modifiers,
-            memo=r.memo,
-            voided=r.voided_at is not None,
-            void_reason=r.void_reason,
-            charged=cents if cents is not None else Decimal("0.00"),
-        )
+        _row(r, ref, name, code, label, addon_code, cents)
         for r, ref, name, code, label, addon_code, cents in session.execute(query)
     ]
