@@ -80,9 +80,10 @@ def test_demo_looks_like_a_practice_and_its_books_hold(small_demo: Path) -> None
                 ).scalar_one()
             )
 
-        assert count(Client) == 14
+        # 14 at a time; over the year some leave and others take their places.
+        assert 14 <= count(Client) <= 40
         assert count(BillingUnit, BillingUnit.kind == "couple") >= 1
-        assert count(BillingUnit, BillingUnit.kind == "family") == 1
+        assert count(BillingUnit, BillingUnit.kind == "family") >= 1
         assert count(Client, Client.billing == "superbill") >= 3
         assert count(Diagnosis) >= 3
         for status in ("attended", "late_cancel", "no_show", "cancelled"):

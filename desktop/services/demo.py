@@ -326,6 +326,171 @@ def _diagnose(
         )
 
 
+def _courses(rng: random.Random, start: date, end: date) -> list[tuple[date, date]]:
+    """One place in the caseload over the years: a client's course of therapy, then, after
+    a few weeks, the next client's, and so on to the end date."""
+    courses: list[tuple[date, date]] = []
+    # The practice fills its caseload during its first months.
+    begin = start + timedelta(days=rng.randint(0, 180))
+    while begin <= end - timedelta(weeks=8):
+        # Many clients stay for years; some come for a few months.
+        length = rng.choice((12, 20, 30, 52, 80, 120, 200, 400, 600)) * 7
+        stop = min(end, begin + timedelta(days=length))
+        courses.append((begin, stop))
+        begin = stop + timedelta(weeks=rng.choice((2, 4, 6, 8, 12, 16, 26)))
+    return courses
+
+
+def _payment_style(rng: random.Random) -> tuple[str, str]:
+    pays = rng.choices(
+        ("at_session", "monthly", "package", "slow", "stopped_paying"),
+        weights=(60, 20, 6, 9, 5),
+    )[0]
+    method = rng.choices(
+        ("Card", "Zelle", "Check", "HSA/FSA card", "Cash"), weights=(45, 20, 15, 12, 8)
+    )[0]
+    if pays == "monthly":
+        method = rng.choice(("Check", "Zelle"))
+    return pays, method
+
+
+@dataclass(frozen=True)
+class _Setting:
+    """What every new unit of the demo is made with."""
+
+    names: _Names
+    end: date
+    payer_ids: list[int]
+    services: dict[str, int]
+
+
+def _individual(
+    session: Session, rng: random.Random, setting: _Setting, begin: date, stop: date
+) -> _Plan:
+    superbill = rng.random() < 0.45
+    payer = rng.choice(setting.payer_ids) if superbill else None
+    first, last = setting.names.person()
+    dependent = superbill and rng.random() < 0.15
+    subscriber = None
+    end = setting.end
+    if dependent:
+        sub_first, _ = setting.names.person(last)
+        subscriber = (f"{sub_first} {last}", end - timedelta(days=rng.randint(45, 60) * 365))
+    data = _client_input(
+        rng,
+        first,
+        last,
+        age=(19, 26) if dependent else (24, 68),
+        end=end,
+        superbill=superbill,
+        payer_id=payer,
+        relationship=Relationship.CHILD if dependent else Relationship.SELF,
+        subscriber=subscriber,
+    )
+    fee = rng.choices(
+        (
+            Decimal("175.00"),
+            Decimal("190.00"),
+            Decimal("150.00"),
+            Decimal("120.00"),
+            Decimal("95.00"),
+        ),
+        weights=(40, 25, 15, 12, 8),
+    )[0]
+    code = "90837" if rng.random() < 0.6 else "90834"
+    detail = clients.create_client(session, data)
+    if superbill:
+        _diagnose(session, detail.id, rng.choice(INDIVIDUAL_DX), begin, rng)
+    pays, method = _payment_style(rng)
+    return _Plan(
+        detail.unit_id,
+        "individual",
+        begin,
+        stop,
+        rng.choice((1, 1, 1, 2)),
+        rng.randint(0, 4),
+        rng.choice(SESSION_TIMES),
+        code,
+        fee,
+        pays,
+        method,
+        (detail.id,),
+        superbill,
+    )
+
+
+def _group(
+    session: Session, rng: random.Random, setting: _Setting, begin: date, stop: date, family: bool
+) -> _Plan:
+    superbill = rng.random() < 0.5
+    payer = rng.choice(setting.payer_ids) if superbill else None
+    names, end = setting.names, setting.end
+    first_a, last = names.person()
+    first_b, last_b = names.person(last if rng.random() < 0.6 else None)
+    members = [
+        clients.create_client(
+            session,
+            _client_input(
+                rng, first_a, last, age=(30, 60), end=end, superbill=superbill, payer_id=payer
+            ),
+        ),
+        clients.create_client(
+            session,
+            _client_input(
+                rng, first_b, last_b, age=(30, 60), end=end, superbill=False, payer_id=None
+            ),
+        ),
+    ]
+    if family:
+        child_first, _ = names.person(last)
+        members.append(
+            clients.create_client(
+                session,
+                _client_input(
+                    rng,
+                    child_first,
+                    last,
+                    age=(13, 17),
+                    end=end,
+                    superbill=False,
+                    payer_id=None,
+                ),
+            )
+        )
+    patient = members[0]
+    shares = (10000, 0) if rng.random() < 0.6 else (5000, 5000)
+    share_list = list(shares) + [0] * (len(members) - 2)
+    data = clients.CoupleInput(
+        members=tuple(
+            clients.MemberShare(m.id, share, "partner" if i < 2 else "child")
+            for i, (m, share) in enumerate(zip(members, share_list, strict=True))
+        ),
+        identified_patient_id=patient.id,
+        default_service_id=setting.services["90847"],
+        default_fee=Decimal("200.00") if not family else Decimal("210.00"),
+    )
+    unit = (clients.create_family if family else clients.create_couple)(session, data)
+    if superbill:
+        _diagnose(session, patient.id, rng.choice(COUPLE_DX), begin, rng)
+    pays, method = _payment_style(rng)
+    payer_ids_in_unit = tuple(m.id for m, s in zip(members, share_list, strict=True) if s)
+    return _Plan(
+        unit.unit_id,
+        "family" if family else "couple",
+        begin,
+        stop,
+        rng.choice((1, 2)),
+        rng.randint(0, 4),
+        rng.choice(SESSION_TIMES),
+        "90847",
+        data.default_fee or Decimal("200.00"),
+        pays,
+        method,
+        payer_ids_in_unit,
+        superbill,
+    )
+
+
 def _build_units(
     session: Session,
     rng: random.Random,
@@ -335,156 +500,21 @@ def _build_units(
     payer_ids: list[int],
     services: dict[str, int],
 ) -> list[_Plan]:
-    names = _Names(rng)
-    plans: list[_Plan] = []
+    """Units for a caseload of about ``count`` people at a time: each place in it is taken
+    by one client (or couple, or family) after another over the years."""
+    setting = _Setting(_Names(rng), end, payer_ids, services)
     n_family = 1 if count >= 10 else 0
     n_couples = max(1, count // 7)
     n_individual = max(1, count - 2 * n_couples - 3 * n_family)
-    span = (end - start).days
-
-    def course(min_weeks: int = 8) -> tuple[date, date]:
-        begin = start + timedelta(days=rng.randint(0, max(1, span - 7 * min_weeks)))
-        # Many clients stay for years; some come for a few months.
-        length = rng.choice((12, 20, 30, 52, 80, 120, 200, 400, 600)) * 7
-        return begin, min(end, begin + timedelta(days=length))
-
-    def payment_style() -> tuple[str, str]:
-        pays = rng.choices(
-            ("at_session", "monthly", "package", "slow", "stopped_paying"),
-            weights=(60, 20, 6, 9, 5),
-        )[0]
-        method = rng.choices(
-            ("Card", "Zelle", "Check", "HSA/FSA card", "Cash"), weights=(45, 20, 15, 12, 8)
-        )[0]
-        if pays == "monthly":
-            method = rng.choice(("Check", "Zelle"))
-        return pays, method
-
-    for _ in range(n_individual):
-        superbill = rng.random() < 0.45
-        payer = rng.choice(payer_ids) if superbill else None
-        first, last = names.person()
-        dependent = superbill and rng.random() < 0.15
-        subscriber = None
-        if dependent:
-            sub_first, _ = names.person(last)
-            subscriber = (f"{sub_first} {last}", end - timedelta(days=rng.randint(45, 60) * 365))
-        data = _client_input(
-            rng,
-            first,
-            last,
-            age=(19, 26) if dependent else (24, 68),
-            end=end,
-            superbill=superbill,
-            payer_id=payer,
-            relationship=Relationship.CHILD if dependent else Relationship.SELF,
-            subscriber=subscriber,
-        )
-        fee = rng.choices(
-            (
-                Decimal("175.00"),
-                Decimal("190.00"),
-                Decimal("150.00"),
-                Decimal("120.00"),
-                Decimal("95.00"),
-            ),
-            weights=(40, 25, 15, 12, 8),
-        )[0]
-        code = "90837" if rng.random() < 0.6 else "90834"
-        detail = clients.create_client(session, data)
-        begin, stop = course()
-        if superbill:
-            _diagnose(session, detail.id, rng.choice(INDIVIDUAL_DX), begin, rng)
-        pays, method = payment_style()
-        plans.append(
-            _Plan(
-                detail.unit_id,
-                "individual",
-                begin,
-                stop,
-                rng.choice((1, 1, 1, 2)),
-                rng.randint(0, 4),
-                rng.choice(SESSION_TIMES),
-                code,
-                fee,
-                pays,
-                method,
-                (detail.id,),
-                superbill,
-            )
-        )
-
-    for index in range(n_couples + n_family):
-        family = index >= n_couples
-        superbill = rng.random() < 0.5
-        payer = rng.choice(payer_ids) if superbill else None
-        first_a, last = names.person()
-        first_b, last_b = names.person(last if rng.random() < 0.6 else None)
-        members = [
-            clients.create_client(
-                session,
-                _client_input(
-                    rng, first_a, last, age=(30, 60), end=end, superbill=superbill, payer_id=payer
-                ),
-            ),
-            clients.create_client(
-                session,
-                _client_input(
-                    rng, first_b, last_b, age=(30, 60), end=end, superbill=False, payer_id=None
-                ),
-            ),
-        ]
-        if family:
-            child_first, _ = names.person(last)
-            members.append(
-                clients.create_client(
-                    session,
-                    _client_input(
-                        rng,
-                        child_first,
-                        last,
-                        age=(13, 17),
-                        end=end,
-                        superbill=False,
-                        payer_id=None,
-                    ),
-                )
-            )
-        patient = members[0]
-        shares = (10000, 0) if rng.random() < 0.6 else (5000, 5000)
-        share_list = list(shares) + [0] * (len(members) - 2)
-        data = clients.CoupleInput(
-            members=tuple(
-                clients.MemberShare(m.id, share, "partner" if i < 2 else "child")
-                for i, (m, share) in enumerate(zip(members, share_list, strict=True))
-            ),
-            identified_patient_id=patient.id,
-            default_service_id=services["90847"],
-            default_fee=Decimal("200.00") if not family else Decimal("210.00"),
-        )
-        unit = (clients.create_family if family else clients.create_couple)(session, data)
-        begin, stop = course()
-        if superbill:
-            _diagnose(session, patient.id, rng.choice(COUPLE_DX), begin, rng)
-        pays, method = payment_style()
-        payer_ids_in_unit = tuple(m.id for m, s in zip(members, share_list, strict=True) if s)
-        plans.append(
-            _Plan(
-                unit.unit_id,
-                "family" if family else "couple",
-                begin,
-                stop,
-                rng.choice((1, 2)),
-                rng.randint(0, 4),
-                rng.choice(SESSION_TIMES),
-                "90847",
-                data.default_fee or Decimal("200.00"),
-                pays,
-                method,
-                payer_ids_in_unit,
-                superbill,
-            )
-        )
+    places = ["individual"] * n_individual + ["couple"] * n_couples + ["family"] * n_family
+    plans: list[_Plan] = []
+    for kind in places:
+        for begin, stop in _courses(rng, start, end):
+            if kind == "individual":
+                plans.append(_individual(session, rng, setting, begin, stop))
+            else:
+                plans.append(_group(session, rng, setting, begin, stop, kind == "family"))
+    plans.sort(key=lambda plan: (plan.start, plan.unit_id))
     return plans
 
 
@@ -506,6 +536,7 @@ def _record_course(
     if plan.pays == "package":
         _pay(session, plan, methods, day, plan.fee * 5, reference="Package of 5")
         made_payments += 1
+    every_weeks = plan.every_weeks
     while day <= plan.stop and day <= end:
         roll = rng.random()
         status = SessionStatus.ATTENDED
@@ -546,6 +577,8 @@ def _record_course(
         if pays_now and row.charged > 0 and day < end - timedelta(days=2):
             made_payments += _pay_members(session, plan, methods, day, row.charged, rng)
             owed_since_payment.clear()
+            if plan.method == "Check" and rng.random() < 0.02:
+                made_payments += _bounce_last_check(session, plan, methods, day, end)
         elif plan.pays == "slow" and owed_since_payment and rng.random() < 0.3:
             amount = sum(owed_since_payment, Decimal(0))
             if rng.random() < 0.3:
@@ -554,7 +587,14 @@ def _record_course(
                 session, plan, methods, day + timedelta(days=9), amount, rng
             )
             owed_since_payment.clear()
-        next_day = day + timedelta(weeks=plan.every_weeks)
+        # Long courses thin out: weekly becomes fortnightly after some months, fortnightly
+        # becomes monthly after a couple of years.
+        weeks_in = (day - plan.start).days // 7
+        if every_weeks == 1 and weeks_in >= 26 and rng.random() < 0.05:
+            every_weeks = 2
+        elif every_weeks == 2 and weeks_in >= 104 and rng.random() < 0.05:
+            every_weeks = 4
+        next_day = day + timedelta(weeks=every_weeks)
         if (next_day.year, next_day.month) != month:
             if plan.pays == "monthly" and owed_since_payment:
                 paid_on = date(next_day.year, next_day.month, 1) + timedelta(days=rng.randint(2, 9))
@@ -572,7 +612,51 @@ def _record_course(
         day = next_day
     if plan.pays == "stopped_paying" and rng.random() < 0.5:
         _write_off_oldest(session, plan, end)
+    if plan.pays == "at_session" and plan.stop < end - timedelta(days=30) and rng.random() < 0.3:
+        # Paid ahead at the last visit, then decided to stop: the credit is refunded.
+        _pay(session, plan, methods, plan.stop, plan.fee, reference="Paid ahead")
+        made_payments += 1
+    _refund_what_is_left(session, plan, end)
     return made_sessions, made_payments
+
+
+def _bounce_last_check(
+    session: Session, plan: _Plan, methods: dict[str, int], paid_on: date, end: date
+) -> int:
+    """The bank returns the unit's latest check; the client pays again by card."""
+    returned_on = paid_on + timedelta(days=6)
+    if returned_on > end - timedelta(days=3):
+        return 0
+    latest = payments.list_payments(session, start=paid_on, end=paid_on, unit_id=plan.unit_id)
+    if not latest:
+        return 0
+    payments.void_entry(
+        session, "payment", latest[-1].id, "Check returned unpaid by the bank", on=returned_on
+    )
+    payments.record_payment(
+        session,
+        PaymentInput(
+            plan.unit_id,
+            returned_on + timedelta(days=2),
+            latest[-1].amount,
+            methods["Card"],
+            "Replaces the returned check",
+            payer_client_id=latest[-1].payer_client_id,
+        ),
+    )
+    return 1
+
+
+def _refund_what_is_left(session: Session, plan: _Plan, end: date) -> None:
+    """A client who has left and still has credit (a package not used up) gets it back."""
+    refund_on = plan.stop + timedelta(days=10)
+    if refund_on > end - timedelta(days=7):
+        return
+    credit = payments.ledger.unit_credit(session, plan.unit_id)
+    if credit > 0:
+        payments.record_refund(
+            session, plan.unit_id, credit, refund_on, reference="Unused sessions"
+        )
 
 
 def _prepayments(
@@ -632,15 +716,20 @@ def _pay_members(
 
 
 def _write_off_oldest(session: Session, plan: _Plan, end: date) -> None:
+    """Bad debt: some months after a client stopped paying, what they owe is written off
+    (all of it once they have long gone, the oldest two charges if they are still around)."""
+    on = min(end - timedelta(days=30), plan.stop + timedelta(days=150))
     open_charges = payments.open_charges(session, plan.unit_id)
-    old = [c for c in open_charges if (end - c.service_date).days > 120]
-    for charge in old[:2]:
+    old = [c for c in open_charges if (on - c.service_date).days > 120]
+    if on > end - timedelta(days=365):
+        old = old[:2]
+    for charge in old:
         payments.write_off(
             session,
             charge.id,
             charge.owed,
             AdjustmentReason.BAD_DEBT,
-            on=end - timedelta(days=30),
+            on=on,
             note="Client stopped responding",
         )
 
