@@ -1,13 +1,14 @@
 """How fast is the aging report on a ten-year practice? Prints figures; asserts answers.
 
-    uv run python -m benchmarks.aging [--seed 7] [--years 10] [--clients 300] [--runs 15]
-                                      [--plans] [--practice FILE]
+    uv run python -m benchmarks.aging [PRACTICE_FILE] [--as-of DATE] [--runs 15] [--plans]
+                                      [--seed 7] [--years 10] [--clients 300]
 
-The demo practice is generated once and cached under the temp folder, keyed by
-its parameters and by the sources that decide its contents (demo generator,
-migrations), so later runs start at once. ``books.aging`` is timed beside a
-raw SQL query written independently, straight against ledger_splits,
-ledger_txns and charges; both must give the same answer, to the cent.
+PRACTICE_FILE is a practice to measure (passphrase from $QUIETLEDGER_PASSPHRASE,
+else the demo's); without it a demo practice is generated once and cached (see
+``benchmarks.practice``). ``books.aging`` is timed beside a raw SQL query written
+independently, straight against ledger_splits, ledger_txns and charges, in the
+same run; both must give the same answer, to the cent. As of the file's last
+activity unless --as-of says otherwise.
 
 Targets: within 1.5x of the raw query, and under 300 ms.
 """
@@ -15,11 +16,8 @@ Targets: within 1.5x of the raw query, and under 300 ms.
 from __future__ import annotations
 
 import argparse
-import hashlib
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import date
@@ -28,15 +26,14 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+if __package__ in (None, ""):  # run as a file rather than with -m
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.practice import add_practice_options, last_activity, practice_for
 from desktop.domain.money import to_cents
 from desktop.services import books
-from desktop.services.demo import generate_demo
 from desktop.services.workspace import Workspace
 
-ROOT = Path(__file__).resolve().parents[1]
-PASSPHRASE = "benchmark practice, not a secret"
-END = date(2025, 12, 31)  # fixed, so the cache key and the answers do not drift
-AS_OF = date(2025, 12, 15)
 TARGET_MS = 300.0
 TARGET_RATIO = 1.5
 
@@ -62,67 +59,6 @@ RAW_AGING = text(
     HAVING SUM(s.amount_cents) <> 0
     """
 )
-
-
-# --- the cached practice --------------------------------------------------------------
-
-
-def _sources_key() -> str:
-    """Changes whenever the demo generator or the schema changes."""
-    digest = hashlib.sha256()
-    sources = [ROOT / "desktop" / "services" / "demo.py"]
-    sources += sorted((ROOT / "db" / "migrations" / "versions").glob("*.py"))
-    for source in sources:
-        digest.update(source.read_bytes())
-    return digest.hexdigest()[:12]
-
-
-def cached_practice(seed: int, years: int, clients: int) -> Path:
-    """The demo practice file for these parameters, generated the first time only."""
-    cache = Path(tempfile.gettempdir()) / "quietledger-bench"
-    key = f"demo-s{seed}-y{years}-c{clients}-{END.isoformat()}-{_sources_key()}"
-    folder = cache / key
-    path = folder / "practice.qlb"
-    if path.exists():
-        return path
-    building = cache / f"{key}.building"
-    shutil.rmtree(building, ignore_errors=True)  # a build that was interrupted
-    building.mkdir(parents=True)
-    print(f"Generating a {years}-year practice of {clients} clients (once)...", file=sys.stderr)
-    started = time.perf_counter()
-
-    def progress(done: int, total: int) -> bool:
-        if done % 25 == 0 or done == total:
-            print(f"  {done}/{total} units", file=sys.stderr)
-        return True
-
-    with Workspace.create(building / "practice.qlb", PASSPHRASE) as ws:
-        summary = generate_demo(
-            ws, seed=seed, years=years, clients=clients, end=END, progress=progress
-        )
-    print(
-        f"  {summary.units} units, {summary.sessions} sessions, {summary.payments} payments "
-        f"in {time.perf_counter() - started:.0f} s",
-        file=sys.stderr,
-    )
-    building.rename(folder)  # only a finished build is ever found under the key
-    return path
-
-
-def add_practice_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--years", type=int, default=10)
-    parser.add_argument("--clients", type=int, default=300)
-    parser.add_argument(
-        "--practice",
-        type=Path,
-        default=None,
-        help="use this practice file (made by an earlier run) instead of the cached one",
-    )
-
-
-def practice_for(args: argparse.Namespace) -> Path:
-    return args.practice or cached_practice(args.seed, args.years, args.clients)
 
 
 # --- measuring ------------------------------------------------------------------------
@@ -161,24 +97,26 @@ def query_plan(session: Session, sql: str, params: dict[str, object]) -> list[st
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_practice_options(parser)
+    parser.add_argument("--as-of", type=date.fromisoformat, default=None)
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--plans", action="store_true", help="print EXPLAIN QUERY PLAN")
     args = parser.parse_args(argv)
 
-    path = practice_for(args)
-    with Workspace.open(path, passphrase=PASSPHRASE) as ws:
+    path, passphrase = practice_for(args)
+    with Workspace.open(path, passphrase=passphrase) as ws:
+        as_of = args.as_of or ws.read(last_activity)
         sizes = ws.read(counts)
-        basis = ws.read(lambda s: books.aging(s, AS_OF).basis.value)
+        basis = ws.read(lambda s: books.aging(s, as_of).basis.value)
         if basis != "service_date":
             raise SystemExit(f"the raw query ages from the date of service, not {basis}")
-        ours, raw = ws.read(books_answer, AS_OF), ws.read(raw_answer, AS_OF)
+        ours, raw = ws.read(books_answer, as_of), ws.read(raw_answer, as_of)
         assert ours == raw, "books.aging and the raw query disagree"
-        books_ms, books_runs = median_ms(lambda: ws.read(books.aging, AS_OF), args.runs)
-        raw_ms, raw_runs = median_ms(lambda: ws.read(raw_answer, AS_OF), args.runs)
+        books_ms, books_runs = median_ms(lambda: ws.read(books.aging, as_of), args.runs)
+        raw_ms, raw_runs = median_ms(lambda: ws.read(raw_answer, as_of), args.runs)
         if args.plans:
             from db.queries.aging import _AGING_SQL
 
-            params = {"as_of": AS_OF.isoformat(), "due_days": 0}
+            params = {"as_of": as_of.isoformat(), "due_days": 0}
             for name, sql in (("books.aging", _AGING_SQL.text), ("raw", RAW_AGING.text)):
                 print(f"\nQuery plan, {name}:")
                 for line in ws.read(query_plan, sql, params):
@@ -188,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     ratio = books_ms / raw_ms
     print(f"\nPractice: {path}")
     print("  " + ", ".join(f"{n} {t}" for t, n in sizes.items()))
-    print(f"Aging as of {AS_OF}: {len(ours)} clients owe {total / 100:,.2f} (both answers equal)")
+    print(f"Aging as of {as_of}: {len(ours)} clients owe {total / 100:,.2f} (both answers equal)")
     print(f"  books.aging  median {books_ms:7.1f} ms  (min {min(books_runs):.1f}, n={args.runs})")
     print(f"  raw SQL      median {raw_ms:7.1f} ms  (min {min(raw_runs):.1f}, n={args.runs})")
     ok_ratio, ok_time = ratio <= TARGET_RATIO, books_ms < TARGET_MS

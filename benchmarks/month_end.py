@@ -1,10 +1,10 @@
 """How fast is the month-end workbook? The busiest month, and a whole year, beside a floor.
 
-    uv run python -m benchmarks.month_end [--years 3] [--clients 40] [--seed 7] [--runs 5]
+    uv run python -m benchmarks.month_end [PRACTICE_FILE] [--runs 5]
+                                          [--seed 7] [--years 10] [--clients 300]
 
-The demo practice is generated once (slow: minutes for a large one) and cached
-under the temp folder, keyed by its parameters and by the sources that decide
-its contents (demo generator, migrations). For the busiest month and for the
+PRACTICE_FILE is a practice to measure; without it a demo practice is generated
+once and cached (see ``benchmarks.practice``). For the busiest month and for the
 busiest whole calendar year the script times reading the reports and writing
 the workbook, and, in the same run, a floor: openpyxl writing the very same
 cell values into the same sheets with no styling, no formats and a plain save.
@@ -20,7 +20,6 @@ within 1.5x the floor.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import shutil
 import sys
 import tempfile
@@ -29,44 +28,19 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+if __package__ in (None, ""):  # run as a file rather than with -m
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from desktop.app.demo_file import create_demo_file
+from benchmarks.practice import add_practice_options, last_activity, practice_for
 from desktop.services import month_end
-from desktop.services.demo import DEMO_PASSPHRASE
 from desktop.services.workspace import Workspace
 
-ROOT = Path(__file__).resolve().parents[1]
-END = date(2026, 6, 30)  # fixed, so the cache key and the figures do not drift
 MONTH_TARGET_S = 2.0
 YEAR_TARGET_RATIO = 1.5
-
-
-# --- the cached practice --------------------------------------------------------------
-
-
-def _sources_key() -> str:
-    digest = hashlib.sha256()
-    sources = [ROOT / "desktop" / "services" / "demo.py"]
-    sources += sorted((ROOT / "db" / "migrations" / "versions").glob("*.py"))
-    for source in sources:
-        digest.update(source.read_bytes())
-    return digest.hexdigest()[:12]
-
-
-def cached_practice(seed: int, years: int, clients: int) -> Path:
-    """The demo practice for these parameters, generated the first time only."""
-    folder = Path(tempfile.gettempdir()) / "quietledger-month-end-bench"
-    folder.mkdir(exist_ok=True)
-    path = folder / f"demo-s{seed}-y{years}-c{clients}-{END.isoformat()}-{_sources_key()}.qlb"
-    if not path.exists():
-        print(f"Generating a {years}-year, {clients}-client demo practice (once)...", flush=True)
-        started = time.perf_counter()
-        create_demo_file(path, seed=seed, years=years, clients=clients, end=END)
-        print(f"  done in {time.perf_counter() - started:.0f} s; cached at {path}", flush=True)
-    return path
 
 
 # --- what to time ---------------------------------------------------------------------
@@ -77,6 +51,9 @@ _BUSIEST = text(
     WHERE txn_date BETWEEN :first AND :last GROUP BY span ORDER BY n DESC, span LIMIT 1
     """
 )
+
+
+_FIRST = text("SELECT MIN(txn_date) FROM ledger_txns")
 
 
 def busiest(session: Session, width: int, first: date, last: date) -> str:
@@ -168,25 +145,23 @@ def sum_export(figures: dict[str, float]) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--years", type=int, default=10)
-    parser.add_argument("--clients", type=int, default=300)
+    add_practice_options(parser)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args(argv)
-    path = cached_practice(args.seed, args.years, args.clients)
+    path, passphrase = practice_for(args)
     folder = Path(tempfile.mkdtemp(prefix="quietledger-month-end-"))
     try:
-        with Workspace.open(path, passphrase=DEMO_PASSPHRASE) as ws:
-            first = date(END.year - args.years, END.month, 1)
-            busiest_month = ws.read(busiest, 7, first, END)
-            full_years = (first.year + (first != date(first.year, 1, 1)), END.year - 1)
+        with Workspace.open(path, passphrase=passphrase) as ws:
+            end = ws.read(last_activity)
+            first = ws.read(lambda s: date.fromisoformat(str(s.execute(_FIRST).scalar_one())))
+            busiest_month = ws.read(busiest, 7, first, end)
+            full_years = (first.year + (first != date(first.year, 1, 1)), end.year - 1)
+            if full_years[0] > full_years[1]:
+                raise SystemExit("the practice has no whole calendar year to export")
             busiest_year = ws.read(
                 busiest, 4, date(full_years[0], 1, 1), date(full_years[1], 12, 31)
             )
-            print(
-                f"Practice: {args.years} years, {args.clients} clients (seed {args.seed}); "
-                f"best of {args.runs} runs"
-            )
+            print(f"Practice: {path}, {first} to {end}; best of {args.runs} runs")
             month = measure(ws, month_end.month(busiest_month), folder, args.runs)
             year = measure(ws, month_end.year(int(busiest_year)), folder, args.runs)
     finally:
