@@ -86,11 +86,16 @@ def test_a_renamed_column_is_matched_a_problem_blocks_and_the_fixed_file_imports
     assert not wizard.preview.isComplete()
     assert not wizard.button(QWizard.WizardButton.CommitButton).isEnabled()
 
-    _sessions(visits, "2025-03-10")  # fixed and saved; check again
     wizard.back()
     assert combos["client_ref"].currentText() == "Client ID"  # the choice is kept
     wizard.next()
     _wait_for_check(qtbot, wizard)
+    assert not wizard.preview.isComplete()
+    _sessions(visits, "2025-03-10")  # fixed and saved
+    assert wizard.preview.again.isVisibleTo(wizard)
+    wizard.preview.again.click()
+    _wait_for_check(qtbot, wizard)
+    assert not wizard.preview.again.isVisibleTo(wizard)
     assert wizard.preview.isComplete()
     assert wizard.button(QWizard.WizardButton.CommitButton).isEnabled()
     assert "would add 2" in wizard.preview.summary.text()

@@ -358,10 +358,23 @@ class PreviewPage(_ReportPage):
         super().__init__(plan, runner, "Check before importing")
         self.setCommitPage(True)
         self.setButtonText(QWizard.WizardButton.CommitButton, "&Import")
+        self.again = QPushButton("&Check again")
+        self.again.setToolTip("Read the file again, after fixing and saving it")
+        self.again.clicked.connect(self.initializePage)
+        self.again.hide()
+        line = QHBoxLayout()
+        line.addWidget(self.again)
+        line.addStretch(1)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertLayout(1, line)
         self.checked: Checked | None = None
         self.running = False
 
     def initializePage(self) -> None:
+        if self.running:
+            return
+        self.again.hide()
         self.checked = None
         self.show_problems(())
         self.summary.setText("Checking every row…")
@@ -379,15 +392,15 @@ class PreviewPage(_ReportPage):
         self.running = False
         if result.error is not None:
             self.summary.setText(str(result.error))
+            self.again.show()
             self.completeChanged.emit()
             return
         self.checked = result.value
         assert self.checked is not None
         if self.checked.problems:
             count = len(self.checked.problems)
-            self.setSubTitle(
-                "Fix these in the file, save it, then go Back and Next to check again."
-            )
+            self.setSubTitle("Fix these in the file, save it, then check again.")
+            self.again.show()
             self.summary.setText(
                 f"{count} problem{'s' if count != 1 else ''} to fix first; nothing will be "
                 "imported until there are none."
