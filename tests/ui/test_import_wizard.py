@@ -190,3 +190,28 @@ def test_an_export_folder_comes_in_without_a_columns_step(
         assert laptop.read(get_profile) == profile
     finally:
         laptop.close()
+
+
+def test_a_simplepractice_report_needs_no_column_matching(
+    qtbot: QtBot, runner: ActionRunner
+) -> None:
+    report = (
+        Path(__file__).parent.parent
+        / "fixtures"
+        / "import"
+        / ("simplepractice_appointment_status.csv")
+    )
+    wizard = ImportWizard(None, runner)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.source.buttons[ImportKind.SIMPLEPRACTICE].setChecked(True)
+    wizard.source.path.setText(str(report))
+    wizard.next()
+    _wait_for_check(qtbot, wizard)
+    assert wizard.currentId() == PageId.PREVIEW
+    assert wizard.preview.isComplete(), wizard.preview.summary.text()
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.done_page.finished, timeout=20000)
+    assert wizard.done_page.title() == "Imported"
+    assert runner.workspace is not None
+    assert runner.workspace.read(clients.list_clients)
