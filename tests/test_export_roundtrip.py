@@ -392,3 +392,22 @@ def test_a_cancelled_export_leaves_nothing_behind(workspace: Workspace, tmp_path
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".export")]
     result = write_export(bundle, out, lambda done, total: heard.append((done, total)) or True)
     assert heard[-1] == (len(result.files), len(result.files))
+
+
+def test_a_refusal_at_the_end_of_import_all_is_a_problem_in_its_place(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    build(workspace)
+    out = tmp_path / "export"
+    workspace.read(export_all, out)
+    methods = (out / "payment_methods.csv").read_text(encoding="utf-8-sig")
+    (out / "payment_methods.csv").write_text(methods.replace(",yes,", ",no,"), "utf-8")
+    fresh = Workspace.create(tmp_path / "laptop" / "books.qlb", PASSPHRASE)
+    try:
+        fresh.run(create_practice, Profile(practice_name="Placeholder"))
+        preview = fresh.read(preview_folder, out)
+    finally:
+        fresh.close()
+    # Every method inactive: the last one cannot be, and the import says where.
+    assert [(p.file, p.column) for p in preview.problems] == [("payment_methods.csv", "active")]
+    assert "at least one payment method" in preview.problems[0].message

@@ -115,7 +115,9 @@ class _Run:
     progress: Progress | None
     results: list[ImportResult] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    later: list[Callable[[], None]] = field(default_factory=list)  # after the entries are in
+    # What waits until every entry is in: (file, row, column, action), so that a refusal
+    # is a problem in its place like any other.
+    later: list[tuple[str, int, str, Callable[[], object]]] = field(default_factory=list)
     step: int = 0
 
     def report(self, done: int, total: int) -> None:
@@ -161,17 +163,12 @@ def _attempt(session: Session, folder: Path, progress: Progress | None) -> Folde
         if len(run.problems) != before and step not in SETTINGS_FILES[:-1]:
             break
     else:
-        for finish in run.later:
+        for file, row, column, finish in run.later:
             try:
                 finish()
-            except _Refused as exc:
-                run.problems.append(exc.problem)
+            except ServiceError as exc:
+                run.problems.append(Problem(file, row, column, str(exc)))
     return FolderPreview(tuple(run.results), tuple(sorted(run.problems)))
-
-
-class _Refused(Exception):
-    def __init__(self, problem: Problem) -> None:
-        self.problem = problem
 
 
 Row = dict[str, str]
@@ -226,8 +223,10 @@ def _refusal(found: Findings, number: int, exc: ServiceError) -> None:
     found.add(number, getattr(exc, "field", "") or "(row)", str(exc))
 
 
-def _deactivating(deactivate: Callable[[Session, int], object], run: _Run, row_id: int) -> None:
-    run.later.append(lambda: deactivate(run.session, row_id))
+def _deactivating(
+    deactivate: Callable[[Session, int], object], run: _Run, found: Findings, row: int, row_id: int
+) -> None:
+    run.later.append((found.file, row, "active", lambda: deactivate(run.session, row_id)))
 
 
 # --- practice.csv ----------------------------------------------------------------------------
@@ -283,7 +282,7 @@ def _practice(run: _Run, path: Path) -> None:
         row = rows["closed_through"]
         through = _parsed(found, row, "value", parse_date, text["closed_through"])
         if through is not None:
-            run.later.append(lambda: _close(run, through, row))
+            run.later.append((found.file, row, "value", lambda: _close(run, through)))
     run.problems += found.problems
     run.tally("practice", len(records), changed)
 
@@ -302,14 +301,10 @@ def _setting(session: Session, name: str, value: str) -> int:
     return 1
 
 
-def _close(run: _Run, through: date, row: int) -> None:
+def _close(run: _Run, through: date) -> None:
     current = periods.closed_through(run.session)
-    if current is not None and current >= through:
-        return
-    try:
+    if current is None or current < through:
         periods.close_period(run.session, through)
-    except ServiceError as exc:
-        raise _Refused(Problem("practice.csv", row, "value", f"closed_through: {exc}")) from None
 
 
 # --- the catalogues ----------------------------------------------------------------------------
@@ -354,7 +349,7 @@ def _save(
         _refusal(found, number, exc)
         return 0
     if not active:
-        _deactivating(kind.deactivate, run, held)
+        _deactivating(kind.deactivate, run, found, number, held)
     return int(differs)
 
 
@@ -466,23 +461,11 @@ def _payers(run: _Run, path: Path) -> None:
             typical_allowed=allowed,
             active=existing.active if existing is not None else True,
         )
-        try:
-            if existing is None:
-                payer_id = catalog.create_payer(run.session, data).id
-                changed += 1
-            else:
-                payer_id = existing.id
-                held = catalog.get_payer(run.session, payer_id)
-                if held != catalog.PayerRow(
-                    payer_id, *(getattr(data, f.name) for f in fields(data))
-                ):
-                    catalog.update_payer(run.session, payer_id, data)
-                    changed += 1
-        except ServiceError as exc:
-            _refusal(found, number, exc)
-            continue
-        if not active:
-            _deactivating(catalog.deactivate_payer, run, payer_id)
+        held = None if existing is None else existing.id
+        differs = held is not None and catalog.get_payer(run.session, held) != catalog.PayerRow(
+            held, *(getattr(data, f.name) for f in fields(data))
+        )
+        changed += _save(run, found, number, held, differs, _PAYERS, data, active=bool(active))
     run.problems += found.problems
     run.tally("payers", len(records), changed)
 
@@ -519,7 +502,7 @@ def _units(run: _Run, path: Path) -> None:
                     _refusal(found, number, exc)
                     continue
         if not active and unit.active:
-            _deactivating(_deactivate_unit, run, unit.id)
+            _deactivating(_deactivate_unit, run, found, number, unit.id)
     run.problems += found.problems
     run.tally("billing_units", len(records), changed)
 
