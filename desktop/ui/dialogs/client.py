@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.kinds import BillingPreference, Relationship
 from desktop.services.catalog import PayerRow, ServiceRow
+from desktop.services.claims_insights import payer_insights
 from desktop.services.clients import (
     ClientDetail,
     ClientInput,
@@ -30,6 +31,7 @@ from desktop.ui.dialogs.base import FormDialog
 from desktop.ui.runner import ActionRunner, Outcome
 from desktop.ui.widgets.date_edit import DateEdit
 from desktop.ui.widgets.money_edit import MoneyEdit
+from desktop.ui.widgets.payer_history import PayerHistoryLabel
 
 BILLING_CHOICES = (
     (BillingPreference.PRIVATE, "Pays privately (no superbill)"),
@@ -145,6 +147,9 @@ class ClientDialog(FormDialog[ClientInput]):
         for payer in payers:
             self.payer.addItem(payer.name, payer.id)
         add("payer_id", "Insurer", self.payer, layout=rows)
+        # What the chosen insurer has really paid, to tell the client what to expect.
+        self.payer_history = PayerHistoryLabel()
+        rows.addRow("", self.payer_history)
         self.member_id = add("member_id", "Member ID", _line(40), layout=rows)
         self.group_number = add("group_number", "Group number", _line(40), layout=rows)
         self.relationship = _combo()
@@ -168,6 +173,7 @@ class ClientDialog(FormDialog[ClientInput]):
         right.addStretch(1)
 
         self.billing.currentIndexChanged.connect(self._billing_changed)
+        self.payer.currentIndexChanged.connect(self._payer_changed)
         self.relationship.currentIndexChanged.connect(self._relationship_changed)
         self.state.textEdited.connect(self._upper_state)
         if detail is not None:
@@ -177,6 +183,7 @@ class ClientDialog(FormDialog[ClientInput]):
             self.active.setVisible(False)
         self._billing_changed()
         self._relationship_changed()
+        self._payer_changed()
         self.finish_layout()
         (self.first if detail is None else self.preferred).setFocus()
 
@@ -260,6 +267,14 @@ class ClientDialog(FormDialog[ClientInput]):
         self.insurance_box.setToolTip(
             "" if superbill else "Insurance details matter only for clients who get superbills."
         )
+
+    def _payer_changed(self) -> None:
+        payer_id = self.payer.currentData()
+        if payer_id is None:
+            self.payer_history.show_insight(None, None)
+            return
+        found = self.runner.read(payer_insights, payer_id, parent=self) or []
+        self.payer_history.show_insight(found[0] if found else None, self.payer.currentText())
 
     def _relationship_changed(self) -> None:
         dependent = self.relationship.currentData() != Relationship.SELF

@@ -54,18 +54,18 @@ def _share(value: object) -> str:
     return "" if value is None else f"{value * 100:.0f}%"  # type: ignore[operator]
 
 
-def _service(row: ClaimRow) -> str:
+def service_text(row: ClaimRow) -> str:
     if row.first_service_date == row.last_service_date:
         return format_date(row.first_service_date)
     return f"{format_date(row.first_service_date)} – {format_date(row.last_service_date)}"
 
 
-def _superbill(row: ClaimRow) -> str:
+def superbill_text(row: ClaimRow) -> str:
     return row.superbill if row.line_no is None else f"{row.superbill} line {row.line_no}"
 
 
 def _search_text(row: ClaimRow) -> str:
-    return f"{_superbill(row)} {row.client} {row.client_ref} {row.payer} {row.claim_number}"
+    return f"{superbill_text(row)} {row.client} {row.client_ref} {row.payer} {row.claim_number}"
 
 
 QUEUE_COLUMNS: tuple[Column[QueueItem], ...] = (
@@ -77,10 +77,10 @@ QUEUE_COLUMNS: tuple[Column[QueueItem], ...] = (
     Column("To do", lambda i: i.text, tooltip=lambda i: f"{i.superbill}: {i.text}"),
 )
 CLAIM_COLUMNS: tuple[Column[ClaimRow], ...] = (
-    Column("Superbill", _superbill),
+    Column("Superbill", superbill_text),
     Column("Client", lambda r: r.client),
     Column("Payer", lambda r: r.payer),
-    Column("Service", _service, lambda r: r.first_service_date, numeric=True),
+    Column("Service", service_text, lambda r: r.first_service_date, numeric=True),
     Column("Billed", lambda r: money_text(r.billed), lambda r: r.billed, numeric=True),
     Column("Status", lambda r: r.status.label),
     Column("Reimbursed", lambda r: money_text(r.reimbursed), lambda r: r.reimbursed, numeric=True),
@@ -196,7 +196,7 @@ class ClaimDetailView(QWidget):
             self.history.clear()
             return
         c = detail.claim
-        self.title.setText(f"{_superbill(c)} — {c.client}")
+        self.title.setText(f"{superbill_text(c)} — {c.client}")
         self.subtitle.setText(f"{c.payer} · {c.status.label}")
         denial = ""
         if c.denial_reason is not None:
@@ -210,7 +210,7 @@ class ClaimDetailView(QWidget):
         if c.filing_days_left is not None:
             filing += f" ({c.filing_days_left} days left)"
         values = {
-            "service": _service(c),
+            "service": service_text(c),
             "billed": money_text(c.billed),
             "claim_number": c.claim_number,
             "submitted": format_date(c.submitted_on),

@@ -1,4 +1,5 @@
-"""One client, couple or family: details, insurance, members and diagnoses.
+"""One client, couple or family: details, insurance, members, diagnoses, claims and the
+reimbursement estimate.
 
 For a couple or family, the person shown is the identified patient, whose
 details and diagnoses go on its superbills.
@@ -40,6 +41,8 @@ from desktop.ui.dialogs.unit import UnitDialog
 from desktop.ui.formatting import format_date, money_text, percent_text
 from desktop.ui.icd_search import IcdSearcher
 from desktop.ui.models.rows import Column, RowsModel
+from desktop.ui.pages.client_claims import ClientClaimsBox
+from desktop.ui.pages.client_estimate import EstimatorBox
 from desktop.ui.pages.client_ledger import ClientLedger
 from desktop.ui.pages.superbills import DocumentsButton
 from desktop.ui.runner import ActionRunner
@@ -222,20 +225,25 @@ class ClientDetailView(QWidget):
         left.addWidget(self.person)
         left.addWidget(self.billing)
         left.addStretch(1)
+        self.estimator = EstimatorBox(runner)
         right = QVBoxLayout()
+        right.setSpacing(style.SECTION_SPACING)
         right.addWidget(self.insurance)
+        right.addWidget(self.estimator)
         right.addStretch(1)
         grid.addWidget(self.members_box, 0, 0, 1, 2)
         grid.addLayout(left, 1, 0)
         grid.addLayout(right, 1, 1)
         grid.addWidget(self.diagnoses_box, 2, 0, 1, 2)
+        self.claims = ClientClaimsBox(runner)
+        grid.addWidget(self.claims, 3, 0, 1, 2)
         self.ledger_box = QGroupBox("Account")
         self.ledger = ClientLedger(runner)
         QVBoxLayout(self.ledger_box).addWidget(self.ledger)
-        grid.addWidget(self.ledger_box, 3, 0, 1, 2)
+        grid.addWidget(self.ledger_box, 4, 0, 1, 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
-        grid.setRowStretch(3, 1)
+        grid.setRowStretch(4, 1)
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
 
@@ -295,6 +303,12 @@ class ClientDetailView(QWidget):
             }
         )
         self.diagnoses.set_rows(patient.diagnoses)
+        # Claims and the estimate matter to clients who get superbills (or once did).
+        self.claims.show_unit(unit_id)
+        self.claims.setVisible(superbill or self.claims.model.total() > 0)
+        self.estimator.setVisible(superbill)
+        if superbill:
+            self.estimator.show_client(patient.id)
         self.ledger.show_unit(unit_id)
         self.diagnoses_box.setTitle(f"Diagnoses of {patient.display_name}")
         self.diagnosis_note.setText(
@@ -318,6 +332,8 @@ class ClientDetailView(QWidget):
             section.clear()
         self.members.clear()
         self.diagnoses.clear()
+        self.claims.clear()
+        self.estimator.clear()
         self.ledger.clear()
 
     # --- actions ---------------------------------------------------------------------------
