@@ -213,7 +213,10 @@ class ClientClaimsBox(QGroupBox):
         self.table = make_table(self.model, stretch_column=0, sortable=False)
         self.table.setObjectName("client_claims_table")
         self.table.setSizeAdjustPolicy(QAbstractItemView.SizeAdjustPolicy.AdjustToContents)
-        self.table.setMinimumHeight(self.fontMetrics().height() * 6)
+        # A client of several years has dozens of claims: show about ten, scroll the rest.
+        row_height = self.table.verticalHeader().defaultSectionSize()
+        self.table.setMinimumHeight(row_height * 4)
+        self.table.setMaximumHeight(row_height * 11)
         self.table.doubleClicked.connect(lambda _index: self._open())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection())
         self.empty = QLabel()

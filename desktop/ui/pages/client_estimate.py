@@ -9,7 +9,15 @@ can be asked without changing anything.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+)
 
 from desktop.domain.reimbursement import Estimate, estimate
 from desktop.services.claims_estimates import (
@@ -46,7 +54,9 @@ class EstimatorBox(QGroupBox):
         self.runner = runner
         self.client_id: int | None = None
         self.saved: EstimateInput | None = None
-        layout = QFormLayout(self)
+        outer = QVBoxLayout(self)
+        outer.setSpacing(style.SPACING)
+        layout = QFormLayout()
         layout.setVerticalSpacing(style.SPACING // 2)
         layout.setHorizontalSpacing(style.SPACING * 2)
         self.fee = MoneyEdit(optional=True, placeholder="The usual fee")
@@ -73,7 +83,9 @@ class EstimatorBox(QGroupBox):
         self.explanation.setWordWrap(True)
         layout.addRow("Expected reimbursement", self.reimbursement)
         layout.addRow("Client's net cost", self.net_cost)
-        layout.addRow(self.explanation)
+        outer.addLayout(layout)
+        # Outside the form: a wrapped label in a form row does not grow to its lines.
+        outer.addWidget(self.explanation)
         buttons = QHBoxLayout()
         self.problem = QLabel()
         self.problem.setObjectName("estimate_problem")
@@ -83,7 +95,7 @@ class EstimatorBox(QGroupBox):
         self.save_button.setObjectName("estimate_save")
         self.save_button.clicked.connect(self.save)
         buttons.addWidget(self.save_button)
-        layout.addRow(buttons)
+        outer.addLayout(buttons)
         for edit in (self.fee, self.allowed, self.deductible, self.coinsurance):
             edit.textChanged.connect(lambda _text: self.recompute())
 
