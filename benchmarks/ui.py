@@ -1,6 +1,10 @@
 """Page opening and typing in the client search, on a large practice beside the 3-year demo.
 
-    uv run python benchmarks/ui.py [--years 6] [--clients 150] [--runs 7]
+    uv run python benchmarks/ui.py [--years 6] [--clients 150] [--runs 7] [--large FILE]
+
+With ``--large``, an existing practice file (such as one made with
+``quietledger demo --years 10 --clients 300``) is measured as the large one;
+``--years``/``--clients`` then only label it.
 
 Opening a page is timed from the navigation click until its first rows are
 shown (events processed); a keystroke from the search text changing until the
@@ -92,12 +96,16 @@ def main() -> None:
     parser.add_argument("--years", type=int, default=6)
     parser.add_argument("--clients", type=int, default=150)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument(
+        "--large", type=Path, help="an existing large practice file (passphrase 'demo') to use"
+    )
     args = parser.parse_args()
     sizes = [(3, 40), (args.years, args.clients)]
     table = {}
     for years, clients in sizes:
         print(f"{years}-year practice, {clients} clients:")
-        table[(years, clients)] = measure(practice(years, clients), args.runs)
+        large = args.large if (years, clients) != (3, 40) else None
+        table[(years, clients)] = measure(large or practice(years, clients), args.runs)
     print(f"\n{'median ms':<16}" + "".join(f"{y}y/{c}c".rjust(12) for y, c in sizes) + "  target")
     targets = {"open clients": 200, "open sessions": 200, "keystroke": 50, "keystroke max": 50}
     for name, target in targets.items():

@@ -258,7 +258,8 @@ class MainWindow(QMainWindow):
         for menu in self._data_menus:
             menu.setEnabled(True)
         self._apply_autolock()
-        self._show_counts()
+        # Counting needs the claims read; let the window show first.
+        QTimer.singleShot(0, self._show_counts)
         self.idle.start()
 
     def _apply_autolock(self) -> None:

@@ -113,3 +113,38 @@ def test_other_models_pass(qtmodeltester: ModelTester) -> None:
         model.set_rows(rows)
         qtmodeltester.check(model)
         qtmodeltester.check(SearchProxy(model))
+
+
+def test_sort_keys_follow_new_rows() -> None:
+    # Keys are cached per column; new rows must not be sorted by the old rows' keys.
+    model: RowsModel[UnitRow] = RowsModel(UNIT_COLUMNS)
+    proxy = SearchProxy(model)
+    model.set_rows([unit(1, "10.00"), unit(2, "20.00")])
+    proxy.sort(4, Qt.SortOrder.AscendingOrder)
+    assert [proxy.row_at(r).unit_id for r in range(2)] == [1, 2]
+    model.set_rows([unit(1, "30.00"), unit(2, "20.00")])
+    proxy.sort(4, Qt.SortOrder.AscendingOrder)
+    assert [proxy.row_at(r).unit_id for r in range(2)] == [2, 1]
+
+
+def test_columns_fit_new_rows_but_not_each_search(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from desktop.ui.widgets.tables import make_table
+
+    model: RowsModel[UnitRow] = RowsModel(UNIT_COLUMNS)
+    proxy = SearchProxy(model)
+    view = make_table(proxy, stretch_column=None)
+    qtbot.addWidget(view)
+    view.resize(1400, 400)
+    view.show()
+    model.set_rows(UNITS[:20])
+    name_width = view.fontMetrics().horizontalAdvance("Client 0001")
+    qtbot.waitUntil(lambda: name_width <= view.columnWidth(1) < name_width * 2)
+    model.set_rows([replace(UNITS[0], name="X" * 60), *UNITS[1:20]])
+    qtbot.waitUntil(lambda: view.columnWidth(1) > name_width * 3)  # new rows: fitted again
+    before = [view.columnWidth(c) for c in range(model.columnCount())]
+    proxy.set_search("0002")  # the long name is hidden, and the columns stay put
+    qtbot.wait(20)
+    assert proxy.rowCount() == 1
+    assert [view.columnWidth(c) for c in range(model.columnCount())] == before

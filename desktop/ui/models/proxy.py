@@ -55,7 +55,11 @@ class SearchProxy(QSortFilterProxyModel):
         return all(word in text for word in self._words)
 
     def lessThan(self, left: Index, right: Index) -> bool:
-        a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
+        # Straight from the model's cached keys: through data() each comparison cost two
+        # round trips between Qt and Python, and a sort makes thousands of them.
+        source = self.source()
+        column = left.column()
+        a, b = source.sort_key(left.row(), column), source.sort_key(right.row(), column)
         if a is None or b is None:
             return a is not None and b is None  # empty values last
         return bool(a < b)

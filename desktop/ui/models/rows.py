@@ -28,6 +28,16 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 2  # the row object itself
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 Index = QModelIndex | QPersistentModelIndex
+_ANSWERED_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.ForegroundRole,
+        SORT_ROLE,
+        ROW_ROLE,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -56,12 +66,19 @@ class RowsModel(QAbstractTableModel, Generic[R]):
         self._rows: list[R] = []
         self._shown = 0
         self._inserting = False
+        self._sort_keys: dict[int, list[Any]] = {}  # column -> each row's key, once computed
+        self._flags = (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
 
     # --- rows ------------------------------------------------------------------------------
 
     def set_rows(self, rows: Sequence[R]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
+        self._sort_keys = {}
         self._shown = min(self.batch, len(self._rows))
         self.endResetModel()
 
@@ -83,6 +100,16 @@ class RowsModel(QAbstractTableModel, Generic[R]):
         if self._search_text is not None:
             return self._search_text(item).lower()
         return " ".join(c.text(item) for c in self.columns).lower()
+
+    def sort_key(self, row: int, column: int) -> Any:
+        """The value ``column`` sorts ``row`` by; computed once per column for all rows,
+        since a sort or a search compares the same rows many times."""
+        keys = self._sort_keys.get(column)
+        if keys is None:
+            spec = self.columns[column]
+            key = spec.sort_key or _casefolded(spec.text)
+            keys = self._sort_keys[column] = [key(item) for item in self._rows]
+        return keys[row]
 
     def fetch_all(self) -> None:
         """Show every row now: a search or a sort must see all of them."""
@@ -117,7 +144,9 @@ class RowsModel(QAbstractTableModel, Generic[R]):
             self._inserting = False
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= self._shown:
+        # A view asks for a dozen roles per cell each time it paints; answer the ones
+        # this model never fills before doing any work.
+        if role not in _ANSWERED_ROLES or not index.isValid() or index.row() >= self._shown:
             return None
         column = self.columns[index.column()]
         item = self._rows[index.row()]
@@ -126,7 +155,7 @@ class RowsModel(QAbstractTableModel, Generic[R]):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(_RIGHT if column.numeric else _LEFT)
         if role == SORT_ROLE:
-            return (column.sort_key or _casefolded(column.text))(item)
+            return self.sort_key(index.row(), index.column())
         if role == ROW_ROLE:
             return item
         if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
@@ -148,13 +177,7 @@ class RowsModel(QAbstractTableModel, Generic[R]):
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        return self._flags if index.isValid() else Qt.ItemFlag.NoItemFlags
 
 
 def _casefolded(text: Callable[[R], str]) -> Callable[[R], str]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtCore import QAbstractItemModel, QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+RESIZE_PRECISION = 60  # rows measured when fitting a column to its contents
 
 
 def make_table(
@@ -27,11 +29,31 @@ def make_table(
     view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
     header = view.horizontalHeader()
     header.setHighlightSections(False)
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setStretchLastSection(False)
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    # Columns are fitted to their contents when new rows arrive, not on every change:
+    # ResizeToContents measured rows again on each keystroke in a search box, and
+    # stalled typing in a long list. The user may still drag a column wider.
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setResizeContentsPrecision(RESIZE_PRECISION)
     if stretch_column is not None and stretch_column < model.columnCount():
         header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
+    _fit_columns_when_rows_arrive(view)
     if sortable:
         view.setSortingEnabled(True)
     return view
+
+
+def _fit_columns_when_rows_arrive(view: QTableView) -> None:
+    timer = QTimer(view)
+    timer.setSingleShot(True)
+    timer.setInterval(0)  # once, after the rows of this change are all in
+    timer.timeout.connect(view.resizeColumnsToContents)
+    # The source's rows, not the proxy's: a search hides and shows rows through the
+    # proxy, and that must not resize anything.
+    model = view.model()
+    while isinstance(model, QSortFilterProxyModel):
+        model = model.sourceModel()
+    model.modelReset.connect(timer.start)
+    model.rowsInserted.connect(timer.start)
+    timer.start()
