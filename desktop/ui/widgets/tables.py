@@ -36,19 +36,25 @@ def make_table(
     # stalled typing in a long list. The user may still drag a column wider.
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setResizeContentsPrecision(RESIZE_PRECISION)
-    if stretch_column is not None and stretch_column < model.columnCount():
-        header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
-    _fit_columns_when_rows_arrive(view)
+    _fit_columns_when_rows_arrive(view, stretch_column)
     if sortable:
         view.setSortingEnabled(True)
     return view
 
 
-def _fit_columns_when_rows_arrive(view: QTableView) -> None:
+def _fit_columns(view: QTableView, stretch_column: int | None) -> None:
+    view.resizeColumnsToContents()
+    # A model reset gives every section the header's default mode again, so the
+    # column that takes the spare width is set after each fit.
+    if stretch_column is not None and stretch_column < view.model().columnCount():
+        view.horizontalHeader().setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
+
+
+def _fit_columns_when_rows_arrive(view: QTableView, stretch_column: int | None) -> None:
     timer = QTimer(view)
     timer.setSingleShot(True)
     timer.setInterval(0)  # once, after the rows of this change are all in
-    timer.timeout.connect(view.resizeColumnsToContents)
+    timer.timeout.connect(lambda: _fit_columns(view, stretch_column))
     # The source's rows, not the proxy's: a search hides and shows rows through the
     # proxy, and that must not resize anything.
     model = view.model()
