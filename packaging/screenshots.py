@@ -1,6 +1,7 @@
 """Screenshots of every page of the demo practice, for the README and for review.
 
-    xvfb-run -a -s "-screen 0 1920x1080x24" uv run python packaging/screenshots.py OUT_DIR [--size 1280x800]
+    xvfb-run -a -s "-screen 0 1920x1080x24" \
+        uv run python packaging/screenshots.py OUT_DIR [--size 1280x800]
 
 Runs the real window on the platform's display (use Xvfb on a machine without
 a screen), opens each page in turn (and one couple's client page) and saves a
