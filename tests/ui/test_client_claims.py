@@ -318,3 +318,23 @@ def test_the_superbill_lists_claim_menu_records_a_submission(
         "Denied…",
         "Close…",
     ]
+
+
+def test_a_corrected_superbill_shows_as_a_note_in_the_claims_history(
+    window: MainWindow, ui_workspace: Workspace
+) -> None:
+    unit, document = ui_workspace.run(with_issued_superbill)
+    ui_workspace.run(
+        superbills.correct_superbill, document, acknowledge=True, issued_on=date(2026, 3, 20)
+    )
+    page = client_page(window, unit)
+    box = page.detail.claims
+    assert box.model.total() == 1
+    assert box.model.row_at(0).superbill.endswith(" v2")
+    box.buttons["open"].click()
+    claims_page = window.current_page()
+    assert isinstance(claims_page, ClaimsPage)
+    history = claims_page.detail.history
+    steps = [history.data(history.index(row, 1)) for row in range(history.total())]
+    assert steps == ["Not submitted", "Note"]
+    assert history.row_at(1).note.startswith("Corrected superbill SB-2026-0001 v2 replaces")

@@ -112,8 +112,11 @@ EVENT_COLUMNS: tuple[Column[ClaimEventRow], ...] = (
     Column("Date", lambda e: format_date(e.event_date), lambda e: (e.event_date, e.id)),
     Column(
         "Step",
-        lambda e: e.to_status.label,
-        tooltip=lambda e: f"From {e.from_status.label.lower()}" if e.from_status else "",
+        # A note (such as a corrected superbill) leaves the status as it was.
+        lambda e: e.to_status.label if e.is_step else "Note",
+        tooltip=lambda e: (
+            f"From {e.from_status.label.lower()}" if e.from_status and e.is_step else ""
+        ),
     ),
     Column("Note", lambda e: e.note, tooltip=lambda e: e.note),
 )
