@@ -100,7 +100,8 @@ def test_issuing_a_superbill_from_the_client_page_starts_its_claim(
     assert (claim.status, claim.payer, claim.billed) == (S.NOT_SUBMITTED, "Aetna", D("300.00"))
     assert box.title() == "Claims (1 open)"
     left = (date(2026, 2, 2) + timedelta(days=365) - TODAY).days
-    assert box.model.data(box.model.index(0, 7)) == str(left)
+    expected = str(left) if left > 0 else ("today" if left == 0 else f"{-left} overdue")
+    assert box.model.data(box.model.index(0, 7)) == expected  # February's dates age
     assert "(filing)" in box.model.data(box.model.index(0, 6))
     # The chosen claim offers what it can become next, in the client page's words.
     shown = {name for name, b in box.buttons.items() if b.isVisibleTo(box)}
