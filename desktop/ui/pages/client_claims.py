@@ -217,7 +217,7 @@ class ClientClaimsBox(QGroupBox):
         row_height = self.table.verticalHeader().defaultSectionSize()
         self.table.setMinimumHeight(row_height * 4)
         self.table.setMaximumHeight(row_height * 11)
-        self.table.doubleClicked.connect(lambda _index: self._open())
+        self.table.activated.connect(lambda _index: self._open())  # Enter or double-click
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection())
         self.empty = QLabel()
         self.empty.setObjectName("client_claims_empty")
