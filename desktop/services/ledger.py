@@ -35,8 +35,9 @@ from db.models import (
     Refund,
 )
 from db.models.base import utcnow
+from db.queries import posting
 from desktop.domain.kinds import Account, AdjustmentKind, AdjustmentReason, TxnKind
-from desktop.domain.money import ZERO, format_money
+from desktop.domain.money import ZERO, format_money, from_cents, to_cents
 from desktop.services.errors import InvalidInput, NotAllowed, PeriodClosed
 
 LedgerRecord = Charge | Payment | Allocation | Adjustment | Refund
@@ -113,10 +114,6 @@ def write_txn(
     return txn.id
 
 
-# Core INSERT of a transaction row, built once: posting runs it for every entry.
-_INSERT_TXN = LedgerTxn.__table__.insert()
-
-
 @dataclass(frozen=True)
 class _TxnHead:
     """What the splits of a transaction just inserted need to know about it."""
@@ -140,22 +137,16 @@ def _placeholder_txn(
     A plain INSERT rather than an ORM object with a flush of its own: nothing reads the
     transaction back while posting, and this runs for every entry.
     """
-    result = session.execute(
-        _INSERT_TXN,
-        {
-            "kind": kind.value,
-            "txn_date": on,
-            "unit_id": unit_id,
-            "memo": memo,
-            "reverses_id": reverses_id,
-            "created_at": utcnow(),
-        },
+    txn_id = posting.insert_txn(
+        session,
+        kind=kind.value,
+        on=on,
+        unit_id=unit_id,
+        memo=memo,
+        reverses_id=reverses_id,
+        created_at=utcnow(),
     )
-    txn_id = result.inserted_primary_key[0]
     return _TxnHead(txn_id, kind.value, unit_id)
-
-
-_INSERT_SPLITS = LedgerSplit.__table__.insert()
 
 
 def _add_legs(session: Session, txn: _TxnHead, legs: list[Leg]) -> None:
@@ -164,20 +155,20 @@ def _add_legs(session: Session, txn: _TxnHead, legs: list[Leg]) -> None:
         raise AssertionError(f"unbalanced {txn.kind} transaction: {legs}")
     # Plain INSERTs: nothing needs the split objects back, and the transaction's
     # ``splits`` collection loads from the database when it is first read.
-    session.execute(
-        _INSERT_SPLITS,
+    posting.insert_splits(
+        session,
+        txn.id,
+        txn.unit_id,
         [
-            {
-                "txn_id": txn.id,
-                "account": leg.account.value,
-                "amount_cents": leg.amount,
-                "unit_id": txn.unit_id,
-                "charge_id": leg.charge_id,
-                "payment_id": leg.payment_id,
-                "method_id": leg.method_id,
-                "service_id": leg.service_id,
-                "reason": leg.reason,
-            }
+            (
+                leg.account.value,
+                to_cents(leg.amount),
+                leg.charge_id,
+                leg.payment_id,
+                leg.method_id,
+                leg.service_id,
+                leg.reason,
+            )
             for leg in legs
         ],
     )
@@ -185,34 +176,29 @@ def _add_legs(session: Session, txn: _TxnHead, legs: list[Leg]) -> None:
 
 # --- amounts still open -----------------------------------------------------------------
 #
-# The queries that run for every posting are built once, with bound parameters: building
-# a statement costs several times what SQLite takes to answer it.
-
-
-def _sum_of(account: Account, column: object) -> Select[tuple[Decimal]]:
-    """The sum of one account's splits that name one charge, payment or unit."""
-    return select(func.coalesce(func.sum(LedgerSplit.amount), Decimal(0))).where(
-        LedgerSplit.account == account.value, column == bindparam("ident")
-    )
-
-
-_CHARGE_OWED = _sum_of(Account.RECEIVABLE, LedgerSplit.charge_id)
-_PAYMENT_CREDIT = _sum_of(Account.CLIENT_CREDIT, LedgerSplit.payment_id)
-_UNIT_CREDIT = _sum_of(Account.CLIENT_CREDIT, LedgerSplit.unit_id)
+# Posting asks these for every entry. The sums go to the driver directly
+# (``db.queries.posting``); the queries that return records are built once, with bound
+# parameters: building a statement costs several times what SQLite takes to answer it.
 
 
 def charge_open_amount(session: Session, charge_id: int) -> Decimal:
     """What is still owed on a charge (receivable splits that name it)."""
-    return Decimal(session.execute(_CHARGE_OWED, {"ident": charge_id}).scalar_one())
+    return from_cents(
+        posting.split_sum_cents(session, Account.RECEIVABLE.value, "charge_id", charge_id)
+    )
 
 
 def payment_unapplied(session: Session, payment_id: int) -> Decimal:
     """What of a payment is still client credit (not applied, not refunded)."""
-    return -Decimal(session.execute(_PAYMENT_CREDIT, {"ident": payment_id}).scalar_one())
+    return -from_cents(
+        posting.split_sum_cents(session, Account.CLIENT_CREDIT.value, "payment_id", payment_id)
+    )
 
 
 def unit_credit(session: Session, unit_id: int) -> Decimal:
-    return -Decimal(session.execute(_UNIT_CREDIT, {"ident": unit_id}).scalar_one())
+    return -from_cents(
+        posting.split_sum_cents(session, Account.CLIENT_CREDIT.value, "unit_id", unit_id)
+    )
 
 
 def open_charges(session: Session, unit_id: int) -> list[tuple[Charge, Decimal]]:
