@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db import keys
-from db.models import PaymentMethod, Service
+from db.models import LedgerTxn, PaymentMethod, Service
 from desktop.domain.kinds import AdjustmentReason, BillingPreference, Relationship, SessionStatus
 from desktop.services import catalog, clients, payments, periods, sessions
 from desktop.services import clients as clients_module
@@ -648,12 +648,16 @@ def _bounce_last_check(
 
 
 def _refund_what_is_left(session: Session, plan: _Plan, end: date) -> None:
-    """A client who has left and still has credit (a package not used up) gets it back."""
-    refund_on = plan.stop + timedelta(days=10)
-    if refund_on > end - timedelta(days=7):
-        return
+    """A client who has left and still has credit (a package not used up) gets it back,
+    once everything else on their account has happened."""
     credit = payments.ledger.unit_credit(session, plan.unit_id)
-    if credit > 0:
+    if credit <= 0:
+        return
+    last_entry = session.execute(
+        select(func.max(LedgerTxn.txn_date)).where(LedgerTxn.unit_id == plan.unit_id)
+    ).scalar_one()
+    refund_on = max(plan.stop, last_entry) + timedelta(days=10)
+    if refund_on <= end - timedelta(days=7):
         payments.record_refund(
             session, plan.unit_id, credit, refund_on, reference="Unused sessions"
         )
