@@ -579,7 +579,12 @@ def _record_course(
             owed_since_payment.clear()
             if plan.method == "Check" and rng.random() < 0.02:
                 made_payments += _bounce_last_check(session, plan, methods, day, end)
-        elif plan.pays == "slow" and owed_since_payment and rng.random() < 0.3:
+        elif (
+            plan.pays == "slow"
+            and owed_since_payment
+            and day + timedelta(days=9) <= end  # nothing is dated after the demo's today
+            and rng.random() < 0.3
+        ):
             amount = sum(owed_since_payment, Decimal(0))
             if rng.random() < 0.3:
                 amount = (amount / 2).quantize(Decimal("0.01"))
