@@ -237,13 +237,27 @@ _PERIOD_SQL = text(
     GROUP BY s.account, t.kind
     """
 )
-_BEFORE_SQL = text(
-    """
+# Totals of the two accounts through a day, from whichever side has fewer transactions:
+# the transactions dated on or before it, or everything less those dated after it. Both
+# walk the transactions' date index (CROSS JOIN keeps SQLite from starting at the splits),
+# so a month early or late in a long history reads only a little of it.
+_SPLITS_OF_TXNS = """
     SELECT s.account, SUM(s.amount_cents)
-    FROM ledger_splits AS s JOIN ledger_txns AS t ON t.id = s.txn_id
-    WHERE s.account IN ('receivable', 'client_credit') AND t.txn_date <= :day
+    FROM ledger_txns AS t CROSS JOIN ledger_splits AS s ON s.txn_id = t.id
+    WHERE s.account IN ('receivable', 'client_credit') AND t.txn_date {dates}
     GROUP BY s.account
+"""
+_THROUGH_SQL = text(_SPLITS_OF_TXNS.format(dates="<= :day"))
+_AFTER_SQL = text(_SPLITS_OF_TXNS.format(dates="> :day"))
+_ALL_SQL = text(
     """
+    SELECT account, SUM(amount_cents) FROM ledger_splits
+    WHERE account IN ('receivable', 'client_credit') GROUP BY account
+    """
+)
+_COUNT_THROUGH_SQL = text(
+    "SELECT (SELECT COUNT(*) FROM ledger_txns WHERE txn_date <= :day), "
+    "(SELECT COUNT(*) FROM ledger_txns)"
 )
 
 
@@ -253,8 +267,16 @@ def _check_period(start: date, end: date) -> None:
 
 
 def _totals_through(session: Session, day: date) -> dict[str, int]:
-    rows = session.execute(_BEFORE_SQL, {"day": day.isoformat()})
-    return {row[0]: row[1] for row in rows}
+    """Cents by account (receivable, client credit), counting transactions dated on or
+    before ``day``."""
+    params = {"day": day.isoformat()}
+    through, everything = session.execute(_COUNT_THROUGH_SQL, params).one()
+    if through <= everything - through:
+        return dict(session.execute(_THROUGH_SQL, params).all())
+    totals: dict[str, int] = dict(session.execute(_ALL_SQL).all())
+    for account, cents in session.execute(_AFTER_SQL, params):
+        totals[account] = totals.get(account, 0) - cents
+    return totals
 
 
 def rollforward(session: Session, start: date, end: date) -> RollForward:
@@ -395,7 +417,20 @@ def write_offs_by_reason(session: Session, start: date, end: date) -> list[Amoun
 
 # --- invariants -----------------------------------------------------------------------
 
+_SUMMED = (
+    "SELECT unit_id, "
+    "SUM(CASE WHEN account = 'receivable' THEN amount_cents ELSE 0 END) AS owed, "
+    "-SUM(CASE WHEN account = 'client_credit' THEN amount_cents ELSE 0 END) AS credit "
+    "FROM ledger_splits WHERE account IN ('receivable', 'client_credit') GROUP BY unit_id"
+)
 _INVARIANTS: tuple[tuple[str, str], ...] = (
+    (
+        "client account {0} shows a balance its ledger entries do not add up to",
+        f"SELECT s.unit_id FROM ({_SUMMED}) s LEFT JOIN unit_balances b ON b.unit_id = s.unit_id "
+        "WHERE b.unit_id IS NULL OR b.owed_cents <> s.owed OR b.credit_cents <> s.credit "
+        f"UNION SELECT b.unit_id FROM unit_balances b LEFT JOIN ({_SUMMED}) s "
+        "ON s.unit_id = b.unit_id WHERE s.unit_id IS NULL",
+    ),
     (
         "ledger transaction {0} does not balance (off by {1} cents)",
         "SELECT txn_id, SUM(amount_cents) FROM ledger_splits GROUP BY txn_id "

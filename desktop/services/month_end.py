@@ -132,9 +132,10 @@ def _read_pack(
 
     start, end = period.start, period.end
     who = client_labels(session, full_names=full_names)
+    rf = books.rollforward(session, start, end)  # for the cover and its own sheet
     readers = (
         lambda: aging_table(session, end, who),
-        lambda: report_tables.rollforward_table(session, start, end),
+        lambda: report_tables.rollforward_table(session, start, end, rf),
         lambda: report_tables.income_table(session, start, end),
         lambda: report_tables.charges_by_service_table(session, start, end),
         lambda: report_tables.write_offs_table(session, start, end),
@@ -146,7 +147,6 @@ def _read_pack(
         tables.append(reader())
         step(len(tables))
     aging, rollforward, income, by_service, write_offs, credit, refunds = tables
-    rf = books.rollforward(session, start, end)
     book = MonthEndBook(
         practice=_practice_name(session),
         title=period.title,

@@ -162,13 +162,17 @@ def ledger_table(session: Session, client_ref: str, as_of: date | None = None) -
 # --- over a period --------------------------------------------------------------------
 
 
-def rollforward_table(session: Session, start: date, end: date) -> Table:
-    """Opening A/R, its movements and closing A/R, then the same for client credit.
+def rollforward_table(
+    session: Session, start: date, end: date, rf: books.RollForward | None = None
+) -> Table:
+    """Opening A/R, its movements and closing A/R, then the same for client credit
+    (``rf``, when the caller has already read it for this period).
 
     Movements are signed (payments applied are negative), so each opening plus
     its movements is its closing; the two "difference" lines show that it ties.
     """
-    rf = books.rollforward(session, start, end)
+    if rf is None or (rf.start, rf.end) != (start, end):
+        rf = books.rollforward(session, start, end)
     ar_moves = (rf.charges, -rf.payments_applied, -rf.write_offs, rf.voids)
     credit_moves = (rf.credit_received, -rf.credit_applied, -rf.credit_refunded, rf.credit_voids)
     ar_difference = rf.closing - (rf.opening + _total(list(ar_moves)))
