@@ -180,3 +180,21 @@ def test_statement_and_receipt_from_the_client_page(
     button.receipt(paid.id)
     assert button.issued.kind is DocumentKind.RECEIPT
     assert [p.read_bytes()[:5] for p in saved] == [b"%PDF-", b"%PDF-"]
+
+
+def test_the_claim_menu_follows_the_chosen_superbill(
+    qtbot: QtBot, window: MainWindow, ui_workspace: Workspace
+) -> None:
+    from desktop.services.superbills import issue_superbill
+
+    unit = ui_workspace.run(superbill_client)
+    ui_workspace.run(sessions.record_session, visit(unit, date(2026, 2, 2)))
+    ui_workspace.run(issue_superbill, unit, FEB_1, FEB_28, acknowledge=True)
+    page = superbills_page(window)
+    page.reload()
+    page.claim_button.fill()
+    assert [a.text() for a in page.claim_button.menu().actions()] == ["Choose a superbill first"]
+    page.table.selectRow(0)
+    page.claim_button.fill()
+    texts = [a.text() for a in page.claim_button.menu().actions() if a.text()]
+    assert "Submitted…" in texts  # the claim started on issue, not yet submitted

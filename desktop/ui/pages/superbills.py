@@ -39,6 +39,7 @@ from desktop.ui.formatting import format_date, money_text
 from desktop.ui.models.proxy import SearchProxy
 from desktop.ui.models.rows import Column, RowsModel
 from desktop.ui.pages.base import Command, Page, PageContext
+from desktop.ui.pages.client_claims import ClaimActionsButton
 from desktop.ui.pages.reports import last_month
 from desktop.ui.runner import ActionRunner, action_name
 from desktop.ui.widgets.tables import make_table
@@ -152,6 +153,8 @@ class SuperbillsPage(DocumentOutput, Page):
         self.correct_button = QPushButton("Issue a corrected version…")
         self.correct_button.clicked.connect(self.correct_selected)
         actions.addWidget(self.correct_button)
+        self.claim_button = ClaimActionsButton(self.runner, self._selected_superbill_id)
+        actions.addWidget(self.claim_button)
         layout.addLayout(actions)
         self._selection()
 
@@ -177,6 +180,10 @@ class SuperbillsPage(DocumentOutput, Page):
     def selected(self) -> IssuedDocument | None:
         rows = self.table.selectionModel().selectedRows()
         return self.proxy.row_at(rows[0].row()) if rows else None
+
+    def _selected_superbill_id(self) -> int | None:
+        chosen = self.selected()
+        return chosen.id if chosen is not None and chosen.kind == DocumentKind.SUPERBILL else None
 
     def select_document(self, document_id: int) -> None:
         self.model.fetch_all()
