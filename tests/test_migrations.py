@@ -171,3 +171,37 @@ def test_the_fast_reading_of_revisions_agrees_with_alembic(
             expected = MigrationContext.configure(conn).get_current_revision()
         assert current_revision(bare) == expected == revision
     assert current_revision(workspace.practice_file) == head_revision()
+
+
+def test_unit_balances_are_backfilled_and_kept_by_the_trigger(workspace: Workspace) -> None:
+    # Books written before 0004 get their totals on upgrade; later splits keep them up.
+    from datetime import date
+    from decimal import Decimal
+
+    from sqlalchemy import text
+
+    from desktop.services import books, payments, sessions
+    from tests.books_helpers import add_unit, method_id
+    from tests.test_books_examples import session_on
+
+    unit = workspace.run(add_unit, "A1", "Ana Lopez")
+    workspace.run(sessions.record_session, session_on(unit, date(2026, 1, 5)))
+    cash = workspace.run(method_id, "Cash")
+    pay = payments.PaymentInput(unit, date(2026, 1, 6), Decimal("250.00"), cash)
+    workspace.run(payments.record_payment, pay)
+    expected = workspace.read(books.balances, date(2026, 1, 6))  # summed from the splits
+    config = alembic_config()
+    with workspace.practice_file.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0003")
+        command.upgrade(config, "head")
+    assert workspace.read(books.balances) == expected  # today: read from the kept totals
+    workspace.run(sessions.record_session, session_on(unit, date(2026, 1, 12)))
+    assert workspace.read(books.balance, unit).owed == Decimal("50.00")
+    assert workspace.read(books.ledger_problems) == []
+
+    with workspace.practice_file.transaction() as session:
+        session.execute(text("UPDATE unit_balances SET owed_cents = owed_cents + 1"))
+        assert books.ledger_problems(session) == [
+            f"client account {unit} shows a balance its ledger entries do not add up to"
+        ]

@@ -13,6 +13,7 @@ from .ledger import (
     LedgerTxn,
     Payment,
     Refund,
+    UnitBalance,
 )
 from .people import BillingUnit, Client, Diagnosis, UnitMember
 from .practice import Payer, PaymentMethod, Practice, Service, Setting
@@ -44,5 +45,6 @@ __all__ = [
     "Service",
     "Session",
     "Setting",
+    "UnitBalance",
     "UnitMember",
 ]

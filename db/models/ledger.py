@@ -72,6 +72,21 @@ class LedgerSplit(Base):
     txn: Mapped[LedgerTxn] = relationship(back_populates="splits")
 
 
+class UnitBalance(Base):
+    """A unit's receivable and credit totals over all its splits.
+
+    Written only by the trigger ``trg_ledger_splits_unit_balance`` (migration 0004)
+    as splits are inserted; the app reads it for today's balances and ``check``
+    compares it with the splits.
+    """
+
+    __tablename__ = "unit_balances"
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("billing_units.id"), primary_key=True)
+    owed: Mapped[Decimal] = mapped_column("owed_cents", Cents)
+    credit: Mapped[Decimal] = mapped_column("credit_cents", Cents)
+
+
 class Charge(Base):
     """What a client owes for one billable line of a session (or another fee)."""
 

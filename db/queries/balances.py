@@ -24,9 +24,12 @@ _AS_OF_SQL = text(
     + _WHERE
     + "GROUP BY s.unit_id"
 )
-# As of a date after the last transaction (the usual case: today), every split counts,
-# and the balances index answers without reading a single transaction.
-_ALL_SQL = text(_SUMS + "WHERE" + _WHERE + "GROUP BY s.unit_id")
+# As of a date after the last transaction (the usual case: today), every split counts:
+# the running totals the insert trigger keeps (migration 0004) are the answer.
+_ALL_SQL = text(
+    "SELECT unit_id, owed_cents, credit_cents FROM unit_balances "
+    "WHERE :unit_id IS NULL OR unit_id = :unit_id"
+)
 _LAST_DATE_SQL = text("SELECT MAX(txn_date) FROM ledger_txns")
 
 
