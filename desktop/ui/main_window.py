@@ -6,6 +6,10 @@ changes to the books go through the action runner.
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -27,11 +31,17 @@ from desktop.ui.autolock import IdleWatcher
 from desktop.ui.dialogs.backup import BackupController
 from desktop.ui.dialogs.unlock import Opener, UnlockDialog
 from desktop.ui.interaction import Interaction
-from desktop.ui.pages import page_classes
+from desktop.ui.pages import PAGES, page_class
 from desktop.ui.pages.base import Page, PageContext
 from desktop.ui.runner import ActionRunner
 
 APP_TITLE = "Quiet Ledger"
+
+
+def _query(path: str) -> Callable[..., Any]:
+    """The function a "module:function" path names (imported when first needed)."""
+    module, _, name = path.partition(":")
+    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
 
 
 class MainWindow(QMainWindow):
@@ -53,7 +63,6 @@ class MainWindow(QMainWindow):
         self._context = PageContext(runner=runner, interaction=interaction, navigator=self)
         # Pages are built on first visit: the window shows sooner, and a page the
         # user never opens in a session costs nothing.
-        self._page_classes = page_classes()
         self._built: dict[int, Page] = {}
 
         self.nav = QListWidget()
@@ -62,16 +71,16 @@ class MainWindow(QMainWindow):
         self.nav.setContentsMargins(0, style.SPACING, 0, 0)
         self.stack = QStackedWidget()
         row_height = self.fontMetrics().height() + style.SPACING * 2
-        for cls in self._page_classes:
-            item = QListWidgetItem(cls.title)
+        for spec in PAGES:
+            item = QListWidgetItem(spec.title)
             item.setSizeHint(QSize(0, row_height))
             self.nav.addItem(item)
             self.stack.addWidget(QWidget())  # stands in until the page is first shown
         widest = [self.fontMetrics().horizontalAdvance("M" * 9), self.nav.sizeHintForColumn(0)]
         widest += [
-            self.fontMetrics().horizontalAdvance(f"{cls.title}  (999)")
-            for cls in self._page_classes
-            if cls.attention_count is not None
+            self.fontMetrics().horizontalAdvance(f"{spec.title}  (999)")
+            for spec in PAGES
+            if spec.attention
         ]
         self.nav.setFixedWidth(max(widest) + style.MARGIN * 2)
         self.nav.currentRowChanged.connect(self._show_row)
@@ -103,8 +112,8 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        for position, cls in enumerate(self._page_classes):
-            for command in cls.commands:
+        for position, spec in enumerate(PAGES):
+            for command in spec.commands:
                 action = self._action(command.text, command.shortcut)
                 action.triggered.connect(
                     lambda _=False, i=position, m=command.method: self._run_command(i, m)
@@ -122,8 +131,8 @@ class MainWindow(QMainWindow):
         find.triggered.connect(self.focus_search)
         go_menu.addAction(find)
         go_menu.addSeparator()
-        for position, cls in enumerate(self._page_classes):
-            action = self._action(cls.title, actions.page_shortcut(position))
+        for position, spec in enumerate(PAGES):
+            action = self._action(spec.title, actions.page_shortcut(position))
             action.triggered.connect(lambda _=False, i=position: self.nav.setCurrentRow(i))
             go_menu.addAction(action)
         self._data_menus = (file_menu, go_menu)
@@ -156,7 +165,7 @@ class MainWindow(QMainWindow):
     def _page_at(self, position: int) -> Page:
         page = self._built.get(position)
         if page is None:
-            page = self._page_classes[position](self._context)
+            page = page_class(PAGES[position])(self._context)
             placeholder = self.stack.widget(position)
             self.stack.insertWidget(position, page)
             self.stack.removeWidget(placeholder)
@@ -165,7 +174,7 @@ class MainWindow(QMainWindow):
         return page
 
     def _position(self, page_id: str) -> int | None:
-        ids = [cls.page_id for cls in self._page_classes]
+        ids = [spec.page_id for spec in PAGES]
         return ids.index(page_id) if page_id in ids else None
 
     def _show_row(self, position: int) -> None:
@@ -280,17 +289,20 @@ class MainWindow(QMainWindow):
 
     def _show_counts(self) -> None:
         """Put each page's attention count beside its title in the navigation."""
-        for position, cls in enumerate(self._page_classes):
-            query = cls.attention_count
-            if query is None:
+        for position, spec in enumerate(PAGES):
+            if not spec.attention:
                 continue
             item = self.nav.item(position)
-            count = self.runner.read(query, parent=self) if self.runner.is_open else None
+            count = (
+                self.runner.read(_query(spec.attention), parent=self)
+                if self.runner.is_open
+                else None
+            )
             if count:
-                item.setText(f"{cls.title}  ({count})")
-                item.setToolTip(cls.attention_tip.format(n=count))
+                item.setText(f"{spec.title}  ({count})")
+                item.setToolTip(spec.attention_tip.format(n=count))
             else:
-                item.setText(cls.title)
+                item.setText(spec.title)
                 item.setToolTip("")
 
     # --- window state ----------------------------------------------------------------------

@@ -37,3 +37,47 @@ def test_the_navigation_counts_claims_that_need_action(
     assert item.toolTip() == "Claims and superbills that need action today: 1"
     window.lock()
     assert item.text() == "Claims"  # nothing about the books shows while locked
+
+
+def test_every_declared_page_loads_and_has_its_commands() -> None:
+    from desktop.ui.pages import PAGES, page_classes
+
+    for spec, cls in zip(PAGES, page_classes(), strict=True):
+        assert cls.page_id == spec.page_id
+        for command in spec.commands:
+            assert callable(getattr(cls, command.method, None)), (spec.page_id, command)
+
+
+def test_the_window_shows_without_loading_pages_not_yet_opened(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+
+    script = """
+import sys
+from PySide6.QtWidgets import QApplication
+from desktop.services.practice import Profile, create_practice
+from desktop.services.workspace import Workspace
+from desktop.ui.interaction import DialogInteraction
+from desktop.ui.main_window import MainWindow
+from desktop.ui.runner import ActionRunner
+app = QApplication([])
+ws = Workspace.create(__import__("pathlib").Path(sys.argv[1]), "a long enough passphrase")
+ws.run(create_practice, Profile(practice_name="P"), user_name="U")
+window = MainWindow(ActionRunner(ws, DialogInteraction()), lambda *_: ws, "f",
+                    DialogInteraction(), remember_geometry=False)
+window.show()
+app.processEvents()
+print(sorted(m for m in sys.modules if m.startswith("desktop.ui.pages.")))
+ws.close()
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "p.qlb")],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"},
+    ).stdout
+    loaded = out.strip().splitlines()[-1]
+    assert "desktop.ui.pages.clients" in loaded
+    for later in ("reports", "dashboard", "superbills", "settings", "claims'"):
+        assert f"desktop.ui.pages.{later}" not in loaded, loaded

@@ -79,7 +79,6 @@ AUDIT_COLUMNS: tuple[Column[AuditRow], ...] = (
 
 class AuditReviewPage(Page):
     page_id = "audit"
-    title = "Audit log"
 
     def __init__(self, context: PageContext) -> None:
         super().__init__(context)

@@ -3,9 +3,8 @@ and forgets everything when the practice file is locked."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar, Protocol
+from typing import ClassVar, Protocol
 
 from PySide6.QtWidgets import QWidget
 
@@ -25,7 +24,8 @@ class Navigator(Protocol):
 class Command:
     """A page's own menu action with a shortcut, such as New client (Ctrl+N).
 
-    The window turns each into one QAction: it shows the page, then calls ``method``.
+    The window turns each into one QAction: it shows the page (building it if need
+    be), then calls ``method`` on it.
     """
 
     text: str
@@ -41,13 +41,9 @@ class PageContext:
 
 
 class Page(QWidget):
-    page_id: ClassVar[str]  # stable name, for navigation between pages
-    title: ClassVar[str]  # the navigation list's text
-    commands: ClassVar[tuple[Command, ...]] = ()
-    # A query (session -> int) whose answer the navigation shows beside the title,
-    # such as the claims that need action today; None for no count.
-    attention_count: ClassVar[Callable[[Any], int] | None] = None
-    attention_tip: ClassVar[str] = "Need attention: {n}"
+    # Stable name, for navigation between pages; its title and menu commands are
+    # declared with it in ``desktop.ui.pages.PAGES``.
+    page_id: ClassVar[str]
 
     def __init__(self, context: PageContext) -> None:
         super().__init__()

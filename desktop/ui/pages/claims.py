@@ -22,7 +22,7 @@ from desktop.domain.kinds import ClaimStatus
 from desktop.services import claims
 from desktop.services.claims import ClaimDetail, ClaimEventRow, ClaimRow
 from desktop.services.claims_insights import PayerInsight, payer_insights
-from desktop.services.claims_queue import QueueItem, follow_up_queue, queue_count
+from desktop.services.claims_queue import QueueItem, follow_up_queue
 from desktop.ui import style
 from desktop.ui.dialogs.base import FormDialog
 from desktop.ui.dialogs.claim import (
@@ -260,9 +260,6 @@ class ClaimDetailView(QWidget):
 
 class ClaimsPage(Page):
     page_id = "claims"
-    title = "Claims"
-    attention_count = staticmethod(queue_count)
-    attention_tip = "Claims and superbills that need action today: {n}"
 
     def __init__(self, context: PageContext) -> None:
         super().__init__(context)

@@ -27,7 +27,7 @@ from desktop.ui.dialogs.unit import UnitDialog
 from desktop.ui.formatting import KIND_LABELS, format_date, money_text
 from desktop.ui.models.proxy import SearchProxy
 from desktop.ui.models.rows import Column, RowsModel
-from desktop.ui.pages.base import Command, Page, PageContext
+from desktop.ui.pages.base import Page, PageContext
 from desktop.ui.widgets.tables import make_table
 
 if TYPE_CHECKING:
@@ -66,8 +66,6 @@ def _search_text(row: UnitRow) -> str:
 
 class ClientsPage(Page):
     page_id = "clients"
-    title = "Clients"
-    commands = (Command("&New client…", "Ctrl+N", "new_client"),)
 
     def __init__(self, context: PageContext) -> None:
         super().__init__(context)

@@ -51,7 +51,6 @@ def monthly_income(rows: list[books.IncomeRow], first: date, months: int) -> lis
 
 class DashboardPage(Page):
     page_id = "dashboard"
-    title = "Dashboard"
 
     def __init__(self, context: PageContext) -> None:
         super().__init__(context)

@@ -25,7 +25,7 @@ from desktop.ui.dialogs.payment import AllocationDialog, PaymentDialog
 from desktop.ui.formatting import format_date, money_text
 from desktop.ui.models.proxy import SearchProxy
 from desktop.ui.models.rows import Column, RowsModel
-from desktop.ui.pages.base import Command, Page, PageContext
+from desktop.ui.pages.base import Page, PageContext
 from desktop.ui.runner import ActionRunner
 from desktop.ui.widgets.tables import make_table
 
@@ -48,8 +48,6 @@ def shift_month(day: date, months: int) -> date:
 
 class PaymentsPage(Page):
     page_id = "payments"
-    title = "Payments"
-    commands = (Command("Record &payment…", "Ctrl+Shift+P", "new_payment"),)
 
     def __init__(self, context: PageContext) -> None:
         super().__init__(context)

@@ -61,7 +61,6 @@ def last_month(today: date) -> tuple[date, date]:
 
 class ReportsPage(Page):
     page_id = "reports"
-    title = "Reports"
 
     def __init__(self, context: PageContext) -> None:
         super().__init__(context)

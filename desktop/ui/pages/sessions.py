@@ -22,7 +22,7 @@ from desktop.ui.dialogs.session import SessionDialog
 from desktop.ui.formatting import format_date, money_text
 from desktop.ui.models.proxy import SearchProxy
 from desktop.ui.models.rows import Column, RowsModel
-from desktop.ui.pages.base import Command, Page, PageContext
+from desktop.ui.pages.base import Page, PageContext
 from desktop.ui.widgets.tables import make_table
 
 
@@ -56,8 +56,6 @@ def week_of(day: date) -> date:
 
 class SessionsPage(Page):
     page_id = "sessions"
-    title = "Sessions"
-    commands = (Command("Record &session…", "Ctrl+R", "new_session"),)
 
     def __init__(self, context: PageContext) -> None:
         super().__init__(context)

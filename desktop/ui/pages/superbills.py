@@ -38,7 +38,7 @@ from desktop.ui.document_output import DocumentOutput, ask_pdf_path, save_pdf
 from desktop.ui.formatting import format_date, money_text
 from desktop.ui.models.proxy import SearchProxy
 from desktop.ui.models.rows import Column, RowsModel
-from desktop.ui.pages.base import Command, Page, PageContext
+from desktop.ui.pages.base import Page, PageContext
 from desktop.ui.pages.client_claims import ClaimActionsButton
 from desktop.ui.pages.reports import last_month
 from desktop.ui.runner import ActionRunner, action_name
@@ -84,11 +84,6 @@ def _file_name(document: IssuedDocument) -> str:
 
 class SuperbillsPage(DocumentOutput, Page):
     page_id = "superbills"
-    title = "Superbills"
-    commands = (
-        Command("Issue a &superbill…", "Ctrl+Shift+B", "issue_one"),
-        Command("&Print the selected document…", "Ctrl+P", "print_selected"),
-    )
 
     def __init__(self, context: PageContext) -> None:
         super().__init__(context)

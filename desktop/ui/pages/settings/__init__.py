@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout
 
 from desktop.ui import style
-from desktop.ui.pages.base import Command, Page, PageContext
+from desktop.ui.pages.base import Page, PageContext
 from desktop.ui.pages.settings.catalog import methods_tab, payers_tab, services_tab
 from desktop.ui.pages.settings.data import DataTab
 from desktop.ui.pages.settings.preferences import PreferencesTab
@@ -16,11 +16,6 @@ from desktop.ui.pages.settings.security import SecurityTab
 
 class SettingsPage(Page):
     page_id = "settings"
-    title = "Settings"
-    commands = (
-        Command("&Import…", "Ctrl+Shift+I", "start_import"),
-        Command("&Export everything…", "Ctrl+Shift+E", "start_export"),
-    )
 
     def __init__(self, context: PageContext) -> None:
         super().__init__(context)
