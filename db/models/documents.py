@@ -59,7 +59,8 @@ class Document(Base):
     total_paid: Mapped[Decimal] = mapped_column("total_paid_cents", Cents)
     balance: Mapped[Decimal] = mapped_column("balance_cents", Cents)
     acknowledged_warnings: Mapped[str] = mapped_column(Text, default="")
-    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    # Deferred: lists of documents never need the PDFs themselves, and they are large.
+    pdf: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     sha256: Mapped[str] = mapped_column(String(64))
 
     lines: Mapped[list[DocumentLine]] = relationship(

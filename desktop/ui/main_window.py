@@ -36,6 +36,7 @@ from desktop.ui.pages.base import Page, PageContext
 from desktop.ui.runner import ActionRunner
 
 APP_TITLE = "Quiet Ledger"
+COUNTS_AFTER_MS = 300
 
 
 def _query(path: str) -> Callable[..., Any]:
@@ -267,8 +268,8 @@ class MainWindow(QMainWindow):
         for menu in self._data_menus:
             menu.setEnabled(True)
         self._apply_autolock()
-        # Counting needs the claims read; let the window show first.
-        QTimer.singleShot(0, self._show_counts)
+        # Counting reads the claims; let the window paint first.
+        QTimer.singleShot(COUNTS_AFTER_MS, self._show_counts)
         self.idle.start()
 
     def _apply_autolock(self) -> None:
