@@ -24,7 +24,6 @@ def run_gui(path: Path | None, demo: bool) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from desktop.ui import style
-    from desktop.ui.dialogs.unlock import UnlockDialog
     from desktop.ui.interaction import DialogInteraction
     from desktop.ui.main_window import MainWindow
     from desktop.ui.runner import ActionRunner
@@ -54,6 +53,8 @@ def run_gui(path: Path | None, demo: bool) -> int:
     label = f"Demo practice (made-up clients) — {practice}" if demo else str(practice)
     workspace, message = (created, "") if created else _open_without_asking(opener, demo)
     if workspace is None:
+        from desktop.ui.dialogs.unlock import UnlockDialog
+
         dialog = UnlockDialog(opener, label, message=message)
         if dialog.exec() != UnlockDialog.DialogCode.Accepted or dialog.workspace is None:
             return 0

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -29,11 +29,13 @@ from desktop.services.practice import get_settings, practice_name
 from desktop.ui import actions, style
 from desktop.ui.autolock import IdleWatcher
 from desktop.ui.dialogs.backup import BackupController
-from desktop.ui.dialogs.unlock import Opener, UnlockDialog
 from desktop.ui.interaction import Interaction
 from desktop.ui.pages import PAGES, page_class
 from desktop.ui.pages.base import Page, PageContext
 from desktop.ui.runner import ActionRunner
+
+if TYPE_CHECKING:
+    from desktop.ui.dialogs.unlock import Opener, UnlockDialog
 
 APP_TITLE = "Quiet Ledger"
 COUNTS_AFTER_MS = 300
@@ -248,6 +250,8 @@ class MainWindow(QMainWindow):
     def ask_unlock(self) -> None:
         if not self.is_locked or (self._unlock_dialog and self._unlock_dialog.isVisible()):
             return
+        from desktop.ui.dialogs.unlock import UnlockDialog  # needed only once locked
+
         dialog = UnlockDialog(self._opener, self._file_label, self)
         dialog.accepted.connect(lambda: self._unlocked(dialog))
         self._unlock_dialog = dialog

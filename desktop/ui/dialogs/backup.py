@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, QTimer
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow
 
-from desktop.services.backup_restore import RestoreResult, restore_backup
 from desktop.services.backups import (
     BackupInfo,
     BackupResult,
@@ -29,6 +29,9 @@ from desktop.services.backups import (
 from desktop.ui import style
 from desktop.ui.background import JobResult, Progress, run_in_background
 from desktop.ui.runner import ActionRunner
+
+if TYPE_CHECKING:
+    from desktop.services.backup_restore import RestoreResult
 
 FOLDER_KEY = "backup/folder"
 CHECK_EVERY_MS = 5 * 60 * 1000  # the age shown stays current; a backup is due at a day old
@@ -225,6 +228,8 @@ class BackupController(QObject):
             return
         backup, dest = paths
         key = ws.recovery_key()
+
+        from desktop.services.backup_restore import restore_backup  # only when restoring
 
         def job(progress: Progress) -> RestoreResult:
             progress(0, 0)
