@@ -273,11 +273,11 @@ class ClaimsPage(Page):
             CLAIM_COLUMNS, muted=lambda r: not r.is_open, search_text=_search_text
         )
         self.proxy = SearchProxy(self.model)
-        self.table = make_table(self.proxy, stretch_column=None)
+        self.table = make_table(self.proxy, stretch_column=1)  # the client's name
         self.table.setObjectName("claims_table")
         self.table.sortByColumn(3, Qt.SortOrder.DescendingOrder)  # latest service first
         self.payers: RowsModel[PayerInsight] = RowsModel(PAYER_COLUMNS)
-        self.payers_table = make_table(self.payers, stretch_column=None)
+        self.payers_table = make_table(self.payers, stretch_column=len(PAYER_COLUMNS) - 1)
         self.payers_table.setObjectName("payer_insights")
         self.payers_table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.detail = ClaimDetailView(self)
