@@ -1,8 +1,9 @@
 """Search and sort over a RowsModel: typing filters, header clicks sort.
 
-Searching matches every typed word anywhere in a row's search text. Sorting
-compares each column's sort key (Decimal, date, text), with empty values last,
-rather than the displayed text, so $1,000.00 sorts after $900.00.
+Searching matches every typed word anywhere in a row's search text. Sorting is
+done by the source model, by each column's sort key (Decimal, date, text), with
+empty values last, rather than the displayed text, so $1,000.00 sorts after
+$900.00; the proxy keeps the source's order.
 """
 
 from __future__ import annotations
@@ -43,26 +44,15 @@ class SearchProxy(QSortFilterProxyModel):
             self.invalidateRowsFilter()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        # Sorting a part of the rows would show a wrong order; column -1 is "unsorted".
-        if column >= 0:
-            self.source().fetch_all()
-        super().sort(column, order)
+        # The source model sorts itself (see RowsModel.sort); this proxy only filters,
+        # keeping the source's order. Column -1 ("unsorted") keeps the current order.
+        self.source().sort(column, order)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         if not self._words:
             return True
         text = self.source().search_text(source_row)
         return all(word in text for word in self._words)
-
-    def lessThan(self, left: Index, right: Index) -> bool:
-        # Straight from the model's cached keys: through data() each comparison cost two
-        # round trips between Qt and Python, and a sort makes thousands of them.
-        source = self.source()
-        column = left.column()
-        a, b = source.sort_key(left.row(), column), source.sort_key(right.row(), column)
-        if a is None or b is None:
-            return a is not None and b is None  # empty values last
-        return bool(a < b)
 
     def row_at(self, proxy_row: int) -> Any:
         return self.index(proxy_row, 0).data(ROW_ROLE)

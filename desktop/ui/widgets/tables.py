@@ -27,6 +27,9 @@ def make_table(
     view.verticalHeader().hide()
     # Row height follows the font, so high-DPI screens and large fonts stay tidy.
     view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
+    # Every row the same height: the view then lays out thousands of rows at once
+    # instead of keeping a size for each.
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
     header = view.horizontalHeader()
     header.setHighlightSections(False)
     header.setStretchLastSection(False)
@@ -40,7 +43,7 @@ def make_table(
 
 
 class ColumnFitter(QObject):
-    """Fits a table's columns to their contents when new rows arrive, and gives the
+    """Fits a table's columns to their contents when a new set of rows arrives, and gives the
     spare width to one column without ever making it narrower than its contents.
 
     Not Qt's ResizeToContents: that measured rows again on each keystroke in a search
@@ -63,8 +66,9 @@ class ColumnFitter(QObject):
         source = view.model()
         while isinstance(source, QSortFilterProxyModel):
             source = source.sourceModel()
+        # A new set of rows, not more of the same list fetched as it scrolls: the
+        # columns already fit rows like them, and refitting would stall the scroll.
         source.modelReset.connect(self._timer.start)
-        source.rowsInserted.connect(self._timer.start)
         view.horizontalHeader().sortIndicatorChanged.connect(self._timer.start)
         view.viewport().installEventFilter(self)
         self._timer.start()
