@@ -94,6 +94,7 @@ class Charge(Base):
     __table_args__ = (
         cents_check("amount_cents", minimum=1),
         Index("ix_charges_unit_date", "unit_id", "service_date"),
+        Index("ix_charges_session", "session_id", "void_txn_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
