@@ -6,6 +6,7 @@ from the environment), ``demo`` for the demo practice, or the unlock dialog.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from collections.abc import Callable
@@ -21,6 +22,7 @@ Opener = Callable[[str | None, str | None], Workspace]
 
 def run_gui(path: Path | None, demo: bool) -> int:
     """Run the window until it is closed; the exit status for the command line."""
+    _import_before_qt()
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from desktop.ui import style
@@ -70,6 +72,28 @@ def run_gui(path: Path | None, demo: bool) -> int:
     finally:
         if runner.workspace is not None:
             runner.workspace.close()
+
+
+def _import_before_qt() -> None:
+    """Load the modules the window opens with that never use Qt, before PySide6.
+
+    Once loaded, PySide6 reads the source of every module imported after it (to
+    see whether it uses PySide's ``__feature__`` switches): a cost for each module
+    that the books' own modules, which never use Qt, need not pay at start-up.
+    """
+    for name in BEFORE_QT:
+        importlib.import_module(name)
+
+
+BEFORE_QT = (
+    "sqlalchemy.dialects.sqlite",  # loaded when the file is opened, after Qt otherwise
+    "_strptime",
+    "db.models",
+    "desktop.services.practice",
+    "desktop.services.clients",
+    "desktop.services.backups",
+    "desktop.services.books",
+)
 
 
 def _first_run(default: Path) -> tuple[Path, bool, Workspace | None] | None:

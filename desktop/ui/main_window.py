@@ -95,10 +95,9 @@ class MainWindow(QMainWindow):
         row.addWidget(self.nav)
         row.addWidget(self.stack, 1)
         self.content = content
-        self.locked_panel = self._build_locked_panel()
+        self._locked_panel: QWidget | None = None  # built the first time the window locks
         self.central = QStackedWidget()
         self.central.addWidget(content)
-        self.central.addWidget(self.locked_panel)
         self.setCentralWidget(self.central)
 
         self.idle = IdleWatcher()
@@ -205,6 +204,13 @@ class MainWindow(QMainWindow):
             page.open_unit(unit_id)  # type: ignore[attr-defined]
 
     # --- locking ---------------------------------------------------------------------------
+
+    @property
+    def locked_panel(self) -> QWidget:
+        if self._locked_panel is None:
+            self._locked_panel = self._build_locked_panel()
+            self.central.addWidget(self._locked_panel)
+        return self._locked_panel
 
     def _build_locked_panel(self) -> QWidget:
         panel = QWidget()

@@ -19,11 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.kinds import UnitKind
-from desktop.services import catalog
 from desktop.services.clients import UnitRow, list_clients, list_units
 from desktop.ui import style
-from desktop.ui.dialogs.client import ClientDialog
-from desktop.ui.dialogs.unit import UnitDialog
 from desktop.ui.formatting import KIND_LABELS, format_date, money_text
 from desktop.ui.models.proxy import SearchProxy
 from desktop.ui.models.rows import Column, RowsModel
@@ -229,7 +226,12 @@ class ClientsPage(Page):
 
     # --- commands --------------------------------------------------------------------------
 
+    # The dialogs (and the catalogue they need) load when first used, not with the
+    # list: this page is the first the window shows.
     def new_client(self) -> None:
+        from desktop.services import catalog
+        from desktop.ui.dialogs.client import ClientDialog
+
         services = self.runner.read(catalog.list_services, parent=self)
         payers = self.runner.read(catalog.list_payers, parent=self)
         if services is None or payers is None:
@@ -241,6 +243,9 @@ class ClientsPage(Page):
             self.select_unit(dialog.result_value.unit_id)
 
     def new_group(self, kind: UnitKind) -> None:
+        from desktop.services import catalog
+        from desktop.ui.dialogs.unit import UnitDialog
+
         clients = self.runner.read(list_clients, parent=self)
         services = self.runner.read(catalog.list_services, parent=self)
         if clients is None or services is None:
