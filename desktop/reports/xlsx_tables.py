@@ -193,11 +193,23 @@ def _finish_sheet(ws: Worksheet, table: Table, last_row: int) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     everything = [*table.rows, *([table.total] if table.total else [])]
     for index, column in enumerate(table.columns):
-        widest = max(
-            [len(column.name), *(len(_display(column.kind, row[index])) for row in everything)]
-        )
+        values = [row[index] for row in everything]
+        if column.kind is Kind.MONEY:
+            values = _widest_amounts(values)
+        widest = max([len(column.name), *(len(_display(column.kind, v)) for v in values)])
         width = min(max(widest + 2, MIN_WIDTH), MAX_WIDTH)
         ws.column_dimensions[get_column_letter(index + 1)].width = width
+
+
+def _widest_amounts(values: list[Cell]) -> list[Cell]:
+    """The values of a money column that can show widest: a formatted amount grows with
+    its size for a given sign, so the largest and the most negative stand for all the
+    amounts (formatting every amount of a year's sheet only to measure it is slow)."""
+    amounts = [v for v in values if isinstance(v, Decimal)]
+    others = [v for v in values if not isinstance(v, Decimal)]
+    positive = [v for v in amounts if v >= 0]
+    negative = [v for v in amounts if v < 0]
+    return others + ([max(positive)] if positive else []) + ([min(negative)] if negative else [])
 
 
 # --- workbooks ------------------------------------------------------------------------
