@@ -149,3 +149,22 @@ def test_cli_demo_then_check(tmp_path: Path) -> None:
     assert wrong.returncode == 1
     assert wrong.stderr.count("\n") == 1
     assert "Traceback" not in wrong.stderr
+
+
+def test_clients_whose_therapy_ended_are_off_the_active_list(small_demo: Path) -> None:
+    from datetime import timedelta
+
+    from desktop.services.clients import list_units
+
+    with Workspace.open(small_demo, passphrase=DEMO_PASSPHRASE) as ws:
+        active = ws.read(list_units)
+        everyone = ws.read(list_units, include_inactive=True)
+    assert 0 < len(active) < len(everyone)
+    recent = END - timedelta(days=90)
+    # Everyone seen in the last three months is still on the list, and nobody who went
+    # quiet longer ago is (a unit with no session of its own belongs to a couple).
+    for unit in everyone:
+        if unit.last_session is not None and unit.last_session >= recent:
+            assert unit.active, unit.name
+        if not unit.active:
+            assert unit.last_session is None or unit.last_session < recent, unit.name

@@ -30,7 +30,12 @@ def register(subparsers: Subparsers) -> None:
     )
     parser.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     parser.add_argument("--years", type=_positive, default=3, help="years of history (3)")
-    parser.add_argument("--clients", type=_positive, default=40, help="about how many (40)")
+    parser.add_argument(
+        "--clients",
+        type=_positive,
+        default=40,
+        help="about how many in care at a time, with turnover (40)",
+    )
     parser.set_defaults(handler=run)
 
 

@@ -743,6 +743,28 @@ def _write_off_oldest(session: Session, plan: _Plan, end: date) -> None:
         )
 
 
+DISCHARGED_AFTER = timedelta(days=90)  # no session for this long: off the active list
+
+
+def _discharge_finished(session: Session, plans: list[_Plan], end: date) -> None:
+    """Move clients whose therapy ended months ago off the active list, as a practice
+    does when it discharges them; their books and documents stay as they are."""
+
+    def members(plan: _Plan) -> list[int]:
+        return [m.client_id for m in clients.get_unit_detail(session, plan.unit_id).members]
+
+    finished = [p for p in plans if p.stop < end - DISCHARGED_AFTER]
+    in_care = [p for p in plans if p.stop >= end - DISCHARGED_AFTER]
+    still_seen = {member for plan in in_care for member in members(plan)}
+    for plan in finished:
+        clients.set_unit_active(session, plan.unit_id, False)
+        if plan.kind != "individual":
+            for member in members(plan):
+                if member not in still_seen:
+                    clients.set_active(session, member, False)
+                    still_seen.add(member)
+
+
 def generate_demo(
     ws: Workspace,
     *,
@@ -776,5 +798,6 @@ def generate_demo(
     closed = date(closed.year, closed.month, 1) - timedelta(days=1)
     ws.run(periods.close_period, closed, today=end)
     add_demo_claims(ws, seed=seed, end=end)
+    ws.run(_discharge_finished, plans, end)
     people = ws.read(lambda s: len(clients_module.list_clients(s, include_inactive=True)))
     return DemoSummary(people, len(plans), total_sessions, total_payments, start, end)
