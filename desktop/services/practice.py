@@ -241,8 +241,13 @@ _SETTINGS_FIELDS = tuple(f.name for f in fields(PracticeSettings))
 
 
 def get_settings(session: Session) -> PracticeSettings:
-    practice = _practice(session)
-    values = {name: getattr(practice, name) for name in _SETTINGS_FIELDS}
+    columns = Practice.__table__.c  # the table, as in practice_name
+    found = session.execute(
+        select(*(columns[name] for name in _SETTINGS_FIELDS)).where(columns.id == 1)
+    ).first()
+    if found is None:
+        raise NotFound("This practice file has no practice profile yet.")
+    values = dict(zip(_SETTINGS_FIELDS, found, strict=True))
     values["aging_basis"] = AgingBasis(values["aging_basis"])
     return PracticeSettings(**values)
 
@@ -280,7 +285,10 @@ def _plain(settings: PracticeSettings) -> dict[str, object]:
 
 
 def practice_name(session: Session) -> str:
-    return session.execute(select(Practice.practice_name)).scalar_one_or_none() or ""
+    # Through the table, not the mapped class: the window asks this before anything
+    # else, and the mapped classes need not be configured for it (see list_units).
+    name = Practice.__table__.c.practice_name
+    return session.execute(select(name)).scalar_one_or_none() or ""
 
 
 def fee_for(amount: Decimal, method: PaymentMethod) -> Decimal:
