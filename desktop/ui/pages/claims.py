@@ -8,6 +8,7 @@ from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -175,8 +176,9 @@ class ClaimDetailView(QWidget):
             form.addRow(text, value)
             self.values[key] = value
         layout.addLayout(form)
-        # Steps the claim may take on one row, the rest on the next: the pane stays narrow.
-        self.actions = QHBoxLayout()
+        # Steps the claim may take, three to a row, the rest below: the pane stays narrow
+        # enough for the lists beside it to keep their columns in a 1280-pixel window.
+        self.actions = QGridLayout()
         self.actions.setSpacing(style.SPACING)
         layout.addLayout(self.actions)
         self.more = QHBoxLayout()
@@ -233,7 +235,6 @@ class ClaimDetailView(QWidget):
             self._add_button(
                 status.value, ACTION_TEXT[status], lambda _=False, s=status: self.page.move(s)
             )
-        self.actions.addStretch(1)
         if c.is_open:
             self._add_button("snooze", "Snooze…", lambda _=False: self.page.snooze(), self.more)
         self._add_button("notes", "Notes…", lambda _=False: self.page.edit_notes(), self.more)
@@ -245,7 +246,11 @@ class ClaimDetailView(QWidget):
         button = QPushButton(text)
         button.setObjectName(f"claim_action_{name}")
         button.clicked.connect(slot)
-        (row or self.actions).addWidget(button)
+        if row is None:
+            placed = self.actions.count()
+            self.actions.addWidget(button, placed // ACTIONS_PER_ROW, placed % ACTIONS_PER_ROW)
+        else:
+            row.addWidget(button)
         self.buttons[name] = button
 
     def _clear_buttons(self) -> None:
@@ -256,6 +261,9 @@ class ClaimDetailView(QWidget):
                 if widget is not None:
                     widget.deleteLater()
         self.buttons.clear()
+
+
+ACTIONS_PER_ROW = 3
 
 
 class ClaimsPage(Page):
@@ -335,7 +343,7 @@ class ClaimsPage(Page):
         split.addWidget(right)
         split.setStretchFactor(0, 5)
         split.setStretchFactor(1, 2)
-        split.setSizes([960, 460])
+        split.setSizes([1040, 340])  # the lists first: a narrow window keeps their columns
         outer.addWidget(split, 1)
 
         self.queue_table.selectionModel().selectionChanged.connect(self._queue_selected)
