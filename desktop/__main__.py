@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from desktop.app.cli import main
+from desktop.app.launch import main
 
 raise SystemExit(main())

@@ -419,3 +419,21 @@ def test_check_reports_a_damaged_page(
     out = capsys.readouterr().out
     assert not out.startswith("OK")
     assert f"pgno={page}" in out or f"page {page}" in out, out
+
+
+def test_the_command_starts_without_the_cycle_collector_and_turns_it_back_on() -> None:
+    # A subcommand may run for minutes (a ten-year demo): the collector must be on for it.
+    script = (
+        "import gc, sys\n"
+        "sys.argv = ['quietledger', '--version']\n"
+        "from desktop.app import launch, cli\n"
+        "seen = []\n"
+        "real = cli.main\n"
+        "cli.main = lambda: (seen.append(gc.isenabled()), real())[1]\n"
+        "code = launch.main()\n"
+        "print(code, seen, gc.isenabled(), gc.get_freeze_count() > 0)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert out.splitlines()[-1] == "0 [True] True True"

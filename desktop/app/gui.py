@@ -14,6 +14,7 @@ from pathlib import Path
 
 from db import keys
 from desktop.app import paths
+from desktop.app.launch import collector_on
 from desktop.services.errors import ServiceError
 from desktop.services.workspace import Workspace
 
@@ -23,6 +24,7 @@ Opener = Callable[[str | None, str | None], Workspace]
 def run_gui(path: Path | None, demo: bool) -> int:
     """Run the window until it is closed; the exit status for the command line."""
     _import_before_qt()
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from desktop.ui import style
@@ -65,6 +67,7 @@ def run_gui(path: Path | None, demo: bool) -> int:
     runner = ActionRunner(workspace, interaction)
     window = MainWindow(runner, opener, label, interaction)
     window.show()
+    QTimer.singleShot(0, collector_on)  # start-up is over (see desktop.app.launch)
     if os.environ.get("QUIETLEDGER_QUIT_WHEN_SHOWN") == "1":
         _quit_once_shown(app)
     try:
