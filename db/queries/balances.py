@@ -9,19 +9,21 @@ from sqlalchemy.orm import Session
 
 _SUMS = """
     SELECT s.unit_id,
-           SUM(CASE WHEN s.account = 'receivable' THEN s.amount_cents ELSE 0 END),
-           -SUM(CASE WHEN s.account = 'client_credit' THEN s.amount_cents ELSE 0 END)
+           SUM(CASE WHEN s.account = 'receivable' THEN s.amount_cents ELSE 0 END) AS owed,
+           -SUM(CASE WHEN s.account = 'client_credit' THEN s.amount_cents ELSE 0 END) AS credit
     FROM ledger_splits AS s
 """
-_WHERE = """
-    s.account IN ('receivable', 'client_credit')
-    AND (:unit_id IS NULL OR s.unit_id = :unit_id)
-"""
+_ACCOUNTS = " s.account IN ('receivable', 'client_credit') "
+_ONE_UNIT = " AND (:unit_id IS NULL OR s.unit_id = :unit_id) "
+# Every unit's totals over all its splits (unit_id, owed, credit): what the kept
+# totals in unit_balances must equal; ``quietledger check`` compares the two.
+SPLIT_TOTALS_SQL = _SUMS + "WHERE" + _ACCOUNTS + "GROUP BY s.unit_id"
 # As of a past date: only transactions dated on or before it count.
 _AS_OF_SQL = text(
     _SUMS
     + "JOIN ledger_txns AS t ON t.id = s.txn_id WHERE t.txn_date <= :as_of AND"
-    + _WHERE
+    + _ACCOUNTS
+    + _ONE_UNIT
     + "GROUP BY s.unit_id"
 )
 # As of a date after the last transaction (the usual case: today), every split counts:

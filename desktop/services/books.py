@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Practice
 from db.queries.aging import aging_cents
-from db.queries.balances import balances_cents
+from db.queries.balances import SPLIT_TOTALS_SQL, balances_cents
 from desktop.domain.aging import BUCKETS
 from desktop.domain.kinds import AgingBasis
 from desktop.domain.money import ZERO, from_cents
@@ -417,18 +417,13 @@ def write_offs_by_reason(session: Session, start: date, end: date) -> list[Amoun
 
 # --- invariants -----------------------------------------------------------------------
 
-_SUMMED = (
-    "SELECT unit_id, "
-    "SUM(CASE WHEN account = 'receivable' THEN amount_cents ELSE 0 END) AS owed, "
-    "-SUM(CASE WHEN account = 'client_credit' THEN amount_cents ELSE 0 END) AS credit "
-    "FROM ledger_splits WHERE account IN ('receivable', 'client_credit') GROUP BY unit_id"
-)
 _INVARIANTS: tuple[tuple[str, str], ...] = (
     (
         "client account {0} shows a balance its ledger entries do not add up to",
-        f"SELECT s.unit_id FROM ({_SUMMED}) s LEFT JOIN unit_balances b ON b.unit_id = s.unit_id "
+        f"SELECT s.unit_id FROM ({SPLIT_TOTALS_SQL}) s "
+        "LEFT JOIN unit_balances b ON b.unit_id = s.unit_id "
         "WHERE b.unit_id IS NULL OR b.owed_cents <> s.owed OR b.credit_cents <> s.credit "
-        f"UNION SELECT b.unit_id FROM unit_balances b LEFT JOIN ({_SUMMED}) s "
+        f"UNION SELECT b.unit_id FROM unit_balances b LEFT JOIN ({SPLIT_TOTALS_SQL}) s "
         "ON s.unit_id = b.unit_id WHERE s.unit_id IS NULL",
     ),
     (

@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QLabel,
     QProxyStyle,
     QStyle,
     QStyleFactory,
@@ -115,6 +116,14 @@ def muted_color(widget: QWidget | None = None) -> QColor:
         round(text.green() * (1 - mix) + back.green() * mix),
         round(text.blue() * (1 - mix) + back.blue() * mix),
     )
+
+
+def muted(label: QLabel) -> QLabel:
+    """Show ``label`` as secondary text (see ``muted_color``); returns it."""
+    palette = label.palette()
+    palette.setColor(label.foregroundRole(), muted_color(label))
+    label.setPalette(palette)
+    return label
 
 
 def title_font(base: QFont, scale: float = 1.4) -> QFont:

@@ -45,9 +45,7 @@ class FormDialog(QDialog, Generic[T]):
         self.hint = QLabel()
         self.hint.setObjectName("hint")
         self.hint.setWordWrap(True)
-        palette = self.hint.palette()
-        palette.setColor(self.hint.foregroundRole(), style.muted_color(self))
-        self.hint.setPalette(palette)
+        style.muted(self.hint)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )

@@ -36,13 +36,6 @@ from desktop.ui.runner import ActionRunner, action_name
 PASS_MARK, FAIL_MARK = "✓", "✗"
 
 
-def _muted(label: QLabel) -> QLabel:
-    palette = label.palette()
-    palette.setColor(label.foregroundRole(), style.muted_color(label))
-    label.setPalette(palette)
-    return label
-
-
 class CloseMonthDialog(QDialog):
     """Runs the checks for ``period`` when shown; closes only when every one passes."""
 
@@ -159,7 +152,7 @@ class ReopenDialog(QDialog):
         self.reason.setObjectName("reopen_reason")
         self.reason.setPlaceholderText("For example: a payment from March was found on April 2")
         layout.addWidget(self.reason)
-        layout.addWidget(_muted(QLabel("The reason is kept in the audit log.")))
+        layout.addWidget(style.muted(QLabel("The reason is kept in the audit log.")))
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.reopen_button = QPushButton("Reopen")
         self.reopen_button.setDefault(True)

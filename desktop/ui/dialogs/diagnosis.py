@@ -71,9 +71,7 @@ class DiagnosisDialog(FormDialog[DiagnosisChoice]):
         self.body.addWidget(self.search)
         self.status = QLabel("Type a code or a few words to search ICD-10-CM.")
         self.status.setObjectName("icd_status")
-        palette = self.status.palette()
-        palette.setColor(self.status.foregroundRole(), style.muted_color(self))
-        self.status.setPalette(palette)
+        style.muted(self.status)
         self.body.addWidget(self.status)
 
         self.hits: RowsModel[IcdHit] = RowsModel(HIT_COLUMNS, muted=lambda h: not h.billable)

@@ -98,9 +98,7 @@ class ImportPlan:
 
 
 def _muted(label: QLabel) -> QLabel:
-    palette = label.palette()
-    palette.setColor(label.foregroundRole(), style.muted_color(label))
-    label.setPalette(palette)
+    style.muted(label)
     label.setWordWrap(True)
     return label
 

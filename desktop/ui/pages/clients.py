@@ -131,9 +131,7 @@ class ClientsPage(Page):
         layout.addWidget(self.table, 1)
         self.count = QLabel()
         self.count.setObjectName("client_count")
-        palette = self.count.palette()
-        palette.setColor(self.count.foregroundRole(), style.muted_color(self))
-        self.count.setPalette(palette)
+        style.muted(self.count)
         layout.addWidget(self.count)
         return panel
 

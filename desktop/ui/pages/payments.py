@@ -7,8 +7,7 @@ from calendar import monthrange
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from desktop.services import books, catalog
 from desktop.services.clients import list_units
@@ -27,6 +26,7 @@ from desktop.ui.models.proxy import SearchProxy
 from desktop.ui.models.rows import Column, RowsModel
 from desktop.ui.pages.base import Page, PageContext
 from desktop.ui.runner import ActionRunner
+from desktop.ui.widgets.buttons import shortcut_button
 from desktop.ui.widgets.tables import make_table
 
 ALLOCATION_COLUMNS: tuple[Column[AllocationRow], ...] = (
@@ -81,19 +81,19 @@ class PaymentsPage(Page):
         layout.setSpacing(style.SPACING)
         bar = QHBoxLayout()
         bar.setSpacing(style.SPACING)
-        bar.addWidget(self._button("‹ Previous month", "Alt+Left", self.previous_month))
-        bar.addWidget(self._button("This month", "Alt+Home", self.this_month))
-        bar.addWidget(self._button("Next month ›", "Alt+Right", self.next_month))
+        bar.addWidget(shortcut_button(self, "‹ Previous month", "Alt+Left", self.previous_month))
+        bar.addWidget(shortcut_button(self, "This month", "Alt+Home", self.this_month))
+        bar.addWidget(shortcut_button(self, "Next month ›", "Alt+Right", self.next_month))
         bar.addSpacing(style.SECTION_SPACING)
         self.month_label = QLabel()
         self.month_label.setObjectName("month_label")
         self.month_label.setFont(style.title_font(self.month_label.font(), 1.15))
         bar.addWidget(self.month_label, 1)
-        bar.addWidget(self._button("Apply by hand…", "Ctrl+Shift+A", self.apply_selected))
-        bar.addWidget(self._button("Refund…", "Ctrl+Shift+F", self.refund_selected))
-        bar.addWidget(self._button("Write off…", "Ctrl+Shift+W", self.write_off_selected))
-        bar.addWidget(self._button("Void…", "Del", self.void_selected))
-        new = self._button("Record payment…", "", self.new_payment)
+        bar.addWidget(shortcut_button(self, "Apply by hand…", "Ctrl+Shift+A", self.apply_selected))
+        bar.addWidget(shortcut_button(self, "Refund…", "Ctrl+Shift+F", self.refund_selected))
+        bar.addWidget(shortcut_button(self, "Write off…", "Ctrl+Shift+W", self.write_off_selected))
+        bar.addWidget(shortcut_button(self, "Void…", "Del", self.void_selected))
+        new = shortcut_button(self, "Record payment…", "", self.new_payment)
         new.setToolTip("Record a payment (Ctrl+Shift+P)")
         bar.addWidget(new)
         layout.addLayout(bar)
@@ -118,20 +118,8 @@ class PaymentsPage(Page):
         layout.addWidget(split, 1)
         self.summary = QLabel()
         self.summary.setObjectName("month_summary")
-        palette = self.summary.palette()
-        palette.setColor(self.summary.foregroundRole(), style.muted_color(self))
-        self.summary.setPalette(palette)
+        style.muted(self.summary)
         layout.addWidget(self.summary)
-
-    def _button(self, text: str, key: str, slot: object) -> QPushButton:
-        button = QPushButton(text)
-        button.clicked.connect(slot)
-        if key:
-            button.setToolTip(f"{text.strip('‹› .…')} ({key})")
-            shortcut = QShortcut(QKeySequence(key), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(slot)
-        return button
 
     # --- Page ------------------------------------------------------------------------------
 

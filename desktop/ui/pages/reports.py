@@ -47,13 +47,6 @@ from desktop.ui.widgets.tables import make_table
 _FIT = QHeaderView.ResizeMode.ResizeToContents
 
 
-def _muted(label: QLabel) -> QLabel:
-    palette = label.palette()
-    palette.setColor(label.foregroundRole(), style.muted_color(label))
-    label.setPalette(palette)
-    return label
-
-
 def last_month(today: date) -> tuple[date, date]:
     end = today.replace(day=1) - timedelta(days=1)
     return end.replace(day=1), end
@@ -128,7 +121,7 @@ class ReportsPage(Page):
         self.view.setObjectName("report_table")
         self.view.activated.connect(self._activated)
         layout.addWidget(self.view, 1)
-        self.notes = _muted(QLabel())
+        self.notes = style.muted(QLabel())
         self.notes.setWordWrap(True)
         layout.addWidget(self.notes)
         self._choice_changed(reload=False)

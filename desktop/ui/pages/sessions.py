@@ -10,8 +10,7 @@ from datetime import date, time, timedelta
 from decimal import Decimal
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 
 from desktop.services import catalog, recurring
 from desktop.services.clients import list_units
@@ -23,6 +22,7 @@ from desktop.ui.formatting import format_date, money_text
 from desktop.ui.models.proxy import SearchProxy
 from desktop.ui.models.rows import Column, RowsModel
 from desktop.ui.pages.base import Page, PageContext
+from desktop.ui.widgets.buttons import shortcut_button
 from desktop.ui.widgets.tables import make_table
 
 
@@ -67,9 +67,9 @@ class SessionsPage(Page):
         layout.setSpacing(style.SPACING)
         bar = QHBoxLayout()
         bar.setSpacing(style.SPACING)
-        self.previous = self._button("‹ Previous week", "Alt+Left", self.previous_week)
-        self.today = self._button("This week", "Alt+Home", self.this_week)
-        self.next = self._button("Next week ›", "Alt+Right", self.next_week)
+        self.previous = shortcut_button(self, "‹ Previous week", "Alt+Left", self.previous_week)
+        self.today = shortcut_button(self, "This week", "Alt+Home", self.this_week)
+        self.next = shortcut_button(self, "Next week ›", "Alt+Right", self.next_week)
         self.week_label = QLabel()
         self.week_label.setObjectName("week_label")
         self.week_label.setFont(style.title_font(self.week_label.font(), 1.15))
@@ -77,13 +77,13 @@ class SessionsPage(Page):
             bar.addWidget(widget)
         bar.addSpacing(style.SECTION_SPACING)
         bar.addWidget(self.week_label, 1)
-        self.recurring_button = self._button(
-            "Record regular sessions…", "Ctrl+Shift+R", self.record_recurring
+        self.recurring_button = shortcut_button(
+            self, "Record regular sessions…", "Ctrl+Shift+R", self.record_recurring
         )
         bar.addWidget(self.recurring_button)
-        self.edit_button = self._button("Change…", "", self.edit_selected)
-        self.void_button = self._button("Void…", "Del", self.void_selected)
-        self.new_button = self._button("Record session…", "", self.new_session)
+        self.edit_button = shortcut_button(self, "Change…", "", self.edit_selected)
+        self.void_button = shortcut_button(self, "Void…", "Del", self.void_selected)
+        self.new_button = shortcut_button(self, "Record session…", "", self.new_session)
         self.new_button.setToolTip("Record a session (Ctrl+R)")
         for widget in (self.edit_button, self.void_button, self.new_button):
             bar.addWidget(widget)
@@ -95,20 +95,8 @@ class SessionsPage(Page):
         layout.addWidget(self.table, 1)
         self.summary = QLabel()
         self.summary.setObjectName("week_summary")
-        palette = self.summary.palette()
-        palette.setColor(self.summary.foregroundRole(), style.muted_color(self))
-        self.summary.setPalette(palette)
+        style.muted(self.summary)
         layout.addWidget(self.summary)
-
-    def _button(self, text: str, key: str, slot: object) -> QPushButton:
-        button = QPushButton(text)
-        button.clicked.connect(slot)
-        if key:
-            button.setToolTip(f"{text.strip('‹› .…')} ({key})")
-            shortcut = QShortcut(QKeySequence(key), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(slot)
-        return button
 
     # --- Page ------------------------------------------------------------------------------
 
