@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,29 @@ from desktop.services.workspace import Workspace
 PASSPHRASE = "correct horse battery staple"
 VALID_NPI = "1234567893"
 VALID_EIN = "12-3456789"
+
+
+@pytest.fixture(autouse=True)
+def _cycles_collected_on_the_main_thread(request: pytest.FixtureRequest) -> Iterator[None]:
+    """As in the app (``desktop.ui.collector``): a thread-pool worker never collects.
+
+    A collection that starts in a worker thread may destroy a widget made on the main
+    thread while the main thread is using it. So a test with Qt runs without
+    automatic collection, and once its background work is over its cycles are
+    collected here, on the main thread, so that none reach a later test.
+    """
+    if {"qtbot", "qapp"}.isdisjoint(request.fixturenames):
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        from PySide6.QtCore import QThreadPool
+
+        QThreadPool.globalInstance().waitForDone()
+        gc.collect()
+        gc.enable()
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from the environment), ``demo`` for the demo practice, or the unlock dialog.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import sys
@@ -14,7 +15,6 @@ from pathlib import Path
 
 from db import keys
 from desktop.app import paths
-from desktop.app.launch import collector_on
 from desktop.services.errors import ServiceError
 from desktop.services.workspace import Workspace
 
@@ -28,6 +28,7 @@ def run_gui(path: Path | None, demo: bool) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from desktop.ui import style
+    from desktop.ui.collector import UiThreadCollector
     from desktop.ui.interaction import DialogInteraction
     from desktop.ui.main_window import MainWindow
     from desktop.ui.runner import ActionRunner
@@ -37,6 +38,8 @@ def run_gui(path: Path | None, demo: bool) -> int:
     app.setApplicationName("Quiet Ledger")
     app.setOrganizationName("QuietLedger")
     style.apply(app)
+    # From here cycles are collected on this thread only (see desktop.ui.collector).
+    UiThreadCollector(app)
 
     practice = paths.demo_practice_path() if demo else (path or paths.default_practice_path())
     created: Workspace | None = None
@@ -67,7 +70,8 @@ def run_gui(path: Path | None, demo: bool) -> int:
     runner = ActionRunner(workspace, interaction)
     window = MainWindow(runner, opener, label, interaction)
     window.show()
-    QTimer.singleShot(0, collector_on)  # start-up is over (see desktop.app.launch)
+    # Start-up is over: its objects live as long as the window (see desktop.app.launch).
+    QTimer.singleShot(0, gc.freeze)
     if os.environ.get("QUIETLEDGER_QUIT_WHEN_SHOWN") == "1":
         _quit_once_shown(app)
     try:
