@@ -144,3 +144,30 @@ def test_any_rows_read_back(rows: list[list[str]]) -> None:
         numbers = [n for n, _ in read.table.rows]
         assert numbers == sorted(numbers)
         assert all(len(cells) == len(read.table.header) for _, cells in read.table.rows)
+
+
+def test_header_only_stops_at_the_first_row_with_text(tmp_path: Path) -> None:
+    # For matching columns: the rows after the header, even a broken one, are not read.
+    text = b'\r\n,,\r\nclient_ref,date\r\nA-1,2025-01-06\r\n"unclosed,quote\r\n'
+    full = read_csv_bytes(text, "visits.csv")
+    assert full.problems  # the whole file has a broken row
+    header = read_csv_bytes(text, "visits.csv", header_only=True)
+    assert header.problems == ()
+    assert header.table is not None
+    assert header.table.header == ("client_ref", "date")
+    assert header.table.rows == ()
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append([None, None])
+    sheet.append(["client_ref", "amount"])
+    for n in range(500):
+        sheet.append([f"C-{n}", n])
+    path = tmp_path / "payments.xlsx"
+    book.save(path)
+    read = read_table(path, header_only=True)
+    assert read.table is not None
+    assert read.table.header == ("client_ref", "amount")
+    assert read.table.rows == ()
+    assert len(read_table(path).table.rows) == 500  # type: ignore[union-attr]

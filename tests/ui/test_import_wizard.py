@@ -66,6 +66,8 @@ def test_a_renamed_column_is_matched_a_problem_blocks_and_the_fixed_file_imports
     wizard.next()
 
     assert wizard.currentId() == PageId.COLUMNS
+    assert not wizard.columns.isComplete()  # until the file's header is read, off this thread
+    qtbot.waitUntil(lambda: not wizard.columns.reading, timeout=20000)
     combos = wizard.columns.combos
     # Matched by name, ignoring case and spaces/underscores; "Client ID" is not client_ref.
     assert combos["date"].currentText() == "Date"

@@ -37,8 +37,12 @@ class ReadResult:
     problems: tuple[Problem, ...]
 
 
-def read_table(path: Path, *, name: str | None = None) -> ReadResult:
-    """The file as text rows: XLSX by its extension, anything else as CSV."""
+def read_table(path: Path, *, name: str | None = None, header_only: bool = False) -> ReadResult:
+    """The file as text rows: XLSX by its extension, anything else as CSV.
+
+    ``header_only`` stops at the header (the first non-blank row): enough to match
+    columns without parsing every row of a large workbook.
+    """
     label = name or path.name
     try:
         if path.stat().st_size > MAX_BYTES:
@@ -47,15 +51,19 @@ def read_table(path: Path, *, name: str | None = None) -> ReadResult:
     except OSError as exc:
         return _fail(label, f"The file could not be opened ({exc.strerror or exc}).")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return read_xlsx_bytes(data, label)
-    return read_csv_bytes(data, label)
+        return read_xlsx_bytes(data, label, header_only=header_only)
+    return read_csv_bytes(data, label, header_only=header_only)
 
 
 def _fail(label: str, message: str, row: int = FILE_ROW) -> ReadResult:
     return ReadResult(None, (Problem(label, row, "(file)", message),))
 
 
-def read_csv_bytes(data: bytes, label: str) -> ReadResult:
+def _has_text(cells: list[str]) -> bool:
+    return any(c.strip() for c in cells)
+
+
+def read_csv_bytes(data: bytes, label: str, *, header_only: bool = False) -> ReadResult:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -73,6 +81,8 @@ def read_csv_bytes(data: bytes, label: str) -> ReadResult:
             # The record's number, as a spreadsheet numbers rows: a quoted line break
             # inside a cell does not start a new row.
             records.append((number, cells))
+            if header_only and _has_text(cells):
+                break
             if len(records) > MAX_ROWS + 1:
                 return _fail(label, f"The file has more than {MAX_ROWS:,} rows.")
     except csv.Error as exc:
@@ -87,7 +97,7 @@ def read_csv_bytes(data: bytes, label: str) -> ReadResult:
     return _shape(label, records)
 
 
-def read_xlsx_bytes(data: bytes, label: str) -> ReadResult:
+def read_xlsx_bytes(data: bytes, label: str, *, header_only: bool = False) -> ReadResult:
     from openpyxl import load_workbook  # heavy; only when a workbook is imported
 
     records: list[tuple[int, list[str]]] = []
@@ -97,6 +107,8 @@ def read_xlsx_bytes(data: bytes, label: str) -> ReadResult:
             sheet = workbook.worksheets[0]
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
                 records.append((number, [as_text(v) for v in values]))
+                if header_only and _has_text(records[-1][1]):
+                    break
                 if len(records) > MAX_ROWS + 1:
                     return _fail(label, f"The workbook has more than {MAX_ROWS:,} rows.")
         finally:
@@ -113,7 +125,7 @@ def read_xlsx_bytes(data: bytes, label: str) -> ReadResult:
 def _shape(label: str, records: list[tuple[int, list[str]]]) -> ReadResult:
     """The first non-blank row is the header; blank rows are skipped."""
     problems: list[Problem] = []
-    kept = [(n, cells) for n, cells in records if any(c.strip() for c in cells)]
+    kept = [(n, cells) for n, cells in records if _has_text(cells)]
     if not kept:
         return _fail(label, "The file is empty; it needs a header row and at least one row.")
     header = kept[0][1]

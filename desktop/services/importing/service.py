@@ -123,7 +123,7 @@ def check_header(
     if kind is ImportKind.SIMPLEPRACTICE:
         raise ValueError("the SimplePractice report has a fixed layout; nothing to map")
     layout = LAYOUTS[kind]
-    read = read_table(Path(path))
+    read = read_table(Path(path), header_only=True)
     if read.table is None:
         return HeaderCheck((), layout.columns, layout.required, (), read.problems)
     matched, problems = match_header(read.table, layout, mapping)

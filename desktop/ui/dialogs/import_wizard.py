@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from desktop.services import books
 from desktop.services.importing import (
     LAYOUTS,
+    HeaderCheck,
     ImportCancelled,
     ImportKind,
     ImportRejected,
@@ -228,17 +229,41 @@ class ColumnsPage(QWizardPage):
         outer.addWidget(self.status)
         self.combos: dict[str, QComboBox] = {}
         self.header: tuple[str, ...] = ()
+        self.read_problems: tuple[Problem, ...] = ()
+        self.reading = False  # the file's header is being read in the thread pool
+        self._reads = 0
 
     def initializePage(self) -> None:
         assert self.plan.path is not None
-        kind = ImportKind(self.plan.kind)
-        layout = LAYOUTS[kind]
-        check = check_header(kind, self.plan.path)
+        self.combos = {}
+        self.header = ()
+        self.read_problems = ()
+        self.scroll.setWidget(QWidget())
+        self.status.setText("Reading the file's columns…")
+        self.status.setPalette(self.palette())
+        self.reading = True
+        self._reads += 1
+        read, kind, path = self._reads, ImportKind(self.plan.kind), self.plan.path
+        run_in_background(
+            self.wizard(),
+            "Reading the file…",
+            lambda _p: check_header(kind, path),
+            lambda result: self._read(read, result),
+        )
+
+    def _read(self, read: int, result: JobResult) -> None:
+        if read != self._reads:
+            return  # the person went back and chose again; a newer read is on its way
+        self.reading = False
+        if result.error is not None or result.value is None:
+            self.status.setText(str(result.error or "The file could not be read; try again."))
+            return
+        check: HeaderCheck = result.value
+        layout = LAYOUTS[ImportKind(self.plan.kind)]
         self.header = check.file_columns
         matches = default_matches(layout, self.header)
         body = QWidget()
         form = QFormLayout(body)
-        self.combos = {}
         for column in layout.columns:
             combo = QComboBox()
             combo.addItem(NONE, "")
@@ -254,6 +279,8 @@ class ColumnsPage(QWizardPage):
         self.scroll.setWidget(body)
         self.read_problems = check.problems if not self.header else ()
         self._changed()
+        if self.combos:
+            next(iter(self.combos.values())).setFocus()
 
     def chosen(self) -> dict[str, str]:
         """Layout column -> the file's column chosen for it."""
@@ -297,7 +324,7 @@ class ColumnsPage(QWizardPage):
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
-        return bool(self.combos) and not self._problem()
+        return not self.reading and bool(self.combos) and not self._problem()
 
     def validatePage(self) -> bool:
         self.plan.mapping = self.mapping()
