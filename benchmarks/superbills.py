@@ -19,8 +19,6 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 
-from PIL import Image as PILImage
-from PIL import ImageDraw
 from pypdf import PdfReader
 from reportlab.lib import rl_accel
 from reportlab.lib.pagesizes import LETTER
@@ -35,6 +33,7 @@ from desktop.reports.documents.rows import (
     ServiceLine,
     SuperbillDoc,
 )
+from desktop.services.demo_signature import demo_signature_png
 
 TARGET_MS = 10.0
 TARGET_RATIO = 2.0
@@ -57,18 +56,6 @@ _SERVICES = [
 ]
 
 
-def _signature() -> bytes:
-    image = PILImage.new("RGBA", (360, 110), (255, 255, 255, 0))
-    ImageDraw.Draw(image).line(
-        [(10, 80), (60, 25), (95, 75), (150, 20), (200, 80), (350, 55)],
-        fill=(25, 35, 90, 255),
-        width=4,
-    )
-    out = io.BytesIO()
-    image.save(out, "PNG")
-    return out.getvalue()
-
-
 def synthetic_superbills(count: int, seed: int = 7) -> list[SuperbillDoc]:
     """Realistic superbills: one practice, varied clients, four weekly sessions each."""
     rng = random.Random(seed)
@@ -88,7 +75,7 @@ def synthetic_superbills(count: int, seed: int = 7) -> list[SuperbillDoc]:
         phone="(518) 555-0142",
         email="dana@example.com",
         taxonomy="106H00000X",
-        signature_png=_signature(),
+        signature_png=demo_signature_png(),
     )
     docs = []
     for n in range(count):

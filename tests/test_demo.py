@@ -24,6 +24,8 @@ from db.models import (
 from desktop.app.demo_file import create_demo_file
 from desktop.services import books
 from desktop.services.demo import DEMO_PASSPHRASE
+from desktop.services.demo_signature import demo_signature_png
+from desktop.services.signature import get_signature
 from desktop.services.workspace import Workspace
 
 END = date(2026, 10, 15)
@@ -99,6 +101,7 @@ def test_demo_looks_like_a_practice_and_its_books_hold(small_demo: Path) -> None
         assert count(PaymentMethod) >= 3
         assert count(Document, Document.kind == "superbill") >= 1
         assert count(Claim) >= 1
+        assert ws.read(get_signature) == demo_signature_png()  # superbills print it
 
 
 def test_no_file_left_when_creation_fails(tmp_path: Path) -> None:

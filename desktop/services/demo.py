@@ -22,10 +22,12 @@ from desktop.domain.kinds import AdjustmentReason, BillingPreference, Relationsh
 from desktop.services import catalog, clients, payments, periods, sessions
 from desktop.services import clients as clients_module
 from desktop.services.demo_claims import add_demo_claims
+from desktop.services.demo_signature import demo_signature_png
 from desktop.services.errors import ServiceError
 from desktop.services.payments import PaymentInput
 from desktop.services.practice import Profile, create_practice
 from desktop.services.sessions import SessionInput
+from desktop.services.signature import set_signature
 from desktop.services.workspace import Workspace
 
 DEMO_PASSPHRASE = keys.DEMO_PASSPHRASE
@@ -228,6 +230,7 @@ class _Plan:
 
 def _profile(session: Session) -> None:
     create_practice(session, DEMO_PROFILE, user_name="Dana Whitfield")
+    set_signature(session, demo_signature_png())
 
 
 def _payers(session: Session) -> list[int]:

@@ -9,7 +9,8 @@ charge that is not a session (a report fee) is a session row of its own. The
 rest (allocations, charges, write-offs, refunds, voids, diagnoses with their
 dates, billing units, documents, claims and their history, each client's
 balance and credit, the practice profile and catalogues)
-is there to read, in ``export.xlsx`` as well as in CSV.
+is there to read, in ``export.xlsx`` as well as in CSV; the provider's
+signature image is ``signature.png``.
 
 The folder is built beside its final place and renamed into it only when every
 file is on disk, so an export is complete or absent; every file is 0600.
@@ -54,7 +55,7 @@ from db.models import Session as SessionRecord
 from desktop.domain.money import ZERO
 from desktop.reports.atomic import atomic_output
 from desktop.reports.tabular import Column, Kind, Table, write_csv, write_xlsx
-from desktop.services import books
+from desktop.services import books, signature
 from desktop.services.errors import ServiceError
 from desktop.services.importing.fields import format_time
 from desktop.services.importing.layouts import LAYOUTS, ImportKind
@@ -72,6 +73,7 @@ class ExportBundle:
 
     tables: tuple[tuple[str, Table], ...]
     pdfs: tuple[tuple[str, bytes], ...]  # (file name under documents/, content)
+    signature_png: bytes | None = None  # the provider's signature image, as kept
 
 
 @dataclass(frozen=True)
@@ -137,7 +139,9 @@ def gather(session: Session, today: date | None = None) -> ExportBundle:
         _claim_events(session),
         _balances(session, refs),
     ]
-    return ExportBundle(tuple(tables), tuple(pdfs))
+    practice = session.get(Practice, 1)
+    image = practice.signature_png if practice is not None else None
+    return ExportBundle(tuple(tables), tuple(pdfs), image)
 
 
 def _clients(session: Session, payers: dict[int, str], today: date) -> tuple[str, Table]:
@@ -719,7 +723,7 @@ def write_export(bundle: ExportBundle, out: Path, progress: Progress | None = No
     if not out.parent.is_dir():
         raise ExportFailed(f"The folder {out.parent} does not exist; create it first.")
     staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}."))  # 0700
-    total = len(bundle.tables) + 1 + len(bundle.pdfs)
+    total = len(bundle.tables) + 1 + len(bundle.pdfs) + (bundle.signature_png is not None)
     try:
         files: list[str] = []
         for stem, table in bundle.tables:
@@ -736,6 +740,11 @@ def write_export(bundle: ExportBundle, out: Path, progress: Progress | None = No
                 with atomic_output(staging / DOCUMENTS / name) as handle:
                     handle.write(content)
                 files.append(f"{DOCUMENTS}/{name}")
+        if bundle.signature_png is not None:
+            _step(progress, len(files), total)
+            with atomic_output(staging / signature.EXPORT_FILE) as handle:
+                handle.write(bundle.signature_png)
+            files.append(signature.EXPORT_FILE)
         _step(progress, total, total)
         if out.exists():
             out.rmdir()

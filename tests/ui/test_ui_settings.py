@@ -10,11 +10,14 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop.services.catalog import list_payment_methods
+from desktop.services.demo_signature import demo_signature_png
 from desktop.services.practice import get_profile, get_settings
+from desktop.services.signature import get_signature
 from desktop.services.workspace import Workspace
 from desktop.ui.dialogs.catalog import PaymentMethodDialog
 from desktop.ui.main_window import MainWindow
 from desktop.ui.pages.settings import SettingsPage
+from tests.ui.conftest import RecordingInteraction
 
 
 def settings_page(window: MainWindow) -> SettingsPage:
@@ -99,3 +102,35 @@ def test_change_passphrase(
     ]
     window.lock()
     Workspace.open(ui_path, passphrase="amber kettle violin north").close()
+
+
+def test_a_signature_image_is_chosen_shown_refused_and_removed(
+    qtbot: QtBot, window: MainWindow, interaction: RecordingInteraction, tmp_path: Path
+) -> None:
+    box = settings_page(window).profile.signature
+    assert not box.has_signature
+    assert box.preview.pixmap().isNull()
+    assert not box.remove_button.isEnabled()
+
+    scan = tmp_path / "signature.png"
+    scan.write_bytes(demo_signature_png())
+    chosen: list[Path | None] = [scan]
+    box.ask_file = lambda: chosen.pop()  # type: ignore[method-assign]
+    box.choose_button.click()
+    assert box.has_signature
+    assert not box.preview.pixmap().isNull()
+    assert box.remove_button.isEnabled()
+    assert window.runner.read(get_signature) is not None
+
+    letter = tmp_path / "letter.png"
+    letter.write_text("not an image", encoding="utf-8")
+    chosen.append(letter)
+    box.choose_button.click()
+    assert interaction.errors[-1].startswith("That file is not a PNG or JPEG image")
+    assert box.has_signature  # the one kept is still shown
+
+    box.remove_button.click()
+    assert interaction.questions[-1].startswith("Remove the signature?")
+    assert not box.has_signature
+    assert box.preview.pixmap().isNull()
+    assert window.runner.read(get_signature) is None

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Client, Diagnosis, Payer, PaymentMethod, Practice, Service, Setting
 from desktop.domain.kinds import AgingBasis, UnitKind
-from desktop.services import audit, catalog, periods, practice
+from desktop.services import audit, catalog, periods, practice, signature
 from desktop.services import clients as client_service
 from desktop.services.errors import ServiceError
 from desktop.services.importing.common import Findings, ImportResult, Progress, unit_by_ref
@@ -274,6 +274,7 @@ def _practice(run: _Run, path: Path) -> None:
             changed += 1
         except ServiceError as exc:
             found.add(rows.get(exc.field or "", HEADER_ROW), "value", f"{exc.field}: {exc}")
+    changed += _signature(found, path.parent / signature.EXPORT_FILE, run.session)
     columns = {c.key for c in Practice.__table__.columns}
     for name, raw in text.items():
         if name and name not in columns:
@@ -285,6 +286,21 @@ def _practice(run: _Run, path: Path) -> None:
             run.later.append((found.file, row, "value", lambda: _close(run, through)))
     run.problems += found.problems
     run.tally("practice", len(records), changed)
+
+
+def _signature(found: Findings, path: Path, session: Session) -> int:
+    """The signature image beside practice.csv, kept unless the books hold it already."""
+    if not path.is_file():
+        return 0
+    try:
+        png = signature.normalized_png(signature.read_signature_file(path))
+        if png == signature.get_signature(session):
+            return 0
+        signature.set_signature(session, png)
+    except ServiceError as exc:
+        found.problems.append(Problem(path.name, FILE_ROW, "(file)", str(exc)))
+        return 0
+    return 1
 
 
 def _setting(session: Session, name: str, value: str) -> int:

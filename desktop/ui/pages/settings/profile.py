@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop.services.practice import Profile, get_profile, profile_problems, update_profile
 from desktop.ui import style
+from desktop.ui.pages.settings.signature import SignatureBox
 from desktop.ui.runner import ActionRunner
 from desktop.ui.widgets.form import Form
 from desktop.ui.widgets.masked_edit import MaskedEdit
@@ -73,6 +74,7 @@ class ProfileTab(QWidget):
         columns = QHBoxLayout(body)
         columns.setContentsMargins(0, 0, 0, 0)
         columns.setSpacing(style.SECTION_SPACING)
+        stacks: list[QVBoxLayout] = []
         for title, rows in GROUPS:
             box = QGroupBox(title)
             layout = QFormLayout(box)
@@ -87,10 +89,14 @@ class ProfileTab(QWidget):
                     edit.textEdited.connect(lambda text, e=edit: _upper(e, text))
                 self.form.add(name, label, edit, required=name == "practice_name", layout=layout)
                 self.edits[name] = edit
-            column = QVBoxLayout()
-            column.addWidget(box)
-            column.addStretch(1)
-            columns.addLayout(column, 1)
+            stack = QVBoxLayout()
+            stack.addWidget(box)
+            columns.addLayout(stack, 1)
+            stacks.append(stack)
+        self.signature = SignatureBox(runner)
+        stacks[-1].addWidget(self.signature)  # under the address, beside the provider
+        for stack in stacks:
+            stack.addStretch(1)
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
         bar = QHBoxLayout()
@@ -118,6 +124,7 @@ class ProfileTab(QWidget):
         if profile is None:
             return
         self._saved = profile
+        self.signature.refresh()
         for field in fields(Profile):
             edit = self.edits[field.name]
             value = getattr(profile, field.name)
@@ -129,6 +136,7 @@ class ProfileTab(QWidget):
 
     def clear(self) -> None:
         self._saved = None
+        self.signature.clear()
         for edit in self.edits.values():
             if isinstance(edit, MaskedEdit):
                 edit.set_value("")
