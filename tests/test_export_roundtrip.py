@@ -37,7 +37,7 @@ DAYS = (date(2025, 1, 31), date(2025, 2, 28), date(2025, 3, 31), date(2025, 6, 3
 # import layouts carry the books as they stand: so periods run to today, and past
 # "as of" views are compared for the clients whose entries were not changed later.
 PERIOD = (date(2025, 1, 1), date.today())
-UNCHANGED = ("A-1", "B-2", "CPL-RIVERA", "FAM-0001")
+UNCHANGED = ("A-1", "B-2", "CPL-RIVERA", "FAM-0001", "H-9")
 
 
 def _client(ws: Workspace, ref: str, last: str, **extra: object) -> int:
@@ -131,6 +131,15 @@ def build(ws: Workspace) -> None:
     _pay(ws, couple, date(2025, 2, 4), "150.00", "Card")
     _visit(ws, family, date(2025, 3, 11), service_code="90846", fee=D("180.00"))
     _pay(ws, family, date(2025, 3, 11), "200.00", "Check", reference="77")
+    # H: paid by hand for the newer session, leaving the older one owing; then a payment
+    # applied oldest first, and one kept as credit. Oldest first again would age differently.
+    h = _client(ws, "H-9", "Hale")
+    _visit(ws, h, date(2025, 1, 6), fee=D("150.00"))
+    _visit(ws, h, date(2025, 1, 13), fee=D("150.00"))
+    newer = ws.read(payments.open_charges, h)[1]
+    _pay(ws, h, date(2025, 1, 14), "150.00", "Cash", allocations=((newer.id, D("150.00")),))
+    _pay(ws, h, date(2025, 2, 20), "40.00", "Cash")
+    _pay(ws, h, date(2025, 2, 21), "25.00", "Cash", allocations=())
 
 
 def _snapshot(ws: Workspace) -> dict[str, object]:
@@ -349,7 +358,7 @@ def test_import_all_moves_the_whole_practice_to_a_new_file(
         fresh.close()
     assert after == before
     added = {r.kind: r.added for r in results}
-    assert added["clients"] == 8
+    assert added["clients"] == 9
     assert next(r for r in results if r.kind == "clients").units_added == 2
     assert added["diagnoses"] == 3
     assert {r.kind: r.added for r in again} == dict.fromkeys(added, 0)

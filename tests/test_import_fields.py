@@ -20,6 +20,11 @@ from desktop.services.importing.fields import (
     parse_us_date_time,
     parse_whole,
 )
+from desktop.services.importing.payments import (
+    AppliedCharge,
+    format_applied_to,
+    parse_applied_to,
+)
 
 PARSERS = (
     parse_date,
@@ -28,6 +33,7 @@ PARSERS = (
     lambda t: parse_us_date_time(t),
     lambda t: parse_whole(t, low=0, high=600, what="minutes"),
     lambda t: parse_choice(t, ("attended", "no_show")),
+    parse_applied_to,
 )
 
 
@@ -115,3 +121,18 @@ def test_only_ascii_digits_are_numbers(digits: str) -> None:
     for parse in (parse_amount, lambda t: parse_whole(t, low=0, high=10**6, what="x")):
         with pytest.raises(FieldError):
             parse(digits)
+
+
+@given(
+    st.lists(
+        st.builds(
+            AppliedCharge,
+            st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31)),
+            st.sampled_from(["90834", "90847", "LATE", "REPORT"]),
+            st.decimals(min_value=D("0.01"), max_value=D("99999.99"), places=2),
+        ),
+        max_size=4,
+    )
+)
+def test_applied_to_reads_back_what_an_export_writes(parts: list[AppliedCharge]) -> None:
+    assert parse_applied_to(format_applied_to(parts)) == tuple(parts)

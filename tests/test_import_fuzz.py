@@ -29,7 +29,8 @@ CELL = st.one_of(
     st.sampled_from(
         ["C-1", "2026-01-05", "2026-02-30", "150", "150.00", "١٥٠", "-5", "attended",
          "no_show", "90834", "LATE", "11", "95", "Cash", "09:00", "50", "", " ", "'=1+1",
-         "U-1", "U-1;U-2", "couple", "family;couple", "yes", "no;yes", "33.33", "101", "C-1"]
+         "U-1", "U-1;U-2", "couple", "family;couple", "yes", "no;yes", "33.33", "101", "C-1",
+         "none", "2026-01-05 90834 150", "2026-01-05 90834 10; 2026-01-05 LATE 1"]
     ),
 )  # fmt: skip
 SP_CELL = st.one_of(

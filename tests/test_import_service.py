@@ -230,6 +230,67 @@ def test_every_session_problem_is_named(workspace: Workspace) -> None:
     assert _count(workspace, SessionRecord) == 0
 
 
+def test_applied_to_applies_a_payment_by_hand_or_keeps_it_as_credit(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    workspace.run(run_import, ImportKind.CLIENTS, CLIENTS)
+    sessions = _write(
+        tmp_path / "s.csv",
+        [
+            ["client_ref", "date", "service_code", "fee"],
+            ["C-0102", "2026-01-05", "90834", "150"],
+            ["C-0102", "2026-03-02", "90834", "150"],
+        ],
+    )
+    workspace.run(run_import, ImportKind.SESSIONS, sessions)
+    pays = _write(
+        tmp_path / "p.csv",
+        [
+            ["client_ref", "date", "amount", "method", "applied_to"],
+            ["C-0102", "2026-03-03", "100", "Cash", "2026-03-02 90834 100.00"],
+            ["C-0102", "2026-03-04", "30", "Cash", "none"],
+        ],
+    )
+    workspace.run(run_import, ImportKind.PAYMENTS, pays)
+    from datetime import date
+
+    row = workspace.read(books.aging, date(2026, 3, 10)).rows[0]
+    # By hand: March's charge is down to 50; January's 150 is untouched (64 days old).
+    assert row.buckets == (D("50.00"), D("0.00"), D("150.00"), D("0.00"))
+    assert _balances(workspace)["C-0102"] == (D("200.00"), D("30.00"))
+
+
+def test_applied_to_problems_name_the_row(workspace: Workspace, tmp_path: Path) -> None:
+    workspace.run(run_import, ImportKind.CLIENTS, CLIENTS)
+    sessions = _write(
+        tmp_path / "s.csv",
+        [["client_ref", "date", "service_code", "fee"], ["C-0102", "2026-01-05", "90834", "150"]],
+    )
+    workspace.run(run_import, ImportKind.SESSIONS, sessions)
+    pays = _write(
+        tmp_path / "p.csv",
+        [
+            ["client_ref", "date", "amount", "method", "applied_to"],
+            ["C-0102", "2026-03-03", "100", "Cash", "January's session"],
+            ["C-0102", "2026-03-03", "100", "Cash", "2026-01-06 90834 100"],
+            ["C-0102", "2026-03-03", "100", "Cash", "2026-01-05 90834 160"],
+            ["C-0102", "2026-03-03", "100", "Cash", "2026-01-05 90834 60; 2026-01-05 90834 60"],
+        ],
+    )
+    problems = _rejected(workspace, ImportKind.PAYMENTS, pays)
+    assert [(r, c) for r, c, _ in problems] == [
+        (2, "applied_to"),
+        (3, "applied_to"),
+        (4, "applied_to"),
+        (5, "applied_to"),
+    ]
+    assert "such as '2025-03-03 90834 150.00'" in problems[0][2]
+    assert "no 90834 charge on 2026-01-06" in problems[1][2]
+    assert "still owing 160" in problems[2][2]
+    assert "$120.00 is applied, but the payment is $100.00" in problems[3][2]
+    assert _balances(workspace)["C-0102"] == (D("150.00"), D("0.00"))
+
+
 def test_payment_problems_and_all_or_nothing(workspace: Workspace, tmp_path: Path) -> None:
     workspace.run(run_import, ImportKind.CLIENTS, CLIENTS)
     path = _write(

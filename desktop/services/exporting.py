@@ -59,6 +59,7 @@ from desktop.services import books, signature
 from desktop.services.errors import ServiceError
 from desktop.services.importing.fields import format_time
 from desktop.services.importing.layouts import LAYOUTS, ImportKind
+from desktop.services.importing.payments import AppliedCharge, format_applied_to
 from desktop.services.importing.units import COLUMNS as UNIT_COLUMNS
 from desktop.services.importing.units import format_share
 
@@ -314,6 +315,7 @@ def _payments(session: Session, refs: dict[int, str], methods: dict[int, str]) -
     for r in session.scalars(select(Refund).where(Refund.void_txn_id.is_(None))):
         total, last = refunded.get(r.payment_id, (ZERO, r.refund_date))
         refunded[r.payment_id] = (total + r.amount, max(last, r.refund_date))
+    by_hand_units, applied = _applied_by_hand(session)
     rows = []
     for p in session.scalars(
         select(Payment)
@@ -331,11 +333,33 @@ def _payments(session: Session, refs: dict[int, str], methods: dict[int, str]) -
                 p.fee,
                 back[0] if back else None,
                 back[1] if back else None,
+                format_applied_to(applied[p.id]) if p.unit_id in by_hand_units else "",
             )
         )
     kinds = {"date": DATE, "amount": MONEY, "fee": MONEY, "refunded": MONEY, "refund_date": DATE}
     names = LAYOUTS[ImportKind.PAYMENTS].columns
     return _table("payments", tuple(Column(n, kinds.get(n, Kind.TEXT)) for n in names), rows)
+
+
+def _applied_by_hand(session: Session) -> tuple[set[int], dict[int, list[AppliedCharge]]]:
+    """Units with any payment applied by hand, and what each payment is applied to now.
+
+    Every payment of such a unit carries its allocations in ``applied_to``, so
+    importing applies them exactly rather than oldest first."""
+    live = (
+        select(Allocation, Charge.unit_id, Charge.service_date, Service.code)
+        .join(Charge, Charge.id == Allocation.charge_id)
+        .join(Service, Service.id == Charge.service_id)
+        .where(Allocation.void_txn_id.is_(None))
+        .order_by(Allocation.id)
+    )
+    units: set[int] = set()
+    applied: dict[int, list[AppliedCharge]] = defaultdict(list)
+    for allocation, unit_id, service_date, code in session.execute(live):
+        if allocation.manual:
+            units.add(unit_id)
+        applied[allocation.payment_id].append(AppliedCharge(service_date, code, allocation.amount))
+    return units, applied
 
 
 def _txn_dates(session: Session) -> dict[int, date]:

@@ -82,7 +82,7 @@ LAYOUTS: dict[ImportKind, Layout] = {
     ImportKind.PAYMENTS: Layout(
         ImportKind.PAYMENTS,
         required=("client_ref", "date", "amount", "method"),
-        optional=("reference", "fee", "refunded", "refund_date"),
+        optional=("reference", "fee", "refunded", "refund_date", "applied_to"),
     ),
 }
 
