@@ -127,8 +127,9 @@ def current_version(session: Session, document_id: int) -> Document:
     return document
 
 
-def store(session: Session, new: NewDocument) -> IssuedDocument:
-    """Keep the exact PDF and its fingerprint, with its lines, and audit the issue."""
+def store(session: Session, new: NewDocument, *, action: str | None = None) -> IssuedDocument:
+    """Keep the exact PDF and its fingerprint, with its lines, and audit the issue
+    (or ``action``, such as bringing it in from an export)."""
     document = Document(
         kind=new.kind.value,
         number=new.number,
@@ -156,7 +157,7 @@ def store(session: Session, new: NewDocument) -> IssuedDocument:
     session.flush()
     audit.record(
         session,
-        "issue" if new.supersedes_id is None else "supersede",
+        action or ("issue" if new.supersedes_id is None else "supersede"),
         "document",
         document.id,
         after={

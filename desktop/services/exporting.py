@@ -7,10 +7,11 @@ those three (they changed nothing that remains) and listed in ``voids.csv``;
 write-offs ride on their session's row, refunds on their payment's row, and a
 charge that is not a session (a report fee) is a session row of its own. The
 rest (allocations, charges, write-offs, refunds, voids, diagnoses with their
-dates, billing units, documents, claims and their history, each client's
-balance and credit, the practice profile and catalogues)
-is there to read, in ``export.xlsx`` as well as in CSV; the provider's
-signature image is ``signature.png``.
+dates, billing units, documents and their lines, claims and their history,
+each client's balance and credit, the practice profile and catalogues) is
+there to read, in ``export.xlsx`` as well as in CSV; the provider's signature
+image is ``signature.png``. ``import all`` brings the settings, catalogues,
+diagnoses, documents and claims back too.
 
 The folder is built beside its final place and renamed into it only when every
 file is on disk, so an export is complete or absent; every file is 0600.
@@ -42,6 +43,7 @@ from db.models import (
     Client,
     Diagnosis,
     Document,
+    DocumentLine,
     LedgerTxn,
     Payer,
     Payment,
@@ -136,6 +138,7 @@ def gather(session: Session, today: date | None = None) -> ExportBundle:
     documents, pdfs = _documents(session, refs, client_refs)
     tables += [
         documents,
+        _document_lines(session),
         _claims(session, payers),
         _claim_events(session),
         _balances(session, refs),
@@ -551,9 +554,17 @@ def _documents(
     session: Session, refs: dict[int, str], client_refs: dict[int, str]
 ) -> tuple[tuple[str, Table], list[tuple[str, bytes]]]:
     rows, pdfs = [], []
+    receipts = {
+        p.id: p
+        for p in session.scalars(
+            select(Payment).where(Payment.id.in_(select(Document.payment_id)))
+        )
+    }
+    methods = dict(session.execute(select(PaymentMethod.id, PaymentMethod.name)).all())
     for d in session.scalars(select(Document).order_by(Document.id)):
         file_name = f"{d.kind}-{d.number}-v{d.version}.pdf".replace("/", "-")
         pdfs.append((file_name, d.pdf))
+        paid = receipts.get(d.payment_id) if d.payment_id is not None else None
         rows.append(
             (
                 d.id,
@@ -570,6 +581,12 @@ def _documents(
                 d.balance,
                 d.sha256,
                 f"{DOCUMENTS}/{file_name}",
+                d.supersedes_id,
+                d.acknowledged_warnings,
+                paid.received_date if paid else None,
+                paid.amount if paid else None,
+                methods[paid.method_id] if paid else "",
+                paid.reference if paid else "",
             )
         )
     columns = (
@@ -584,16 +601,57 @@ def _documents(
         Column("total_paid", MONEY),
         Column("balance", MONEY),
         *_text("sha256", "pdf_file"),
+        Column("supersedes_document_id", INT),
+        Column("acknowledged_warnings"),
+        Column("payment_date", DATE),
+        Column("payment_amount", MONEY),
+        *_text("payment_method", "payment_reference"),
     )
     return _table("documents", columns, rows), pdfs
 
 
+def _document_lines(session: Session) -> tuple[str, Table]:
+    rows = [
+        (
+            line.document_id,
+            line.line_no,
+            line.charge_id,
+            line.service_date,
+            line.place_of_service,
+            line.code,
+            line.modifiers,
+            line.pointers,
+            line.units,
+            line.fee,
+            line.paid,
+        )
+        for line in session.scalars(
+            select(DocumentLine).order_by(DocumentLine.document_id, DocumentLine.line_no)
+        )
+    ]
+    columns = (
+        Column("document_id", INT),
+        Column("line_no", INT),
+        Column("charge_id", INT),
+        Column("service_date", DATE),
+        *_text("place_of_service", "code", "modifiers", "pointers"),
+        Column("units", INT),
+        Column("fee", MONEY),
+        Column("paid", MONEY),
+    )
+    return _table("document_lines", columns, rows)
+
+
 def _claims(session: Session, payers: dict[int, str]) -> tuple[str, Table]:
-    numbers = dict(session.execute(select(Document.id, Document.number)).all())
+    numbers = {
+        row.id: (row.number, row.version)
+        for row in session.execute(select(Document.id, Document.number, Document.version))
+    }
     rows = [
         (
             c.id,
-            numbers.get(c.document_id, ""),
+            numbers[c.document_id][0],
+            numbers[c.document_id][1],
             c.line_no,
             payers.get(c.payer_id, ""),
             c.first_service_date,
@@ -611,12 +669,15 @@ def _claims(session: Session, payers: dict[int, str]) -> tuple[str, Table]:
             c.appeal_date,
             c.appeal_deadline,
             c.notes,
+            c.created_on,
+            c.snoozed_until,
         )
         for c in session.scalars(select(Claim).order_by(Claim.id))
     ]
     columns = (
         Column("claim_id", INT),
         Column("superbill"),
+        Column("superbill_version", INT),
         Column("line_no", INT),
         Column("payer"),
         Column("first_service_date", DATE),
@@ -633,6 +694,8 @@ def _claims(session: Session, payers: dict[int, str]) -> tuple[str, Table]:
         Column("appeal_date", DATE),
         Column("appeal_deadline", DATE),
         Column("notes"),
+        Column("created_on", DATE),
+        Column("snoozed_until", DATE),
     )
     return _table("claims", columns, rows)
 

@@ -6,12 +6,16 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import BillingUnit, ImportedRow
-from desktop.services.importing.problems import Problem
+from desktop.services.importing.fields import clean
+from desktop.services.importing.layouts import key
+from desktop.services.importing.problems import HEADER_ROW, Problem
+from desktop.services.importing.readers import read_table
 
 
 @dataclass(frozen=True)
@@ -86,3 +90,30 @@ def unit_by_ref(session: Session, ref: str) -> BillingUnit | None:
     return session.scalars(
         select(BillingUnit).where(func.lower(BillingUnit.ref) == ref.strip().lower())
     ).first()
+
+
+Row = dict[str, str]
+
+
+def records_by_name(
+    path: Path, required: tuple[str, ...]
+) -> tuple[list[tuple[int, Row]], Findings]:
+    """The file's rows by column name (names matched as the import layouts match them).
+
+    Problems reading the file are already in the findings; the caller adds its own and
+    hands them all on."""
+    read = read_table(path)
+    found = Findings(path.name, list(read.problems), None)
+    if read.table is None:
+        return [], found
+    names = [key(h) for h in read.table.header]
+    missing = [c for c in required if key(c) not in names]
+    for column in missing:
+        found.add(HEADER_ROW, column, f"The file has no {column} column.")
+    if missing:
+        return [], found
+    rows = []
+    for number, cells in read.table.rows:
+        text = {n: clean(c) for n, c in zip(names, cells, strict=False)}
+        rows.append((number, {c: text.get(key(c), "") for c in required}))
+    return rows, found

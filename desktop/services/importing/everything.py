@@ -6,7 +6,8 @@ old one. The order is the one the books need: the practice profile and
 settings, the services (their own labels, minutes, fees and superbill flag),
 payment methods (fee rules) and payers (filing days, defaults); then clients
 with their couples and families, each unit's name and fee, diagnoses with the
-dates they were in force, sessions and payments; last, what would have
+dates they were in force, sessions and payments; the issued documents with
+their exact PDFs, and the claims with their history; last, what would have
 refused the entries before it: inactive services, methods, payers, clients
 and units are made inactive, and the books are closed through the old
 closed-through date.
@@ -33,22 +34,41 @@ from desktop.domain.kinds import AgingBasis, UnitKind
 from desktop.services import audit, catalog, periods, practice, signature
 from desktop.services import clients as client_service
 from desktop.services.errors import ServiceError
-from desktop.services.importing.common import Findings, ImportResult, Progress, unit_by_ref
+from desktop.services.importing.common import (
+    Findings,
+    ImportResult,
+    Progress,
+    records_by_name,
+    unit_by_ref,
+)
 from desktop.services.importing.fields import (
     FieldError,
-    clean,
     parse_amount,
     parse_choice,
     parse_date,
     parse_whole,
 )
-from desktop.services.importing.layouts import ImportKind, key
+from desktop.services.importing.layouts import ImportKind
+from desktop.services.importing.paperwork import (
+    Paperwork,
+    StepOutcome,
+    import_claims,
+    import_documents,
+)
 from desktop.services.importing.problems import FILE_ROW, HEADER_ROW, ImportRejected, Problem
-from desktop.services.importing.readers import read_table
 from desktop.services.importing.service import attempt_file
 
 SETTINGS_FILES = ("practice", "services", "payment_methods", "payers")
-STEPS = (*SETTINGS_FILES, "clients", "billing_units", "diagnoses", "sessions", "payments")
+STEPS = (
+    *SETTINGS_FILES,
+    "clients",
+    "billing_units",
+    "diagnoses",
+    "sessions",
+    "payments",
+    "documents",
+    "claims",
+)
 _YES_NO = ("yes", "no")
 
 
@@ -119,6 +139,7 @@ class _Run:
     # is a problem in its place like any other.
     later: list[tuple[str, int, str, Callable[[], object]]] = field(default_factory=list)
     step: int = 0
+    paperwork: Paperwork = field(default_factory=Paperwork)
 
     def report(self, done: int, total: int) -> None:
         """One step's progress as a share of the whole folder's."""
@@ -171,31 +192,6 @@ def _attempt(session: Session, folder: Path, progress: Progress | None) -> Folde
     return FolderPreview(tuple(run.results), tuple(sorted(run.problems)))
 
 
-Row = dict[str, str]
-
-
-def _records(path: Path, required: tuple[str, ...]) -> tuple[list[tuple[int, Row]], Findings]:
-    """The file's rows by column name (names matched as the import layouts match them).
-
-    Problems reading the file are already in the findings; the caller adds its own and
-    hands them all to the run."""
-    read = read_table(path)
-    found = Findings(path.name, list(read.problems), None)
-    if read.table is None:
-        return [], found
-    names = [key(h) for h in read.table.header]
-    missing = [c for c in required if key(c) not in names]
-    for column in missing:
-        found.add(HEADER_ROW, column, f"The file has no {column} column.")
-    if missing:
-        return [], found
-    rows = []
-    for number, cells in read.table.rows:
-        text = {n: clean(c) for n, c in zip(names, cells, strict=False)}
-        rows.append((number, {c: text.get(key(c), "") for c in required}))
-    return rows, found
-
-
 def _parsed(
     found: Findings, number: int, column: str, parse: Callable[[str], Any], text: str
 ) -> Any:
@@ -239,7 +235,7 @@ _PRACTICE_NUMBERS = {
 
 
 def _practice(run: _Run, path: Path) -> None:
-    records, found = _records(path, ("setting", "value"))
+    records, found = records_by_name(path, ("setting", "value"))
     rows = {r["setting"]: number for number, r in records}
     text = {r["setting"]: r["value"] for _, r in records}
     changed = 0
@@ -371,7 +367,7 @@ def _save(
 
 def _services(run: _Run, path: Path) -> None:
     required = ("code", "label", "default_minutes", "default_fee", "superbill", "active")
-    records, found = _records(path, required)
+    records, found = records_by_name(path, required)
     changed = 0
     for done, (number, row) in enumerate(records):
         run.report(done, len(records))
@@ -401,7 +397,7 @@ def _services(run: _Run, path: Path) -> None:
 
 
 def _methods(run: _Run, path: Path) -> None:
-    records, found = _records(path, ("name", "fee_basis_points", "fee_fixed", "active"))
+    records, found = records_by_name(path, ("name", "fee_basis_points", "fee_fixed", "active"))
     changed = 0
     for done, (number, row) in enumerate(records):
         run.report(done, len(records))
@@ -443,7 +439,7 @@ def _payers(run: _Run, path: Path) -> None:
         "typical_allowed",
         "active",
     )
-    records, found = _records(path, required)
+    records, found = records_by_name(path, required)
     changed = 0
     for done, (number, row) in enumerate(records):
         run.report(done, len(records))
@@ -495,7 +491,7 @@ def _deactivate_unit(session: Session, unit_id: int) -> None:
 
 def _units(run: _Run, path: Path) -> None:
     """Each unit's own name and fee (the clients file made the units), and which are inactive."""
-    records, found = _records(path, ("ref", "name", "default_fee", "active"))
+    records, found = records_by_name(path, ("ref", "name", "default_fee", "active"))
     changed = 0
     for done, (number, row) in enumerate(records):
         run.report(done, len(records))
@@ -525,7 +521,7 @@ def _units(run: _Run, path: Path) -> None:
 
 def _diagnoses(run: _Run, path: Path) -> None:
     required = ("client_ref", "code", "rank", "effective_from", "effective_to")
-    records, found = _records(path, required)
+    records, found = records_by_name(path, required)
     added = 0
     for done, (number, row) in enumerate(records):
         run.report(done, len(records))
@@ -565,6 +561,23 @@ def _diagnoses(run: _Run, path: Path) -> None:
     run.tally("diagnoses", len(records), added)
 
 
+def _documents(run: _Run, path: Path) -> None:
+    _tally_outcome(
+        run, "documents", import_documents(run.session, path.parent, run.paperwork, run.report)
+    )
+
+
+def _claims(run: _Run, path: Path) -> None:
+    _tally_outcome(
+        run, "claims", import_claims(run.session, path.parent, run.paperwork, run.report)
+    )
+
+
+def _tally_outcome(run: _Run, name: str, outcome: StepOutcome) -> None:
+    run.problems += outcome.found.problems
+    run.tally(name, outcome.rows, outcome.added)
+
+
 _STEPS: dict[str, Callable[[_Run, Path], None]] = {
     "practice": _practice,
     "services": _services,
@@ -572,4 +585,6 @@ _STEPS: dict[str, Callable[[_Run, Path], None]] = {
     "payers": _payers,
     "billing_units": _units,
     "diagnoses": _diagnoses,
+    "documents": _documents,
+    "claims": _claims,
 }

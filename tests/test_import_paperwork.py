@@ -1,0 +1,135 @@
+"""Issued documents and claims come back with `import all`: the same numbers, versions
+and PDF bytes, lines tied to the new charges, claims with their history."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from decimal import Decimal as D  # noqa: N817 - reads like the hand-worked figures
+from pathlib import Path
+
+import pytest
+from conftest import PASSPHRASE
+from sqlalchemy import select
+
+from db.models import DocumentLine
+from desktop.domain.kinds import ClaimStatus as S
+from desktop.domain.kinds import DocumentKind
+from desktop.services import claims, clients, documents_store, payments, superbills
+from desktop.services.claims import ClaimChange
+from desktop.services.documents_blocks import CheckFailed
+from desktop.services.documents_receipts import issue_receipt
+from desktop.services.exporting import export_all
+from desktop.services.importing import ImportRejected
+from desktop.services.importing.everything import import_folder, preview_folder
+from desktop.services.practice import Profile, create_practice
+from desktop.services.workspace import Workspace
+from tests.test_superbill_service import FEB_1, FEB_28, ISSUED, february, issue
+
+TODAY = date(2026, 6, 30)
+
+
+def _paperwork(ws: Workspace) -> None:
+    """A superbill and its correction, a receipt, and a claim followed to payment."""
+    unit = ws.run(february)
+    first = issue(ws, unit)
+    ws.run(superbills.correct_superbill, first.id, issued_on=date(2026, 3, 12))
+    paid = ws.read(payments.list_payments)[0]
+    ws.run(issue_receipt, paid.id, issued_on=date(2026, 3, 13))
+    claim = ws.read(claims.list_claims, today=TODAY)[0]
+    for to, on, extra in (
+        (S.SUBMITTED, date(2026, 3, 15), {"claim_number": "EX-77"}),
+        (S.PAID, date(2026, 4, 20), {"allowed": D("300.00"), "reimbursed": D("210.00")}),
+    ):
+        change = ClaimChange(to_status=to, on=on, **extra)  # type: ignore[arg-type]
+        ws.run(claims.change_status, claim.id, change, today=TODAY)
+
+
+def _documents(ws: Workspace) -> list[tuple[object, ...]]:
+    rows = ws.read(documents_store.list_documents)
+    labels = {d.id: d.label for d in rows}
+    return sorted(
+        (
+            d.kind,
+            d.label,
+            d.unit_ref,
+            d.issued_on,
+            d.total_charged,
+            d.balance,
+            labels.get(d.supersedes_id),  # type: ignore[arg-type]
+            d.sha256,
+            ws.read(documents_store.reprint, d.id),
+        )
+        for d in rows
+    )
+
+
+def _claims(ws: Workspace) -> list[tuple[object, ...]]:
+    found = []
+    for row in ws.read(claims.list_claims, today=TODAY):
+        detail = ws.read(claims.get_claim, row.id, TODAY)
+        events = [(e.event_date, e.from_status, e.to_status, e.note) for e in detail.events]
+        found.append((row.superbill, row.status, row.claim_number, row.reimbursed, events))
+    return found
+
+
+def _lines(ws: Workspace) -> list[tuple[object, ...]]:
+    def read(session):  # type: ignore[no-untyped-def]
+        from db.models import Charge
+
+        query = select(DocumentLine, Charge).join(Charge, Charge.id == DocumentLine.charge_id)
+        return sorted(
+            (line.line_no, line.service_date, line.code, charge.service_date, charge.amount)
+            for line, charge in session.execute(query)
+        )
+
+    return ws.read(read)
+
+
+def _export_and_move(ws: Workspace, tmp_path: Path) -> tuple[Path, Workspace]:
+    out = tmp_path / "export"
+    ws.read(export_all, out)
+    fresh = Workspace.create(tmp_path / "laptop" / "books.qlb", PASSPHRASE)
+    fresh.run(create_practice, Profile(practice_name="Placeholder"), user_name="Dana")
+    return out, fresh
+
+
+def test_documents_and_claims_come_back_exactly(workspace: Workspace, tmp_path: Path) -> None:
+    _paperwork(workspace)
+    before = (_documents(workspace), _claims(workspace), _lines(workspace))
+    assert len(before[0]) == 3
+    assert before[1][0][1] is S.PAID
+    out, fresh = _export_and_move(workspace, tmp_path)
+    try:
+        results = {r.kind: r for r in fresh.run(import_folder, out)}
+        assert (results["documents"].added, results["claims"].added) == (3, 1)
+        assert (_documents(fresh), _claims(fresh), _lines(fresh)) == before
+        # Numbering carries on, and February's sessions are already on a superbill.
+        next_superbill = fresh.read(documents_store.next_number, DocumentKind.SUPERBILL, ISSUED)
+        assert next_superbill == "SB-2026-0002"
+        unit = next(u.unit_id for u in fresh.read(clients.list_units, None, True) if u.ref == "K1")
+        with pytest.raises(CheckFailed, match="already on SB-2026-0001"):
+            fresh.run(superbills.issue_superbill, unit, FEB_1, FEB_28, issued_on=ISSUED)
+        again = {r.kind: r for r in fresh.run(import_folder, out)}
+        assert (again["documents"].added, again["claims"].added) == (0, 0)
+    finally:
+        fresh.close()
+
+
+def test_a_pdf_that_is_not_the_one_issued_refuses_the_folder(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    _paperwork(workspace)
+    out, fresh = _export_and_move(workspace, tmp_path)
+    try:
+        with (out / "documents.csv").open(encoding="utf-8-sig", newline="") as handle:
+            first = next(csv.DictReader(handle))
+        (out / first["pdf_file"]).write_bytes(b"%PDF-1.7 something else")
+        problems = fresh.read(preview_folder, out).problems
+        assert [(p.file, p.row, p.column) for p in problems] == [("documents.csv", 2, "sha256")]
+        assert "is not the document that was issued" in problems[0].message
+        with pytest.raises(ImportRejected):
+            fresh.run(import_folder, out)
+        assert fresh.read(documents_store.list_documents) == []
+    finally:
+        fresh.close()
