@@ -285,7 +285,8 @@ def _customise(ws: Workspace) -> None:
         methods["Card"].id,
         catalog.PaymentMethodInput("Card", 315, D("0.25")),
     )
-    ws.run(catalog.create_payment_method, catalog.PaymentMethodInput("Ivy Pay", 250))
+    ivy = ws.run(catalog.create_payment_method, catalog.PaymentMethodInput("Ivy Pay", 250))
+    ws.run(catalog.order_payment_methods, [ivy.id, methods["Zelle"].id])  # most used first
     ws.run(
         catalog.create_payer,
         catalog.PayerInput("Aetna", "60054", 180, 21, "10", "95", D("110.00")),
@@ -325,10 +326,10 @@ def _settled(ws: Workspace) -> dict[str, object]:
         "profile": ws.read(practice.get_profile),
         "settings": settings,
         "services": [replace(s, id=0) for s in ws.read(catalog.list_services, True)],
-        "methods": sorted(
+        "methods": [  # in the order the payment dialog lists them
             (m.name, m.fee_basis_points, m.fee_fixed, m.active)
             for m in ws.read(catalog.list_payment_methods, True)
-        ),
+        ],
         "payers": [replace(p, id=0) for p in ws.read(catalog.list_payers, True)],
         "units": units,
         "diagnoses": diagnoses,

@@ -121,6 +121,32 @@ def update_payment_method(
     return row
 
 
+def order_payment_methods(session: Session, method_ids: list[int]) -> None:
+    """List these methods first, in this order (the rest keep theirs, after them)."""
+    methods = list(
+        session.scalars(
+            select(PaymentMethod).order_by(PaymentMethod.sort_order, PaymentMethod.name)
+        )
+    )
+    by_id = {m.id: m for m in methods}
+    wanted = [by_id[i] for i in dict.fromkeys(method_ids) if i in by_id]
+    ordered = wanted + [m for m in methods if m not in wanted]
+    before = [m.id for m in methods]
+    if [m.id for m in ordered] == before:
+        return
+    for position, method in enumerate(ordered, start=1):
+        method.sort_order = position
+    session.flush()
+    audit.record(
+        session,
+        "reorder",
+        "payment_method",
+        None,
+        before={"order": before},
+        after={"order": [m.id for m in ordered]},
+    )
+
+
 def deactivate_payment_method(session: Session, method_id: int) -> PaymentMethodRow:
     """Hide a method from new payments; past payments keep it."""
     method = _get(session, PaymentMethod, method_id, "payment method")

@@ -556,9 +556,7 @@ def _documents(
     rows, pdfs = [], []
     receipts = {
         p.id: p
-        for p in session.scalars(
-            select(Payment).where(Payment.id.in_(select(Document.payment_id)))
-        )
+        for p in session.scalars(select(Payment).where(Payment.id.in_(select(Document.payment_id))))
     }
     methods = dict(session.execute(select(PaymentMethod.id, PaymentMethod.name)).all())
     for d in session.scalars(select(Document).order_by(Document.id)):

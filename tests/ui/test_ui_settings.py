@@ -72,6 +72,27 @@ def test_add_a_payment_method(qtbot: QtBot, window: MainWindow) -> None:
     ]
 
 
+def test_payment_methods_move_up_and_down_and_payments_offer_them_so(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    tab = settings_page(window).methods
+    names = [m.name for m in tab.model.rows()]
+    assert len(names) >= 3
+    last = names[-1]
+    tab.table.selectRow(len(names) - 1)
+    tab.move(-1)
+    tab.move(-1)
+    expected = [*names[:-3], last, names[-3], names[-2]]
+    assert [m.name for m in tab.model.rows()] == expected
+    assert tab.selected().name == last  # the moved method stays selected
+    offered = window.runner.read(list_payment_methods)
+    assert offered is not None
+    assert [m.name for m in offered] == expected
+    tab.table.selectRow(0)
+    tab.move(-1)  # already first: nothing changes
+    assert [m.name for m in tab.model.rows()] == expected
+
+
 def test_auto_lock_minutes_follow_the_setting(qtbot: QtBot, window: MainWindow) -> None:
     page = settings_page(window)
     page.preferences.autolock.setValue(3)

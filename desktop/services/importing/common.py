@@ -96,9 +96,10 @@ Row = dict[str, str]
 
 
 def records_by_name(
-    path: Path, required: tuple[str, ...]
+    path: Path, required: tuple[str, ...], optional: tuple[str, ...] = ()
 ) -> tuple[list[tuple[int, Row]], Findings]:
-    """The file's rows by column name (names matched as the import layouts match them).
+    """The file's rows by column name (names matched as the import layouts match them);
+    an optional column the file lacks reads as empty.
 
     Problems reading the file are already in the findings; the caller adds its own and
     hands them all on."""
@@ -115,5 +116,5 @@ def records_by_name(
     rows = []
     for number, cells in read.table.rows:
         text = {n: clean(c) for n, c in zip(names, cells, strict=False)}
-        rows.append((number, {c: text.get(key(c), "") for c in required}))
+        rows.append((number, {c: text.get(key(c), "") for c in (*required, *optional)}))
     return rows, found

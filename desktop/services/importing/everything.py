@@ -397,8 +397,11 @@ def _services(run: _Run, path: Path) -> None:
 
 
 def _methods(run: _Run, path: Path) -> None:
-    records, found = records_by_name(path, ("name", "fee_basis_points", "fee_fixed", "active"))
+    records, found = records_by_name(
+        path, ("name", "fee_basis_points", "fee_fixed", "active"), ("sort_order",)
+    )
     changed = 0
+    order: list[tuple[int, str]] = []
     for done, (number, row) in enumerate(records):
         run.report(done, len(records))
         before = len(found.problems)
@@ -424,8 +427,23 @@ def _methods(run: _Run, path: Path) -> None:
             != (data.name, rate, fixed)
         )
         changed += _save(run, found, number, held, differs, _METHODS, data, active=bool(active))
+        position = _parsed(
+            found, number, "sort_order", _whole(0, 10**6, "a position", "0"), row["sort_order"]
+        )
+        order.append((position or 0, row["name"].lower()))
+    if not found.problems:
+        _order_methods(run.session, [name for _, name in sorted(order)])
     run.problems += found.problems
     run.tally("payment_methods", len(records), changed)
+
+
+def _order_methods(session: Session, names: list[str]) -> None:
+    """The methods in the export's order, first; the new practice's own after them."""
+    ids = {
+        name.lower(): id_
+        for id_, name in session.execute(select(PaymentMethod.id, PaymentMethod.name))
+    }
+    catalog.order_payment_methods(session, [ids[n] for n in names if n in ids])
 
 
 def _payers(run: _Run, path: Path) -> None:

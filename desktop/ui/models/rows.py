@@ -124,7 +124,10 @@ class RowsModel(QAbstractTableModel, Generic[R]):
         by a proxy comparing rows through Qt: a search that brings a thousand rows
         back then inserts them without a single comparison.
         """
-        if not 0 <= column < len(self.columns):
+        if column < 0:
+            self._order = None  # as Qt means it: rows come in the order they are given
+            return
+        if column >= len(self.columns):
             return
         self._order = (column, order)
         self.fetch_all()

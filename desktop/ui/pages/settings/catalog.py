@@ -70,6 +70,7 @@ class CatalogTab(QWidget):
         for button in (add, edit, retire):
             bar.addWidget(button)
         layout.addLayout(bar)
+        self.bar = bar
 
     def refresh(self) -> None:
         rows = self._lister_rows()
@@ -149,16 +150,59 @@ PAYER_COLUMNS: tuple[Column[PayerRow], ...] = (
 )
 
 
+class MethodsTab(CatalogTab):
+    """Payment methods, in the order the payment dialog offers them: most used first."""
+
+    def __init__(self, runner: ActionRunner) -> None:
+        super().__init__(
+            runner,
+            "payment method",
+            METHOD_COLUMNS,
+            catalog.list_payment_methods,
+            PaymentMethodDialog,
+            catalog.deactivate_payment_method,
+            stretch_column=0,
+        )
+        # The list is the order; a header click must not hide it.
+        self.table.setSortingEnabled(False)
+        self.table.horizontalHeader().setSortIndicatorShown(False)
+        self.model.sort(-1)
+        for text, step, tip in (
+            ("Move &up", -1, "Offer this method earlier when a payment is recorded"),
+            ("Move do&wn", 1, "Offer this method later when a payment is recorded"),
+        ):
+            button = QPushButton(text)
+            button.setToolTip(tip)
+            button.clicked.connect(lambda _c=False, step=step: self.move(step))
+            self.bar.insertWidget(self.bar.count() - 3, button)
+
+    def move(self, step: int) -> None:
+        row = self.selected()
+        if row is None:
+            self.runner.interaction.show_info(self, "Select the payment method to move first.")
+            return
+        order = self.runner.read(catalog.list_payment_methods, include_inactive=True, parent=self)
+        if order is None:
+            return
+        ids = [m.id for m in order]
+        at = ids.index(row.id)
+        to = at + step
+        if not 0 <= to < len(ids):
+            return
+        ids[at], ids[to] = ids[to], ids[at]
+        self.runner.run(catalog.order_payment_methods, ids, parent=self)
+        self.refresh()
+        self._select(row.id)
+
+    def _select(self, method_id: int) -> None:
+        for proxy_row in range(self.proxy.rowCount()):
+            if self.proxy.row_at(proxy_row).id == method_id:
+                self.table.selectRow(proxy_row)
+                return
+
+
 def methods_tab(runner: ActionRunner) -> CatalogTab:
-    return CatalogTab(
-        runner,
-        "payment method",
-        METHOD_COLUMNS,
-        catalog.list_payment_methods,
-        PaymentMethodDialog,
-        catalog.deactivate_payment_method,
-        stretch_column=0,
-    )
+    return MethodsTab(runner)
 
 
 def services_tab(runner: ActionRunner) -> CatalogTab:
