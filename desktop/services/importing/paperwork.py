@@ -183,6 +183,7 @@ def _new_document(
     if client_id is None:
         cells.problem("client", f"There is no client '{row['client']}'.")
     issued_on = cells.required("issued_on", parse_date)
+    period = (cells.read("period_from", parse_date), cells.read("period_to", parse_date))
     totals = [cells.required(c, parse_amount) for c in ("total_charged", "total_paid")]
     balance = cells.required("balance", _signed_amount)
     supersedes = cells.read("supersedes_document_id", _whole)
@@ -190,6 +191,7 @@ def _new_document(
         return None  # that version's own problem says what to fix
     if supersedes is not None and supersedes not in shared.documents:
         cells.problem("supersedes_document_id", "The version this one replaces is not above it.")
+    payment_id = _receipt_payment(session, unit.id, cells) if unit is not None else None
     pdf = _pdf(folder, cells)
     new_lines = [_line(cells.found, number, line, charges) for number, line in lines]
     if not cells.ok or unit is None or client_id is None or pdf is None or None in new_lines:
@@ -205,9 +207,9 @@ def _new_document(
         total_charged=totals[0],
         total_paid=totals[1],
         balance=balance,
-        period_from=cells.read("period_from", parse_date),
-        period_to=cells.read("period_to", parse_date),
-        payment_id=_receipt_payment(session, unit.id, cells),
+        period_from=period[0],
+        period_to=period[1],
+        payment_id=payment_id,
         supersedes_id=shared.documents.get(supersedes) if supersedes is not None else None,
         acknowledged_warnings=tuple(w for w in row["acknowledged_warnings"].split("\n") if w),
         lines=tuple(line for line in new_lines if line is not None),
