@@ -107,12 +107,13 @@ def main() -> None:
     )
     args = parser.parse_args()
     sizes = [(3, 40), (args.years, args.clients)]
+    labels = ["3y/40c", args.large.stem if args.large else f"{args.years}y/{args.clients}c"]
     table = {}
     for years, clients in sizes:
-        print(f"{years}-year practice, {clients} clients:")
         large = args.large if (years, clients) != (3, 40) else None
+        print(f"{large or f'{years}-year practice, {clients} clients'}:")
         table[(years, clients)] = measure(large or practice(years, clients), args.runs)
-    print(f"\n{'median ms':<16}" + "".join(f"{y}y/{c}c".rjust(12) for y, c in sizes) + "  target")
+    print(f"\n{'median ms':<16}" + "".join(label.rjust(12) for label in labels) + "  target")
     targets = {"open clients": 200, "open sessions": 200, "keystroke": 50, "keystroke max": 50}
     for name, target in targets.items():
         cells = "".join(f"{table[size][name]:12.1f}" for size in sizes)
