@@ -135,7 +135,7 @@ def gather(session: Session, today: date | None = None) -> ExportBundle:
         _units(session, client_refs),
         *_settings(session),
     ]
-    documents, pdfs = _documents(session, refs, client_refs)
+    documents, pdfs = _documents(session, refs, client_refs, methods)
     tables += [
         documents,
         _document_lines(session),
@@ -551,14 +551,13 @@ def _units(session: Session, client_refs: dict[int, str]) -> tuple[str, Table]:
 
 
 def _documents(
-    session: Session, refs: dict[int, str], client_refs: dict[int, str]
+    session: Session, refs: dict[int, str], client_refs: dict[int, str], methods: dict[int, str]
 ) -> tuple[tuple[str, Table], list[tuple[str, bytes]]]:
     rows, pdfs = [], []
     receipts = {
         p.id: p
         for p in session.scalars(select(Payment).where(Payment.id.in_(select(Document.payment_id))))
     }
-    methods = dict(session.execute(select(PaymentMethod.id, PaymentMethod.name)).all())
     for d in session.scalars(select(Document).order_by(Document.id)):
         file_name = f"{d.kind}-{d.number}-v{d.version}.pdf".replace("/", "-")
         pdfs.append((file_name, d.pdf))

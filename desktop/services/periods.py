@@ -6,25 +6,18 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from db.models import Practice
 from desktop.services import audit, ledger
-from desktop.services.errors import InvalidInput, NotFound
-
-
-def _practice(session: Session) -> Practice:
-    practice = session.get(Practice, 1)
-    if practice is None:
-        raise NotFound("This practice file has no practice profile yet.")
-    return practice
+from desktop.services.errors import InvalidInput
+from desktop.services.practice import practice_row
 
 
 def closed_through(session: Session) -> date | None:
-    return _practice(session).closed_through
+    return practice_row(session).closed_through
 
 
 def close_period(session: Session, through: date, *, today: date | None = None) -> date:
     """Close the books through ``through``: nothing dated on or before it can be posted."""
-    practice = _practice(session)
+    practice = practice_row(session)
     today = today or date.today()
     if through >= today:
         raise InvalidInput(
@@ -55,7 +48,7 @@ def reopen_period(session: Session, to: date | None, reason: str) -> date | None
     """Move the closed-through date back (to ``to``, or open everything), with a reason."""
     if not reason.strip():
         raise InvalidInput("Say why the period is being reopened.", field="reason")
-    practice = _practice(session)
+    practice = practice_row(session)
     current = practice.closed_through
     if current is None:
         raise InvalidInput("No period is closed.", field="to")

@@ -159,7 +159,8 @@ def _normalized(profile: Profile) -> Profile:
     )
 
 
-def _practice(session: Session) -> Practice:
+def practice_row(session: Session) -> Practice:
+    """The practice's one row (profile, settings, signature); refuses a file without it."""
     practice = session.get(Practice, 1)
     if practice is None:
         raise NotFound("This practice file has no practice profile yet.")
@@ -204,7 +205,7 @@ def create_practice(
 
 
 def get_profile(session: Session) -> Profile:
-    practice = _practice(session)
+    practice = practice_row(session)
     values = {name: getattr(practice, name) for name in Profile.field_names() if name != "ein"}
     return Profile(ein=practice.tax_id, **values)
 
@@ -215,7 +216,7 @@ def update_profile(session: Session, profile: Profile) -> Profile:
         field, message = next(iter(problems.items()))
         raise InvalidInput(message, field=field)
     profile = _normalized(profile)
-    practice = _practice(session)
+    practice = practice_row(session)
     before = asdict(get_profile(session))
     for name, value in asdict(profile).items():
         setattr(practice, "tax_id" if name == "ein" else name, value)
@@ -263,7 +264,7 @@ def update_settings(session: Session, settings: PracticeSettings) -> PracticeSet
         raise InvalidInput(
             "Place of service is two digits, such as 11 or 10.", field="default_place_of_service"
         )
-    practice = _practice(session)
+    practice = practice_row(session)
     before = get_settings(session)
     for name in _SETTINGS_FIELDS:
         if name == "closed_through":

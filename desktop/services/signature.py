@@ -16,9 +16,9 @@ from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy.orm import Session
 
-from db.models import Practice
 from desktop.services import audit
-from desktop.services.errors import InvalidInput, NotFound
+from desktop.services.errors import InvalidInput
+from desktop.services.practice import practice_row
 
 EXPORT_FILE = "signature.png"  # its name in an export folder
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -32,7 +32,7 @@ _TOO_MANY_PIXELS = "The image has far too many pixels; crop it to the signature.
 
 def get_signature(session: Session) -> bytes | None:
     """The signature as PNG, or None when the practice has none."""
-    return _practice(session).signature_png
+    return practice_row(session).signature_png
 
 
 def read_signature_file(path: Path) -> bytes:
@@ -99,7 +99,7 @@ def normalized_png(data: bytes) -> bytes:
 def set_signature(session: Session, data: bytes) -> bytes:
     """Keep this image as the signature (one action, audited); returns the PNG kept."""
     png = normalized_png(data)
-    practice = _practice(session)
+    practice = practice_row(session)
     before = _fingerprint(practice.signature_png)
     practice.signature_png = png
     session.flush()
@@ -121,7 +121,7 @@ def set_signature_from_file(session: Session, path: Path) -> bytes:
 
 def remove_signature(session: Session) -> None:
     """Print superbills with an empty signature box from now on."""
-    practice = _practice(session)
+    practice = practice_row(session)
     if practice.signature_png is None:
         return
     before = _fingerprint(practice.signature_png)
@@ -141,10 +141,3 @@ def _fingerprint(png: bytes | None) -> str | None:
     if png is None:
         return None
     return f"{len(png)} bytes, sha256 {hashlib.sha256(png).hexdigest()[:16]}"
-
-
-def _practice(session: Session) -> Practice:
-    practice = session.get(Practice, 1)
-    if practice is None:
-        raise NotFound("The practice profile has not been created yet.")
-    return practice
