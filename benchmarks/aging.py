@@ -31,7 +31,7 @@ if __package__ in (None, ""):  # run as a file rather than with -m
 
 from benchmarks.practice import add_practice_options, last_activity, practice_for
 from desktop.domain.money import to_cents
-from desktop.services import books
+from desktop.services.books import queries as books
 from desktop.services.workspace import Workspace
 
 TARGET_MS = 300.0

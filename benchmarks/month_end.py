@@ -36,7 +36,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from benchmarks.practice import add_practice_options, last_activity, practice_for
-from desktop.services import month_end
+from desktop.services.month_end import workbook as month_end
 from desktop.services.workspace import Workspace
 
 MONTH_TARGET_S = 2.0

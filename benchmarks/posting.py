@@ -35,8 +35,9 @@ from sqlalchemy.orm import Session
 
 from benchmarks.practice import add_practice_options, first_postable_day, practice_for
 from db.models import PaymentMethod
-from desktop.services import books, payments
-from desktop.services.payments import PaymentInput
+from desktop.services.books import payments
+from desktop.services.books import queries as books
+from desktop.services.books.payments import PaymentInput
 from desktop.services.workspace import Workspace
 
 TARGET_MS = 50.0

@@ -26,8 +26,8 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from desktop.app.demo_file import create_demo_file
-from desktop.services import ledger
-from desktop.services.demo import DEMO_PASSPHRASE
+from desktop.demo.practice import DEMO_PASSPHRASE
+from desktop.services.books import ledger
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHED_END = date(2025, 12, 31)  # fixed, so a cached practice's key does not drift

@@ -106,8 +106,10 @@ def main() -> None:
     print(f"floor (Qt + ORM + unlock + empty window): {floor_ms:7.0f} ms  (median of {args.runs})")
     print(f"quietledger --demo, main window shown:    {app_ms:7.0f} ms")
     print(f"fastest runs: floor {min(floors) * 1000:.0f} ms, app {min(apps) * 1000:.0f} ms")
-    print(f"ratio {ratio:.2f}x (fastest {best_ratio:.2f}x)  target <= 1.30x  "
-          f"{'OK' if ratio <= 1.3 else 'MISSED'}")
+    print(
+        f"ratio {ratio:.2f}x (fastest {best_ratio:.2f}x)  target <= 1.30x  "
+        f"{'OK' if ratio <= 1.3 else 'MISSED'}"
+    )
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from reportlab.lib import rl_accel
 from reportlab.lib.pagesizes import LETTER
 from reportlab.platypus import PageBreak, SimpleDocTemplate, Table
 
+from desktop.demo.signature import demo_signature_png
 from desktop.domain.money import format_money
 from desktop.reports.documents import render_batch
 from desktop.reports.documents.rows import (
@@ -33,7 +34,6 @@ from desktop.reports.documents.rows import (
     ServiceLine,
     SuperbillDoc,
 )
-from desktop.services.demo_signature import demo_signature_png
 
 TARGET_MS = 10.0
 TARGET_RATIO = 2.0

@@ -29,7 +29,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtWidgets import QApplication
 
 from desktop.app.demo_file import create_demo_file
-from desktop.services.demo import DEMO_PASSPHRASE
+from desktop.demo.practice import DEMO_PASSPHRASE
 from desktop.services.workspace import Workspace
 
 

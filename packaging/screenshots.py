@@ -28,9 +28,9 @@ def main() -> None:
 
     from desktop.app import paths
     from desktop.app.demo_file import create_demo_file
+    from desktop.demo.practice import DEMO_PASSPHRASE
     from desktop.domain.kinds import UnitKind
-    from desktop.services.clients import list_units
-    from desktop.services.demo import DEMO_PASSPHRASE
+    from desktop.services.clients.records import list_units
     from desktop.services.workspace import Workspace
     from desktop.ui import style
     from desktop.ui.interaction import DialogInteraction

@@ -11,7 +11,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from desktop.services.practice import Profile, create_practice
+from desktop.services.practice.settings import Profile, create_practice
 from desktop.services.workspace import Workspace
 
 PASSPHRASE = "correct horse battery staple"

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 from crash_writer import add_client, post_visit
 
-from desktop.services.audit_review import (
+from desktop.services.audit.review import (
     AuditFilter,
     chain_status,
     change_kinds,

@@ -20,17 +20,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from desktop.app.cli import main
-from desktop.services.backup_container import (
-    MAGIC,
-    BackupHeader,
-    DamagedBackup,
-    read_header,
-    write_container,
-)
-from desktop.services.backup_fingerprint import fingerprint
-from desktop.services.backup_restore import restore_backup
-from desktop.services.backup_rotation import RetentionPolicy, backups_to_keep
-from desktop.services.backups import (
+from desktop.services.audit.checks import run_checks
+from desktop.services.backups.backup import (
     BackupFailed,
     BackupInfo,
     backup_due,
@@ -40,7 +31,16 @@ from desktop.services.backups import (
     rotate_backups,
     verify_backup,
 )
-from desktop.services.checks import run_checks
+from desktop.services.backups.container import (
+    MAGIC,
+    BackupHeader,
+    DamagedBackup,
+    read_header,
+    write_container,
+)
+from desktop.services.backups.fingerprint import fingerprint
+from desktop.services.backups.restore import restore_backup
+from desktop.services.backups.rotation import RetentionPolicy, backups_to_keep
 from desktop.services.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -260,7 +260,7 @@ _LIMITED = textwrap.dedent(
     """
     import resource, signal, sys
     from pathlib import Path
-    from desktop.services.backups import BackupFailed, make_backup
+    from desktop.services.backups.backup import BackupFailed, make_backup
     from desktop.services.workspace import Workspace
     ws = Workspace.open(Path(sys.argv[1]), passphrase=sys.argv[2])
     # A first backup elsewhere gives the size; one byte less cannot hold the second.

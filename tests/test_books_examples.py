@@ -8,10 +8,11 @@ from decimal import Decimal as D  # noqa: N817 - reads like the hand-worked figu
 import pytest
 
 from desktop.domain.kinds import AdjustmentReason, SessionStatus
-from desktop.services import books, payments, periods, sessions
+from desktop.services.books import payments, periods, sessions
+from desktop.services.books import queries as books
+from desktop.services.books.payments import PaymentInput
+from desktop.services.books.sessions import SessionInput
 from desktop.services.errors import NotAllowed, PeriodClosed
-from desktop.services.payments import PaymentInput
-from desktop.services.sessions import SessionInput
 from desktop.services.workspace import Workspace
 from tests.books_helpers import add_unit, client_id, method_id
 

@@ -16,11 +16,12 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from db.keys import key_file_for
 from desktop.domain.kinds import AdjustmentReason, SessionStatus
-from desktop.services import books, payments, periods, sessions
+from desktop.services.books import payments, periods, sessions
+from desktop.services.books import queries as books
+from desktop.services.books.payments import PaymentInput
+from desktop.services.books.sessions import SessionInput
 from desktop.services.errors import ServiceError
-from desktop.services.payments import PaymentInput
-from desktop.services.practice import Profile, create_practice
-from desktop.services.sessions import SessionInput
+from desktop.services.practice.settings import Profile, create_practice
 from desktop.services.workspace import Workspace
 from tests.books_helpers import add_unit, method_id
 
@@ -46,8 +47,12 @@ def _template() -> tuple[Path, str]:
         ws.run(create_practice, Profile(practice_name="Property Practice"))
         units = [ws.run(add_unit, f"U{i}", f"Client U{i}") for i in range(3)]
         units.append(ws.run(add_unit, "CPL", "Alex Rivera", "Sam Rivera"))
-        _TEMPLATE.update(path=path, key=ws.recovery_key(), units=units,
-                         methods=[ws.run(method_id, n) for n in ("Card", "Cash", "Zelle")])
+        _TEMPLATE.update(
+            path=path,
+            key=ws.recovery_key(),
+            units=units,
+            methods=[ws.run(method_id, n) for n in ("Card", "Cash", "Zelle")],
+        )
         ws.close()
     return _TEMPLATE["path"], _TEMPLATE["key"]  # type: ignore[return-value]
 
@@ -101,20 +106,38 @@ class Books(RuleBasedStateMachine):
 
     # --- rules -------------------------------------------------------------------------
 
-    @rule(unit=st.integers(0, 3), day=days, fee=fees, status=statuses,
-          code=st.sampled_from(["90834", "90837", "90847", "LATE"]))
-    def record_session(self, unit: int, day: date, fee: Decimal, status: SessionStatus,
-                       code: str) -> None:
-        row = self._posting(day, sessions.record_session, SessionInput(
-            unit_id=self.units[unit], service_date=day, service_code=code, status=status,
-            fee=fee, minutes=50))
+    @rule(
+        unit=st.integers(0, 3),
+        day=days,
+        fee=fees,
+        status=statuses,
+        code=st.sampled_from(["90834", "90837", "90847", "LATE"]),
+    )
+    def record_session(
+        self, unit: int, day: date, fee: Decimal, status: SessionStatus, code: str
+    ) -> None:
+        row = self._posting(
+            day,
+            sessions.record_session,
+            SessionInput(
+                unit_id=self.units[unit],
+                service_date=day,
+                service_code=code,
+                status=status,
+                fee=fee,
+                minutes=50,
+            ),
+        )
         if row is not None:
             self.session_ids.append(row.id)
 
     @rule(unit=st.integers(0, 3), day=days, amount=money, method=st.integers(0, 2))
     def pay_oldest_first(self, unit: int, day: date, amount: Decimal, method: int) -> None:
-        row = self._posting(day, payments.record_payment, PaymentInput(
-            self.units[unit], day, amount, self.methods[method]))
+        row = self._posting(
+            day,
+            payments.record_payment,
+            PaymentInput(self.units[unit], day, amount, self.methods[method]),
+        )
         if row is not None:
             self.payment_ids.append(row.id)
 
@@ -126,9 +149,11 @@ class Books(RuleBasedStateMachine):
         first = open_charges[0]
         part = min(first.owed, (amount * share / 100).quantize(Decimal("0.01")))
         allocations = ((first.id, part),) if part > 0 else ()
-        row = self._posting(min(day, first.service_date), payments.record_payment,
-                            PaymentInput(self.units[unit], day, amount, self.methods[1],
-                                         allocations=allocations))
+        row = self._posting(
+            min(day, first.service_date),
+            payments.record_payment,
+            PaymentInput(self.units[unit], day, amount, self.methods[1], allocations=allocations),
+        )
         if row is not None:
             self.payment_ids.append(row.id)
 
@@ -153,8 +178,15 @@ class Books(RuleBasedStateMachine):
         charge = data.draw(st.sampled_from(open_charges))
         cents = data.draw(st.integers(1, int(charge.owed * 100)))
         on = charge.service_date + timedelta(days=data.draw(st.integers(0, 60)))
-        adj = self._posting(on, payments.write_off, charge.id, Decimal(cents) / 100, reason,
-                            on=on, note="property test")
+        adj = self._posting(
+            on,
+            payments.write_off,
+            charge.id,
+            Decimal(cents) / 100,
+            reason,
+            on=on,
+            note="property test",
+        )
         if adj is not None:
             self.adjustment_ids.append(adj)
 
@@ -164,20 +196,43 @@ class Books(RuleBasedStateMachine):
         row = self.ws.read(sessions.session_row, data.draw(st.sampled_from(self.session_ids)))
         if row.voided:
             return
-        self._posting(row.service_date, sessions.update_session, row.id, SessionInput(
-            unit_id=row.unit_id, service_date=row.service_date, service_code=row.service_code,
-            status=row.status, fee=fee, minutes=row.minutes), "fee agreed")
+        self._posting(
+            row.service_date,
+            sessions.update_session,
+            row.id,
+            SessionInput(
+                unit_id=row.unit_id,
+                service_date=row.service_date,
+                service_code=row.service_code,
+                status=row.status,
+                fee=fee,
+                minutes=row.minutes,
+            ),
+            "fee agreed",
+        )
 
-    @precondition(lambda self: self.session_ids or self.payment_ids or self.refund_ids
-                  or self.adjustment_ids)
+    @precondition(
+        lambda self: self.session_ids or self.payment_ids or self.refund_ids or self.adjustment_ids
+    )
     @rule(data=st.data())
     def void_something(self, data: st.DataObject) -> None:
-        kinds = [k for k, ids in (("session", self.session_ids), ("payment", self.payment_ids),
-                                  ("refund", self.refund_ids),
-                                  ("adjustment", self.adjustment_ids)) if ids]
+        kinds = [
+            k
+            for k, ids in (
+                ("session", self.session_ids),
+                ("payment", self.payment_ids),
+                ("refund", self.refund_ids),
+                ("adjustment", self.adjustment_ids),
+            )
+            if ids
+        ]
         kind = data.draw(st.sampled_from(kinds))
-        ids = {"session": self.session_ids, "payment": self.payment_ids,
-               "refund": self.refund_ids, "adjustment": self.adjustment_ids}[kind]
+        ids = {
+            "session": self.session_ids,
+            "payment": self.payment_ids,
+            "refund": self.refund_ids,
+            "adjustment": self.adjustment_ids,
+        }[kind]
         record_id = ids.pop(data.draw(st.integers(0, len(ids) - 1)))
         today = date.today()
         if kind == "session":
@@ -211,8 +266,7 @@ class Books(RuleBasedStateMachine):
             return
         for as_of in (START + timedelta(days=100), START + timedelta(days=400)):
             report = self.ws.read(books.aging, as_of)
-            owed = sum((b.owed for b in self.ws.read(books.balances, as_of).values()),
-                       Decimal("0"))
+            owed = sum((b.owed for b in self.ws.read(books.balances, as_of).values()), Decimal("0"))
             assert sum(report.totals, Decimal("0")) == report.total == owed
             for row in report.rows:
                 assert sum(row.buckets, Decimal("0")) == row.total
@@ -221,13 +275,17 @@ class Books(RuleBasedStateMachine):
     def rollforward_ties(self) -> None:
         if not hasattr(self, "ws"):
             return
-        for start, end in ((START, START + timedelta(days=90)),
-                           (START + timedelta(days=91), date.today())):
+        for start, end in (
+            (START, START + timedelta(days=90)),
+            (START + timedelta(days=91), date.today()),
+        ):
             assert self.ws.read(books.rollforward, start, end).ties
 
 
 Books.TestCase.settings = settings(
-    max_examples=EXAMPLES, stateful_step_count=STEPS, deadline=None,
+    max_examples=EXAMPLES,
+    stateful_step_count=STEPS,
+    deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 TestBooks = Books.TestCase

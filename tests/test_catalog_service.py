@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 
 from db.models import AuditEntry, Service
 from db.models import Session as SessionRecord
-from desktop.services import catalog
-from desktop.services.audit import verify_chain
-from desktop.services.catalog import PayerInput, PaymentMethodInput, ServiceInput
+from desktop.services.audit.log import verify_chain
 from desktop.services.errors import InvalidInput, NotAllowed
+from desktop.services.practice import catalog
+from desktop.services.practice.catalog import PayerInput, PaymentMethodInput, ServiceInput
 from desktop.services.workspace import Workspace
 
 
@@ -127,7 +127,7 @@ def test_service_rules(workspace: Workspace, data: ServiceInput, field: str) -> 
 
 
 def test_a_used_service_keeps_its_code(workspace: Workspace) -> None:
-    from desktop.services.clients import ClientInput, create_client
+    from desktop.services.clients.records import ClientInput, create_client
 
     unit_id = workspace.run(create_client, ClientInput(legal_last_name="Rivera")).unit_id
     service = next(s for s in workspace.read(catalog.list_services) if s.code == "90837")

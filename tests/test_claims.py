@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 
 from db.models import AuditEntry, BillingUnit, Client, Document, DocumentLine, LedgerTxn, Payer
 from desktop.domain.kinds import ClaimStatus, DenialReason
-from desktop.services import audit, claims
-from desktop.services.claims_estimates import EstimateInput, client_estimate, save_estimate
-from desktop.services.claims_insights import payer_insights
-from desktop.services.claims_queue import FollowUp, follow_up_queue, queue_count
-from desktop.services.claims_rules import ClaimChange
+from desktop.services.audit import log as audit
+from desktop.services.claims import tracking as claims
+from desktop.services.claims.estimates import EstimateInput, client_estimate, save_estimate
+from desktop.services.claims.insights import payer_insights
+from desktop.services.claims.queue import FollowUp, follow_up_queue, queue_count
+from desktop.services.claims.rules import ClaimChange
 from desktop.services.errors import InvalidInput, NotAllowed
 from desktop.services.workspace import Workspace
 from tests.books_helpers import add_unit

@@ -11,7 +11,11 @@ from sqlalchemy.orm import Session
 
 from db.models import AuditEntry, Client
 from desktop.domain.kinds import ClaimStatus
-from desktop.services import audit, claims, claims_follow, sessions, superbills
+from desktop.services.audit import log as audit
+from desktop.services.books import sessions
+from desktop.services.claims import follow as claims_follow
+from desktop.services.claims import tracking as claims
+from desktop.services.documents import superbills
 from desktop.services.errors import NotAllowed
 from desktop.services.workspace import Workspace
 from tests.test_claims import move

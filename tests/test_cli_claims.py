@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from desktop.app.cli import main
 from desktop.domain.kinds import ClaimStatus, DenialReason
-from desktop.services import claims
+from desktop.services.claims import tracking as claims
 from desktop.services.workspace import Workspace
 from tests.conftest import PASSPHRASE
 from tests.test_claims import move, payer, superbill

@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 
 from db.models import Client, Document
 from desktop.app.cli import main
-from desktop.services import payments, sessions
-from desktop.services.payments import PaymentInput
-from desktop.services.sessions import SessionInput
+from desktop.services.books import payments, sessions
+from desktop.services.books.payments import PaymentInput
+from desktop.services.books.sessions import SessionInput
 from desktop.services.workspace import Workspace
 from tests.books_helpers import method_id
 from tests.test_superbill_service import superbill_client

@@ -16,7 +16,7 @@ from conftest import PASSPHRASE, VALID_EIN, VALID_NPI
 from db.models import Client
 from desktop import __version__
 from desktop.app.cli import command_modules, main
-from desktop.services.practice import get_profile
+from desktop.services.practice.settings import get_profile
 from desktop.services.workspace import Workspace
 
 FULL_PROFILE = {

@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 from sqlalchemy import text
 
 from desktop.app.cli import main
-from desktop.services import payments, periods, sessions
-from desktop.services.payments import PaymentInput
-from desktop.services.sessions import SessionInput
+from desktop.services.books import payments, periods, sessions
+from desktop.services.books.payments import PaymentInput
+from desktop.services.books.sessions import SessionInput
 from desktop.services.workspace import Workspace
 from tests.books_helpers import add_unit, method_id
 

@@ -18,10 +18,10 @@ from openpyxl import load_workbook
 
 from desktop.app.cli import main
 from desktop.domain.kinds import AdjustmentReason
-from desktop.services import payments, report_tables, sessions
+from desktop.services.books import payments, report_tables, sessions
+from desktop.services.books.payments import PaymentInput
+from desktop.services.books.sessions import SessionInput
 from desktop.services.errors import NotFound
-from desktop.services.payments import PaymentInput
-from desktop.services.sessions import SessionInput
 from desktop.services.workspace import Workspace
 from tests.books_helpers import add_unit, method_id
 

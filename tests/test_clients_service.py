@@ -16,9 +16,8 @@ from db.models import AuditEntry, BillingUnit, Service, UnitMember
 from db.models import Session as SessionRecord
 from db.models.base import utcnow
 from desktop.domain.kinds import BillingPreference, Relationship, UnitKind
-from desktop.services import catalog
-from desktop.services.audit import verify_chain
-from desktop.services.clients import (
+from desktop.services.audit.log import verify_chain
+from desktop.services.clients.records import (
     ClientInput,
     CoupleInput,
     MemberShare,
@@ -39,6 +38,7 @@ from desktop.services.clients import (
     update_unit,
 )
 from desktop.services.errors import InvalidInput, NotAllowed
+from desktop.services.practice import catalog
 from desktop.services.workspace import Workspace
 
 
@@ -421,8 +421,8 @@ def test_end_date_before_start_is_refused(workspace: Workspace) -> None:
 
 
 def test_list_units_shows_what_is_owed_and_credit(workspace: Workspace) -> None:
-    from desktop.services.payments import PaymentInput, record_payment
-    from desktop.services.sessions import SessionInput, record_session
+    from desktop.services.books.payments import PaymentInput, record_payment
+    from desktop.services.books.sessions import SessionInput, record_session
 
     owing = workspace.run(create_client, person()).unit_id
     ahead = workspace.run(create_client, person("Chen", "Sam")).unit_id

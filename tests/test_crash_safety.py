@@ -28,8 +28,8 @@ from sqlalchemy.orm import Session
 
 from db.models import Payment
 from db.models import Session as SessionRecord
-from desktop.services.books import ledger_problems
-from desktop.services.checks import run_checks
+from desktop.services.audit.checks import run_checks
+from desktop.services.books.queries import ledger_problems
 from desktop.services.workspace import Workspace
 
 HERE = Path(__file__).resolve().parent

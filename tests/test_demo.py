@@ -22,10 +22,10 @@ from db.models import (
     Session,
 )
 from desktop.app.demo_file import create_demo_file
-from desktop.services import books
-from desktop.services.demo import DEMO_PASSPHRASE
-from desktop.services.demo_signature import demo_signature_png
-from desktop.services.signature import get_signature
+from desktop.demo.practice import DEMO_PASSPHRASE
+from desktop.demo.signature import demo_signature_png
+from desktop.services.books import queries as books
+from desktop.services.practice.signature import get_signature
 from desktop.services.workspace import Workspace
 
 END = date(2026, 10, 15)
@@ -157,7 +157,7 @@ def test_cli_demo_then_check(tmp_path: Path) -> None:
 def test_clients_whose_therapy_ended_are_off_the_active_list(small_demo: Path) -> None:
     from datetime import timedelta
 
-    from desktop.services.clients import list_units
+    from desktop.services.clients.records import list_units
 
     with Workspace.open(small_demo, passphrase=DEMO_PASSPHRASE) as ws:
         active = ws.read(list_units)

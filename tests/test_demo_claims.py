@@ -7,8 +7,8 @@ from datetime import date
 from pathlib import Path
 
 from desktop.app.demo_file import create_demo_file
-from desktop.services import claims
-from desktop.services.demo import DEMO_PASSPHRASE
+from desktop.demo.practice import DEMO_PASSPHRASE
+from desktop.services.claims import tracking as claims
 from desktop.services.workspace import Workspace
 
 END = date(2026, 10, 15)

@@ -16,19 +16,23 @@ from conftest import PASSPHRASE
 from openpyxl import load_workbook
 
 from desktop.domain.kinds import AdjustmentReason, BillingPreference, SessionStatus
-from desktop.services import books, catalog, clients, payments, periods, practice, sessions
-from desktop.services.documents_receipts import issue_receipt
-from desktop.services.exporting import (
+from desktop.services.books import payments, periods, sessions
+from desktop.services.books import queries as books
+from desktop.services.books.sessions import SessionInput
+from desktop.services.clients import records as clients
+from desktop.services.documents.receipts import issue_receipt
+from desktop.services.practice import catalog
+from desktop.services.practice import settings as practice
+from desktop.services.practice.settings import Profile, create_practice
+from desktop.services.transfer.exporting import (
     ExportCancelled,
     ExportFailed,
     export_all,
     gather,
     write_export,
 )
-from desktop.services.importing import ImportKind, ImportRejected, run_import
-from desktop.services.importing.everything import import_folder, preview_folder
-from desktop.services.practice import Profile, create_practice
-from desktop.services.sessions import SessionInput
+from desktop.services.transfer.importing import ImportKind, ImportRejected, run_import
+from desktop.services.transfer.importing.everything import import_folder, preview_folder
 from desktop.services.workspace import Workspace
 from tests.books_helpers import client_id, method_id
 

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from desktop.services import icd
+from desktop.services.clients import icd
 
 
 def test_describe_known_codes() -> None:
@@ -61,7 +61,7 @@ def test_search_limits_and_blank() -> None:
 
 def test_importing_the_module_does_not_load_the_code_set() -> None:
     code = (
-        "import sys, desktop.services.icd as icd; "
+        "import sys, desktop.services.clients.icd as icd; "
         "assert 'simple_icd_10_cm' not in sys.modules; assert not icd.is_loaded()"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

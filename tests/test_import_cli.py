@@ -8,8 +8,8 @@ import pytest
 from conftest import PASSPHRASE
 
 from desktop.app.cli import main
-from desktop.services import books
-from desktop.services.practice import Profile, create_practice, get_profile
+from desktop.services.books import queries as books
+from desktop.services.practice.settings import Profile, create_practice, get_profile
 from desktop.services.workspace import Workspace
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from desktop.services.importing.fields import (
+from desktop.services.transfer.importing.fields import (
     FieldError,
     as_text,
     clean,
@@ -20,7 +20,7 @@ from desktop.services.importing.fields import (
     parse_us_date_time,
     parse_whole,
 )
-from desktop.services.importing.payments import (
+from desktop.services.transfer.importing.payments import (
     AppliedCharge,
     format_applied_to,
     parse_applied_to,

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from desktop.services.importing import LAYOUTS, ImportKind, preview_import, run_import
-from desktop.services.importing.everything import preview_folder
-from desktop.services.practice import Profile, create_practice
+from desktop.services.practice.settings import Profile, create_practice
+from desktop.services.transfer.importing import LAYOUTS, ImportKind, preview_import, run_import
+from desktop.services.transfer.importing.everything import preview_folder
 from desktop.services.workspace import Workspace
 
 PASSPHRASE = "correct horse battery staple"

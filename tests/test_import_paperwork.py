@@ -15,14 +15,18 @@ from sqlalchemy import select
 from db.models import DocumentLine
 from desktop.domain.kinds import ClaimStatus as S
 from desktop.domain.kinds import DocumentKind
-from desktop.services import claims, clients, documents_store, payments, superbills
-from desktop.services.claims import ClaimChange
-from desktop.services.documents_blocks import CheckFailed
-from desktop.services.documents_receipts import issue_receipt
-from desktop.services.exporting import export_all
-from desktop.services.importing import ImportRejected
-from desktop.services.importing.everything import import_folder, preview_folder
-from desktop.services.practice import Profile, create_practice
+from desktop.services.books import payments
+from desktop.services.claims import tracking as claims
+from desktop.services.claims.tracking import ClaimChange
+from desktop.services.clients import records as clients
+from desktop.services.documents import store as documents_store
+from desktop.services.documents import superbills
+from desktop.services.documents.blocks import CheckFailed
+from desktop.services.documents.receipts import issue_receipt
+from desktop.services.practice.settings import Profile, create_practice
+from desktop.services.transfer.exporting import export_all
+from desktop.services.transfer.importing import ImportRejected
+from desktop.services.transfer.importing.everything import import_folder, preview_folder
 from desktop.services.workspace import Workspace
 from tests.test_superbill_service import FEB_1, FEB_28, ISSUED, february, issue
 

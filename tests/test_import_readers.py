@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from desktop.services.importing.layouts import LAYOUTS, ImportKind, match_header
-from desktop.services.importing.readers import read_csv_bytes, read_table, read_xlsx_bytes
+from desktop.services.transfer.importing.layouts import LAYOUTS, ImportKind, match_header
+from desktop.services.transfer.importing.readers import read_csv_bytes, read_table, read_xlsx_bytes
 
 BOMB = (
     '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'

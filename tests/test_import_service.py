@@ -15,8 +15,10 @@ from sqlalchemy.orm import Session
 
 from db.models import Client, Payer, PaymentMethod, Service
 from db.models import Session as SessionRecord
-from desktop.services import audit, books, clients
-from desktop.services.importing import (
+from desktop.services.audit import log as audit
+from desktop.services.books import queries as books
+from desktop.services.clients import records as clients
+from desktop.services.transfer.importing import (
     ImportKind,
     ImportRejected,
     ImportResult,

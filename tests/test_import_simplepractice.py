@@ -14,9 +14,11 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from db.models import Client, Payer, Service
-from desktop.services import books, clients, sessions
-from desktop.services.importing import ImportKind, ImportRejected, run_import
-from desktop.services.importing.simplepractice import client_ref
+from desktop.services.books import queries as books
+from desktop.services.books import sessions
+from desktop.services.clients import records as clients
+from desktop.services.transfer.importing import ImportKind, ImportRejected, run_import
+from desktop.services.transfer.importing.simplepractice import client_ref
 from desktop.services.workspace import Workspace
 
 REPORT = Path(__file__).parent / "fixtures" / "import" / "simplepractice_appointment_status.csv"

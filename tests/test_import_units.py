@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from desktop.domain.kinds import UnitKind
-from desktop.services import books, clients
-from desktop.services.importing import (
+from desktop.services.books import queries as books
+from desktop.services.clients import records as clients
+from desktop.services.transfer.importing import (
     LAYOUTS,
     ImportKind,
     ImportRejected,

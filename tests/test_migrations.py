@@ -180,7 +180,8 @@ def test_unit_balances_are_backfilled_and_kept_by_the_trigger(workspace: Workspa
 
     from sqlalchemy import text
 
-    from desktop.services import books, payments, sessions
+    from desktop.services.books import payments, sessions
+    from desktop.services.books import queries as books
     from tests.books_helpers import add_unit, method_id
     from tests.test_books_examples import session_on
 

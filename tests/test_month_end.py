@@ -25,20 +25,16 @@ from db.models import AuditEntry, Client, Diagnosis
 from desktop.domain.kinds import AdjustmentReason
 from desktop.reports.month_end_workbook import AR_LINES, CREDIT_LINES, FULL_NAMES_NOTE, OK
 from desktop.reports.xlsx_tables import MONEY_FORMAT
-from desktop.services import (
-    books,
-    month_end,
-    month_end_close,
-    month_end_credit,
-    payments,
-    periods,
-    sessions,
-)
+from desktop.services.books import payments, periods, sessions
+from desktop.services.books import queries as books
+from desktop.services.books.payments import PaymentInput
+from desktop.services.books.sessions import SessionInput
 from desktop.services.errors import InvalidInput, PeriodClosed
-from desktop.services.month_end import ExportCancelled
-from desktop.services.payments import PaymentInput
-from desktop.services.practice import Profile, create_practice
-from desktop.services.sessions import SessionInput
+from desktop.services.month_end import close as month_end_close
+from desktop.services.month_end import credit as month_end_credit
+from desktop.services.month_end import workbook as month_end
+from desktop.services.month_end.workbook import ExportCancelled
+from desktop.services.practice.settings import Profile, create_practice
 from desktop.services.workspace import Workspace
 from tests.books_helpers import add_unit, method_id
 

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from conftest import PASSPHRASE
 
+from desktop.demo.practice import generate_demo
 from desktop.reports.tabular import write_csv, write_xlsx
-from desktop.services import report_tables
-from desktop.services.backup_restore import restore_backup, restore_over
-from desktop.services.backups import last_good_backup, make_backup, rotate_backups
-from desktop.services.checks import run_checks
-from desktop.services.demo import generate_demo
+from desktop.services.audit.checks import run_checks
+from desktop.services.backups.backup import last_good_backup, make_backup, rotate_backups
+from desktop.services.backups.restore import restore_backup, restore_over
+from desktop.services.books import report_tables
 from desktop.services.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,9 +13,9 @@ import pytest
 from conftest import PASSPHRASE
 from crash_writer import add_client, post_history
 
-from desktop.services.backup_restore import restore_backup, restore_over
-from desktop.services.backups import make_backup
-from desktop.services.clients import list_clients
+from desktop.services.backups.backup import make_backup
+from desktop.services.backups.restore import restore_backup, restore_over
+from desktop.services.clients.records import list_clients
 from desktop.services.workspace import Workspace
 
 ENCODINGS = ("utf-8", "utf-16-le", "utf-16-be")

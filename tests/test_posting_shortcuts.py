@@ -15,9 +15,10 @@ from sqlalchemy import select
 
 from db.models import Allocation, LedgerTxn
 from desktop.domain.kinds import SessionStatus
-from desktop.services import audit, payments, periods, sessions
-from desktop.services.payments import PaymentInput
-from desktop.services.sessions import SessionInput
+from desktop.services.audit import log as audit
+from desktop.services.books import payments, periods, sessions
+from desktop.services.books.payments import PaymentInput
+from desktop.services.books.sessions import SessionInput
 from desktop.services.workspace import Workspace
 from tests.books_helpers import add_unit, method_id
 

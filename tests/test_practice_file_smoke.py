@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from desktop.services.practice import get_profile
+from desktop.services.practice.settings import get_profile
 from desktop.services.workspace import Workspace
 
 

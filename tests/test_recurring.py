@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 
-from desktop.services.clients import ClientInput, create_client
-from desktop.services.recurring import due_in_week, record_week, set_slot
-from desktop.services.sessions import list_sessions
+from desktop.services.books.recurring import due_in_week, record_week, set_slot
+from desktop.services.books.sessions import list_sessions
+from desktop.services.clients.records import ClientInput, create_client
 from desktop.services.workspace import Workspace
 
 MONDAY = date(2026, 3, 2)

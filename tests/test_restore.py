@@ -12,11 +12,11 @@ from crash_writer import add_client, post_history, post_visit
 
 from db.keys import key_file_for
 from desktop.app.cli import main
-from desktop.services.backup_fingerprint import BooksFingerprint, fingerprint
-from desktop.services.backup_restore import RestoreFailed, restore_backup, restore_over
-from desktop.services.backups import make_backup
-from desktop.services.books import LedgerLine, aging, ledger_lines
-from desktop.services.checks import run_checks
+from desktop.services.audit.checks import run_checks
+from desktop.services.backups.backup import make_backup
+from desktop.services.backups.fingerprint import BooksFingerprint, fingerprint
+from desktop.services.backups.restore import RestoreFailed, restore_backup, restore_over
+from desktop.services.books.queries import LedgerLine, aging, ledger_lines
 from desktop.services.errors import NotAllowed
 from desktop.services.workspace import Workspace
 

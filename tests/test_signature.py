@@ -13,12 +13,14 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from db.models import AuditEntry
-from desktop.services import documents_store, signature, superbills
-from desktop.services.demo_signature import demo_signature_png
+from desktop.demo.signature import demo_signature_png
+from desktop.services.documents import store as documents_store
+from desktop.services.documents import superbills
 from desktop.services.errors import InvalidInput
-from desktop.services.exporting import export_all
-from desktop.services.importing.everything import import_folder
-from desktop.services.practice import Profile, create_practice
+from desktop.services.practice import signature
+from desktop.services.practice.settings import Profile, create_practice
+from desktop.services.transfer.exporting import export_all
+from desktop.services.transfer.importing.everything import import_folder
 from desktop.services.workspace import Workspace
 from tests.test_superbill_service import ISSUED, february, issue
 

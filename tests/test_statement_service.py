@@ -13,18 +13,15 @@ from sqlalchemy.orm import Session
 
 from db.models import Charge, Client, Document
 from desktop.domain.kinds import AdjustmentReason
-from desktop.services import (
-    books,
-    clients,
-    documents_receipts,
-    documents_store,
-    payments,
-    sessions,
-    statements,
-)
+from desktop.services.books import payments, sessions
+from desktop.services.books import queries as books
+from desktop.services.books.payments import PaymentInput
+from desktop.services.books.sessions import SessionInput
+from desktop.services.clients import records as clients
+from desktop.services.documents import receipts as documents_receipts
+from desktop.services.documents import statements
+from desktop.services.documents import store as documents_store
 from desktop.services.errors import NotAllowed
-from desktop.services.payments import PaymentInput
-from desktop.services.sessions import SessionInput
 from desktop.services.workspace import Workspace
 from tests.books_helpers import add_unit, client_id, method_id
 

@@ -14,11 +14,15 @@ from sqlalchemy.orm import Session
 
 from db.models import AuditEntry, Client, Diagnosis, Document, DocumentLine, Payer, Practice
 from desktop.domain.kinds import DocumentKind, SessionStatus
-from desktop.services import audit, clients, documents_store, payments, sessions, superbills
-from desktop.services.documents_blocks import CheckFailed
+from desktop.services.audit import log as audit
+from desktop.services.books import payments, sessions
+from desktop.services.books.payments import PaymentInput
+from desktop.services.books.sessions import SessionInput
+from desktop.services.clients import records as clients
+from desktop.services.documents import store as documents_store
+from desktop.services.documents import superbills
+from desktop.services.documents.blocks import CheckFailed
 from desktop.services.errors import NotAllowed, ServiceError
-from desktop.services.payments import PaymentInput
-from desktop.services.sessions import SessionInput
 from desktop.services.workspace import Workspace
 from tests.books_helpers import add_unit, method_id
 

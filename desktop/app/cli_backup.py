@@ -18,8 +18,8 @@ from desktop.app.cli_common import (
     open_workspace,
     say,
 )
-from desktop.services.backup_restore import restore_backup, restore_over
-from desktop.services.backups import make_backup, rotate_backups
+from desktop.services.backups.backup import make_backup, rotate_backups
+from desktop.services.backups.restore import restore_backup, restore_over
 
 RECOVERY_ENV = "QUIETLEDGER_RECOVERY_KEY"
 

@@ -12,7 +12,7 @@ from desktop.app.cli_common import (
     open_workspace,
     say,
 )
-from desktop.services.checks import CHECKS_DONE, run_checks
+from desktop.services.audit.checks import CHECKS_DONE, run_checks
 
 
 def register(subparsers: Subparsers) -> None:

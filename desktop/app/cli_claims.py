@@ -12,7 +12,7 @@ import argparse
 from desktop.app.cli_report import report
 from desktop.domain.kinds import ClaimStatus
 from desktop.reports.tabular import Table
-from desktop.services import claims_tables
+from desktop.services.claims import tables as claims_tables
 from desktop.services.workspace import Workspace
 
 

@@ -36,7 +36,7 @@ from desktop.app.cli_report import iso_date
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from desktop.services.documents_store import IssuedDocument
+    from desktop.services.documents.store import IssuedDocument
 
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 
@@ -163,8 +163,8 @@ def _write(out: Path, pdf: bytes) -> None:
 
 def _issue_to_file(args: argparse.Namespace, issue: Callable[[Session], IssuedDocument]) -> int:
     """Issue in one transaction that also writes the file; a failed check, line by line."""
-    from desktop.services.documents_blocks import CheckFailed
-    from desktop.services.documents_store import reprint
+    from desktop.services.documents.blocks import CheckFailed
+    from desktop.services.documents.store import reprint
 
     def issue_and_write(session: Session) -> IssuedDocument:
         issued = issue(session)
@@ -186,8 +186,8 @@ def _issue_to_file(args: argparse.Namespace, issue: Callable[[Session], IssuedDo
 
 
 def run_superbill(args: argparse.Namespace) -> int:
-    from desktop.services.documents_store import unit_by_ref
-    from desktop.services.superbills import issue_superbill
+    from desktop.services.documents.store import unit_by_ref
+    from desktop.services.documents.superbills import issue_superbill
 
     if args.start > args.end:
         raise UsageError("--to is before --from; the period ends before it starts.")
@@ -202,7 +202,7 @@ def run_superbill(args: argparse.Namespace) -> int:
 
 
 def run_superbills(args: argparse.Namespace) -> int:
-    from desktop.services.superbills import SuperbillBatch, issue_month
+    from desktop.services.documents.superbills import SuperbillBatch, issue_month
 
     _check_out(args)
     year, number = args.month
@@ -232,8 +232,8 @@ def run_superbills(args: argparse.Namespace) -> int:
 
 
 def run_statement(args: argparse.Namespace) -> int:
-    from desktop.services.documents_store import unit_by_ref
-    from desktop.services.statements import issue_statement
+    from desktop.services.documents.statements import issue_statement
+    from desktop.services.documents.store import unit_by_ref
 
     def issue(session: Session) -> IssuedDocument:
         unit = unit_by_ref(session, args.client_ref)
@@ -243,6 +243,6 @@ def run_statement(args: argparse.Namespace) -> int:
 
 
 def run_receipt(args: argparse.Namespace) -> int:
-    from desktop.services.documents_receipts import issue_receipt
+    from desktop.services.documents.receipts import issue_receipt
 
     return _issue_to_file(args, lambda session: issue_receipt(session, args.payment))

@@ -15,7 +15,7 @@ from desktop.app.cli_common import (
     open_workspace,
     say,
 )
-from desktop.services.exporting import gather, write_export
+from desktop.services.transfer.exporting import gather, write_export
 
 
 def register(subparsers: Subparsers) -> None:

@@ -23,7 +23,7 @@ from desktop.app.cli_common import (
     open_workspace,
     say,
 )
-from desktop.services.importing import (
+from desktop.services.transfer.importing import (
     ImportKind,
     ImportRejected,
     ImportResult,
@@ -31,7 +31,11 @@ from desktop.services.importing import (
     preview_import,
     run_import,
 )
-from desktop.services.importing.everything import import_folder, preview_folder, summary_line
+from desktop.services.transfer.importing.everything import (
+    import_folder,
+    preview_folder,
+    summary_line,
+)
 
 _HELP = {
     ImportKind.CLIENTS: "import clients from a CSV or XLSX file",

@@ -21,7 +21,7 @@ from desktop.app.cli_common import (
     say,
 )
 from desktop.services.errors import ServiceError
-from desktop.services.practice import Profile, create_practice, profile_problems
+from desktop.services.practice.settings import Profile, create_practice, profile_problems
 from desktop.services.workspace import Workspace
 
 DEFAULT_PRACTICE_NAME = "My practice"

@@ -23,8 +23,9 @@ from desktop.app.cli_common import (
     say,
 )
 from desktop.app.cli_report import iso_date
-from desktop.services import month_end, month_end_close
 from desktop.services.errors import InvalidInput
+from desktop.services.month_end import close as month_end_close
+from desktop.services.month_end import workbook as month_end
 
 
 def _month(text: str) -> month_end.Period:

@@ -33,7 +33,7 @@ from desktop.app.cli_common import (
     say,
 )
 from desktop.reports.tabular import Table, write_csv, write_xlsx
-from desktop.services import report_tables
+from desktop.services.books import report_tables
 from desktop.services.workspace import Workspace
 
 FORMATS = ("csv", "xlsx")

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from desktop.services.demo import DEMO_PASSPHRASE, DemoSummary, generate_demo
+from desktop.demo.practice import DEMO_PASSPHRASE, DemoSummary, generate_demo
 from desktop.services.workspace import Workspace
 
 

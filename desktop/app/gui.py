@@ -96,10 +96,10 @@ BEFORE_QT = (
     "sqlalchemy.dialects.sqlite",  # loaded when the file is opened, after Qt otherwise
     "_strptime",
     "db.models",
-    "desktop.services.practice",
-    "desktop.services.clients",
-    "desktop.services.backups",
-    "desktop.services.books",
+    "desktop.services.practice.settings",
+    "desktop.services.clients.records",
+    "desktop.services.backups.backup",
+    "desktop.services.books.queries",
 )
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
-from desktop.services import icd
-from desktop.services.icd import IcdHit
+from desktop.services.clients import icd
+from desktop.services.clients.icd import IcdHit
 
 
 class _Bridge(QObject):

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.practice import get_settings, practice_name
+from desktop.services.practice.settings import get_settings, practice_name
 from desktop.ui import actions, style
 from desktop.ui.autolock import IdleWatcher
 from desktop.ui.dialogs.backup import BackupController
@@ -293,7 +293,7 @@ class MainWindow(QMainWindow):
 
     def _books_changed(self, action: str) -> None:
         # The practice's name and auto-lock minutes are settings; follow their changes.
-        if action.startswith("desktop.services.practice."):
+        if action.startswith("desktop.services.practice.settings."):
             self._show_title()
             self._apply_autolock()
         self._show_counts()

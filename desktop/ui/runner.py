@@ -41,7 +41,7 @@ class Outcome(Generic[T]):
 
 
 def action_name(fn: Callable[..., Any]) -> str:
-    """``desktop.services.clients.create_client``: what ``books_changed`` carries."""
+    """``desktop.services.clients.records.create_client``: what ``books_changed`` carries."""
     return f"{getattr(fn, '__module__', '')}.{getattr(fn, '__qualname__', repr(fn))}"
 
 

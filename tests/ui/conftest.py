@@ -10,7 +10,7 @@ from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from desktop.services.practice import Profile, create_practice
+from desktop.services.practice.settings import Profile, create_practice
 from desktop.services.workspace import Workspace
 from desktop.ui.main_window import MainWindow
 from desktop.ui.runner import ActionRunner

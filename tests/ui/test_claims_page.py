@@ -12,8 +12,8 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy.orm import Session
 
 from desktop.domain.kinds import ClaimStatus
-from desktop.services import claims
-from desktop.services.claims_rules import ClaimChange
+from desktop.services.claims import tracking as claims
+from desktop.services.claims.rules import ClaimChange
 from desktop.services.workspace import Workspace
 from desktop.ui.dialogs.claim import ClaimStatusDialog
 from desktop.ui.pages.base import PageContext

@@ -13,9 +13,12 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy.orm import Session
 
 from desktop.domain.kinds import ClaimStatus, DenialReason
-from desktop.services import catalog, claims, sessions, superbills
-from desktop.services.claims_estimates import client_estimate
-from desktop.services.clients import get_unit_detail, list_units
+from desktop.services.books import sessions
+from desktop.services.claims import tracking as claims
+from desktop.services.claims.estimates import client_estimate
+from desktop.services.clients.records import get_unit_detail, list_units
+from desktop.services.documents import superbills
+from desktop.services.practice import catalog
 from desktop.services.workspace import Workspace
 from desktop.ui.dialogs.claim import ClaimStatusDialog
 from desktop.ui.dialogs.client import ClientDialog

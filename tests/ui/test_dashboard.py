@@ -7,9 +7,9 @@ from decimal import Decimal
 
 from pytestqt.qtbot import QtBot
 
-from desktop.services.catalog import list_payment_methods
-from desktop.services.payments import PaymentInput, record_payment
-from desktop.services.sessions import SessionInput, record_session
+from desktop.services.books.payments import PaymentInput, record_payment
+from desktop.services.books.sessions import SessionInput, record_session
+from desktop.services.practice.catalog import list_payment_methods
 from desktop.ui.main_window import MainWindow
 from desktop.ui.pages.dashboard import DashboardPage
 from desktop.ui.runner import ActionRunner

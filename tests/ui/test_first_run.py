@@ -7,8 +7,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from desktop.services.catalog import list_payment_methods, list_services
-from desktop.services.practice import practice_name
+from desktop.services.practice.catalog import list_payment_methods, list_services
+from desktop.services.practice.settings import practice_name
 from desktop.ui.dialogs.first_run import CreatePracticeDialog, RecoveryKeyDialog
 
 STRONG = "quiet harbor lantern morning"

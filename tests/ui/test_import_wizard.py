@@ -12,10 +12,11 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWizard
 from pytestqt.qtbot import QtBot
 
-from desktop.services import books, clients
-from desktop.services.exporting import export_all
-from desktop.services.importing import ImportKind, run_import
-from desktop.services.practice import Profile, create_practice, get_profile
+from desktop.services.books import queries as books
+from desktop.services.clients import records as clients
+from desktop.services.practice.settings import Profile, create_practice, get_profile
+from desktop.services.transfer.exporting import export_all
+from desktop.services.transfer.importing import ImportKind, run_import
 from desktop.services.workspace import Workspace
 from desktop.ui.dialogs.import_wizard import FOLDER, NONE, ImportWizard, PageId
 from desktop.ui.main_window import MainWindow

@@ -55,7 +55,7 @@ def test_the_window_shows_without_loading_pages_not_yet_opened(tmp_path) -> None
     script = """
 import sys
 from PySide6.QtWidgets import QApplication
-from desktop.services.practice import Profile, create_practice
+from desktop.services.practice.settings import Profile, create_practice
 from desktop.services.workspace import Workspace
 from desktop.ui.interaction import DialogInteraction
 from desktop.ui.main_window import MainWindow

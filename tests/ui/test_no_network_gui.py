@@ -12,10 +12,10 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from desktop.services.catalog import list_payment_methods
-from desktop.services.clients import ClientInput, create_client
-from desktop.services.payments import PaymentInput, record_payment
-from desktop.services.sessions import list_sessions
+from desktop.services.books.payments import PaymentInput, record_payment
+from desktop.services.books.sessions import list_sessions
+from desktop.services.clients.records import ClientInput, create_client
+from desktop.services.practice.catalog import list_payment_methods
 from desktop.ui.dialogs.session import SessionDialog
 from desktop.ui.main_window import MainWindow
 from desktop.ui.pages import PAGE_MODULES

@@ -9,9 +9,10 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from desktop.services import books
-from desktop.services.catalog import list_payment_methods
-from desktop.services.clients import (
+from desktop.services.books import queries as books
+from desktop.services.books.payments import list_payments
+from desktop.services.books.sessions import SessionInput, record_session
+from desktop.services.clients.records import (
     ClientInput,
     CoupleInput,
     MemberShare,
@@ -19,8 +20,7 @@ from desktop.services.clients import (
     create_couple,
     list_units,
 )
-from desktop.services.payments import list_payments
-from desktop.services.sessions import SessionInput, record_session
+from desktop.services.practice.catalog import list_payment_methods
 from desktop.ui.dialogs.money_actions import VoidDialog
 from desktop.ui.dialogs.payment import PaymentDialog
 from desktop.ui.main_window import MainWindow
@@ -84,8 +84,8 @@ def test_record_a_payment_and_see_balance_and_credit(
 def test_void_a_payment_with_a_reason(
     qtbot: QtBot, window: MainWindow, runner: ActionRunner
 ) -> None:
-    from desktop.services.catalog import list_payment_methods
-    from desktop.services.payments import PaymentInput, record_payment
+    from desktop.services.books.payments import PaymentInput, record_payment
+    from desktop.services.practice.catalog import list_payment_methods
 
     unit_id = make_client(runner)
     method = (runner.read(list_payment_methods) or [])[0]

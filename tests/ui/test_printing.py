@@ -20,9 +20,12 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.app.demo_file import create_demo_file
+from desktop.demo.practice import DEMO_PASSPHRASE
 from desktop.domain.kinds import DocumentKind
-from desktop.services import books, documents_store, sessions, superbills
-from desktop.services.demo import DEMO_PASSPHRASE
+from desktop.services.books import queries as books
+from desktop.services.books import sessions
+from desktop.services.documents import store as documents_store
+from desktop.services.documents import superbills
 from desktop.services.workspace import Workspace
 from desktop.ui.background import JobResult
 from desktop.ui.dialogs.statement_batch import StatementBatchDialog

@@ -12,10 +12,10 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from desktop.services import payments, periods, sessions
-from desktop.services.month_end import month_of
-from desktop.services.payments import PaymentInput
-from desktop.services.sessions import SessionInput
+from desktop.services.books import payments, periods, sessions
+from desktop.services.books.payments import PaymentInput
+from desktop.services.books.sessions import SessionInput
+from desktop.services.month_end.workbook import month_of
 from desktop.services.workspace import Workspace
 from desktop.ui.dialogs.close_month import CloseMonthDialog, ReopenDialog
 from desktop.ui.main_window import MainWindow

@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from desktop.services.clients import ClientInput, create_client
-from desktop.services.sessions import SessionInput, list_sessions, record_session
+from desktop.services.books.sessions import SessionInput, list_sessions, record_session
+from desktop.services.clients.records import ClientInput, create_client
 from desktop.ui.dialogs.money_actions import VoidDialog
 from desktop.ui.dialogs.session import SessionDialog, parse_time
 from desktop.ui.main_window import MainWindow
@@ -122,8 +122,8 @@ def test_changing_a_charged_fee_asks_why(qtbot: QtBot, runner: ActionRunner) -> 
     unit_id = make_client(runner)
     row = runner.run(record_session, SessionInput(unit_id, date.today(), "90837"))
     assert row is not None
-    from desktop.services.catalog import list_services
-    from desktop.services.clients import list_units
+    from desktop.services.clients.records import list_units
+    from desktop.services.practice.catalog import list_services
 
     dialog = SessionDialog(
         None, runner, runner.read(list_units) or [], runner.read(list_services) or [], session=row
@@ -142,7 +142,7 @@ def test_a_regular_slot_is_recorded_once_a_week(
 ) -> None:
     from datetime import time
 
-    from desktop.services.recurring import set_slot
+    from desktop.services.books.recurring import set_slot
 
     unit_id = make_client(runner)
     monday = week_of(date.today())

@@ -12,9 +12,10 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop.domain.kinds import DocumentKind
-from desktop.services import documents_store, payments, sessions
-from desktop.services.clients import list_units
-from desktop.services.payments import PaymentInput
+from desktop.services.books import payments, sessions
+from desktop.services.books.payments import PaymentInput
+from desktop.services.clients.records import list_units
+from desktop.services.documents import store as documents_store
 from desktop.services.workspace import Workspace
 from desktop.ui.dialogs.issue_superbill import IssueSuperbillDialog
 from desktop.ui.document_output import Output
@@ -185,7 +186,7 @@ def test_statement_and_receipt_from_the_client_page(
 def test_the_claim_menu_follows_the_chosen_superbill(
     qtbot: QtBot, window: MainWindow, ui_workspace: Workspace
 ) -> None:
-    from desktop.services.superbills import issue_superbill
+    from desktop.services.documents.superbills import issue_superbill
 
     unit = ui_workspace.run(superbill_client)
     ui_workspace.run(sessions.record_session, visit(unit, date(2026, 2, 2)))

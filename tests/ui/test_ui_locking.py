@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from desktop.services.clients import ClientInput, create_client
+from desktop.services.clients.records import ClientInput, create_client
 from desktop.services.workspace import Workspace
 from desktop.ui.dialogs.unlock import UnlockDialog
 from desktop.ui.main_window import MainWindow

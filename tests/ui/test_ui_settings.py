@@ -9,10 +9,10 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from desktop.services.catalog import list_payment_methods
-from desktop.services.demo_signature import demo_signature_png
-from desktop.services.practice import get_profile, get_settings
-from desktop.services.signature import get_signature
+from desktop.demo.signature import demo_signature_png
+from desktop.services.practice.catalog import list_payment_methods
+from desktop.services.practice.settings import get_profile, get_settings
+from desktop.services.practice.signature import get_signature
 from desktop.services.workspace import Workspace
 from desktop.ui.dialogs.catalog import PaymentMethodDialog
 from desktop.ui.main_window import MainWindow

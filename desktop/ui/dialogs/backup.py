@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QSettings, QTimer
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow
 
-from desktop.services.backups import (
+from desktop.services.backups.backup import (
     BackupInfo,
     BackupResult,
     backup_due,
@@ -31,7 +31,7 @@ from desktop.ui.background import JobResult, Progress, run_in_background
 from desktop.ui.runner import ActionRunner
 
 if TYPE_CHECKING:
-    from desktop.services.backup_restore import RestoreResult
+    from desktop.services.backups.restore import RestoreResult
 
 FOLDER_KEY = "backup/folder"
 CHECK_EVERY_MS = 5 * 60 * 1000  # the age shown stays current; a backup is due at a day old
@@ -229,7 +229,7 @@ class BackupController(QObject):
         backup, dest = paths
         key = ws.recovery_key()
 
-        from desktop.services.backup_restore import restore_backup  # only when restoring
+        from desktop.services.backups.restore import restore_backup  # only when restoring
 
         def job(progress: Progress) -> RestoreResult:
             progress(0, 0)

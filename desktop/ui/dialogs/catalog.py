@@ -8,8 +8,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QSpinBox, QWidget
 
-from desktop.services import catalog
-from desktop.services.catalog import (
+from desktop.services.practice import catalog
+from desktop.services.practice.catalog import (
     PayerInput,
     PayerRow,
     PaymentMethodInput,

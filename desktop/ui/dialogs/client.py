@@ -17,15 +17,15 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.kinds import BillingPreference, Relationship
-from desktop.services.catalog import PayerRow, ServiceRow
-from desktop.services.claims_insights import payer_insights
-from desktop.services.clients import (
+from desktop.services.claims.insights import payer_insights
+from desktop.services.clients.records import (
     ClientDetail,
     ClientInput,
     client_problems,
     create_client,
     update_client,
 )
+from desktop.services.practice.catalog import PayerRow, ServiceRow
 from desktop.ui import style
 from desktop.ui.dialogs.base import FormDialog
 from desktop.ui.runner import ActionRunner, Outcome

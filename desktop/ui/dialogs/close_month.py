@@ -21,14 +21,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.errors import ServiceError
-from desktop.services.month_end import Period
-from desktop.services.month_end_close import (
+from desktop.services.month_end.close import (
     CheckResult,
     CloseResult,
     close_month,
     month_end_checks,
     reopen,
 )
+from desktop.services.month_end.workbook import Period
 from desktop.ui import style
 from desktop.ui.formatting import format_date
 from desktop.ui.runner import ActionRunner, action_name

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services import icd
-from desktop.services.clients import add_diagnosis
-from desktop.services.icd import IcdHit
+from desktop.services.clients import icd
+from desktop.services.clients.icd import IcdHit
+from desktop.services.clients.records import add_diagnosis
 from desktop.ui import style
 from desktop.ui.dialogs.base import FormDialog
 from desktop.ui.icd_search import IcdSearcher

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.errors import InvalidInput, ServiceError
-from desktop.services.practice import Profile, create_practice, profile_problems
+from desktop.services.practice.settings import Profile, create_practice, profile_problems
 from desktop.services.workspace import Workspace
 from desktop.ui import style
 from desktop.ui.dialogs.base import FormDialog

@@ -35,8 +35,8 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from desktop.services import books
-from desktop.services.importing import (
+from desktop.services.books import queries as books
+from desktop.services.transfer.importing import (
     LAYOUTS,
     HeaderCheck,
     ImportCancelled,
@@ -49,7 +49,7 @@ from desktop.services.importing import (
     preview_import,
     run_import,
 )
-from desktop.services.importing.everything import (
+from desktop.services.transfer.importing.everything import (
     import_folder,
     preview_folder,
     summary_line,

@@ -22,10 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services import documents_superbill, superbills
-from desktop.services.clients import UnitRow
-from desktop.services.documents_blocks import Finding
-from desktop.services.documents_store import IssuedDocument
+from desktop.services.clients.records import UnitRow
+from desktop.services.documents import superbill_draft as documents_superbill
+from desktop.services.documents import superbills
+from desktop.services.documents.blocks import Finding
+from desktop.services.documents.store import IssuedDocument
 from desktop.services.errors import ServiceError
 from desktop.ui import style
 from desktop.ui.formatting import format_date

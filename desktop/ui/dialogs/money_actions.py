@@ -12,8 +12,8 @@ from typing import Any
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
 from desktop.domain.kinds import AdjustmentKind, AdjustmentReason
-from desktop.services.catalog import PaymentMethodRow
-from desktop.services.payments import OpenCharge, record_refund, write_off
+from desktop.services.books.payments import OpenCharge, record_refund, write_off
+from desktop.services.practice.catalog import PaymentMethodRow
 from desktop.ui.dialogs.base import FormDialog
 from desktop.ui.formatting import format_date, money_text
 from desktop.ui.runner import ActionRunner, Outcome

@@ -14,9 +14,7 @@ from typing import Any
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from desktop.domain.kinds import UnitKind
-from desktop.services.catalog import PaymentMethodRow
-from desktop.services.clients import UnitRow, get_unit_detail
-from desktop.services.payments import (
+from desktop.services.books.payments import (
     OpenCharge,
     PaymentInput,
     PaymentRow,
@@ -25,6 +23,8 @@ from desktop.services.payments import (
     record_payment,
     record_split_payment,
 )
+from desktop.services.clients.records import UnitRow, get_unit_detail
+from desktop.services.practice.catalog import PaymentMethodRow
 from desktop.ui.dialogs.base import FormDialog
 from desktop.ui.dialogs.session import picked_unit, unit_picker
 from desktop.ui.formatting import format_date, money_text

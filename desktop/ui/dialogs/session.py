@@ -15,16 +15,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QCompleter, QLineEdit, QSpinBox, QWidget
 
 from desktop.domain.kinds import SessionStatus
-from desktop.services.catalog import ServiceRow
-from desktop.services.clients import UnitRow
-from desktop.services.recurring import set_slot
-from desktop.services.sessions import (
+from desktop.services.books.recurring import set_slot
+from desktop.services.books.sessions import (
     SessionInput,
     SessionRow,
     defaults_for,
     record_session,
     update_session,
 )
+from desktop.services.clients.records import UnitRow
+from desktop.services.practice.catalog import ServiceRow
 from desktop.ui.dialogs.base import FormDialog
 from desktop.ui.runner import ActionRunner, Outcome
 from desktop.ui.widgets.date_edit import DateEdit

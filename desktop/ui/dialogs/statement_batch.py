@@ -6,7 +6,7 @@ from datetime import date
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
-from desktop.services.statements import units_owing
+from desktop.services.documents.statements import units_owing
 from desktop.ui import style
 from desktop.ui.formatting import format_date
 from desktop.ui.runner import ActionRunner

@@ -24,8 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.kinds import UnitKind
-from desktop.services.catalog import ServiceRow
-from desktop.services.clients import (
+from desktop.services.clients.records import (
     FULL_SHARE,
     ClientRow,
     CoupleInput,
@@ -35,6 +34,7 @@ from desktop.services.clients import (
     create_family,
     update_unit,
 )
+from desktop.services.practice.catalog import ServiceRow
 from desktop.ui import style
 from desktop.ui.dialogs.base import FormDialog
 from desktop.ui.formatting import percent_text

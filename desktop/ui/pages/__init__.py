@@ -42,7 +42,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec(
         "claims",
         "Claims",
-        attention="desktop.services.claims_queue:queue_count",
+        attention="desktop.services.claims.queue:queue_count",
         attention_tip="Claims and superbills that need action today: {n}",
     ),
     PageSpec("reports", "Reports"),

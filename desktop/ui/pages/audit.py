@@ -20,17 +20,17 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from desktop.services.audit_review import (
+from desktop.services.audit.review import (
     AuditFilter,
     AuditRow,
     chain_status,
     change_kinds,
     list_audit,
 )
-from desktop.services.audit_review import (
+from desktop.services.audit.review import (
     AuditPage as EntriesPage,
 )
-from desktop.services.clients import list_units
+from desktop.services.clients.records import list_units
 from desktop.ui import style
 from desktop.ui.formatting import format_date, locale
 from desktop.ui.models.rows import Column, RowsModel

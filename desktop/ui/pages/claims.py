@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.kinds import ClaimStatus
-from desktop.services import claims
-from desktop.services.claims import ClaimDetail, ClaimEventRow, ClaimRow
-from desktop.services.claims_insights import PayerInsight, payer_insights
-from desktop.services.claims_queue import QueueItem, follow_up_queue
+from desktop.services.claims import tracking as claims
+from desktop.services.claims.insights import PayerInsight, payer_insights
+from desktop.services.claims.queue import QueueItem, follow_up_queue
+from desktop.services.claims.tracking import ClaimDetail, ClaimEventRow, ClaimRow
 from desktop.ui import style
 from desktop.ui.dialogs.base import FormDialog
 from desktop.ui.dialogs.claim import (

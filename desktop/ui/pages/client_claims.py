@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.kinds import ClaimStatus
-from desktop.services import claims, claims_follow
-from desktop.services.claims import ClaimDetail, ClaimRow
+from desktop.services.claims import follow as claims_follow
+from desktop.services.claims import tracking as claims
+from desktop.services.claims.tracking import ClaimDetail, ClaimRow
 from desktop.ui import style
 from desktop.ui.dialogs.base import FormDialog
 from desktop.ui.dialogs.claim import ACTION_TEXT, ClaimNotesDialog, ClaimStatusDialog, SnoozeDialog

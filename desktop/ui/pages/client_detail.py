@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.kinds import BillingPreference, UnitKind
-from desktop.services import books, catalog
-from desktop.services.clients import (
+from desktop.services.books import queries as books
+from desktop.services.clients.records import (
     DiagnosisRow,
     MemberRow,
     UnitDetail,
@@ -33,6 +33,7 @@ from desktop.services.clients import (
     list_clients,
     set_unit_active,
 )
+from desktop.services.practice import catalog
 from desktop.ui import style
 from desktop.ui.dialogs.client import RELATIONSHIPS, ClientDialog
 from desktop.ui.dialogs.diagnosis import DiagnosisDialog

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.reimbursement import Estimate, estimate
-from desktop.services.claims_estimates import (
+from desktop.services.claims.estimates import (
     ClientEstimate,
     EstimateInput,
     client_estimate,

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from desktop.services import books, catalog
-from desktop.services.books import LedgerLine
-from desktop.services.clients import list_units
-from desktop.services.payments import void_entry
+from desktop.services.books import queries as books
+from desktop.services.books.payments import void_entry
+from desktop.services.books.queries import LedgerLine
+from desktop.services.clients.records import list_units
+from desktop.services.practice import catalog
 from desktop.ui import style
 from desktop.ui.dialogs.money_actions import VoidDialog
 from desktop.ui.dialogs.payment import PaymentDialog

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.kinds import UnitKind
-from desktop.services.clients import UnitRow, list_clients, list_units
+from desktop.services.clients.records import UnitRow, list_clients, list_units
 from desktop.ui import style
 from desktop.ui.formatting import KIND_LABELS, format_date, money_text
 from desktop.ui.models.proxy import SearchProxy
@@ -227,7 +227,7 @@ class ClientsPage(Page):
     # The dialogs (and the catalogue they need) load when first used, not with the
     # list: this page is the first the window shows.
     def new_client(self) -> None:
-        from desktop.services import catalog
+        from desktop.services.practice import catalog
         from desktop.ui.dialogs.client import ClientDialog
 
         services = self.runner.read(catalog.list_services, parent=self)
@@ -241,7 +241,7 @@ class ClientsPage(Page):
             self.select_unit(dialog.result_value.unit_id)
 
     def new_group(self, kind: UnitKind) -> None:
-        from desktop.services import catalog
+        from desktop.services.practice import catalog
         from desktop.ui.dialogs.unit import UnitDialog
 
         clients = self.runner.read(list_clients, parent=self)

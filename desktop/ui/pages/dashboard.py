@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout
 
-from desktop.services import books
+from desktop.services.books import queries as books
 from desktop.ui import style
 from desktop.ui.formatting import format_date, money_text
 from desktop.ui.pages.base import Page, PageContext

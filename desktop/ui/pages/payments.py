@@ -9,15 +9,16 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
-from desktop.services import books, catalog
-from desktop.services.clients import list_units
-from desktop.services.payments import (
+from desktop.services.books import queries as books
+from desktop.services.books.payments import (
     AllocationRow,
     PaymentRow,
     list_payments,
     open_charges,
     void_entry,
 )
+from desktop.services.clients.records import list_units
+from desktop.services.practice import catalog
 from desktop.ui import style
 from desktop.ui.dialogs.money_actions import RefundDialog, VoidDialog, WriteOffDialog
 from desktop.ui.dialogs.payment import AllocationDialog, PaymentDialog

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services import periods
-from desktop.services.month_end import MonthEndExport, Period, export_month_end, month_of
+from desktop.services.books import periods
+from desktop.services.month_end.workbook import MonthEndExport, Period, export_month_end, month_of
 from desktop.ui import style
 from desktop.ui.background import BackgroundTask, JobResult, Progress, run_in_background
 from desktop.ui.charts import month_starts

@@ -17,7 +17,8 @@ from PySide6.QtGui import QFont
 
 from desktop.domain.money import ZERO
 from desktop.reports.tabular import TOTAL_LABEL, Cell, Kind, Table
-from desktop.services import month_end_tables, report_tables
+from desktop.services.books import report_tables
+from desktop.services.month_end import tables as month_end_tables
 from desktop.ui.formatting import format_date, money_text
 from desktop.ui.models.rows import Column, RowsModel
 

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.reports.tabular import Table, write_csv, write_xlsx
-from desktop.services import books
-from desktop.services.clients import list_units
+from desktop.services.books import queries as books
+from desktop.services.clients.records import list_units
 from desktop.ui import style
 from desktop.ui.background import JobResult, Progress, run_in_background
 from desktop.ui.charts import Bar, BarChart, income_by_month, month_starts

@@ -12,9 +12,10 @@ from decimal import Decimal
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 
-from desktop.services import catalog, recurring
-from desktop.services.clients import list_units
-from desktop.services.sessions import SessionRow, list_sessions, void_session
+from desktop.services.books import recurring
+from desktop.services.books.sessions import SessionRow, list_sessions, void_session
+from desktop.services.clients.records import list_units
+from desktop.services.practice import catalog
 from desktop.ui import style
 from desktop.ui.dialogs.money_actions import VoidDialog
 from desktop.ui.dialogs.session import SessionDialog

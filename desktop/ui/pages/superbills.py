@@ -23,12 +23,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.kinds import DocumentKind
-from desktop.services import statements, superbills
-from desktop.services.clients import list_units
-from desktop.services.documents_receipts import issue_receipt
-from desktop.services.documents_store import IssuedDocument, list_documents, reprint
-from desktop.services.payments import list_payments
-from desktop.services.statements import issue_statement
+from desktop.services.books.payments import list_payments
+from desktop.services.clients.records import list_units
+from desktop.services.documents import statements, superbills
+from desktop.services.documents.receipts import issue_receipt
+from desktop.services.documents.statements import issue_statement
+from desktop.services.documents.store import IssuedDocument, list_documents, reprint
 from desktop.ui import style
 from desktop.ui.background import JobResult, Progress, run_in_background
 from desktop.ui.charts import month_starts

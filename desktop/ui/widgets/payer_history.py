@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QWidget
 
-from desktop.services.claims_insights import PayerInsight
+from desktop.services.claims.insights import PayerInsight
 from desktop.ui import style
 from desktop.ui.formatting import money_text
 

@@ -12,8 +12,8 @@ from typing import Any
 from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QCheckBox, QDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from desktop.services import catalog
-from desktop.services.catalog import PayerRow, PaymentMethodRow, ServiceRow
+from desktop.services.practice import catalog
+from desktop.services.practice.catalog import PayerRow, PaymentMethodRow, ServiceRow
 from desktop.ui import style
 from desktop.ui.dialogs.catalog import PayerDialog, PaymentMethodDialog, ServiceDialog
 from desktop.ui.formatting import money_text

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.exporting import ExportResult, gather, write_export
+from desktop.services.transfer.exporting import ExportResult, gather, write_export
 from desktop.services.workspace import Workspace
 from desktop.ui import style
 from desktop.ui.background import JobResult, Progress, run_in_background

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.kinds import AgingBasis
-from desktop.services.practice import PracticeSettings, get_settings, update_settings
+from desktop.services.practice.settings import PracticeSettings, get_settings, update_settings
 from desktop.ui import style
 from desktop.ui.runner import ActionRunner
 from desktop.ui.widgets.form import Form

@@ -20,7 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.practice import Profile, get_profile, profile_problems, update_profile
+from desktop.services.practice.settings import (
+    Profile,
+    get_profile,
+    profile_problems,
+    update_profile,
+)
 from desktop.ui import style
 from desktop.ui.pages.settings.signature import SignatureBox
 from desktop.ui.runner import ActionRunner

@@ -20,7 +20,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from desktop.services.signature import get_signature, remove_signature, set_signature_from_file
+from desktop.services.practice.signature import (
+    get_signature,
+    remove_signature,
+    set_signature_from_file,
+)
 from desktop.ui import style
 from desktop.ui.runner import ActionRunner
 

@@ -1,0 +1,69 @@
+"""Closing the books through a date, and reopening them with a reason."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from desktop.services.audit import log as audit
+from desktop.services.books import ledger
+from desktop.services.errors import InvalidInput
+from desktop.services.practice.settings import practice_row
+
+
+def closed_through(session: Session) -> date | None:
+    return practice_row(session).closed_through
+
+
+def close_period(session: Session, through: date, *, today: date | None = None) -> date:
+    """Close the books through ``through``: nothing dated on or before it can be posted."""
+    practice = practice_row(session)
+    today = today or date.today()
+    if through >= today:
+        raise InvalidInput(
+            "Only days that are over can be closed; choose a date before today.", field="through"
+        )
+    current = practice.closed_through
+    if current is not None and through <= current:
+        raise InvalidInput(
+            f"The books are already closed through {current.isoformat()}; to close less, "
+            "reopen with a reason.",
+            field="through",
+        )
+    practice.closed_through = through
+    ledger.forget_closed_through(session)
+    session.flush()
+    audit.record(
+        session,
+        "close",
+        "period",
+        1,
+        before={"closed_through": current},
+        after={"closed_through": through},
+    )
+    return through
+
+
+def reopen_period(session: Session, to: date | None, reason: str) -> date | None:
+    """Move the closed-through date back (to ``to``, or open everything), with a reason."""
+    if not reason.strip():
+        raise InvalidInput("Say why the period is being reopened.", field="reason")
+    practice = practice_row(session)
+    current = practice.closed_through
+    if current is None:
+        raise InvalidInput("No period is closed.", field="to")
+    if to is not None and to >= current:
+        raise InvalidInput(f"Reopening moves the date back from {current.isoformat()}.", field="to")
+    practice.closed_through = to
+    ledger.forget_closed_through(session)
+    session.flush()
+    audit.record(
+        session,
+        "reopen",
+        "period",
+        1,
+        before={"closed_through": current},
+        after={"closed_through": to, "reason": reason.strip()},
+    )
+    return to

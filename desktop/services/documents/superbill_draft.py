@@ -1,0 +1,319 @@
+"""Superbill drafts: from the books to the rows a superbill prints, and what the checker sees.
+
+A draft gathers the lines (charges of attended, not voided sessions whose
+service may go on a superbill), what was paid on each by the issue date, the
+diagnoses in force on each date, and every problem the pre-issue checker and
+the books find. ``superbill_doc`` turns a draft without errors into the
+``SuperbillDoc`` that is rendered.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from db.models import (
+    Allocation,
+    BillingUnit,
+    Charge,
+    Client,
+    Diagnosis,
+    Document,
+    DocumentLine,
+    LedgerTxn,
+    Payer,
+    Service,
+)
+from db.models import Session as SessionRecord
+from desktop.domain.kinds import BillingPreference, DocumentKind, SessionStatus
+from desktop.domain.money import ZERO
+from desktop.domain.superbill_checks import (
+    MAX_DIAGNOSES,
+    DiagnosisInEffect,
+    LineFacts,
+    Problem,
+    Severity,
+    SuperbillFacts,
+    check_superbill,
+)
+from desktop.reports.documents.rows import (
+    DIAGNOSIS_LETTERS,
+    MAX_POINTERS,
+    DiagnosisItem,
+    ServiceLine,
+    SuperbillDoc,
+)
+from desktop.services.books import ledger
+from desktop.services.clients import icd
+from desktop.services.documents.blocks import (
+    Finding,
+    client_block,
+    finding,
+    practice,
+    provider_block,
+)
+from desktop.services.errors import InvalidInput, NotAllowed, NotFound
+
+
+@dataclass(frozen=True)
+class Line:
+    """One charge that will print, with the session it came from and what was paid on it."""
+
+    charge: Charge
+    record: SessionRecord
+    service: Service
+    paid: Decimal
+    diagnoses: tuple[Diagnosis, ...]  # in effect on the date, primary first
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A superbill before it is numbered: its lines and every problem found."""
+
+    unit: BillingUnit
+    patient: Client
+    period_from: date
+    period_to: date
+    issued_on: date
+    lines: tuple[Line, ...]
+    findings: tuple[Finding, ...]
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.blocks)
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if not f.blocks)
+
+
+def unit(session: Session, unit_id: int) -> BillingUnit:
+    found = session.get(BillingUnit, unit_id)
+    if found is None:
+        raise NotFound("That client is not in this practice file.")
+    return found
+
+
+def lines_query() -> Select[tuple[Charge, SessionRecord, Service]]:
+    """Charges that may print on a superbill: attended, not voided, superbill services."""
+    return (
+        select(Charge, SessionRecord, Service)
+        .join(SessionRecord, SessionRecord.id == Charge.session_id)
+        .join(Service, Service.id == Charge.service_id)
+        .where(
+            Charge.void_txn_id.is_(None),
+            SessionRecord.voided_at.is_(None),
+            SessionRecord.status == SessionStatus.ATTENDED.value,
+            Service.superbill.is_(True),
+        )
+    )
+
+
+def draft(
+    session: Session,
+    unit: BillingUnit,
+    period_from: date,
+    period_to: date,
+    issued_on: date | None,
+    replacing_id: int | None = None,
+) -> Draft:
+    """Gather and check a superbill; ``replacing_id`` is the version a correction replaces."""
+    if period_from > period_to:
+        raise InvalidInput("The period ends before it starts.", field="period_to")
+    patient = unit.identified_patient
+    if patient.billing != BillingPreference.SUPERBILL.value:
+        raise NotAllowed(
+            f"{unit.name} pays privately and gets no superbill; change the client's billing "
+            "to superbill first if they now claim reimbursement."
+        )
+    issued_on = issued_on or ledger.today()
+    rows = session.execute(
+        lines_query()
+        .where(Charge.unit_id == unit.id, Charge.service_date.between(period_from, period_to))
+        .order_by(Charge.service_date, SessionRecord.start_time, SessionRecord.id, Charge.id)
+    ).all()
+    paid = _paid(session, [charge.id for charge, _, _ in rows], issued_on)
+    diagnoses = list(session.scalars(select(Diagnosis).where(Diagnosis.client_id == patient.id)))
+    lines = tuple(
+        Line(charge, record, service, paid.get(charge.id, ZERO), _in_effect(diagnoses, charge))
+        for charge, record, service in rows
+    )
+    payer = session.get(Payer, patient.payer_id) if patient.payer_id else None
+    p = practice(session)
+    facts = SuperbillFacts(
+        provider_npi=p.npi,
+        tax_id_kind=p.tax_id_kind,
+        tax_id=p.tax_id,
+        license_number=p.license_number,
+        client_legal_name=patient.legal_name,
+        client_date_of_birth=patient.date_of_birth,
+        member_id=patient.member_id,
+        timely_filing_days=payer.timely_filing_days if payer else None,
+        today=issued_on,
+        lines=[_facts(n, line) for n, line in enumerate(lines, start=1)],
+    )
+    problems = check_superbill(facts) + _already_issued(session, lines, replacing_id)
+    return Draft(
+        unit,
+        patient,
+        period_from,
+        period_to,
+        issued_on,
+        lines,
+        tuple(finding(problem) for problem in problems),
+    )
+
+
+def _paid(session: Session, charge_ids: Sequence[int], on: date) -> dict[int, Decimal]:
+    """What was applied to each charge on or before ``on`` and is still in force."""
+    totals: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    if not charge_ids:
+        return totals
+    rows = session.execute(
+        select(Allocation.charge_id, Allocation.amount)
+        .join(LedgerTxn, LedgerTxn.id == Allocation.txn_id)
+        .where(
+            Allocation.charge_id.in_(charge_ids),
+            Allocation.void_txn_id.is_(None),
+            LedgerTxn.txn_date <= on,
+        )
+    )
+    for charge_id, amount in rows:
+        totals[charge_id] += amount
+    return totals
+
+
+def _in_effect(diagnoses: Sequence[Diagnosis], charge: Charge) -> tuple[Diagnosis, ...]:
+    day = charge.service_date
+    current = [
+        d
+        for d in diagnoses
+        if d.effective_from <= day and (d.effective_to is None or d.effective_to >= day)
+    ]
+    return tuple(sorted(current, key=lambda d: (d.rank, d.id)))
+
+
+def _facts(line_no: int, line: Line) -> LineFacts:
+    # Minutes belong to the session's own code; an add-on line has no time rule of its own.
+    primary = line.charge.service_id == line.record.service_id
+    return LineFacts(
+        line_no=line_no,
+        service_date=line.charge.service_date,
+        code=line.service.code,
+        minutes=line.record.minutes if primary else None,
+        diagnoses=[DiagnosisInEffect(d.code, _billable(d.code)) for d in line.diagnoses],
+        status=line.record.status,
+    )
+
+
+def _billable(code: str) -> bool:
+    hit = icd.describe(code)
+    return hit is not None and hit.billable
+
+
+def _already_issued(
+    session: Session, lines: Sequence[Line], replacing_id: int | None
+) -> list[Problem]:
+    """A date of service already on a current superbill would be claimed twice."""
+    by_charge = {line.charge.id: n for n, line in enumerate(lines, start=1)}
+    if not by_charge:
+        return []
+    newer = select(Document.supersedes_id).where(Document.supersedes_id.is_not(None))
+    query = (
+        select(DocumentLine.charge_id, Document.number, Document.version)
+        .join(Document, Document.id == DocumentLine.document_id)
+        .where(
+            DocumentLine.charge_id.in_(list(by_charge)),
+            Document.kind == DocumentKind.SUPERBILL.value,
+            Document.id.not_in(newer),
+        )
+    )
+    if replacing_id is not None:
+        query = query.where(Document.id != replacing_id)
+    problems = []
+    for charge_id, number, version in session.execute(query):
+        line_no = by_charge[charge_id]
+        day = lines[line_no - 1].charge.service_date
+        problems.append(
+            Problem(
+                Severity.ERROR,
+                "lines",
+                f"{day:%m/%d/%Y} is already on {number} version {version}; reprint that "
+                "superbill, or issue a correction of it.",
+                line_no,
+            )
+        )
+    return problems
+
+
+def superbill_doc(
+    session: Session,
+    draft: Draft,
+    number: str,
+    version: int,
+    replaces: Document | None = None,
+) -> SuperbillDoc:
+    codes_only = draft.patient.diagnosis_codes_only
+    letters = _letters(draft.lines)
+    items = [
+        DiagnosisItem(letter, d.code, "" if codes_only else (d.description or _description(d.code)))
+        for d, letter in letters.values()
+    ]
+    payer = session.get(Payer, draft.patient.payer_id) if draft.patient.payer_id else None
+    return SuperbillDoc(
+        number=number,
+        version=version,
+        issued_on=draft.issued_on,
+        period_from=draft.period_from,
+        period_to=draft.period_to,
+        provider=provider_block(practice(session)),
+        client=client_block(draft.patient, payer),
+        diagnoses=items,
+        lines=[_service_line(line, letters) for line in draft.lines],
+        codes_only=codes_only,
+        supersedes_number=replaces.number if replaces else None,
+        supersedes_version=replaces.version if replaces else None,
+    )
+
+
+def _letters(lines: Sequence[Line]) -> dict[str, tuple[Diagnosis, str]]:
+    """The diagnosis list: each code once, primary (best rank) first, then by first use."""
+    first_seen: dict[str, tuple[int, int, Diagnosis]] = {}
+    for n, line in enumerate(lines):
+        for d in line.diagnoses:
+            code = d.code.upper()
+            best = first_seen.get(code)
+            if best is None or d.rank < best[0]:
+                first_seen[code] = (d.rank, best[1] if best else n, d)
+    ordered = sorted(first_seen.items(), key=lambda item: (item[1][0], item[1][1], item[0]))
+    return {
+        code: (d, DIAGNOSIS_LETTERS[i])
+        for i, (code, (_, _, d)) in enumerate(ordered[:MAX_DIAGNOSES])
+    }
+
+
+def _service_line(line: Line, letters: dict[str, tuple[Diagnosis, str]]) -> ServiceLine:
+    pointers = "".join(letters[d.code.upper()][1] for d in line.diagnoses)[:MAX_POINTERS]
+    return ServiceLine(
+        service_date=line.charge.service_date,
+        place_of_service=line.record.place_of_service,
+        code=line.service.code,
+        # Telehealth modifiers describe the whole visit, so an add-on line carries them too.
+        modifiers=line.record.modifiers,
+        pointers=pointers,
+        fee=line.charge.amount,
+        paid=line.paid,
+        units=1,
+        label=line.service.label,
+    )
+
+
+def _description(code: str) -> str:
+    hit = icd.describe(code)
+    return hit.description if hit else ""

@@ -1,0 +1,175 @@
+"""The month-end reports as tables, with clients named only as much as asked.
+
+By default a client is their reference and initials ("minimum necessary": the
+bookkeeper matches money, not people); with ``full_names`` the billing unit's
+name is used instead. Nothing here reads a date of birth, a diagnosis or an
+address, so none can reach the workbook.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from desktop.domain.kinds import AgingBasis
+from desktop.domain.money import ZERO
+from desktop.reports.tabular import TOTAL_LABEL, Column, Kind, Table
+from desktop.services.books import queries as books
+from desktop.services.month_end import credit as month_end_credit
+
+MONEY = Kind.MONEY
+
+_MEMBERS_SQL = text(
+    """
+    SELECT u.id, u.ref, u.name, c.legal_first_name, c.legal_last_name
+    FROM billing_units AS u
+    LEFT JOIN unit_members AS m ON m.unit_id = u.id
+    LEFT JOIN clients AS c ON c.id = m.client_id
+    ORDER BY u.id, c.id <> u.identified_patient_id, c.id
+    """
+)
+
+
+def initials(first: str, last: str) -> str:
+    """``Ana Lopez`` -> ``AL``; a missing part is left out rather than guessed."""
+    return "".join(part.strip()[:1].upper() for part in (first, last) if part.strip())
+
+
+@dataclass(frozen=True)
+class ClientLabels:
+    """How each billing unit is shown: reference plus initials, or plus its name."""
+
+    full_names: bool
+    refs: dict[int, str]
+    labels: dict[int, str]
+
+    @property
+    def column(self) -> str:
+        return "client" if self.full_names else "initials"
+
+    def ref(self, unit_id: int) -> str:
+        return self.refs.get(unit_id, "")
+
+    def label(self, unit_id: int) -> str:
+        return self.labels.get(unit_id, "")
+
+
+def client_labels(session: Session, *, full_names: bool = False) -> ClientLabels:
+    """Each unit's reference and label; a couple's initials are joined: ``AR & SR``."""
+    refs: dict[int, str] = {}
+    names: dict[int, str] = {}
+    parts: dict[int, list[str]] = defaultdict(list)
+    for unit_id, ref, name, first, last in session.execute(_MEMBERS_SQL):
+        refs[unit_id], names[unit_id] = ref, name
+        if last is not None:
+            parts[unit_id].append(initials(first or "", last))
+    if full_names:
+        return ClientLabels(True, refs, names)
+    return ClientLabels(False, refs, {uid: " & ".join(parts[uid]) for uid in refs})
+
+
+def _summed(name: str, kind: Kind = MONEY) -> Column:
+    return Column(name, kind, summed=True)
+
+
+def _period(start: date, end: date) -> str:
+    return f"{start.isoformat()} to {end.isoformat()}"
+
+
+def aging_table(session: Session, as_of: date, who: ClientLabels) -> Table:
+    """What is owed as of a date by age, one row per client who owes, by reference."""
+    report = books.aging(session, as_of)
+    basis = "due date" if report.basis is AgingBasis.DUE_DATE else "date of service"
+    rows = sorted(report.rows, key=lambda r: r.client_ref)
+    return Table(
+        title="Accounts receivable aging",
+        subtitle=f"As of {as_of.isoformat()}",
+        columns=(
+            Column("client_ref"),
+            Column(who.column),
+            *(_summed(name) for name in report.bucket_names),
+            _summed("total"),
+        ),
+        rows=tuple((r.client_ref, who.label(r.unit_id), *r.buckets, r.total) for r in rows),
+        total=(TOTAL_LABEL, "", *report.totals, report.total),
+        notes=(
+            f"Each charge is aged in days from its {basis}; only activity dated on or "
+            f"before {as_of.isoformat()} counts. The total is closing A/R.",
+        ),
+        sheet_name="Aging",
+    )
+
+
+def credit_table(session: Session, as_of: date, who: ClientLabels) -> Table:
+    """Client credit held as of a date: prepayments owed back or to be used."""
+    report = month_end_credit.client_credit(session, as_of)
+    rows = sorted(report.rows, key=lambda r: who.ref(r.unit_id))
+    return Table(
+        title="Client credit",
+        subtitle=f"As of {as_of.isoformat()}",
+        columns=(
+            Column("client_ref"),
+            Column(who.column),
+            _summed("credit"),
+            Column("oldest unapplied payment", Kind.DATE),
+            Column("days open", Kind.INTEGER),
+            Column("payments holding credit", Kind.INTEGER),
+        ),
+        rows=tuple(
+            (
+                who.ref(r.unit_id),
+                who.label(r.unit_id),
+                r.credit,
+                r.oldest_payment,
+                r.days_open,
+                r.payments,
+            )
+            for r in rows
+        ),
+        total=(TOTAL_LABEL, "", report.total, None, None, None),
+        notes=(
+            "Money received and not yet applied to a charge or refunded. Days open count "
+            "from the oldest payment still holding credit. The total is closing client credit.",
+        ),
+        sheet_name="Client credit",
+    )
+
+
+def refunds_table(session: Session, start: date, end: date, who: ClientLabels) -> Table:
+    """Refunds paid out in a period; a refund voided in the period stays, marked."""
+    found = month_end_credit.refunds(session, start, end)
+    return Table(
+        title="Refunds",
+        subtitle=_period(start, end),
+        columns=(
+            Column("date", Kind.DATE),
+            Column("client_ref"),
+            Column(who.column),
+            Column("method"),
+            Column("reference"),
+            _summed("amount"),
+            Column("voided on", Kind.DATE),
+        ),
+        rows=tuple(
+            (
+                r.on,
+                who.ref(r.unit_id),
+                who.label(r.unit_id),
+                r.method,
+                r.reference,
+                r.amount,
+                r.voided_on,
+            )
+            for r in found
+        ),
+        total=(TOTAL_LABEL, "", "", "", "", sum((r.amount for r in found), ZERO), None),
+        notes=(
+            "Every refund dated in the period, voided ones included: the total is the credit "
+            "refunded line of the roll-forward; a void shows under its voids line.",
+        ),
+        sheet_name="Refunds",
+    )

@@ -1,0 +1,154 @@
+"""The import layouts (columns by name, in any order) and matching a file's header to one.
+
+Names are matched ignoring case, surrounding spaces, and underscores against
+spaces (``Client Ref`` is ``client_ref``). A mapping, from the
+file's own name to the layout's, covers files whose names differ. Columns the
+layout does not know are reported as ignored; a missing required column, or
+two columns for the same name, is a problem on row 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from desktop.services.transfer.importing.problems import HEADER_ROW, Problem
+from desktop.services.transfer.importing.readers import RawTable
+
+
+class ImportKind(StrEnum):
+    CLIENTS = "clients"
+    SESSIONS = "sessions"
+    PAYMENTS = "payments"
+    SIMPLEPRACTICE = "simplepractice"
+
+
+@dataclass(frozen=True)
+class Layout:
+    kind: ImportKind
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.required + self.optional
+
+
+LAYOUTS: dict[ImportKind, Layout] = {
+    ImportKind.CLIENTS: Layout(
+        ImportKind.CLIENTS,
+        required=("client_ref", "last_name"),
+        optional=(
+            "first_name",
+            "preferred_name",
+            "date_of_birth",
+            "email",
+            "phone",
+            "address",
+            "city",
+            "state",
+            "zip",
+            "billing",
+            "default_fee",
+            "payer",
+            "member_id",
+            "group_number",
+            "diagnoses",
+            # Couples and families: rows sharing a unit_ref are one billing unit.
+            "unit_ref",
+            "unit_kind",
+            "identified_patient",
+            "pays_share",
+        ),
+    ),
+    ImportKind.SESSIONS: Layout(
+        ImportKind.SESSIONS,
+        required=("client_ref", "date", "service_code"),
+        optional=(
+            "start_time",
+            "minutes",
+            "fee",
+            "status",
+            "place_of_service",
+            "modifiers",
+            # Beyond the issue's list, so that a full export re-imports to the same books.
+            "addon_code",
+            "addon_fee",
+            "write_off",
+            "write_off_date",
+            "write_off_reason",
+        ),
+    ),
+    ImportKind.PAYMENTS: Layout(
+        ImportKind.PAYMENTS,
+        required=("client_ref", "date", "amount", "method"),
+        optional=("reference", "fee", "refunded", "refund_date", "applied_to"),
+    ),
+}
+
+
+def key(name: str) -> str:
+    """A name as matching sees it: case ignored, an underscore read as a space, runs of
+    spaces as one (``Client  Ref`` and ``client_ref`` are the same column)."""
+    return " ".join(name.replace("_", " ").split()).casefold()
+
+
+def default_matches(layout: Layout, header: tuple[str, ...]) -> dict[str, str]:
+    """Which of the file's columns each layout column takes by name alone (the first, when
+    two would do): what the import wizard offers before anyone changes it."""
+    by_key: dict[str, str] = {}
+    for raw in header:
+        by_key.setdefault(key(raw), raw.strip())
+    return {c: by_key[key(c)] for c in layout.columns if key(c) in by_key}
+
+
+@dataclass(frozen=True)
+class Matched:
+    """Where each layout column sits in the file, and what the file has besides."""
+
+    index: dict[str, int]  # layout column -> position in the row
+    ignored: tuple[str, ...]  # the file's columns that no layout column takes
+
+    def get(self, cells: tuple[str, ...], column: str) -> str:
+        position = self.index.get(column)
+        return cells[position] if position is not None else ""
+
+
+def match_header(
+    table: RawTable, layout: Layout, mapping: dict[str, str] | None = None
+) -> tuple[Matched, list[Problem]]:
+    """Match the file's header to ``layout``; ``mapping`` renames file columns first."""
+    renames = {key(source): key(target) for source, target in (mapping or {}).items()}
+    known = {key(c): c for c in layout.columns}
+    index: dict[str, int] = {}
+    ignored: list[str] = []
+    problems: list[Problem] = []
+    for position, raw in enumerate(table.header):
+        name = renames.get(key(raw), key(raw))
+        column = known.get(name)
+        if column is None:
+            if raw.strip():
+                ignored.append(raw.strip())
+            continue
+        if column in index:
+            problems.append(
+                Problem(
+                    table.file,
+                    HEADER_ROW,
+                    column,
+                    f"Two columns are named {column}; keep one, or rename the other.",
+                )
+            )
+            continue
+        index[column] = position
+    for column in layout.required:
+        if column not in index:
+            problems.append(
+                Problem(
+                    table.file,
+                    HEADER_ROW,
+                    column,
+                    f"The file has no {column} column; add it, or map one of its columns to it.",
+                )
+            )
+    return Matched(index, tuple(ignored)), problems

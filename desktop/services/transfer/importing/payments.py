@@ -1,0 +1,274 @@
+"""Importing payments: applied to the client's oldest open charges, as in the app.
+
+A payment method the books do not know is created (without a processor fee).
+The processor fee is the method's rule unless a ``fee`` column gives it; a
+``refunded`` amount is paid back out of the payment's credit on ``refund_date``.
+An ``applied_to`` cell applies the payment by hand instead, to the charges it
+names by date, service code and amount (``none`` keeps it all as credit); a
+full export writes it for clients whose payments were applied by hand, so
+their aging comes back as it was.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.models import Charge, Payment, PaymentMethod, Service
+from desktop.services.books import ledger
+from desktop.services.books import payments as payment_service
+from desktop.services.errors import InvalidInput, ServiceError
+from desktop.services.practice.catalog import PaymentMethodInput, create_payment_method
+from desktop.services.transfer.importing.common import (
+    Findings,
+    ImportResult,
+    RowKeys,
+    already_imported,
+    remember,
+    unit_by_ref,
+)
+from desktop.services.transfer.importing.fields import FieldError, clean, parse_amount, parse_date
+from desktop.services.transfer.importing.layouts import LAYOUTS, ImportKind, Matched
+from desktop.services.transfer.importing.readers import RawTable
+
+SOURCE = "payments"
+MAX_METHOD = 60
+MAX_REFERENCE = 80
+_FIELD_COLUMNS = {
+    "amount": "amount",
+    "fee": "fee",
+    "method": "method",
+    "date": "refund_date",
+    "allocations": "applied_to",
+    "applied_to": "applied_to",
+}
+
+
+def method_id(session: Session, name: str) -> int:
+    """The payment method with this name (ignoring case), created when the books have none."""
+    existing = session.scalar(
+        select(PaymentMethod.id).where(func.lower(PaymentMethod.name) == name.lower())
+    )
+    if existing is not None:
+        return existing
+    return create_payment_method(session, PaymentMethodInput(name=name)).id
+
+
+def import_payments(
+    session: Session, table: RawTable, matched: Matched, found: Findings
+) -> ImportResult:
+    keys = RowKeys(SOURCE)
+    twins: Counter[tuple[object, ...]] = Counter()
+    columns = LAYOUTS[ImportKind.PAYMENTS].columns
+    added = skipped = 0
+    for done, (number, cells) in enumerate(table.rows):
+        found.step(done, len(table.rows))
+        text = {c: clean(matched.get(cells, c)) for c in columns}
+        row_key = keys.key(tuple(text[c] for c in columns))
+        parsed = _parse(text, number, found)
+        unit = unit_by_ref(session, text["client_ref"]) if text["client_ref"] else None
+        if unit is None:
+            found.add(
+                number,
+                "client_ref",
+                f"There is no client '{text['client_ref']}'; import the clients file first."
+                if text["client_ref"]
+                else "Every payment needs the client_ref of the client who paid.",
+            )
+            continue
+        if parsed is None:
+            continue
+        twin = (unit.id, parsed.on, parsed.amount, text["method"].lower(), text["reference"])
+        twins[twin] += 1
+        if already_imported(session, SOURCE, row_key) or _in_books(session, twin) >= twins[twin]:
+            skipped += 1
+            continue
+        try:
+            by_hand = None
+            if parsed.applied_to is not None:
+                by_hand = _hand_allocations(session, unit.id, parsed.applied_to)
+            row = payment_service.record_payment(
+                session,
+                payment_service.PaymentInput(
+                    unit_id=unit.id,
+                    received_date=parsed.on,
+                    amount=parsed.amount,
+                    method_id=method_id(session, text["method"]),
+                    reference=text["reference"],
+                    fee=parsed.fee,
+                    allocations=by_hand,
+                ),
+            )
+            if parsed.refunded:
+                payment_service.record_refund(
+                    session,
+                    unit.id,
+                    parsed.refunded,
+                    parsed.refund_on or parsed.on,
+                    payment_id=row.id,
+                )
+        except ServiceError as exc:
+            column = _FIELD_COLUMNS.get(getattr(exc, "field", None) or "", "(row)")
+            found.add(number, column, str(exc))
+            continue
+        remember(session, SOURCE, row_key, "payment", row.id)
+        added += 1
+    return ImportResult("payments", table.file, len(table.rows), added, skipped, ())
+
+
+def _in_books(session: Session, twin: tuple[object, ...]) -> int:
+    """How many payments just like this one the books hold already (entered by hand, or
+    imported from another file such as a full export of this same practice)."""
+    unit_id, on, amount, method, reference = twin
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Payment)
+            .join(PaymentMethod, PaymentMethod.id == Payment.method_id)
+            .where(
+                Payment.unit_id == unit_id,
+                Payment.received_date == on,
+                Payment.amount == amount,
+                func.lower(PaymentMethod.name) == method,
+                Payment.reference == reference,
+                Payment.void_txn_id.is_(None),
+            )
+        )
+        or 0
+    )
+
+
+@dataclass(frozen=True)
+class _Row:
+    on: date
+    amount: Decimal
+    fee: Decimal | None
+    refunded: Decimal | None
+    refund_on: date | None
+    applied_to: tuple[AppliedCharge, ...] | None  # None: oldest charges first
+
+
+def _parse(text: dict[str, str], number: int, found: Findings) -> _Row | None:
+    before = len(found.problems)
+    on = amount = None
+    fee = refunded = refund_on = applied_to = None
+    try:
+        on = parse_date(text["date"])
+    except FieldError as exc:
+        found.add(number, "date", str(exc))
+    try:
+        amount = parse_amount(text["amount"])
+        if amount == 0:
+            found.add(number, "amount", "A payment must be more than zero.")
+    except FieldError as exc:
+        found.add(number, "amount", str(exc))
+    if not text["method"]:
+        found.add(number, "method", "Name the payment method, such as Card or Check.")
+    elif len(text["method"]) > MAX_METHOD:
+        found.add(number, "method", f"Keep the method's name to {MAX_METHOD} characters.")
+    if len(text["reference"]) > MAX_REFERENCE:
+        found.add(number, "reference", f"Keep the reference to {MAX_REFERENCE} characters.")
+    for column in ("fee", "refunded"):
+        if text[column]:
+            try:
+                value = parse_amount(text[column])
+            except FieldError as exc:
+                found.add(number, column, str(exc))
+                continue
+            if column == "fee":
+                fee = value
+            else:
+                refunded = value
+    if text["refund_date"]:
+        try:
+            refund_on = parse_date(text["refund_date"])
+        except FieldError as exc:
+            found.add(number, "refund_date", str(exc))
+    if text["applied_to"]:
+        try:
+            applied_to = parse_applied_to(text["applied_to"])
+        except FieldError as exc:
+            found.add(number, "applied_to", str(exc))
+    if len(found.problems) != before or on is None or amount is None:
+        return None
+    return _Row(on, amount, fee, refunded, refund_on, applied_to)
+
+
+@dataclass(frozen=True)
+class AppliedCharge:
+    """One charge a payment was applied to by hand, as the file names it."""
+
+    service_date: date
+    service_code: str
+    amount: Decimal
+
+    def text(self) -> str:
+        return f"{self.service_date.isoformat()} {self.service_code} {self.amount}"
+
+
+NOT_APPLIED = "none"
+
+
+def parse_applied_to(text: str) -> tuple[AppliedCharge, ...]:
+    """``none``, or ``YYYY-MM-DD CODE AMOUNT`` parts separated by ``;``."""
+    if text.strip().casefold() == NOT_APPLIED:
+        return ()
+    parts = []
+    for part in text.split(";"):
+        if not part.strip():
+            continue
+        words = part.split()
+        if len(words) != 3:
+            raise FieldError(
+                f"'{part.strip()}' is not a charge; write each as date, service code and "
+                "amount, such as '2025-03-03 90834 150.00', separated by ';' (or 'none')."
+            )
+        parts.append(AppliedCharge(parse_date(words[0]), words[1].upper(), parse_amount(words[2])))
+    return tuple(parts)
+
+
+def format_applied_to(parts: list[AppliedCharge]) -> str:
+    return "; ".join(p.text() for p in parts) if parts else NOT_APPLIED
+
+
+def _hand_allocations(
+    session: Session, unit_id: int, parts: tuple[AppliedCharge, ...]
+) -> tuple[tuple[int, Decimal], ...]:
+    """The unit's charges the parts name, each still owing what is applied to it."""
+    taken: Counter[int] = Counter()
+    chosen = []
+    for part in parts:
+        candidates = session.scalars(
+            select(Charge.id)
+            .join(Service, Service.id == Charge.service_id)
+            .where(
+                Charge.unit_id == unit_id,
+                Charge.void_txn_id.is_(None),
+                Charge.service_date == part.service_date,
+                func.upper(Service.code) == part.service_code,
+            )
+            .order_by(Charge.id)
+        ).all()
+        charge = next(
+            (
+                c
+                for c in candidates
+                if ledger.charge_open_amount(session, c) - taken[c] >= part.amount
+            ),
+            None,
+        )
+        if charge is None:
+            raise InvalidInput(
+                f"This client has no {part.service_code} charge on "
+                f"{part.service_date.isoformat()} still owing {part.amount}; import the "
+                "sessions first, or leave applied_to empty to apply the payment oldest first.",
+                field="applied_to",
+            )
+        taken[charge] += part.amount
+        chosen.append((charge, part.amount))
+    return tuple(chosen)

@@ -1,0 +1,280 @@
+"""Importing sessions: one row per appointment of a client already in the books.
+
+A service code the books do not know becomes a practice service; it goes on
+superbills only if it looks like a procedure code (five digits). What reaches
+a superbill is decided by the session's status elsewhere, so late cancels and
+no-shows never do whatever their code; here the status is imported as given.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.models import Charge, Service
+from db.models import Session as SessionRecord
+from desktop.domain.kinds import AdjustmentReason, SessionStatus, values
+from desktop.services.books import ledger
+from desktop.services.books import sessions as session_service
+from desktop.services.books.payments import write_off
+from desktop.services.errors import ServiceError
+from desktop.services.practice.catalog import ServiceInput, create_service, normalize_modifiers
+from desktop.services.transfer.importing.common import (
+    Findings,
+    ImportResult,
+    RowKeys,
+    already_imported,
+    remember,
+    unit_by_ref,
+)
+from desktop.services.transfer.importing.fields import (
+    FieldError,
+    clean,
+    parse_amount,
+    parse_choice,
+    parse_date,
+    parse_time,
+    parse_whole,
+)
+from desktop.services.transfer.importing.layouts import LAYOUTS, ImportKind, Matched
+from desktop.services.transfer.importing.readers import RawTable
+
+SOURCE = "sessions"
+_CODE = re.compile(r"[A-Z0-9+-]{1,12}")
+_PROCEDURE = re.compile(r"\+?[0-9]{5}")
+_MODIFIER = re.compile(r"[A-Z0-9]{2}")
+_FIELD_COLUMNS = {
+    "service_code": "service_code",
+    "fee": "fee",
+    "minutes": "minutes",
+    "place_of_service": "place_of_service",
+    "service_date": "date",
+    "addon_code": "addon_code",
+    "addon_fee": "addon_fee",
+    "write_off": "write_off",
+    "date": "write_off_date",  # a write-off dated before its session
+}
+
+
+def service_for(session: Session, code: str) -> Service:
+    """The service with this code, created (no fee of its own) when the books have none."""
+    existing = session.scalars(select(Service).where(Service.code == code)).first()
+    if existing is not None:
+        return existing
+    created = create_service(
+        session,
+        ServiceInput(
+            code=code,
+            label=f"{code} (imported)",
+            superbill=_PROCEDURE.fullmatch(code) is not None,
+        ),
+    )
+    service = session.get(Service, created.id)
+    assert service is not None
+    return service
+
+
+def code_problem(code: str) -> str | None:
+    if not code:
+        return "Enter a service code, such as 90834 or LATE."
+    if not _CODE.fullmatch(code):
+        return f"'{code}' is not a service code; use up to 12 letters or digits, such as 90834."
+    return None
+
+
+def import_sessions(
+    session: Session, table: RawTable, matched: Matched, found: Findings
+) -> ImportResult:
+    keys = RowKeys(SOURCE)
+    twins: Counter[tuple[object, ...]] = Counter()
+    columns = LAYOUTS[ImportKind.SESSIONS].columns
+    added = skipped = 0
+    for done, (number, cells) in enumerate(table.rows):
+        found.step(done, len(table.rows))
+        text = {c: clean(matched.get(cells, c)) for c in columns}
+        row_key = keys.key(tuple(text[c] for c in columns))
+        parsed = _parse(text, number, found)
+        unit = unit_by_ref(session, text["client_ref"]) if text["client_ref"] else None
+        if unit is None:
+            found.add(
+                number,
+                "client_ref",
+                f"There is no client '{text['client_ref']}'; import the clients file first."
+                if text["client_ref"]
+                else "Every session needs the client_ref of its client.",
+            )
+            continue
+        if parsed is None:
+            continue
+        data, write_off_amount, write_off_on, reason = parsed
+        twin = _twin_key(unit.id, data)
+        twins[twin] += 1
+        if already_imported(session, SOURCE, row_key) or _in_books(session, twin) >= twins[twin]:
+            skipped += 1
+            continue
+        try:
+            service_for(session, str(data["service_code"]))
+            if data.get("addon_code"):
+                service_for(session, str(data["addon_code"]))
+            row = session_service.record_session(
+                session,
+                session_service.SessionInput(unit_id=unit.id, **data),  # type: ignore[arg-type]
+            )
+            if write_off_amount:
+                _write_off(
+                    session, row.id, write_off_amount, write_off_on or row.service_date, reason
+                )
+        except ServiceError as exc:
+            column = _FIELD_COLUMNS.get(getattr(exc, "field", None) or "", "(row)")
+            found.add(number, column, str(exc))
+            continue
+        remember(session, SOURCE, row_key, "session", row.id)
+        added += 1
+    return ImportResult("sessions", table.file, len(table.rows), added, skipped, ())
+
+
+def _twin_key(unit_id: int, data: dict[str, object]) -> tuple[object, ...]:
+    status = data.get("status", SessionStatus.ATTENDED)
+    return (unit_id, data["service_date"], data["service_code"], data.get("start_time"),
+            str(status), data.get("fee"))  # fmt: skip
+
+
+def _in_books(session: Session, twin: tuple[object, ...]) -> int:
+    """How many sessions just like this one the books hold already (entered by hand, or
+    imported from another file such as a full export of this same practice)."""
+    unit_id, on, code, start, status, fee = twin
+    query = (
+        select(func.count())
+        .select_from(SessionRecord)
+        .join(Service, Service.id == SessionRecord.service_id)
+        .where(
+            SessionRecord.unit_id == unit_id,
+            SessionRecord.service_date == on,
+            Service.code == code,
+            SessionRecord.status == status,
+            SessionRecord.voided_at.is_(None),
+        )
+    )
+    query = query.where(
+        SessionRecord.start_time.is_(None) if start is None else SessionRecord.start_time == start
+    )
+    if fee is not None:
+        query = query.where(SessionRecord.fee == fee)
+    found = session.scalar(query) or 0
+    if start is None and fee is not None and status == SessionStatus.ATTENDED.value:
+        # A fee that is not a session (a report) is exported as a session row of its own.
+        found += (
+            session.scalar(
+                select(func.count())
+                .select_from(Charge)
+                .join(Service, Service.id == Charge.service_id)
+                .where(
+                    Charge.unit_id == unit_id,
+                    Charge.session_id.is_(None),
+                    Charge.service_date == on,
+                    Service.code == code,
+                    Charge.amount == fee,
+                    Charge.void_txn_id.is_(None),
+                )
+            )
+            or 0
+        )
+    return found
+
+
+def _parse(
+    text: dict[str, str], number: int, found: Findings
+) -> tuple[dict[str, object], Decimal | None, date | None, AdjustmentReason] | None:
+    data: dict[str, object] = {}
+    before = len(found.problems)
+
+    def take(column: str, parse: Callable[[str], object], name: str | None = None) -> None:
+        if not text[column]:
+            return
+        try:
+            data[name or column] = parse(text[column])
+        except FieldError as exc:
+            found.add(number, column, str(exc))
+
+    if not text["date"]:
+        found.add(number, "date", "Every session needs its date, as YYYY-MM-DD.")
+    take("date", parse_date, "service_date")
+    code = text["service_code"].upper()
+    if (problem := code_problem(code)) is not None:
+        found.add(number, "service_code", problem)
+    data["service_code"] = code
+    take("start_time", parse_time)
+    take("minutes", lambda t: parse_whole(t, low=0, high=600, what="minutes"))
+    take("fee", parse_amount)
+    take("status", lambda t: SessionStatus(parse_choice(t, values(SessionStatus))))
+    take("place_of_service", _place_of_service)
+    take("modifiers", _modifiers)
+    if text["addon_code"]:
+        addon = text["addon_code"].upper()
+        if (problem := code_problem(addon)) is not None:
+            found.add(number, "addon_code", problem)
+        data["addon_code"] = addon
+        take("addon_fee", parse_amount)
+    amount: Decimal | None = None
+    on: date | None = None
+    if text["write_off"]:
+        try:
+            amount = parse_amount(text["write_off"])
+        except FieldError as exc:
+            found.add(number, "write_off", str(exc))
+    if text["write_off_date"]:
+        try:
+            on = parse_date(text["write_off_date"])
+        except FieldError as exc:
+            found.add(number, "write_off_date", str(exc))
+    reason = AdjustmentReason.OTHER
+    if text["write_off_reason"]:
+        try:
+            reason = AdjustmentReason(
+                parse_choice(text["write_off_reason"], values(AdjustmentReason))
+            )
+        except FieldError as exc:
+            found.add(number, "write_off_reason", str(exc))
+    if len(found.problems) != before:
+        return None
+    return data, amount, on, reason
+
+
+def _place_of_service(text: str) -> str:
+    if re.fullmatch(r"[0-9]{2}", text):
+        return text
+    raise FieldError(f"'{text}' is not a place of service; use two digits, such as 11 or 10.")
+
+
+def _modifiers(text: str) -> str:
+    mods = normalize_modifiers(text)
+    parts = mods.split(",") if mods else []
+    if len(parts) > 4 or not all(_MODIFIER.fullmatch(p) for p in parts):
+        raise FieldError(f"'{text}' is not a list of modifiers; use codes such as 95 or 95,GT.")
+    return mods
+
+
+def _write_off(
+    session: Session, session_id: int, amount: Decimal, on: date, reason: AdjustmentReason
+) -> None:
+    """Write off part of what the session charged (its main line first)."""
+    left = amount
+    for charge in session_service.active_charges(session, session_id):
+        part = min(left, ledger.charge_open_amount(session, charge.id))
+        if part > 0:
+            write_off(session, charge.id, part, reason, on=on, note="Imported")
+            left -= part
+    if left > 0:
+        raise _WriteOffTooBig()
+
+
+class _WriteOffTooBig(ServiceError):
+    def __init__(self) -> None:
+        super().__init__("The write_off is more than the session still owes after payments.")
+        self.field = "write_off"

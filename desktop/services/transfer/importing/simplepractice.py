@@ -1,0 +1,273 @@
+"""Importing SimplePractice's "appointment status" report (CSV or XLSX).
+
+The report repeats three column names: the first Charge, Paid and Unpaid are
+the client's share, the second ones the insurer's (they follow the "Insurance
+Payment Status" column when it is present, else they are simply the second
+occurrence). Only the client's share is imported: the books track what the
+client owes the practice. See docs/IMPORT.md for every assumption.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date, time
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from desktop.domain.kinds import BillingPreference, SessionStatus
+from desktop.domain.money import ZERO
+from desktop.services.books import payments as payment_service
+from desktop.services.books import sessions as session_service
+from desktop.services.clients import records as client_service
+from desktop.services.errors import ServiceError
+from desktop.services.transfer.importing.clients import payer_id
+from desktop.services.transfer.importing.common import (
+    Findings,
+    ImportResult,
+    RowKeys,
+    already_imported,
+    remember,
+    unit_by_ref,
+)
+from desktop.services.transfer.importing.fields import (
+    FieldError,
+    clean,
+    parse_amount,
+    parse_sheet_date_time,
+)
+from desktop.services.transfer.importing.layouts import key
+from desktop.services.transfer.importing.payments import method_id
+from desktop.services.transfer.importing.problems import HEADER_ROW
+from desktop.services.transfer.importing.readers import RawTable
+from desktop.services.transfer.importing.sessions import code_problem, service_for
+
+SOURCE = "simplepractice"
+METHOD = "SimplePractice"
+REFERENCE = "SimplePractice appointment status"
+_REPEATED = ("charge", "paid", "unpaid")
+_NAMED = {
+    "date of service": "date",
+    "client": "client",
+    "billing code": "code",
+    "client payment status": "client_status",
+    "insurance payment status": "insurance_status",
+    "payer": "payer",
+    "status": "appointment_status",
+    "appointment status": "appointment_status",
+}
+_REQUIRED = ("date", "client", "code", "client_status", "client_charge", "client_paid")
+_LABELS = {
+    "date": "Date of Service",
+    "client": "Client",
+    "code": "Billing Code",
+    "client_status": "Client Payment Status",
+    "client_charge": "Charge",
+    "client_paid": "Paid",
+    "client_unpaid": "Unpaid",
+    "payer": "Payer",
+    "appointment_status": "Status",
+}
+_PAYMENT_STATUSES = ("paid", "unpaid", "no charge", "over")
+_APPOINTMENT_STATUSES = {
+    "show": SessionStatus.ATTENDED,
+    "attended": SessionStatus.ATTENDED,
+    "no show": SessionStatus.NO_SHOW,
+    "no-show": SessionStatus.NO_SHOW,
+    "late cancel": SessionStatus.LATE_CANCEL,
+    "late canceled": SessionStatus.LATE_CANCEL,
+    "late cancelled": SessionStatus.LATE_CANCEL,
+    "canceled": SessionStatus.CANCELLED,
+    "cancelled": SessionStatus.CANCELLED,
+}
+_PAYER = re.compile(r"(?P<name>.*?)\s*\((?P<id>[^()]*)\)\s*")
+
+
+def columns(table: RawTable, found: Findings) -> dict[str, int] | None:
+    """Where each column the import uses sits, telling the repeated names apart."""
+    index: dict[str, int] = {}
+    names = [key(h) for h in table.header]
+    insurance_at = (
+        names.index("insurance payment status") if "insurance payment status" in names else None
+    )
+    for position, name in enumerate(names):
+        if name in _NAMED:
+            index.setdefault(_NAMED[name], position)
+        elif name in _REPEATED:
+            insurer = (
+                position > insurance_at if insurance_at is not None else f"client_{name}" in index
+            )
+            index.setdefault(f"{'insurance' if insurer else 'client'}_{name}", position)
+    missing = [c for c in _REQUIRED if c not in index]
+    for column in missing:
+        found.add(HEADER_ROW, _LABELS[column], f"The report has no {_LABELS[column]} column.")
+    return None if missing else index
+
+
+def import_simplepractice(session: Session, table: RawTable, found: Findings) -> ImportResult:
+    index = columns(table, found)
+    if index is None:
+        return ImportResult("simplepractice", table.file, len(table.rows), 0, 0, ())
+    keys = RowKeys(SOURCE)
+    added = skipped = 0
+    for done, (number, cells) in enumerate(table.rows):
+        found.step(done, len(table.rows))
+        text = {name: clean(cells[position]) for name, position in index.items()}
+        row_key = keys.key(tuple(" ".join(c.split()) for c in cells))
+        parsed = _parse(text, number, found)
+        if parsed is None:
+            continue
+        if already_imported(session, SOURCE, row_key):
+            skipped += 1
+            continue
+        on, at, code, status, charge, paid = parsed
+        try:
+            unit_id = _unit_for(session, text["client"], text.get("payer", ""))
+            service_for(session, code)
+            row = session_service.record_session(
+                session,
+                session_service.SessionInput(
+                    unit_id=unit_id,
+                    service_date=on,
+                    start_time=at,
+                    service_code=code,
+                    status=status,
+                    fee=charge,
+                ),
+            )
+            if paid > 0:
+                payment_service.record_payment(
+                    session,
+                    payment_service.PaymentInput(
+                        unit_id=unit_id,
+                        received_date=on,
+                        amount=paid,
+                        method_id=method_id(session, METHOD),
+                        reference=REFERENCE,
+                        fee=ZERO,
+                    ),
+                )
+        except ServiceError as exc:
+            found.add(number, "(row)", str(exc))
+            continue
+        remember(session, SOURCE, row_key, "session", row.id)
+        added += 1
+    return ImportResult("simplepractice", table.file, len(table.rows), added, skipped, ())
+
+
+def _parse(
+    text: dict[str, str], number: int, found: Findings
+) -> tuple[date, time | None, str, SessionStatus, Decimal, Decimal] | None:
+    before = len(found.problems)
+    on: date | None = None
+    at: time | None = None
+    try:
+        on, at = parse_sheet_date_time(text["date"])
+    except FieldError as exc:
+        found.add(number, _LABELS["date"], str(exc))
+    if not text["client"]:
+        found.add(number, _LABELS["client"], "Every appointment needs the client's name.")
+    elif len(text["client"]) > 160:
+        found.add(number, _LABELS["client"], "The client's name is far too long.")
+    code = text["code"].upper()  # trailing spaces ("90834 ") are trimmed by clean()
+    if (problem := code_problem(code)) is not None:
+        found.add(number, _LABELS["code"], problem)
+    amounts: dict[str, Decimal] = {}
+    for name in ("client_charge", "client_paid", "client_unpaid"):
+        if name not in text:
+            continue
+        try:
+            amounts[name] = parse_amount(text[name]) if text[name] else ZERO
+        except FieldError as exc:
+            found.add(number, _LABELS[name], str(exc))
+    status = SessionStatus.ATTENDED
+    if text.get("appointment_status"):
+        found_status = _APPOINTMENT_STATUSES.get(key(text["appointment_status"]))
+        if found_status is None:
+            found.add(
+                number,
+                _LABELS["appointment_status"],
+                f"'{text['appointment_status']}' is not Show, No Show, Late Cancelled or "
+                "Cancelled.",
+            )
+        else:
+            status = found_status
+    pay_status = key(text["client_status"])
+    if pay_status not in _PAYMENT_STATUSES:
+        found.add(
+            number,
+            _LABELS["client_status"],
+            f"'{text['client_status']}' is not PAID, UNPAID, NO CHARGE or OVER.",
+        )
+    if len(found.problems) != before or on is None:
+        return None
+    charge, paid = amounts["client_charge"], amounts["client_paid"]
+    problem = _status_problem(pay_status, charge, paid, amounts.get("client_unpaid"))
+    if problem is None and status is SessionStatus.CANCELLED and charge > 0:
+        problem = "A cancelled appointment has a charge; mark it Late Cancelled or clear the fee."
+    if problem is not None:
+        found.add(number, _LABELS["client_status"], problem)
+        return None
+    return on, at, code, status, charge, paid
+
+
+def _status_problem(
+    status: str, charge: Decimal, paid: Decimal, unpaid: Decimal | None
+) -> str | None:
+    """The payment status must agree with the client's Charge, Paid and Unpaid."""
+    if status == "paid" and paid != charge:
+        return f"PAID, but {paid} of {charge} was paid."
+    if status == "unpaid" and paid >= charge:
+        return f"UNPAID, but {paid} of {charge} was paid."
+    if status == "no charge" and charge != 0:
+        return f"NO CHARGE, but the client's charge is {charge}."
+    if status == "over" and paid <= charge:
+        return f"OVER (overpaid), but {paid} of {charge} was paid."
+    if status != "over" and unpaid is not None and charge - paid != unpaid:
+        return f"Charge {charge} less Paid {paid} is not Unpaid {unpaid}."
+    return None
+
+
+def client_ref(name: str) -> str:
+    """A stable reference for a client known only by name: SP- and the name's letters."""
+    slug = re.sub(r"[^A-Z0-9]+", "-", name.upper()).strip("-")
+    if not slug:
+        slug = hashlib.sha256(" ".join(name.split()).casefold().encode()).hexdigest()[:10]
+    return f"SP-{slug[:37].rstrip('-')}"
+
+
+def _split_name(name: str) -> tuple[str, str]:
+    """(first, last) from "First Last" or "Last, First"."""
+    if "," in name:
+        last, _, first = name.partition(",")
+        return " ".join(first.split()), " ".join(last.split())
+    parts = name.split()
+    return " ".join(parts[:-1]), parts[-1]
+
+
+def _unit_for(session: Session, name: str, payer_text: str) -> int:
+    ref = client_ref(name)
+    unit = unit_by_ref(session, ref)
+    if unit is not None:
+        return unit.id
+    first, last = _split_name(name)
+    payer = None
+    if payer_text:
+        match = _PAYER.fullmatch(payer_text)
+        payer_name, external = (match["name"], match["id"]) if match else (payer_text, "")
+        if payer_name.strip():
+            payer = payer_id(session, payer_name.strip(), external.strip())
+    detail = client_service.create_client(
+        session,
+        client_service.ClientInput(
+            client_ref=ref,
+            legal_first_name=first[:80],
+            legal_last_name=last[:80],
+            payer_id=payer,
+            billing=BillingPreference.SUPERBILL
+            if payer is not None and first
+            else BillingPreference.PRIVATE,
+        ),
+    )
+    return detail.unit_id
