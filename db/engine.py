@@ -21,6 +21,7 @@ from db import keys
 from db.errors import NotAPracticeFile, NotEncrypted, PracticeFileError
 from db.files import FILE_MODE, ensure_private_dir, make_private, write_private_atomically
 from db.lock import WriterLock
+from db.writes import note_statement
 
 PLAIN_SQLITE_HEADER = b"SQLite format 3\x00"
 SIDE_FILES = ("-wal", "-shm", "-journal")
@@ -82,6 +83,10 @@ def build_engine(path: Path, data_key: bytes) -> Engine:
     @event.listens_for(engine, "begin")
     def _begin(conn: object) -> None:
         conn.exec_driver_sql("BEGIN")  # type: ignore[attr-defined]
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _note_write(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        note_statement(statement)
 
     return engine
 

@@ -30,7 +30,7 @@ def main() -> None:
     from desktop.app.demo_file import create_demo_file
     from desktop.demo.practice import DEMO_PASSPHRASE
     from desktop.domain.kinds import UnitKind
-    from desktop.services.clients.records import list_units
+    from desktop.services.clients.units import list_units
     from desktop.services.workspace import Workspace
     from desktop.ui import style
     from desktop.ui.interaction import DialogInteraction

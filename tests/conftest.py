@@ -49,6 +49,11 @@ def practice_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def profile() -> Profile:
+    return practice_profile()
+
+
+def practice_profile() -> Profile:
+    """The practice every test file is made with (a module-scoped fixture calls this)."""
     return Profile(
         practice_name="Harbor Light Therapy",
         provider_name="Dana Whitfield",

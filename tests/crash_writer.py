@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session  # noqa: E402
 from db.models import BillingUnit, PaymentMethod  # noqa: E402
 from desktop.services.books.payments import PaymentInput, record_payment  # noqa: E402
 from desktop.services.books.sessions import SessionInput, record_session  # noqa: E402
-from desktop.services.clients.records import ClientInput, create_client  # noqa: E402
+from desktop.services.clients.people import ClientInput, create_client  # noqa: E402
 from desktop.services.workspace import Workspace  # noqa: E402
 
 FEES = (Decimal("150.00"), Decimal("175.00"), Decimal("210.00"))

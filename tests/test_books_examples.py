@@ -10,7 +10,7 @@ import pytest
 from desktop.domain.kinds import AdjustmentReason, SessionStatus
 from desktop.services.books import payments, periods, sessions
 from desktop.services.books import queries as books
-from desktop.services.books.payments import PaymentInput
+from desktop.services.books.payments import PaymentInput, SplitPaymentInput
 from desktop.services.books.sessions import SessionInput
 from desktop.services.errors import NotAllowed, PeriodClosed
 from desktop.services.workspace import Workspace
@@ -133,10 +133,9 @@ def test_couple_pays_from_two_members(workspace: Workspace) -> None:
     alex, sam = workspace.run(client_id, "CPL1"), workspace.run(client_id, "CPL1-1")
     rows = workspace.run(
         payments.record_split_payment,
-        unit,
-        date(2026, 7, 1),
-        zelle,
-        ((alex, D("120.00")), (sam, D("80.00"))),
+        SplitPaymentInput(
+            unit, date(2026, 7, 1), D("200.00"), zelle, ((alex, D("120.00")), (sam, D("80.00")))
+        ),
     )
     assert [r.payer_client_id for r in rows] == [alex, sam]
     assert workspace.read(books.balance, unit).net == D("0.00")

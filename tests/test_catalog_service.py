@@ -127,7 +127,7 @@ def test_service_rules(workspace: Workspace, data: ServiceInput, field: str) -> 
 
 
 def test_a_used_service_keeps_its_code(workspace: Workspace) -> None:
-    from desktop.services.clients.records import ClientInput, create_client
+    from desktop.services.clients.people import ClientInput, create_client
 
     unit_id = workspace.run(create_client, ClientInput(legal_last_name="Rivera")).unit_id
     service = next(s for s in workspace.read(catalog.list_services) if s.code == "90837")

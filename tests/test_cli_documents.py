@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Client, Document
 from desktop.app.cli import main
-from desktop.services.books import payments, sessions
+from desktop.services.books import payment_list, payments, sessions
 from desktop.services.books.payments import PaymentInput
 from desktop.services.books.sessions import SessionInput
 from desktop.services.workspace import Workspace
@@ -171,7 +171,7 @@ def test_statement_and_receipt(
     assert "$150.00" in text
     assert "F43.23" not in text
     with Workspace.open(practice, passphrase=PASSPHRASE) as ws:
-        payment = ws.read(payments.list_payments)[0].id
+        payment = ws.read(payment_list.list_payments)[0].id
     receipt = tmp_path / "receipt.pdf"
     assert run(practice, "receipt", "--payment", str(payment), "--out", str(receipt)) == 0
     assert stat.S_IMODE(receipt.stat().st_mode) == 0o600

@@ -17,24 +17,24 @@ from db.models import Session as SessionRecord
 from db.models.base import utcnow
 from desktop.domain.kinds import BillingPreference, Relationship, UnitKind
 from desktop.services.audit.log import verify_chain
-from desktop.services.clients.records import (
+from desktop.services.clients.diagnoses import add_diagnosis, diagnoses_in_effect, end_diagnosis
+from desktop.services.clients.people import (
     ClientInput,
-    CoupleInput,
-    MemberShare,
-    add_diagnosis,
     client_problems,
     create_client,
+    get_client_detail,
+    list_clients,
+    set_active,
+    update_client,
+)
+from desktop.services.clients.units import (
+    CoupleInput,
+    MemberShare,
     create_couple,
     create_family,
-    diagnoses_in_effect,
-    end_diagnosis,
-    get_client_detail,
     get_unit_detail,
-    list_clients,
     list_units,
-    set_active,
     set_unit_active,
-    update_client,
     update_unit,
 )
 from desktop.services.errors import InvalidInput, NotAllowed

@@ -157,7 +157,7 @@ def test_cli_demo_then_check(tmp_path: Path) -> None:
 def test_clients_whose_therapy_ended_are_off_the_active_list(small_demo: Path) -> None:
     from datetime import timedelta
 
-    from desktop.services.clients.records import list_units
+    from desktop.services.clients.units import list_units
 
     with Workspace.open(small_demo, passphrase=DEMO_PASSPHRASE) as ws:
         active = ws.read(list_units)

@@ -16,10 +16,26 @@ from conftest import PASSPHRASE
 from openpyxl import load_workbook
 
 from desktop.domain.kinds import AdjustmentReason, BillingPreference, SessionStatus
-from desktop.services.books import payments, periods, sessions
+from desktop.services.books import payment_list, payments, periods, sessions
 from desktop.services.books import queries as books
 from desktop.services.books.sessions import SessionInput
-from desktop.services.clients import records as clients
+from desktop.services.clients.diagnoses import add_diagnosis
+from desktop.services.clients.people import (
+    ClientInput,
+    create_client,
+    get_client_detail,
+    list_clients,
+    set_active,
+)
+from desktop.services.clients.units import (
+    CoupleInput,
+    MemberShare,
+    create_couple,
+    create_family,
+    get_unit_detail,
+    list_units,
+    set_unit_active,
+)
 from desktop.services.documents.receipts import issue_receipt
 from desktop.services.practice import catalog
 from desktop.services.practice import settings as practice
@@ -45,10 +61,10 @@ UNCHANGED = ("A-1", "B-2", "CPL-RIVERA", "FAM-0001", "H-9")
 
 
 def _client(ws: Workspace, ref: str, last: str, **extra: object) -> int:
-    data = clients.ClientInput(client_ref=ref, legal_first_name="Test", legal_last_name=last)
+    data = ClientInput(client_ref=ref, legal_first_name="Test", legal_last_name=last)
     for name, value in extra.items():
         data = data.__class__(**{**data.__dict__, name: value})
-    return ws.run(clients.create_client, data).unit_id
+    return ws.run(create_client, data).unit_id
 
 
 def _visit(ws: Workspace, unit: int, day: date, **extra: object) -> sessions.SessionRow:
@@ -104,8 +120,8 @@ def build(ws: Workspace) -> None:
     # A couple seen together, the second partner paying a third; a family of three.
     d, e, f, g, h = (
         ws.run(
-            clients.create_client,
-            clients.ClientInput(client_ref=ref, legal_first_name=first, legal_last_name=last),
+            create_client,
+            ClientInput(client_ref=ref, legal_first_name=first, legal_last_name=last),
         ).id
         for ref, first, last in (
             ("D-4", "Alex", "Rivera"),
@@ -116,17 +132,17 @@ def build(ws: Workspace) -> None:
         )
     )
     couple = ws.run(
-        clients.create_couple,
-        clients.CoupleInput(
-            members=(clients.MemberShare(d, 6667), clients.MemberShare(e, 3333)),
+        create_couple,
+        CoupleInput(
+            members=(MemberShare(d, 6667), MemberShare(e, 3333)),
             identified_patient_id=e,
             ref="CPL-RIVERA",
         ),
     ).unit_id
     family = ws.run(
-        clients.create_family,
-        clients.CoupleInput(
-            members=tuple(clients.MemberShare(x, 10000 if x == g else 0) for x in (f, g, h)),
+        create_family,
+        CoupleInput(
+            members=tuple(MemberShare(x, 10000 if x == g else 0) for x in (f, g, h)),
             identified_patient_id=h,
         ),
     ).unit_id
@@ -148,7 +164,7 @@ def build(ws: Workspace) -> None:
 
 def _snapshot(ws: Workspace) -> dict[str, object]:
     balances = ws.read(books.balances)
-    refs = {row.unit_id: row.ref for row in ws.read(clients.list_units, None, True)}
+    refs = {row.unit_id: row.ref for row in ws.read(list_units, None, True)}
     aging = {
         day: [
             (r.client_ref, r.buckets)
@@ -204,7 +220,7 @@ def test_export_then_import_gives_the_same_books(
 
 def test_export_files_are_private_and_neutralised(workspace: Workspace, tmp_path: Path) -> None:
     build(workspace)
-    paid = workspace.read(payments.list_payments)[0]
+    paid = workspace.read(payment_list.list_payments)[0]
     receipt = workspace.run(issue_receipt, paid.id, issued_on=date(2025, 1, 7))
     out = tmp_path / "export"
     result = workspace.read(export_all, out)
@@ -297,25 +313,25 @@ def _customise(ws: Workspace) -> None:
     )
     ws.run(catalog.create_payer, catalog.PayerInput("Old Mutual", active=False))
     a = ws.read(client_id, "A-1")
-    ws.run(clients.add_diagnosis, a, "F41.1", date(2025, 1, 2), 1, date(2025, 2, 28))
-    ws.run(clients.add_diagnosis, a, "F43.23", date(2025, 3, 1), 1)
-    ws.run(clients.add_diagnosis, a, "Z63.0", date(2025, 3, 1), 2)
+    ws.run(add_diagnosis, a, "F41.1", date(2025, 1, 2), 1, date(2025, 2, 28))
+    ws.run(add_diagnosis, a, "F43.23", date(2025, 3, 1), 1)
+    ws.run(add_diagnosis, a, "Z63.0", date(2025, 3, 1), 2)
     settings = ws.read(practice.get_settings)
     ws.run(
         practice.update_settings,
         replace(settings, due_days=15, statement_message="Thank you.", autolock_minutes=5),
     )
-    ws.run(clients.set_active, ws.read(client_id, "C-3"), False)
-    family = next(u for u in ws.read(clients.list_units, None, True) if u.ref == "FAM-0001")
-    ws.run(clients.set_unit_active, family.unit_id, False)
+    ws.run(set_active, ws.read(client_id, "C-3"), False)
+    family = next(u for u in ws.read(list_units, None, True) if u.ref == "FAM-0001")
+    ws.run(set_unit_active, family.unit_id, False)
     ws.run(periods.close_period, date(2025, 1, 31))
 
 
 def _settled(ws: Workspace) -> dict[str, object]:
     """Everything beyond the ledger that moving to a new laptop has to carry."""
     units = {}
-    for row in ws.read(clients.list_units, None, True):
-        unit = ws.read(clients.get_unit_detail, row.unit_id)
+    for row in ws.read(list_units, None, True):
+        unit = ws.read(get_unit_detail, row.unit_id)
         members = sorted(
             (m.client_ref, m.pays_share_bp, m.identified_patient) for m in unit.members
         )
@@ -323,7 +339,7 @@ def _settled(ws: Workspace) -> dict[str, object]:
     diagnoses = sorted(
         (ref, d.code, d.rank, d.effective_from, d.effective_to)
         for ref in ("A-1", "B-2")
-        for d in ws.read(clients.get_client_detail, ws.read(client_id, ref)).diagnoses
+        for d in ws.read(get_client_detail, ws.read(client_id, ref)).diagnoses
     )
     settings = replace(ws.read(practice.get_settings), user_name="")
     return {
@@ -354,7 +370,7 @@ def test_import_all_moves_the_whole_practice_to_a_new_file(
         fresh.run(create_practice, Profile(practice_name="Placeholder"), user_name="Dana")
         preview = fresh.read(preview_folder, out)
         assert preview.problems == ()
-        assert fresh.read(clients.list_clients) == []
+        assert fresh.read(list_clients) == []
         results = fresh.run(import_folder, out)
         after = (_snapshot(fresh), _settled(fresh))
         assert fresh.read(books.ledger_problems) == []
@@ -382,7 +398,7 @@ def test_import_all_refuses_a_broken_folder_and_changes_nothing(
         fresh.run(create_practice, Profile(practice_name="Placeholder"))
         with pytest.raises(ImportRejected) as caught:
             fresh.run(import_folder, out)
-        assert fresh.read(clients.list_clients) == []
+        assert fresh.read(list_clients) == []
         assert fresh.read(practice.get_profile).practice_name == "Placeholder"
     finally:
         fresh.close()

@@ -9,22 +9,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from desktop.services.transfer.importing.fields import (
+from desktop.services.transfer.format import (
+    AppliedCharge,
     FieldError,
-    as_text,
     clean,
+    format_applied_to,
     parse_amount,
+    parse_applied_to,
     parse_choice,
     parse_date,
     parse_time,
-    parse_us_date_time,
     parse_whole,
 )
-from desktop.services.transfer.importing.payments import (
-    AppliedCharge,
-    format_applied_to,
-    parse_applied_to,
-)
+from desktop.services.transfer.importing.fields import as_text, parse_us_date_time
 
 PARSERS = (
     parse_date,

@@ -15,10 +15,10 @@ from sqlalchemy import select
 from db.models import DocumentLine
 from desktop.domain.kinds import ClaimStatus as S
 from desktop.domain.kinds import DocumentKind
-from desktop.services.books import payments
+from desktop.services.books import payment_list
 from desktop.services.claims import tracking as claims
 from desktop.services.claims.tracking import ClaimChange
-from desktop.services.clients import records as clients
+from desktop.services.clients.units import list_units
 from desktop.services.documents import store as documents_store
 from desktop.services.documents import superbills
 from desktop.services.documents.blocks import CheckFailed
@@ -38,7 +38,7 @@ def _paperwork(ws: Workspace) -> None:
     unit = ws.run(february)
     first = issue(ws, unit)
     ws.run(superbills.correct_superbill, first.id, issued_on=date(2026, 3, 12))
-    paid = ws.read(payments.list_payments)[0]
+    paid = ws.read(payment_list.list_payments)[0]
     ws.run(issue_receipt, paid.id, issued_on=date(2026, 3, 13))
     claim = ws.read(claims.list_claims, today=TODAY)[0]
     for to, on, extra in (
@@ -111,7 +111,7 @@ def test_documents_and_claims_come_back_exactly(workspace: Workspace, tmp_path: 
         # Numbering carries on, and February's sessions are already on a superbill.
         next_superbill = fresh.read(documents_store.next_number, DocumentKind.SUPERBILL, ISSUED)
         assert next_superbill == "SB-2026-0002"
-        unit = next(u.unit_id for u in fresh.read(clients.list_units, None, True) if u.ref == "K1")
+        unit = next(u.unit_id for u in fresh.read(list_units, None, True) if u.ref == "K1")
         with pytest.raises(CheckFailed, match="already on SB-2026-0001"):
             fresh.run(superbills.issue_superbill, unit, FEB_1, FEB_28, issued_on=ISSUED)
         again = {r.kind: r for r in fresh.run(import_folder, out)}

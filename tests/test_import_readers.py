@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from desktop.services.transfer.importing.layouts import LAYOUTS, ImportKind, match_header
+from desktop.services.transfer.format import LAYOUTS, ImportKind
+from desktop.services.transfer.importing.layouts import match_header
 from desktop.services.transfer.importing.readers import read_csv_bytes, read_table, read_xlsx_bytes
 
 BOMB = (

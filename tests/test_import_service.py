@@ -17,7 +17,8 @@ from db.models import Client, Payer, PaymentMethod, Service
 from db.models import Session as SessionRecord
 from desktop.services.audit import log as audit
 from desktop.services.books import queries as books
-from desktop.services.clients import records as clients
+from desktop.services.clients.people import get_client_detail
+from desktop.services.clients.units import list_units
 from desktop.services.transfer.importing import (
     ImportKind,
     ImportRejected,
@@ -44,7 +45,7 @@ def _count(ws: Workspace, model: object) -> int:
 
 
 def _balances(ws: Workspace) -> dict[str, tuple[D, D]]:
-    refs = {u.unit_id: u.ref for u in ws.read(clients.list_units, None, True)}
+    refs = {u.unit_id: u.ref for u in ws.read(list_units, None, True)}
     return {refs[u]: (b.owed, b.credit) for u, b in ws.read(books.balances).items()}
 
 
@@ -69,7 +70,7 @@ def test_the_three_layouts_import_to_hand_worked_balances(imported: Workspace) -
         "C-0102": (D("0.00"), D("50.00")),
         "C-0103": (D("140.00"), D("0.00")),
     }
-    detail = imported.read(clients.get_client_detail, 1)
+    detail = imported.read(get_client_detail, 1)
     assert [d.code for d in detail.diagnoses] == ["F41.1", "Z63.0"]
     assert detail.payer_name == "Aetna"
     venmo = imported.read(

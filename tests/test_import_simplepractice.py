@@ -16,7 +16,7 @@ from sqlalchemy import select
 from db.models import Client, Payer, Service
 from desktop.services.books import queries as books
 from desktop.services.books import sessions
-from desktop.services.clients import records as clients
+from desktop.services.clients.units import list_units
 from desktop.services.transfer.importing import ImportKind, ImportRejected, run_import
 from desktop.services.transfer.importing.simplepractice import client_ref
 from desktop.services.workspace import Workspace
@@ -36,7 +36,7 @@ def _write(path: Path, rows: list[list[str]]) -> Path:
 
 
 def _owed(ws: Workspace) -> dict[str, tuple[D, D]]:
-    refs = {u.unit_id: u.ref for u in ws.read(clients.list_units, None, True)}
+    refs = {u.unit_id: u.ref for u in ws.read(list_units, None, True)}
     return {refs[u]: (b.owed, b.credit) for u, b in ws.read(books.balances).items()}
 
 

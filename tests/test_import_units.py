@@ -12,7 +12,8 @@ import pytest
 
 from desktop.domain.kinds import UnitKind
 from desktop.services.books import queries as books
-from desktop.services.clients import records as clients
+from desktop.services.clients.people import list_clients
+from desktop.services.clients.units import get_unit_detail, list_units
 from desktop.services.transfer.importing import (
     LAYOUTS,
     ImportKind,
@@ -39,8 +40,8 @@ HEADER = ["client_ref", "first_name", "last_name", "unit_ref", "unit_kind",
 def _units(ws: Workspace) -> dict[str, tuple[str, str, tuple[tuple[str, int], ...]]]:
     """ref -> (kind, identified patient's ref, (member ref, share) ...)."""
     result = {}
-    for row in ws.read(clients.list_units, None, True):
-        detail = ws.read(clients.get_unit_detail, row.unit_id)
+    for row in ws.read(list_units, None, True):
+        detail = ws.read(get_unit_detail, row.unit_id)
         if detail.kind is UnitKind.INDIVIDUAL:
             continue
         members = tuple(sorted((m.client_ref, m.pays_share_bp) for m in detail.members))
@@ -86,7 +87,7 @@ def test_couples_and_families_come_in_and_take_their_sessions(
     )
     workspace.run(run_import, ImportKind.SESSIONS, sessions)
     workspace.run(run_import, ImportKind.PAYMENTS, payments)
-    refs = {u.unit_id: u.ref for u in workspace.read(clients.list_units, None, True)}
+    refs = {u.unit_id: u.ref for u in workspace.read(list_units, None, True)}
     owed = {refs[u]: b.owed for u, b in workspace.read(books.balances).items() if b.owed}
     assert owed == {"Riveras": D("50.00"), "Marsh-family": D("180.00")}
     again = workspace.run(run_import, ImportKind.CLIENTS, people)
@@ -143,7 +144,7 @@ def test_a_unit_that_disagrees_with_itself_is_refused_with_its_row(
     row, column, words = expected
     assert [(p.row, p.column) for p in caught.value.problems] == [(row, column)]
     assert words in caught.value.problems[0].message
-    assert workspace.read(clients.list_clients) == []
+    assert workspace.read(list_clients) == []
 
 
 def test_names_match_ignoring_case_spaces_and_underscores() -> None:
@@ -169,11 +170,9 @@ def test_a_mapping_reads_the_files_own_names(workspace: Workspace, tmp_path: Pat
     assert preview.ok
     assert preview.result is not None
     assert preview.result.added == 1
-    assert workspace.read(clients.list_clients) == []
+    assert workspace.read(list_clients) == []
     # A column the mapping sends nowhere is ignored, even when its own name would match.
     unmapped = {**mapping, "Given": ""}
     result = workspace.run(run_import, ImportKind.CLIENTS, path, unmapped)
     assert result.ignored_columns == ("Given",)
-    assert [(c.client_ref, c.legal_name) for c in workspace.read(clients.list_clients)] == [
-        ("X-1", "Lowe")
-    ]
+    assert [(c.client_ref, c.legal_name) for c in workspace.read(list_clients)] == [("X-1", "Lowe")]

@@ -6,7 +6,7 @@ from datetime import date, time, timedelta
 
 from desktop.services.books.recurring import due_in_week, record_week, set_slot
 from desktop.services.books.sessions import list_sessions
-from desktop.services.clients.records import ClientInput, create_client
+from desktop.services.clients.people import ClientInput, create_client
 from desktop.services.workspace import Workspace
 
 MONDAY = date(2026, 3, 2)

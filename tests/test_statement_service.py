@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 
 from db.models import Charge, Client, Document
 from desktop.domain.kinds import AdjustmentReason
-from desktop.services.books import payments, sessions
+from desktop.services.books import payment_list, payments, sessions
 from desktop.services.books import queries as books
 from desktop.services.books.payments import PaymentInput
 from desktop.services.books.sessions import SessionInput
-from desktop.services.clients import records as clients
+from desktop.services.clients.diagnoses import add_diagnosis
 from desktop.services.documents import receipts as documents_receipts
 from desktop.services.documents import statements
 from desktop.services.documents import store as documents_store
@@ -45,7 +45,7 @@ def books_of_ana(session: Session) -> int:
     assert ana is not None
     ana.preferred_name = "Annie"
     ana.address, ana.city, ana.state, ana.zip = "9 Oak Lane", "Troy", "NY", "12180"
-    clients.add_diagnosis(session, ana.id, "F43.23", date(2026, 1, 1), 1)
+    add_diagnosis(session, ana.id, "F43.23", date(2026, 1, 1), 1)
     cash, card = method_id(session, "Cash"), method_id(session, "Card")
     sessions.record_session(session, visit(unit, date(2026, 1, 5)))
     payments.record_payment(session, PaymentInput(unit, date(2026, 1, 10), D("100.00"), cash))
@@ -93,7 +93,7 @@ def test_previews_are_not_kept(workspace: Workspace) -> None:
     unit = workspace.run(books_of_ana)
     statement = workspace.run(statements.preview_statement, unit, AS_OF, issued_on=ISSUED)
     assert "Balance on 02/28/2026 $170.00" in text_of(statement)
-    payment = workspace.read(payments.list_payments, unit_id=unit)[0]
+    payment = workspace.read(payment_list.list_payments, unit_id=unit)[0]
     receipt = workspace.run(documents_receipts.preview_receipt, payment.id, issued_on=ISSUED)
     assert "Preview" in text_of(receipt)
     assert workspace.read(documents_store.list_documents) == []
@@ -151,7 +151,7 @@ def test_statement_correction_keeps_both_versions(workspace: Workspace) -> None:
 
 def test_receipt_shows_where_the_payment_went(workspace: Workspace) -> None:
     unit = workspace.run(books_of_ana)
-    listed = workspace.read(payments.list_payments, unit_id=unit)
+    listed = workspace.read(payment_list.list_payments, unit_id=unit)
     payment = max(listed, key=lambda p: p.received_date)
     issued = workspace.run(documents_receipts.issue_receipt, payment.id, issued_on=ISSUED)
     assert (issued.number, issued.total_paid, issued.total_charged) == (

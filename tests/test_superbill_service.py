@@ -18,7 +18,7 @@ from desktop.services.audit import log as audit
 from desktop.services.books import payments, sessions
 from desktop.services.books.payments import PaymentInput
 from desktop.services.books.sessions import SessionInput
-from desktop.services.clients import records as clients
+from desktop.services.clients.diagnoses import add_diagnosis, diagnoses_in_effect, end_diagnosis
 from desktop.services.documents import store as documents_store
 from desktop.services.documents import superbills
 from desktop.services.documents.blocks import CheckFailed
@@ -54,7 +54,7 @@ def superbill_client(
     for name_, value in fields.items():
         setattr(client, name_, value)
     session.flush()
-    clients.add_diagnosis(session, client.id, "F43.23", date(2026, 1, 1), 1)
+    add_diagnosis(session, client.id, "F43.23", date(2026, 1, 1), 1)
     return unit
 
 
@@ -228,10 +228,10 @@ def test_pointers_follow_the_diagnoses_in_force_on_each_date(workspace: Workspac
     unit = workspace.run(superbill_client, diagnosis_codes_only=True)
 
     def change_diagnoses(session: Session) -> None:
-        first = clients.diagnoses_in_effect(session, 1, date(2026, 2, 1))[0]
-        clients.end_diagnosis(session, first.id, date(2026, 2, 5))
-        clients.add_diagnosis(session, 1, "F41.1", date(2026, 2, 6), 1)
-        clients.add_diagnosis(session, 1, "Z63.0", date(2026, 2, 6), 2)
+        first = diagnoses_in_effect(session, 1, date(2026, 2, 1))[0]
+        end_diagnosis(session, first.id, date(2026, 2, 5))
+        add_diagnosis(session, 1, "F41.1", date(2026, 2, 6), 1)
+        add_diagnosis(session, 1, "Z63.0", date(2026, 2, 6), 2)
 
     workspace.run(change_diagnoses)
     workspace.run(sessions.record_session, visit(unit, date(2026, 2, 2)))

@@ -186,7 +186,7 @@ def _issue_to_file(args: argparse.Namespace, issue: Callable[[Session], IssuedDo
 
 
 def run_superbill(args: argparse.Namespace) -> int:
-    from desktop.services.documents.store import unit_by_ref
+    from desktop.services.clients.lookups import unit_by_ref
     from desktop.services.documents.superbills import issue_superbill
 
     if args.start > args.end:
@@ -232,8 +232,8 @@ def run_superbills(args: argparse.Namespace) -> int:
 
 
 def run_statement(args: argparse.Namespace) -> int:
+    from desktop.services.clients.lookups import unit_by_ref
     from desktop.services.documents.statements import issue_statement
-    from desktop.services.documents.store import unit_by_ref
 
     def issue(session: Session) -> IssuedDocument:
         unit = unit_by_ref(session, args.client_ref)

@@ -77,8 +77,9 @@ def run_gui(path: Path | None, demo: bool) -> int:
     try:
         return app.exec()
     finally:
-        if runner.workspace is not None:
-            runner.workspace.close()
+        workspace = runner.take_workspace()
+        if workspace is not None:
+            workspace.close()
 
 
 def _import_before_qt() -> None:
@@ -97,7 +98,7 @@ BEFORE_QT = (
     "_strptime",
     "db.models",
     "desktop.services.practice.settings",
-    "desktop.services.clients.records",
+    "desktop.services.clients.units",  # with people and diagnoses, which it uses
     "desktop.services.backups.backup",
     "desktop.services.books.queries",
 )

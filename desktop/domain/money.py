@@ -98,3 +98,18 @@ def format_plain(value: Decimal) -> str:
 def percent_of(amount: Decimal, basis_points: int) -> Decimal:
     """``amount`` times a rate in basis points (290 = 2.90%), rounded to the cent."""
     return round_cents(to_decimal(amount) * Decimal(basis_points) / Decimal(10000))
+
+
+def even_split(amount: Decimal, ways: int) -> tuple[Decimal, ...]:
+    """``amount`` shared ``ways`` ways, to the cent, adding up to ``amount`` exactly.
+
+    The rounding policy: every part is the amount divided evenly and rounded down to
+    the cent; the cents that are left (fewer than ``ways``) go one each to the first
+    parts. So parts differ by at most a cent, the earlier ones (in the order given) take
+    the odd cents, and the same amount always splits the same way: 100.00 three ways is
+    33.34, 33.33, 33.33.
+    """
+    if ways < 1:
+        raise ValueError("an amount is split at least one way")
+    base, extra = divmod(to_cents(amount), ways)
+    return tuple(from_cents(base + (1 if i < extra else 0)) for i in range(ways))

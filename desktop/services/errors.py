@@ -28,3 +28,7 @@ class PeriodClosed(ServiceError):
 
 class NotAllowed(ServiceError):
     """The books' rules refuse this (for example, allocating more than is owed)."""
+
+
+class ExportCancelled(ServiceError):
+    """The person pressed Cancel while a file was being written; nothing was kept."""

@@ -10,8 +10,9 @@ queries and never commits. Errors from the file or the database come out as
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import Concatenate, Generic, ParamSpec, TypeVar
 
 from sqlalchemy.exc import DatabaseError, IntegrityError
 from sqlalchemy.orm import Session
@@ -19,10 +20,20 @@ from sqlalchemy.orm import Session
 from db import keys
 from db.engine import PracticeFile, create_practice_file, open_practice_file
 from db.errors import PracticeFileError
+from db.writes import recording_writes
+from desktop.services.changes import Changes, topics_of
 from desktop.services.errors import ServiceError
 
 P = ParamSpec("P")
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Performed(Generic[T]):
+    """What one committed action gave, and which kinds of records it changed."""
+
+    value: T
+    changes: Changes
 
 
 class UnlockFailed(ServiceError):
@@ -105,12 +116,22 @@ class Workspace:
         except DatabaseError as exc:
             raise _translate_db_error(exc) from exc
 
+    def perform(
+        self, action: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> Performed[T]:
+        """``run``, and say which kinds of records the committed action wrote."""
+        with recording_writes() as tables:
+            value = self.run(action, *args, **kwargs)
+        return Performed(value, topics_of(tables))
+
     def read(
         self, query: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
     ) -> T:
         """Run a query; nothing it does is saved."""
         try:
-            with self._file.reading() as session:
+            # A dry run writes and is rolled back: what it wrote changed nothing, so a
+            # job or action around it must not report it (a recording of its own swallows it).
+            with recording_writes(), self._file.reading() as session:
                 return query(session, *args, **kwargs)
         except DatabaseError as exc:
             raise _translate_db_error(exc, writing=False) from exc

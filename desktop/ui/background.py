@@ -83,6 +83,7 @@ class BackgroundTask(QObject):
 
     def __init__(self, parent: QWidget | None, label: str, job: Callable[[Progress], Any]) -> None:
         super().__init__(parent)
+        self.label = label
         self._signals = _Signals()
         self._job = _Job(job, self._signals)
         self.dialog = QProgressDialog(label, "Cancel", 0, 0, parent)
@@ -105,6 +106,10 @@ class BackgroundTask(QObject):
     def cancel(self) -> None:
         self._job.cancel_event.set()
         self.dialog.setLabelText("Cancelling…")
+
+    @property
+    def cancel_requested(self) -> bool:
+        return self._job.cancel_event.is_set()
 
     @property
     def is_running(self) -> bool:

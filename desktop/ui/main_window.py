@@ -6,9 +6,7 @@ changes to the books go through the action runner.
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -25,13 +23,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.services.changes import Changes, Topic
 from desktop.services.practice.settings import get_settings, practice_name
 from desktop.ui import actions, style
 from desktop.ui.autolock import IdleWatcher
 from desktop.ui.dialogs.backup import BackupController
 from desktop.ui.interaction import Interaction
-from desktop.ui.pages import PAGES, page_class
-from desktop.ui.pages.base import Page, PageContext
+from desktop.ui.pages import PAGES, attention_query, page_class
+from desktop.ui.pages.base import Page, PageCommand, PageContext
 from desktop.ui.runner import ActionRunner
 
 if TYPE_CHECKING:
@@ -39,12 +38,8 @@ if TYPE_CHECKING:
 
 APP_TITLE = "Quiet Ledger"
 COUNTS_AFTER_MS = 300
-
-
-def _query(path: str) -> Callable[..., Any]:
-    """The function a "module:function" path names (imported when first needed)."""
-    module, _, name = path.partition(":")
-    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+# The navigation counts (claims needing action) follow these kinds of records.
+COUNTED_TOPICS: Changes = frozenset({Topic.CLAIMS, Topic.DOCUMENTS, Topic.CLIENTS, Topic.PRACTICE})
 
 
 class MainWindow(QMainWindow):
@@ -63,6 +58,7 @@ class MainWindow(QMainWindow):
         self._file_label = file_label
         self._remember = remember_geometry
         self._unlock_dialog: UnlockDialog | None = None
+        self._lock_pending = False  # Lock asked for while a job was using the file
         self._context = PageContext(runner=runner, interaction=interaction, navigator=self)
         # Pages are built on first visit: the window shows sooner, and a page the
         # user never opens in a session costs nothing.
@@ -118,7 +114,7 @@ class MainWindow(QMainWindow):
             for command in spec.commands:
                 action = self._action(command.text, command.shortcut)
                 action.triggered.connect(
-                    lambda _=False, i=position, m=command.method: self._run_command(i, m)
+                    lambda _=False, i=position, c=command.command: self._run_command(i, c)
                 )
                 file_menu.addAction(action)
         file_menu.addSeparator()
@@ -146,11 +142,11 @@ class MainWindow(QMainWindow):
         self.addAction(action)  # shortcuts work even with the menu bar hidden
         return action
 
-    def _run_command(self, position: int, method: str) -> None:
+    def _run_command(self, position: int, command: PageCommand) -> None:
         if not self.runner.is_open:
             return
         self.nav.setCurrentRow(position)
-        getattr(self._page_at(position), method)()
+        self._page_at(position).run_command(command)
 
     def focus_search(self) -> None:
         page = self.current_page()
@@ -231,8 +227,19 @@ class MainWindow(QMainWindow):
         return not self.runner.is_open
 
     def lock(self) -> None:
-        """Hide every client detail, close the file, and ask for the passphrase again."""
-        if self.is_locked:
+        """Hide every client detail, close the file, and ask for the passphrase again.
+
+        While a job (an export, a backup, an import) is using the file, the window
+        says so and locks the moment the job ends, never in the middle of it.
+        """
+        if self.is_locked or self._lock_pending:
+            return
+        if self.runner.busy:
+            self._lock_pending = True
+            self.runner.idle.connect(self._lock_when_idle)
+            self.statusBar().showMessage(
+                f"Quiet Ledger will lock as soon as this finishes: {self.runner.busy_with}"
+            )
             return
         self.idle.stop()
         for dialog in self.findChildren(QDialog):
@@ -244,14 +251,22 @@ class MainWindow(QMainWindow):
         self.central.setCurrentWidget(self.locked_panel)
         for menu in self._data_menus:
             menu.setEnabled(False)
-        workspace = self.runner.workspace
-        self.runner.set_workspace(None)
-        if workspace is not None:
-            workspace.close()
+        self._close_file()
         self._show_counts()
         self.setWindowTitle(f"{APP_TITLE} — Locked")
         # After this event: a dialog that was just rejected may still be unwinding.
         QTimer.singleShot(0, self.ask_unlock)
+
+    def _lock_when_idle(self) -> None:
+        self.runner.idle.disconnect(self._lock_when_idle)
+        self._lock_pending = False
+        self.statusBar().clearMessage()
+        self.lock()
+
+    def _close_file(self) -> None:
+        workspace = self.runner.take_workspace()
+        if workspace is not None:
+            workspace.close()
 
     def ask_unlock(self) -> None:
         if not self.is_locked or (self._unlock_dialog and self._unlock_dialog.isVisible()):
@@ -291,24 +306,22 @@ class MainWindow(QMainWindow):
         name = self.runner.read(practice_name, parent=self) or "Practice"
         self.setWindowTitle(f"{APP_TITLE} — {name}")
 
-    def _books_changed(self, action: str) -> None:
+    def _books_changed(self, changes: Changes) -> None:
         # The practice's name and auto-lock minutes are settings; follow their changes.
-        if action.startswith("desktop.services.practice.settings."):
+        if Topic.PRACTICE in changes:
             self._show_title()
             self._apply_autolock()
-        self._show_counts()
+        if changes & COUNTED_TOPICS:
+            self._show_counts()
 
     def _show_counts(self) -> None:
         """Put each page's attention count beside its title in the navigation."""
         for position, spec in enumerate(PAGES):
-            if not spec.attention:
+            query = attention_query(spec)
+            if query is None:
                 continue
             item = self.nav.item(position)
-            count = (
-                self.runner.read(_query(spec.attention), parent=self)
-                if self.runner.is_open
-                else None
-            )
+            count = self.runner.read(query, parent=self) if self.runner.is_open else None
             if count:
                 item.setText(f"{spec.title}  ({count})")
                 item.setToolTip(spec.attention_tip.format(n=count))
@@ -327,14 +340,20 @@ class MainWindow(QMainWindow):
         self.resize(min(1440, screen.width() * 9 // 10), min(900, screen.height() * 9 // 10))
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.runner.busy:
+            # Closing now would cut a job off mid-file; it can be cancelled from its dialog.
+            self.runner.interaction.show_info(
+                self,
+                f"Quiet Ledger is still busy ({self.runner.busy_with}). Wait for it to "
+                "finish, or press Cancel in its progress window, then quit.",
+            )
+            event.ignore()
+            return
         self.backups.before_close()
         if self._remember:
             QSettings().setValue("main_window/geometry", self.saveGeometry())
         self.idle.stop()
         for page in self.pages:
             page.clear()
-        workspace = self.runner.workspace
-        self.runner.set_workspace(None)
-        if workspace is not None:
-            workspace.close()
+        self._close_file()
         super().closeEvent(event)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QThreadPool
+from PySide6.QtCore import QCoreApplication, QThreadPool
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
@@ -65,13 +65,23 @@ def ui_workspace(ui_path: Path, profile: Profile) -> Iterator[Workspace]:
         ws.close()
 
 
+def close_runner(runner: ActionRunner) -> None:
+    """Close whatever file the runner holds (a lock during the test may have opened a new
+    one), once any job still using it has ended."""
+    QThreadPool.globalInstance().waitForDone()
+    QCoreApplication.processEvents()  # a finished job reports back through the event loop
+    if runner.busy:
+        return  # still unwinding: leave the file to the job (it closes with the process)
+    workspace = runner.take_workspace()
+    if workspace is not None and workspace.is_open:
+        workspace.close()
+
+
 @pytest.fixture
 def runner(ui_workspace: Workspace, interaction: RecordingInteraction) -> Iterator[ActionRunner]:
     runner = ActionRunner(ui_workspace, interaction)
     yield runner
-    # A lock during the test may have opened a new workspace; close whatever is open.
-    if runner.workspace is not None and runner.workspace.is_open:
-        runner.workspace.close()
+    close_runner(runner)
 
 
 @pytest.fixture

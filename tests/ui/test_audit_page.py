@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from desktop.services.clients.records import ClientInput, create_client
+from desktop.services.clients.people import ClientInput, create_client
 from desktop.services.workspace import Workspace
 from desktop.ui import style
 from desktop.ui.main_window import MainWindow

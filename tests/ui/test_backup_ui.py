@@ -10,7 +10,7 @@ from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
 from desktop.services.backups.backup import BackupInfo, list_backups
-from desktop.services.clients.records import ClientInput, create_client, list_clients
+from desktop.services.clients.people import ClientInput, create_client, list_clients
 from desktop.services.workspace import Workspace
 from desktop.ui import style
 from desktop.ui.dialogs.backup import BackupController, age_text

@@ -16,7 +16,7 @@ from desktop.domain.kinds import ClaimStatus, DenialReason
 from desktop.services.books import sessions
 from desktop.services.claims import tracking as claims
 from desktop.services.claims.estimates import client_estimate
-from desktop.services.clients.records import get_unit_detail, list_units
+from desktop.services.clients.units import get_unit_detail, list_units
 from desktop.services.documents import superbills
 from desktop.services.practice import catalog
 from desktop.services.workspace import Workspace

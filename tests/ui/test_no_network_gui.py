@@ -14,11 +14,11 @@ from pytestqt.qtbot import QtBot
 
 from desktop.services.books.payments import PaymentInput, record_payment
 from desktop.services.books.sessions import list_sessions
-from desktop.services.clients.records import ClientInput, create_client
+from desktop.services.clients.people import ClientInput, create_client
 from desktop.services.practice.catalog import list_payment_methods
 from desktop.ui.dialogs.session import SessionDialog
 from desktop.ui.main_window import MainWindow
-from desktop.ui.pages import PAGE_MODULES
+from desktop.ui.pages import PAGE_IDS
 from desktop.ui.runner import ActionRunner
 
 
@@ -65,7 +65,7 @@ def test_every_page_and_a_day_of_work_never_touch_the_network(
     method = runner.read(list_payment_methods)[0].id
     runner.run(record_payment, PaymentInput(detail.unit_id, date.today(), charged, method))
 
-    for name in PAGE_MODULES:  # every page, refreshed with the day's work in it
+    for name in PAGE_IDS:  # every page, refreshed with the day's work in it
         window.show_page(name)
         qtbot.wait(20)
 

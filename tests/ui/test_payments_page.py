@@ -6,20 +6,14 @@ from datetime import date
 from decimal import Decimal
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from desktop.services.books import queries as books
-from desktop.services.books.payments import list_payments
+from desktop.services.books.payment_list import list_payments
 from desktop.services.books.sessions import SessionInput, record_session
-from desktop.services.clients.records import (
-    ClientInput,
-    CoupleInput,
-    MemberShare,
-    create_client,
-    create_couple,
-    list_units,
-)
+from desktop.services.clients.people import ClientInput, create_client
+from desktop.services.clients.units import CoupleInput, MemberShare, create_couple, list_units
 from desktop.services.practice.catalog import list_payment_methods
 from desktop.ui.dialogs.money_actions import VoidDialog
 from desktop.ui.dialogs.payment import PaymentDialog
@@ -151,14 +145,12 @@ def test_a_couple_splits_one_payment_between_its_members(
         record_session, SessionInput(couple.unit_id, date.today(), "90847", fee=Decimal("175"))
     )
     dialog = PaymentDialog(
-        window,
-        runner,
-        runner.read(list_units) or [],
-        runner.read(list_payment_methods) or [],
-        unit_id=couple.unit_id,
+        window, runner, runner.read(list_units) or [], runner.read(list_payment_methods) or []
     )
     qtbot.addWidget(dialog)
     dialog.show()
+    # The couple is picked once the dialog is up, as a person types it.
+    dialog.client.setCurrentIndex(dialog.client.findData(couple.unit_id))
     assert dialog.amount.value() == Decimal("175.00")
     parts_row = dialog.parts_box.parentWidget()
     assert not parts_row.isVisible()  # only when splitting
@@ -167,6 +159,10 @@ def test_a_couple_splits_one_payment_between_its_members(
     edits = dict(dialog.part_edits)
     first, second = edits[alex.id], edits[sam.id]
     assert (first.value(), second.value()) == (Decimal("87.50"), Decimal("87.50"))
+    # The keyboard reaches the parts straight after "Paid by", in order.
+    (_, top), (_, below) = dialog.part_edits  # as the rows are shown
+    assert _next_tab_stop(dialog.payer) is top
+    assert _next_tab_stop(top) is below
     first.clear()
     qtbot.keyClicks(first, "100")
     assert not dialog.save_button.isEnabled()
@@ -187,3 +183,15 @@ def test_a_couple_splits_one_payment_between_its_members(
     )
     [unit] = [u for u in runner.read(list_units) or [] if u.unit_id == couple.unit_id]
     assert unit.owed == Decimal("0.00")
+
+
+def _next_tab_stop(widget: QWidget) -> QWidget:
+    """Where Tab goes from ``widget``: the next visible, enabled widget that takes Tab."""
+    candidate = widget.nextInFocusChain()
+    while not (
+        candidate.focusPolicy() & Qt.FocusPolicy.TabFocus
+        and candidate.isVisible()
+        and candidate.isEnabled()
+    ):
+        candidate = candidate.nextInFocusChain()
+    return candidate

@@ -36,7 +36,7 @@ from desktop.ui.pages.superbills import DocumentsButton
 from desktop.ui.printing import letter_printer, print_pdf, sheet_plan, start_printing
 from desktop.ui.runner import ActionRunner
 from tests.test_superbill_service import superbill_client, visit
-from tests.ui.conftest import RecordingInteraction
+from tests.ui.conftest import RecordingInteraction, close_runner
 from tests.ui.test_superbills_page import superbills_page
 
 LETTER = (612.0, 792.0)
@@ -217,20 +217,15 @@ def demo_window(
     qtbot.waitExposed(win)
     yield win
     win.idle.stop()
-    if runner.workspace is not None and runner.workspace.is_open:
-        runner.workspace.close()
+    close_runner(runner)
 
 
 def test_statements_for_everyone_who_owes(
     qtbot: QtBot, demo_window: MainWindow, interaction: RecordingInteraction, tmp_path: Path
 ) -> None:
-    ws = demo_window.runner.workspace
-    assert ws is not None
-    owed = {
-        unit: balance.net
-        for unit, balance in ws.read(books.balances, DEMO_END).items()
-        if balance.net > 0
-    }
+    balances = demo_window.runner.read(books.balances, DEMO_END)
+    assert balances is not None
+    owed = {unit: balance.net for unit, balance in balances.items() if balance.net > 0}
     assert len(owed) >= 2  # the demo has clients who owe, and the test can tell them apart
     page = superbills_page(demo_window)
     counted: list[str] = []
@@ -260,7 +255,7 @@ def test_statements_for_everyone_who_owes(
 
     # The combined PDF is every stored statement, each in full and in order.
     combined = reader(batch.pdf)
-    singles = [reader(ws.read(documents_store.reprint, d.id)) for d in batch.issued]
+    singles = [reader(demo_window.runner.read(documents_store.reprint, d.id)) for d in batch.issued]
     assert len(combined.pages) == sum(len(s.pages) for s in singles)
     text = "\n".join(p.extract_text() for p in combined.pages)
     for document in batch.issued:

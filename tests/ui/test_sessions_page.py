@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from desktop.services.books.sessions import SessionInput, list_sessions, record_session
-from desktop.services.clients.records import ClientInput, create_client
+from desktop.services.clients.people import ClientInput, create_client
 from desktop.ui.dialogs.money_actions import VoidDialog
 from desktop.ui.dialogs.session import SessionDialog, parse_time
 from desktop.ui.main_window import MainWindow
@@ -122,7 +122,7 @@ def test_changing_a_charged_fee_asks_why(qtbot: QtBot, runner: ActionRunner) -> 
     unit_id = make_client(runner)
     row = runner.run(record_session, SessionInput(unit_id, date.today(), "90837"))
     assert row is not None
-    from desktop.services.clients.records import list_units
+    from desktop.services.clients.units import list_units
     from desktop.services.practice.catalog import list_services
 
     dialog = SessionDialog(

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from desktop.domain.kinds import DocumentKind
 from desktop.services.books import payments, sessions
 from desktop.services.books.payments import PaymentInput
-from desktop.services.clients.records import list_units
+from desktop.services.clients.units import list_units
 from desktop.services.documents import store as documents_store
 from desktop.services.workspace import Workspace
 from desktop.ui.dialogs.issue_superbill import IssueSuperbillDialog

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 
-from desktop.services.clients.records import ClientInput, create_client, get_client_detail
+from desktop.services.clients.people import ClientInput, create_client, get_client_detail
 from desktop.services.practice.catalog import list_services
 from desktop.ui.dialogs.client import ClientDialog
 from desktop.ui.dialogs.diagnosis import DiagnosisDialog

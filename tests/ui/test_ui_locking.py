@@ -8,11 +8,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from desktop.services.clients.records import ClientInput, create_client
+from desktop.services.clients.people import ClientInput, create_client
 from desktop.services.workspace import Workspace
 from desktop.ui.dialogs.unlock import UnlockDialog
 from desktop.ui.main_window import MainWindow
 from desktop.ui.pages.clients import ClientsPage
+from desktop.ui.pages.settings import SettingsPage
+from tests.ui.conftest import RecordingInteraction
 
 
 def opener_for(path: Path):  # type: ignore[no-untyped-def]
@@ -55,14 +57,13 @@ def test_wrong_passphrase_is_one_plain_sentence(
 
 
 def test_ctrl_l_locks_and_hides_every_client(
-    qtbot: QtBot, window: MainWindow, ui_passphrase: str
+    qtbot: QtBot, window: MainWindow, ui_workspace: Workspace, ui_passphrase: str
 ) -> None:
     window.runner.run(create_client, ClientInput(legal_first_name="Alex", legal_last_name="Rivera"))
     page = window.page("clients")
     assert isinstance(page, ClientsPage)
     assert page.model.total() == 1
-    workspace = window.runner.workspace
-    assert workspace is not None
+    workspace = ui_workspace  # the file the window's runner was given
     qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert window.is_locked
     assert not workspace.is_open  # the database connection is closed
@@ -93,6 +94,51 @@ def test_idle_time_locks_and_closes_open_dialogs(qtbot: QtBot, window: MainWindo
     assert page.model.total() == 0
     assert page.stack.currentWidget() is page.list_view
     assert not window.idle.is_running()
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), UnlockDialog))
+    dialog = QApplication.activeModalWidget()
+    assert dialog is not None
+    dialog.reject()
+
+
+def test_a_lock_during_an_export_waits_for_it_to_finish(
+    qtbot: QtBot,
+    window: MainWindow,
+    ui_workspace: Workspace,
+    interaction: RecordingInteraction,
+    tmp_path: Path,
+) -> None:
+    window.runner.run(create_client, ClientInput(legal_first_name="Alex", legal_last_name="Rivera"))
+    window.show_page("settings")
+    page = window.page("settings")
+    assert isinstance(page, SettingsPage)
+    page.data.ask_folder = lambda: tmp_path  # type: ignore[method-assign]
+    page.data.start_export()
+    # The job is under way (its end reaches the window only through the event loop, which
+    # has not run since): Lock now must not pull the file out from under it.
+    assert window.runner.busy
+    window.lock()
+    assert not window.is_locked
+    assert ui_workspace.is_open
+    assert window.statusBar().currentMessage() == (
+        "Quiet Ledger will lock as soon as this finishes: Exporting everything…"
+    )
+    window.lock()  # asking again changes nothing
+    assert not window.is_locked
+    # Quitting is refused too, with the reason.
+    assert not window.close()
+    assert interaction.infos[-1].startswith("Quiet Ledger is still busy (Exporting everything…)")
+    assert ui_workspace.is_open
+
+    qtbot.waitUntil(lambda: window.is_locked, timeout=30000)
+    # The export finished whole, on the open file, and only then was the file closed.
+    export = page.data.last_export
+    assert export is not None
+    assert (export.folder / "clients.csv").read_text("utf-8").count("Rivera") == 1
+    assert interaction.infos[-1] == f"Exported {len(export.files)} files to {export.folder}."
+    assert not ui_workspace.is_open
+    assert not window.runner.busy
+    assert window.statusBar().currentMessage() == ""
+    assert window.central.currentWidget() is window.locked_panel
     qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), UnlockDialog))
     dialog = QApplication.activeModalWidget()
     assert dialog is not None

@@ -9,8 +9,9 @@ from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.modeltest import ModelTester
 
 from desktop.domain.kinds import UnitKind
+from desktop.services.clients.diagnoses import DiagnosisRow
 from desktop.services.clients.icd import IcdHit
-from desktop.services.clients.records import DiagnosisRow, MemberRow, UnitRow
+from desktop.services.clients.units import MemberRow, UnitRow
 from desktop.services.practice.catalog import PayerRow, PaymentMethodRow, ServiceRow
 from desktop.ui.dialogs.diagnosis import HIT_COLUMNS
 from desktop.ui.models.proxy import SearchProxy

@@ -1,0 +1,1 @@
+"""The audit log: append-only, hash-chained; reading it back; checking a practice file."""

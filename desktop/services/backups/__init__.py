@@ -1,0 +1,1 @@
+"""Backups: one encrypted, verified file each, rotated; restoring one into a new file."""

@@ -44,6 +44,7 @@ from desktop.services.backups.container import (
 from desktop.services.backups.fingerprint import BooksFingerprint, fingerprint
 from desktop.services.backups.rotation import DEFAULT_POLICY, RetentionPolicy, backups_to_keep
 from desktop.services.errors import ServiceError
+from desktop.services.jobs import Job, Progress
 from desktop.services.workspace import Workspace
 
 STALE_AFTER = timedelta(hours=48)
@@ -335,3 +336,23 @@ def rotate_backups(
             info.path.unlink()
             removed.append(info.path)
     return removed
+
+
+# --- backing up from the window ---------------------------------------------------------
+
+
+def back_up(workspace: Workspace, folder: Path) -> BackupResult:
+    """A verified backup into ``folder``, then the folder's older backups thinned out."""
+    result = make_backup(workspace, folder)
+    rotate_backups(folder, workspace.path.name)
+    return result
+
+
+def backup_job(folder: Path) -> Job[BackupResult]:
+    """``back_up`` as a job for the window: Back up now, and the automatic daily backup."""
+
+    def work(workspace: Workspace, progress: Progress) -> BackupResult:
+        progress(0, 0)  # a backup cannot report its share done; the progress bar just waits
+        return back_up(workspace, folder)
+
+    return Job("Backing up and verifying…", work)

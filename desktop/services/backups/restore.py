@@ -25,6 +25,7 @@ from db.lock import WriterLock
 from desktop.services.audit.checks import run_checks
 from desktop.services.backups.container import BackupHeader, DamagedBackup, unpack
 from desktop.services.errors import NotAllowed, ServiceError
+from desktop.services.jobs import Job, Progress
 from desktop.services.workspace import UnlockFailed, Workspace
 
 _CHUNK = 1 << 20
@@ -65,6 +66,21 @@ def restore_backup(
                 raise
         fsync_dir(dest.parent)
     return RestoreResult(dest, header.created, None, header.key_file is not None)
+
+
+def restore_job(backup: Path, dest: Path) -> Job[RestoreResult]:
+    """``restore_backup`` into the new file ``dest`` as a job for the window.
+
+    The restored file opens with the open practice's recovery key (and with the
+    passphrase the backup was made with, when the backup carries its key file).
+    The open file is not touched, so the job changes none of its records.
+    """
+
+    def work(workspace: Workspace, progress: Progress) -> RestoreResult:
+        progress(0, 0)  # unpacking and checking cannot report their share done
+        return restore_backup(backup, dest, recovery_key=workspace.recovery_key())
+
+    return Job("Restoring and checking…", work)
 
 
 def restore_over(

@@ -16,6 +16,7 @@ The accounts move like this::
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -36,6 +37,7 @@ from db.models import (
 )
 from db.models.base import utcnow
 from db.queries import posting
+from desktop.domain.allocation import Credit, Debt, Plan, oldest_first, receiving
 from desktop.domain.kinds import Account, AdjustmentKind, AdjustmentReason, TxnKind
 from desktop.domain.money import ZERO, format_money, from_cents, to_cents
 from desktop.services.errors import InvalidInput, NotAllowed, PeriodClosed
@@ -201,7 +203,7 @@ def unit_credit(session: Session, unit_id: int) -> Decimal:
     )
 
 
-def open_charges(session: Session, unit_id: int) -> list[tuple[Charge, Decimal]]:
+def open_charge_records(session: Session, unit_id: int) -> list[tuple[Charge, Decimal]]:
     """The unit's charges with something still owed, oldest date of service first."""
     return [(charge, owed) for charge, owed, _ in _open_charges_dated(session, unit_id)]
 
@@ -593,6 +595,78 @@ def void_record(
 # --- composite rules ------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class OnAccount:
+    """A unit's credit and open charges as the oldest-first rule sees them (in the books'
+    order), with the records an allocation is written against."""
+
+    credits: tuple[Credit, ...]
+    debts: tuple[Debt, ...]
+    payments: dict[int, Payment]
+    charges: dict[int, Charge]
+
+
+def _on_account(
+    charges: list[tuple[Charge, Decimal, date]], payments: list[tuple[Payment, Decimal, date]]
+) -> OnAccount:
+    return OnAccount(
+        credits=tuple(
+            Credit(p.id, None, p.received_date, left, moved) for p, left, moved in payments
+        ),
+        debts=tuple(Debt(c.id, c.service_date, owed, moved) for c, owed, moved in charges),
+        payments={p.id: p for p, _, _ in payments},
+        charges={c.id: c for c, _, _ in charges},
+    )
+
+
+def on_account(session: Session, unit_id: int) -> OnAccount:
+    """The unit's payments with credit left and its open charges, with their last movements."""
+    return _on_account(
+        _open_charges_dated(session, unit_id), _payments_with_credit_dated(session, unit_id)
+    )
+
+
+def plan_receipt(
+    session: Session, unit_id: int, received_date: date, amounts: Sequence[Decimal]
+) -> tuple[Plan, OnAccount]:
+    """How money received now (one payment per amount, recorded in that order) and the
+    credit already on account will be applied, oldest first: the one plan that both a
+    payment's preview and its posting use."""
+    if any(amount <= 0 for amount in amounts):
+        raise InvalidInput("A payment must be more than zero.", field="amount")
+    state = on_account(session, unit_id)
+    plan = oldest_first(
+        receiving(state.credits, received_date, amounts),
+        state.debts,
+        not_before=received_date,
+        opened=first_open_day(session),
+    )
+    return plan, state
+
+
+def write_plan(
+    session: Session, plan: Plan, state: OnAccount, received: Sequence[Payment] = ()
+) -> list[tuple[Allocation, Charge]]:
+    """Write the allocations ``plan`` makes, in its order and with its dates; money received
+    now is ``received[part]``. Returns each allocation with the charge it pays.
+
+    The amounts and dates were worked out from the books' own sums and last movements
+    (``on_account``), so each allocation gets exactly the checks and the date
+    post_allocation would give it, without querying them again.
+    """
+    made: list[tuple[Allocation, Charge]] = []
+    for step in plan.applied:
+        if step.payment_id is not None:
+            payment = state.payments[step.payment_id]
+        else:
+            assert step.part is not None
+            payment = received[step.part]
+        charge = state.charges[step.charge_id]
+        allocation = _write_allocation(session, payment, charge, step.amount, step.on, manual=False)
+        made.append((allocation, charge))
+    return made
+
+
 def apply_credit(
     session: Session, unit_id: int, not_before: date
 ) -> list[tuple[Allocation, Charge]]:
@@ -602,48 +676,16 @@ def apply_credit(
     ``not_before`` is the date of the action that prompts this: money that sat unapplied
     until now is applied now, never back-dated, so earlier "as of" views do not move.
     """
-    made: list[tuple[Allocation, Charge]] = []
     if unit_credit(session, unit_id) <= 0:  # the common case: nothing to apply
-        return made
+        return []
     charges = _open_charges_dated(session, unit_id)
     if not charges:
-        return made
-    payments = _payments_with_credit_dated(session, unit_id)
-    opened = first_open_day(session)
-    # The amounts and last-movement dates come from the queries above and are kept up to
-    # date here, so each allocation gets exactly the checks and the date post_allocation
-    # would give it, without querying them again.
-    ci = pi = 0
-    charge, owed, charge_moved = charges[0]
-    payment, left, payment_moved = payments[0] if payments else (None, ZERO, None)
-    while ci < len(charges) and pi < len(payments):
-        assert payment is not None
-        amount = min(owed, left)
-        on = max(
-            d
-            for d in (
-                payment.received_date,
-                charge.service_date,
-                opened,
-                payment_moved,
-                charge_moved,
-                not_before,
-            )
-            if d is not None
-        )
-        made.append((_write_allocation(session, payment, charge, amount, on, manual=False), charge))
-        charge_moved = payment_moved = on
-        owed -= amount
-        left -= amount
-        if owed == 0:
-            ci += 1
-            if ci < len(charges):
-                charge, owed, charge_moved = charges[ci]
-        if left == 0:
-            pi += 1
-            if pi < len(payments):
-                payment, left, payment_moved = payments[pi]
-    return made
+        return []
+    state = _on_account(charges, _payments_with_credit_dated(session, unit_id))
+    plan = oldest_first(
+        state.credits, state.debts, not_before=not_before, opened=first_open_day(session)
+    )
+    return write_plan(session, plan, state)
 
 
 def active_allocations(

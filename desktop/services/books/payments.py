@@ -45,6 +45,57 @@ class PaymentInput:
 
 
 @dataclass(frozen=True)
+class SplitPaymentInput:
+    """One payment shared between members of a couple or family: one payment each."""
+
+    unit_id: int
+    received_date: date
+    amount: Decimal  # the whole payment; the parts add up to it
+    method_id: int
+    parts: tuple[tuple[int, Decimal], ...]  # (client id, amount) for each member who paid
+    reference: str = ""
+
+
+@dataclass(frozen=True)
+class PlannedAllocation:
+    """One amount that recording a payment will apply to one charge."""
+
+    charge_id: int
+    service_date: date
+    description: str
+    owed: Decimal  # still owed on the charge just before this amount is applied
+    applied: Decimal
+    applied_on: date  # the date the books give the allocation
+    payment_id: int | None  # the earlier payment whose credit on account this spends
+    part: int | None  # else: which of the amounts received now pays it
+
+    @property
+    def from_credit(self) -> bool:
+        """Is this credit already on account (rather than money received now)?"""
+        return self.payment_id is not None
+
+
+@dataclass(frozen=True)
+class PaymentPlan:
+    """What recording money received now will do, exactly as posting will do it."""
+
+    allocations: tuple[PlannedAllocation, ...]  # in the order they will be written
+    owed: Decimal  # open charges before the payment
+    credit: Decimal  # credit already on account before the payment
+    left: tuple[Decimal, ...]  # of each amount received now, what stays as credit
+
+    @property
+    def credit_spent(self) -> Decimal:
+        """How much of the credit already on account is applied."""
+        return sum((a.applied for a in self.allocations if a.from_credit), ZERO)
+
+    @property
+    def new_credit(self) -> Decimal:
+        """How much of the money received now stays on account as credit."""
+        return sum(self.left, ZERO)
+
+
+@dataclass(frozen=True)
 class AllocationRow:
     id: int
     charge_id: int
@@ -108,8 +159,44 @@ def open_charges(session: Session, unit_id: int) -> list[OpenCharge]:
     """What the unit still owes, charge by charge, oldest first (for allocating by hand)."""
     return [
         OpenCharge(c.id, c.service_date, c.description, c.amount, owed)
-        for c, owed in ledger.open_charges(session, unit_id)
+        for c, owed in ledger.open_charge_records(session, unit_id)
     ]
+
+
+def preview_payment(
+    session: Session, unit_id: int, received_date: date, amounts: tuple[Decimal, ...]
+) -> PaymentPlan:
+    """What recording ``amounts`` received on ``received_date`` (one payment each, as
+    ``record_payment`` or ``record_split_payment`` records them) will apply to which charge,
+    credit already on account included: the plan posting carries out, before it is posted."""
+    if get_held(session, BillingUnit, unit_id) is None:
+        raise NotFound("That client is not in this practice file.")
+    plan, state = ledger.plan_receipt(session, unit_id, received_date, amounts)
+    rows = []
+    for step in plan.applied:
+        charge = state.charges[step.charge_id]
+        rows.append(
+            PlannedAllocation(
+                charge_id=charge.id,
+                service_date=charge.service_date,
+                description=charge.description,
+                owed=step.owed_before,
+                applied=step.amount,
+                applied_on=step.on,
+                payment_id=step.payment_id,
+                part=step.part,
+            )
+        )
+    left = [ZERO] * len(amounts)
+    for credit in plan.credits_left:
+        if credit.part is not None:
+            left[credit.part] = credit.left
+    return PaymentPlan(
+        allocations=tuple(rows),
+        owed=sum((d.owed for d in state.debts), ZERO),
+        credit=sum((c.left for c in state.credits), ZERO),
+        left=tuple(left),
+    )
 
 
 def _allocate_by_hand(
@@ -141,43 +228,100 @@ def _check_payer(session: Session, unit_id: int, payer_client_id: int | None) ->
 
 
 def record_payment(session: Session, data: PaymentInput) -> PaymentRow:
-    """Record money received and apply it: by hand if given, else to the oldest charges."""
+    """Record money received and apply it: by hand if given, else oldest first, credit
+    already on account included (exactly as ``preview_payment`` shows)."""
     if get_held(session, BillingUnit, data.unit_id) is None:
         raise NotFound("That client is not in this practice file.")
     _check_payer(session, data.unit_id, data.payer_client_id)
     method = _method(session, data.method_id)
-    fee = data.fee if data.fee is not None else fee_for(data.amount, method)
+    if data.allocations is None:
+        [row] = _receive(
+            session,
+            data.unit_id,
+            data.received_date,
+            method,
+            data.reference,
+            [(data.amount, data.payer_client_id, data.fee)],
+        )
+        return row
+    payment = _post_payment(
+        session,
+        data.unit_id,
+        data.received_date,
+        method,
+        data.reference,
+        (data.amount, data.payer_client_id, data.fee),
+        data.allocations,
+    )
+    made = _allocate_by_hand(session, payment, data.allocations)
+    return _new_payment_row(made, payment, method)
+
+
+Received = tuple[Decimal, int | None, Decimal | None]  # amount, payer, fee (None: the method's)
+
+
+def _receive(
+    session: Session,
+    unit_id: int,
+    received_date: date,
+    method: PaymentMethod,
+    reference: str,
+    received: list[Received],
+) -> list[PaymentRow]:
+    """Record one payment per entry, then apply them and any credit on account oldest
+    first: the plan is made before anything is written (``ledger.plan_receipt``, which
+    ``preview_payment`` shows), and carried out as it is."""
+    plan, state = ledger.plan_receipt(
+        session, unit_id, received_date, [amount for amount, _, _ in received]
+    )
+    payments = [
+        _post_payment(session, unit_id, received_date, method, reference, entry, None)
+        for entry in received
+    ]
+    made = ledger.write_plan(session, plan, state, payments)
+    return [
+        _new_payment_row([m for m in made if m[0].payment_id == p.id], p, method) for p in payments
+    ]
+
+
+def _post_payment(
+    session: Session,
+    unit_id: int,
+    received_date: date,
+    method: PaymentMethod,
+    reference: str,
+    entry: Received,
+    allocations: Allocations | None,
+) -> Payment:
+    amount, payer_client_id, fee = entry
+    fee = fee if fee is not None else fee_for(amount, method)
     payment = ledger.post_payment(
         session,
-        unit_id=data.unit_id,
-        received_date=data.received_date,
-        amount=data.amount,
+        unit_id=unit_id,
+        received_date=received_date,
+        amount=amount,
         fee=fee,
         method_id=method.id,
-        reference=data.reference.strip(),
-        payer_client_id=data.payer_client_id,
+        reference=reference.strip(),
+        payer_client_id=payer_client_id,
     )
-    if data.allocations is not None:
-        made = _allocate_by_hand(session, payment, data.allocations)
-    else:
-        made = ledger.apply_credit(session, data.unit_id, data.received_date)
     audit.record(
         session,
         "create",
         "payment",
         payment.id,
-        unit_id=data.unit_id,
+        unit_id=unit_id,
         after={
-            "received_date": data.received_date,
-            "amount": data.amount,
+            "received_date": received_date,
+            "amount": amount,
             "fee": fee,
             "method": method.name,
-            "reference": data.reference,
-            "payer_client_id": data.payer_client_id,
-            "allocations": [list(a) for a in data.allocations or ()],
+            "reference": reference,
+            "payer_client_id": payer_client_id,
+            "allocations": [list(a) for a in allocations or ()],
         },
     )
-    return _new_payment_row(made, payment, method)
+    return payment
 
 
 def _new_payment_row(
@@ -216,26 +360,40 @@ def _payment_row(
     )
 
 
-def record_split_payment(
-    session: Session,
-    unit_id: int,
-    received_date: date,
-    method_id: int,
-    parts: tuple[tuple[int, Decimal], ...],
-    reference: str = "",
-) -> list[PaymentRow]:
-    """One payment split between members of a couple or family: one payment per member."""
+def split_problem(amount: Decimal, parts: tuple[tuple[int, Decimal], ...]) -> str:
+    """What is wrong with sharing a payment of ``amount`` as ``parts`` ((client id,
+    amount) per member who paid), or "" when nothing is."""
     if not parts:
-        raise InvalidInput("Enter who paid how much.", field="parts")
-    return [
-        record_payment(
-            session,
-            PaymentInput(
-                unit_id, received_date, amount, method_id, reference, payer_client_id=client_id
-            ),
-        )
-        for client_id, amount in parts
-    ]
+        return "Enter how much each member paid."
+    if any(part <= 0 for _, part in parts):
+        return "Each member's part is more than zero; leave out a member who paid nothing."
+    if len({client_id for client_id, _ in parts}) < len(parts):
+        return "Name each member once, with everything they paid."
+    total = sum((part for _, part in parts), ZERO)
+    if total != amount:
+        return f"The parts add up to {format_money(total)}; the payment is {format_money(amount)}."
+    return ""
+
+
+def record_split_payment(session: Session, data: SplitPaymentInput) -> list[PaymentRow]:
+    """One payment split between members of a couple or family: one payment per member,
+    applied together oldest first (exactly as ``preview_payment`` shows for the parts)."""
+    problem = split_problem(data.amount, data.parts)
+    if problem:
+        raise InvalidInput(problem, field="parts")
+    if get_held(session, BillingUnit, data.unit_id) is None:
+        raise NotFound("That client is not in this practice file.")
+    for client_id, _ in data.parts:
+        _check_payer(session, data.unit_id, client_id)
+    method = _method(session, data.method_id)
+    return _receive(
+        session,
+        data.unit_id,
+        data.received_date,
+        method,
+        data.reference,
+        [(part, client_id, None) for client_id, part in data.parts],
+    )
 
 
 def reallocate_payment(
@@ -433,24 +591,6 @@ def payment_row(session: Session, payment_id: int) -> PaymentRow:
     ).all()
     allocated = [(a, c) for a, c in rows]
     return _payment_row(payment, method, allocated, ledger.payment_unapplied(session, payment_id))
-
-
-def list_payments(
-    session: Session,
-    *,
-    start: date | None = None,
-    end: date | None = None,
-    unit_id: int | None = None,
-) -> list[PaymentRow]:
-    query = select(Payment.id)
-    if start is not None:
-        query = query.where(Payment.received_date >= start)
-    if end is not None:
-        query = query.where(Payment.received_date <= end)
-    if unit_id is not None:
-        query = query.where(Payment.unit_id == unit_id)
-    ids = session.execute(query.order_by(Payment.received_date, Payment.id)).scalars()
-    return [payment_row(session, pid) for pid in ids]
 
 
 def payer_name(session: Session, client_id: int | None) -> str:

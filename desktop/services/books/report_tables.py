@@ -23,7 +23,7 @@ from desktop.domain.kinds import AgingBasis
 from desktop.domain.money import ZERO, format_plain
 from desktop.reports.tabular import TOTAL_LABEL, Column, Kind, Table
 from desktop.services.books import queries as books
-from desktop.services.errors import NotFound
+from desktop.services.clients.lookups import unit_by_ref
 
 MONEY = Kind.MONEY
 
@@ -103,18 +103,6 @@ def balances_table(session: Session, as_of: date) -> Table:
         ),
         sheet_name="Balances",
     )
-
-
-def unit_by_ref(session: Session, client_ref: str) -> BillingUnit:
-    unit = session.execute(
-        select(BillingUnit).where(BillingUnit.ref == client_ref.strip())
-    ).scalar_one_or_none()
-    if unit is None:
-        raise NotFound(
-            f"There is no client with reference {client_ref.strip()!r} in this practice file; "
-            "check the reference on the client's page."
-        )
-    return unit
 
 
 def ledger_table(session: Session, client_ref: str, as_of: date | None = None) -> Table:

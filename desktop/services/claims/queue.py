@@ -8,6 +8,7 @@ queue until its snooze date.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
@@ -18,7 +19,12 @@ from sqlalchemy.orm import Session
 from db.models import Payer, Practice
 from desktop.domain.kinds import ClaimStatus
 from desktop.services.claims.rules import FILING_WARNING_DAYS
-from desktop.services.claims.tracking import ClaimRow, list_claims, untracked_superbills
+from desktop.services.claims.tracking import (
+    ClaimRow,
+    UntrackedSuperbill,
+    list_claims,
+    untracked_superbills,
+)
 
 S = ClaimStatus
 
@@ -140,6 +146,17 @@ def _claim_item(
 def follow_up_queue(session: Session, today: date | None = None) -> list[QueueItem]:
     """Everything that needs action today, most urgent (earliest due) first."""
     day = today or date.today()
+    return queue_of(session, day, list_claims(session, today=day), untracked_superbills(session))
+
+
+def queue_of(
+    session: Session,
+    day: date,
+    claims: Sequence[ClaimRow],
+    untracked: Sequence[UntrackedSuperbill],
+) -> list[QueueItem]:
+    """The follow-up queue on ``day`` from every claim and untracked superbill, already
+    read (the Claims page lists them too)."""
     practice = session.get(Practice, 1)
     unsubmitted_days = practice.superbill_unsubmitted_days if practice else 14
     usual_days = {
@@ -148,11 +165,11 @@ def follow_up_queue(session: Session, today: date | None = None) -> list[QueueIt
     }
     items = [
         item
-        for claim in list_claims(session, today=day)
+        for claim in claims
         if claim.status is not S.CLOSED
         and (item := _claim_item(claim, day, unsubmitted_days, usual_days)) is not None
     ]
-    for found in untracked_superbills(session):
+    for found in untracked:
         due = found.issued_on + timedelta(days=unsubmitted_days)
         if due <= day:
             advice = "start its claim" if found.payer else "add the client's insurer"

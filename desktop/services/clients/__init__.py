@@ -1,0 +1,1 @@
+"""Clients, their couples and families (billing units), and their diagnoses."""

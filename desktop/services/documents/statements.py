@@ -15,7 +15,6 @@ hands back all of them combined into one PDF, for printing or saving at once.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -39,8 +38,8 @@ from desktop.services.documents.store import (
     store,
 )
 from desktop.services.errors import InvalidInput, NotFound
-
-Progress = Callable[[int, int], bool]
+from desktop.services.jobs import Job, Progress
+from desktop.services.workspace import Workspace
 
 # Generic wording for a line whose own text must not print (it looks like a diagnosis).
 _PLAIN = {
@@ -181,6 +180,15 @@ def issue_statements(
     # The stored bytes themselves, so the paper matches each statement's reprint.
     combined = rasterize.combine([pdf for _unit, _doc, pdf in rendered]) if rendered else None
     return StatementBatch(issued, pdf=combined)
+
+
+def issue_statements_job(as_of: date) -> Job[StatementBatch]:
+    """``issue_statements`` as a job for the window: one transaction, Cancel stores nothing."""
+
+    def work(workspace: Workspace, progress: Progress) -> StatementBatch:
+        return workspace.run(issue_statements, as_of, progress=progress)
+
+    return Job("Issuing statements…", work)
 
 
 def mailing_address(session: Session, unit: BillingUnit) -> MailingAddress:

@@ -82,16 +82,6 @@ class NewDocument:
     lines: tuple[DocumentLine, ...] = ()
 
 
-def unit_by_ref(session: Session, ref: str) -> BillingUnit:
-    """The billing unit a person names by its reference (an individual's client reference)."""
-    unit = session.execute(
-        select(BillingUnit).where(BillingUnit.ref == ref.strip())
-    ).scalar_one_or_none()
-    if unit is None:
-        raise NotFound(f"There is no client or couple with reference {ref.strip()!r}.")
-    return unit
-
-
 def next_number(session: Session, kind: DocumentKind, issued_on: date) -> str:
     """The next free number of ``kind`` in the year of ``issued_on``."""
     prefix = f"{PREFIXES[kind]}-{issued_on.year}-"

@@ -18,7 +18,7 @@ insurer, and a correction carries the claim over to the new version
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -40,8 +40,9 @@ from desktop.services.documents.store import (
     store,
 )
 from desktop.services.errors import InvalidInput
+from desktop.services.jobs import Job, Progress
+from desktop.services.workspace import Workspace
 
-Progress = Callable[[int, int], bool]
 PREVIEW = "Preview"
 Acknowledge = bool | Iterable[str]
 
@@ -79,6 +80,16 @@ def check(
 ) -> tuple[Finding, ...]:
     """Every problem the superbill would have if issued now: errors block, warnings ask."""
     return sb.draft(session, sb.unit(session, unit_id), period_from, period_to, issued_on).findings
+
+
+def check_correction(session: Session, document: IssuedDocument) -> tuple[Finding, ...]:
+    """Every problem a corrected version of ``document`` would have; its own dates are not
+    "already on a superbill"."""
+    if document.period_from is None or document.period_to is None:
+        raise InvalidInput("That document is not a superbill.")
+    unit = sb.unit(session, document.unit_id)
+    period = (document.period_from, document.period_to)
+    return sb.draft(session, unit, *period, None, document.id).findings
 
 
 def preview_superbill(
@@ -206,6 +217,15 @@ def issue_month(
         for (draft, accepted), doc, pdf in zip(drafts, docs, singles, strict=True)
     )
     return SuperbillBatch(combined, issued, tuple(skipped))
+
+
+def issue_month_job(year: int, month: int) -> Job[SuperbillBatch]:
+    """``issue_month`` as a job for the window: one transaction, Cancel stores nothing."""
+
+    def work(workspace: Workspace, progress: Progress) -> SuperbillBatch:
+        return workspace.run(issue_month, year, month, progress=progress)
+
+    return Job("Issuing superbills…", work)
 
 
 def _accepted(draft: sb.Draft, acknowledge: Acknowledge) -> tuple[str, ...]:

@@ -23,7 +23,8 @@ from db.models import Practice
 from desktop.domain.money import format_money
 from desktop.services.books import periods, report_tables
 from desktop.services.books import queries as books
-from desktop.services.errors import InvalidInput, ServiceError
+from desktop.services.errors import ExportCancelled, InvalidInput
+from desktop.services.jobs import Job
 from desktop.services.month_end.tables import (
     aging_table,
     client_labels,
@@ -37,10 +38,6 @@ if TYPE_CHECKING:
     from desktop.reports.tabular import Table
 
 Progress = Callable[[int, int], bool | None]  # (done, total); returning False cancels
-
-
-class ExportCancelled(ServiceError):
-    """The user cancelled an export; no file was written."""
 
 
 # --- periods --------------------------------------------------------------------------
@@ -233,3 +230,14 @@ def export_month_end(
     total = READ_STEPS + STEPS
     pack = ws.read(_read_pack, period, full_names, today or date.today(), _stepper(progress, total))
     return _write(pack, path, _stepper(progress, total, READ_STEPS))
+
+
+def export_month_end_job(
+    period: Period, path: Path, *, full_names: bool = False
+) -> Job[MonthEndExport]:
+    """``export_month_end`` as a job for the window: Cancel leaves no file behind."""
+
+    def work(workspace: Workspace, progress: Progress) -> MonthEndExport:
+        return export_month_end(workspace, period, path, full_names=full_names, progress=progress)
+
+    return Job(f"Writing the workbook for {period.title}…", work)

@@ -21,13 +21,13 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow
 from desktop.services.backups.backup import (
     BackupInfo,
     BackupResult,
+    back_up,
     backup_due,
+    backup_job,
     last_good_backup,
-    make_backup,
-    rotate_backups,
 )
 from desktop.ui import style
-from desktop.ui.background import JobResult, Progress, run_in_background
+from desktop.ui.background import JobResult
 from desktop.ui.runner import ActionRunner
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ class BackupController(QObject):
         self.timer.timeout.connect(self.back_up_if_due)
         if automatic:
             self.timer.start()
-        runner.workspace_changed.connect(self.show_status)
+        runner.file_opened_or_closed.connect(self.show_status)
         self.show_status()
 
     # --- where and when --------------------------------------------------------------------
@@ -88,16 +88,16 @@ class BackupController(QObject):
         chosen = self.settings.value(FOLDER_KEY)
         if isinstance(chosen, str) and chosen:
             return Path(chosen)
-        ws = self.runner.workspace
-        return ws.path.parent / "backups" if ws is not None else None
+        practice = self.runner.file_path
+        return practice.parent / "backups" if practice is not None else None
 
     def set_folder(self, folder: Path) -> None:
         self.settings.setValue(FOLDER_KEY, str(folder))
         self.show_status()
 
     def _source(self) -> str | None:
-        ws = self.runner.workspace
-        return ws.path.name if ws is not None else None
+        practice = self.runner.file_path
+        return practice.name if practice is not None else None
 
     def last_good(self) -> BackupInfo | None:
         folder, source = self.folder(), self._source()
@@ -141,27 +141,22 @@ class BackupController(QObject):
             self._start(quiet=True)
 
     def _start(self, *, quiet: bool) -> None:
-        ws, folder = self.runner.workspace, self.folder()
-        if ws is None or folder is None or self.running:
+        folder = self.folder()
+        if not self.runner.is_open or folder is None or self.running:
             return
         if not quiet:
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-
-        def job(progress: Progress) -> BackupResult:
-            progress(0, 0)  # a backup cannot report its share done; the dialog just waits
-            result = make_backup(ws, folder)
-            rotate_backups(folder, ws.path.name)
-            return result
-
         self.running = True
         self.show_status()
-        task = run_in_background(
-            self.window if not quiet else None,
-            "Backing up and verifying…",
-            job,
+        task = self.runner.start(
+            backup_job(folder),
             lambda result: self._done(result, quiet),
+            parent=self.window if not quiet else None,
         )
-        if quiet:
+        if task is None:
+            self.running = False
+            self.show_status()
+        elif quiet:
             task.dialog.setMinimumDuration(1 << 30)  # automatic: no dialog, the status bar says
 
     def _done(self, result: JobResult, quiet: bool) -> None:
@@ -179,8 +174,8 @@ class BackupController(QObject):
     def before_close(self) -> None:
         """Back up as the window closes, unless the last good backup is under an hour old."""
         self.timer.stop()
-        ws, folder = self.runner.workspace, self.folder()
-        if not self.automatic or ws is None or folder is None or self.running:
+        folder = self.folder()
+        if not self.automatic or not self.runner.is_open or folder is None or self.running:
             return
         last = self.last_good()
         if last is not None and last.age(datetime.now(UTC)) < FRESH_ON_CLOSE:
@@ -189,10 +184,9 @@ class BackupController(QObject):
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError:
             return
-        result = self.runner.call(make_backup, ws, folder, parent=self.window)
+        result = self.runner.show_refusal(self.runner.on_file(back_up, folder), self.window)
         if result is not None:
             self.last_result = result
-            rotate_backups(folder, ws.path.name)
 
     # --- choosing and restoring ------------------------------------------------------------
 
@@ -210,11 +204,11 @@ class BackupController(QObject):
         )
         if not backup:
             return None
-        ws = self.runner.workspace
+        practice = self.runner.file_path
         suggested = (
             str(Path.home() / "restored.qlb")
-            if ws is None
-            else str(ws.path.with_name(f"{ws.path.stem}-restored.qlb"))
+            if practice is None
+            else str(practice.with_name(f"{practice.stem}-restored.qlb"))
         )
         dest, _ = QFileDialog.getSaveFileName(
             self.window, "Restore into a new file", suggested, "Practice files (*.qlb)"
@@ -222,20 +216,12 @@ class BackupController(QObject):
         return (Path(backup), Path(dest)) if dest else None
 
     def restore(self) -> None:
-        ws = self.runner.workspace
         paths = self.ask_restore_paths()
-        if ws is None or paths is None:
+        if not self.runner.is_open or paths is None:
             return
-        backup, dest = paths
-        key = ws.recovery_key()
+        from desktop.services.backups.restore import restore_job  # only when restoring
 
-        from desktop.services.backups.restore import restore_backup  # only when restoring
-
-        def job(progress: Progress) -> RestoreResult:
-            progress(0, 0)
-            return restore_backup(backup, dest, recovery_key=key)
-
-        run_in_background(self.window, "Restoring and checking…", job, self._restored)
+        self.runner.start(restore_job(*paths), self._restored, parent=self.window)
 
     def _restored(self, result: JobResult) -> None:
         if result.error is not None:

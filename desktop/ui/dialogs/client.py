@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from desktop.domain.kinds import BillingPreference, Relationship
 from desktop.services.claims.insights import payer_insights
-from desktop.services.clients.records import (
+from desktop.services.clients.people import (
     ClientDetail,
     ClientInput,
     client_problems,

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.errors import ServiceError
 from desktop.services.month_end.close import (
     CheckResult,
     CloseResult,
@@ -31,7 +30,7 @@ from desktop.services.month_end.close import (
 from desktop.services.month_end.workbook import Period
 from desktop.ui import style
 from desktop.ui.formatting import format_date
-from desktop.ui.runner import ActionRunner, action_name
+from desktop.ui.runner import ActionRunner
 
 PASS_MARK, FAIL_MARK = "✓", "✗"
 
@@ -77,11 +76,10 @@ class CloseMonthDialog(QDialog):
         self.run_checks()
 
     def run_checks(self) -> None:
-        ws = self.runner.workspace
-        if ws is None:
+        if not self.runner.is_open:
             return
-        results = self.runner.call(month_end_checks, ws, self.period, parent=self)
-        self.show_results(results or [])
+        outcome = self.runner.on_file(month_end_checks, self.period)
+        self.show_results(self.runner.show_refusal(outcome, self) or [])
 
     def show_results(self, results: list[CheckResult]) -> None:
         self.results = list(results)
@@ -107,14 +105,12 @@ class CloseMonthDialog(QDialog):
             self.verdict.setText(f"{self.period.title} cannot be closed until every check passes.")
 
     def close_now(self) -> None:
-        ws = self.runner.workspace
-        if ws is None:
+        if not self.runner.is_open:
             return
-        outcome = self.runner.call(close_month, ws, self.period, parent=self)
+        outcome = self.runner.show_refusal(self.runner.on_file(close_month, self.period), self)
         if outcome is None:
             return
         self.outcome = outcome
-        self.runner.books_changed.emit(action_name(close_month))
         if outcome.closed:
             self.runner.interaction.show_info(
                 self, f"The books are closed through {format_date(outcome.closed_through)}."
@@ -167,14 +163,12 @@ class ReopenDialog(QDialog):
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 36)
 
     def reopen_now(self) -> None:
-        ws = self.runner.workspace
         reason = self.reason.text().strip()
-        if ws is None or not reason:
+        if not self.runner.is_open or not reason:
             return
-        try:
-            self.reopened_to = reopen(ws, self.to, reason)
-        except ServiceError as exc:
-            self.runner.interaction.show_error(self, str(exc))
+        outcome = self.runner.on_file(reopen, self.to, reason)
+        if outcome.error is not None:
+            self.runner.interaction.show_error(self, str(outcome.error))
             return
-        self.runner.books_changed.emit(action_name(reopen))
+        self.reopened_to = outcome.value
         self.accept()

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.clients import icd
+from desktop.services.clients.diagnoses import add_diagnosis
 from desktop.services.clients.icd import IcdHit
-from desktop.services.clients.records import add_diagnosis
 from desktop.ui import style
 from desktop.ui.dialogs.base import FormDialog
 from desktop.ui.icd_search import IcdSearcher

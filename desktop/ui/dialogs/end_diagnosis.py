@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QLabel, QWidget
 
-from desktop.services.clients.records import DiagnosisRow, end_diagnosis
+from desktop.services.clients.diagnoses import DiagnosisRow, end_diagnosis
 from desktop.ui.dialogs.base import FormDialog
 from desktop.ui.formatting import format_date
 from desktop.ui.runner import ActionRunner, Outcome

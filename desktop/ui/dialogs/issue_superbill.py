@@ -8,7 +8,6 @@ with the issued document.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -22,12 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.clients.records import UnitRow
-from desktop.services.documents import superbill_draft as documents_superbill
+from desktop.services.clients.units import UnitRow
 from desktop.services.documents import superbills
 from desktop.services.documents.blocks import Finding
 from desktop.services.documents.store import IssuedDocument
-from desktop.services.errors import ServiceError
 from desktop.ui import style
 from desktop.ui.formatting import format_date
 from desktop.ui.runner import ActionRunner
@@ -133,22 +130,20 @@ class IssueSuperbillDialog(QDialog):
         if chosen is None:
             self.show_findings(None)
             return
-        ws = self.runner.workspace
-        if ws is None:
+        if not self.runner.is_open:
             return
         # A refusal (a client who pays privately, dates the wrong way round) is shown here,
         # in the dialog, rather than as a message box on every change of client.
-        try:
-            if self.document is None:
-                found = ws.read(superbills.check, *chosen)
-            else:
-                found = ws.read(_correction_findings, self.document)
-        except ServiceError as exc:
+        if self.document is None:
+            found = self.runner.attempt_read(superbills.check, *chosen)
+        else:
+            found = self.runner.attempt_read(superbills.check_correction, self.document)
+        if found.error is not None:
             self.show_findings(None)
             self.issue_button.setEnabled(False)
-            self.summary.setText(str(exc))
+            self.summary.setText(str(found.error))
             return
-        self.show_findings(tuple(found))
+        self.show_findings(tuple(found.value or ()))
 
     def show_findings(self, findings: tuple[Finding, ...] | None) -> None:
         while self.findings_box.count():
@@ -206,15 +201,6 @@ class IssueSuperbillDialog(QDialog):
             return
         self.issued = outcome.value
         self.accept()
-
-
-def _correction_findings(session: Any, document: IssuedDocument) -> tuple[Finding, ...]:
-    """The findings of a corrected version: its own dates are not "already on a superbill"."""
-    assert document.period_from is not None
-    assert document.period_to is not None
-    unit = documents_superbill.unit(session, document.unit_id)
-    period = (document.period_from, document.period_to)
-    return documents_superbill.draft(session, unit, *period, None, document.id).findings
 
 
 def period_text(document: IssuedDocument) -> str:

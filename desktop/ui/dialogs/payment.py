@@ -2,11 +2,14 @@
 
 For a couple or family the payment may come from the unit, from one member, or be
 split between members (one payment each, recorded together as one action).
+
+The payment dialog adapts ``desktop.forms.payment.PaymentForm``: its widgets feed the
+form, which says what is wrong and what would be posted; the preview is the services'
+own plan (``preview_payment``), the one that posting carries out.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -14,16 +17,20 @@ from typing import Any
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from desktop.domain.kinds import UnitKind
+from desktop.forms.payment import Member, PaymentForm, PreviewRequest
 from desktop.services.books.payments import (
     OpenCharge,
     PaymentInput,
+    PaymentPlan,
     PaymentRow,
-    open_charges,
+    SplitPaymentInput,
+    preview_payment,
     reallocate_payment,
     record_payment,
     record_split_payment,
 )
-from desktop.services.clients.records import UnitRow, get_unit_detail
+from desktop.services.books.queries import balance
+from desktop.services.clients.units import UnitRow, get_unit_detail
 from desktop.services.practice.catalog import PaymentMethodRow
 from desktop.ui.dialogs.base import FormDialog
 from desktop.ui.dialogs.session import picked_unit, unit_picker
@@ -33,42 +40,12 @@ from desktop.ui.widgets.date_edit import DateEdit
 from desktop.ui.widgets.money_edit import MoneyEdit
 
 ZERO = Decimal("0.00")
-CENT = Decimal("0.01")
-SPLIT = -1  # the "Paid by" choice that splits the payment between members
+SPLIT = -1  # the "Paid by" item that splits the payment between members
 
 
-@dataclass(frozen=True)
-class SplitPayment:
-    """One payment from several members: (client id, amount) for each who paid."""
+class PaymentDialog(FormDialog[PaymentInput | SplitPaymentInput]):
+    field_aliases = {"method": "method_id", "payer": "payer_client_id"}  # noqa: RUF012
 
-    unit_id: int
-    received_date: date
-    method_id: int
-    reference: str
-    parts: tuple[tuple[int, Decimal], ...]
-
-
-def even_split(amount: Decimal, ways: int) -> list[Decimal]:
-    """``amount`` in ``ways`` parts to the cent; the first parts take any leftover cents."""
-    base = (amount / ways).quantize(CENT, rounding="ROUND_DOWN")
-    leftover = int((amount - base * ways) / CENT)
-    return [base + (CENT if i < leftover else ZERO) for i in range(ways)]
-
-
-def oldest_first(charges: list[OpenCharge], amount: Decimal) -> list[tuple[OpenCharge, Decimal]]:
-    """How the books will apply ``amount`` when nobody applies it by hand."""
-    plan = []
-    left = amount
-    for charge in charges:
-        if left <= 0:
-            break
-        part = min(left, charge.owed)
-        plan.append((charge, part))
-        left -= part
-    return plan
-
-
-class PaymentDialog(FormDialog[PaymentInput | SplitPayment]):
     def __init__(
         self,
         parent: QWidget | None,
@@ -80,7 +57,9 @@ class PaymentDialog(FormDialog[PaymentInput | SplitPayment]):
     ) -> None:
         super().__init__(parent, "Record payment", runner, save_text="Record")
         self._kinds = {u.unit_id: u.kind for u in units}
-        self._open: list[OpenCharge] = []
+        self.state = PaymentForm(received_date=date.today())
+        self._showing_parts = False
+        self._previewed: tuple[PreviewRequest | None, PaymentPlan | None] = (None, None)
         self.client = unit_picker(units, unit_id)
         self.client.currentIndexChanged.connect(lambda _i: self._client_chosen())
         self.day = DateEdit(value=date.today())
@@ -109,164 +88,136 @@ class PaymentDialog(FormDialog[PaymentInput | SplitPayment]):
         self.plan.setObjectName("allocation_plan")
         self.plan.setWordWrap(True)
         self.body.addWidget(self.plan)
-        self.amount.textChanged.connect(lambda _t: self._show_plan())
         # While the parts are untouched they follow the amount, shared evenly.
-        self.amount.textEdited.connect(lambda _t: self._amount_edited())
+        self.amount.textEdited.connect(self._amount_edited)
         self._client_chosen()
         self.finish_layout()
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 36)
         (self.amount if unit_id else self.client).setFocus()
 
+    # --- widgets -> form -----------------------------------------------------------------
+
+    def _feed(self) -> None:
+        """Hand the form what the plain fields hold now."""
+        self.state.received_date = self.day.value()
+        self.state.date_problem = self.day.problem()
+        self.state.amount_text = self.amount.text()
+        self.state.method_id = self.method.currentData()
+        self.state.reference = self.reference.text()
+        for client_id, edit in self.part_edits:
+            self.state.part_texts[client_id] = edit.text()
+
     def _client_chosen(self) -> None:
         unit_id = picked_unit(self.client)
-        self.payer.clear()
-        self._open = []
-        if unit_id is not None:
-            self._open = self.runner.read(open_charges, unit_id, parent=self) or []
-            owed = sum((c.owed for c in self._open), ZERO)
-            if owed and not self.amount.text():
-                self.amount.set_value(owed)
-            if self._kinds.get(unit_id) != UnitKind.INDIVIDUAL:
-                detail = self.runner.read(get_unit_detail, unit_id, parent=self)
-                members = detail.members if detail else ()
-                self.payer.addItem("The couple or family", None)
-                for member in members:
-                    self.payer.addItem(member.display_name, member.client_id)
-                if len(members) > 1:
-                    self.payer.addItem("Split between members…", SPLIT)
-                self._build_parts([(m.client_id, m.display_name) for m in members])
-        self.payer.setEnabled(self.payer.count() > 1)
+        if unit_id is not None and unit_id == self.state.unit_id:
+            return  # the same client, picked again as the text settles
+        self._feed()
+        individual = unit_id is None or self._kinds.get(unit_id) == UnitKind.INDIVIDUAL
+        members: tuple[Member, ...] = ()
+        if not individual:
+            detail = self.runner.read(get_unit_detail, unit_id, parent=self)
+            members = (
+                tuple(Member(m.client_id, m.display_name) for m in detail.members) if detail else ()
+            )
+        owes = self.runner.read(balance, unit_id, parent=self) if unit_id is not None else None
+        self.state.choose_unit(unit_id, individual=individual, members=members, balance=owes)
+        if self.amount.text() != self.state.amount_text:
+            self.amount.setText(self.state.amount_text)
+        self._build_payers()
+        self._build_parts()
         self._payer_chosen()
 
-    # --- a payment split between members -----------------------------------------------------
+    def _build_payers(self) -> None:
+        self.payer.blockSignals(True)
+        self.payer.clear()
+        for choice in self.state.payer_choices():
+            self.payer.addItem(choice.label, SPLIT if choice.split else choice.client_id)
+        self.payer.blockSignals(False)
+        self.payer.setEnabled(self.state.payer_enabled)
 
-    def _build_parts(self, members: list[tuple[int, str]]) -> None:
+    def _build_parts(self) -> None:
         while self.parts_layout.rowCount():
             self.parts_layout.removeRow(0)
         self.part_edits = []
-        for client_id, name in members:
+        for member in self.state.members:
             edit = MoneyEdit()
-            edit.setObjectName(f"part_{client_id}")
-            edit.textEdited.connect(lambda _t: self._part_edited())
+            edit.setObjectName(f"part_{member.client_id}")
+            edit.textEdited.connect(
+                lambda text, client_id=member.client_id: self._part_edited(client_id, text)
+            )
             edit.textChanged.connect(lambda _t: self.revalidate())
-            self.parts_layout.addRow(name, edit)
-            self.part_edits.append((client_id, edit))
-
-    @property
-    def splitting(self) -> bool:
-        return self.payer.isEnabled() and self.payer.currentData() == SPLIT
+            self.parts_layout.addRow(member.name, edit)
+            self.part_edits.append((member.client_id, edit))
+        # Parts are made after the buttons; Tab goes from "Paid by" through them, in order.
+        previous: QWidget = self.payer
+        for _client_id, edit in self.part_edits:
+            QWidget.setTabOrder(previous, edit)
+            previous = edit
 
     def _payer_chosen(self) -> None:
-        splitting = self.splitting
+        choices = self.state.payer_choices()
+        index = self.payer.currentIndex()
+        if choices and 0 <= index < len(choices):
+            self._feed()
+            self.state.choose_payer(choices[index])
+            self._show_parts()
+        splitting = self.state.splitting
         row_label = self.form.layout.labelForField(self.parts_box.parentWidget())
         for widget in (self.parts_box.parentWidget(), row_label):
             if widget is not None:
                 widget.setVisible(splitting)
-        if splitting:
-            self._share_evenly()
-        self._show_plan()
         self.revalidate()
 
-    def _share_evenly(self) -> None:
-        amount = self.amount.value()
-        if amount is None or amount <= 0 or not self.part_edits:
-            return
-        for (_client_id, edit), part in zip(
-            self.part_edits, even_split(amount, len(self.part_edits)), strict=True
-        ):
-            edit.set_value(part)
+    def _amount_edited(self, text: str) -> None:
+        self._feed()
+        self.state.type_amount(text)
+        self._show_parts()
 
-    def _part_edited(self) -> None:
+    def _part_edited(self, client_id: int, text: str) -> None:
+        self.state.type_part(client_id, text)
         self.form.touch("parts")
         self.revalidate()
 
-    def _parts(self) -> tuple[tuple[tuple[int, Decimal], ...], str]:
-        """The members' amounts, and what is wrong with them ('' when nothing)."""
-        parts = []
-        for client_id, edit in self.part_edits:
-            if edit.problem():
-                return (), edit.problem()
-            value = edit.value() or ZERO
-            if value < 0:
-                return (), "A member's part is zero or more."
-            if value > 0:
-                parts.append((client_id, value))
-        if not parts:
-            return (), "Enter how much each member paid."
-        amount = self.amount.value()
-        total = sum((v for _c, v in parts), ZERO)
-        if amount is not None and total != amount:
-            return (), (
-                f"The parts add up to {money_text(total)}; the payment is {money_text(amount)}."
-            )
-        return tuple(parts), ""
+    def _show_parts(self) -> None:
+        """Show the parts the form holds (after it shared the amount evenly), checking them
+        once all are in place rather than after each."""
+        texts = dict(self.state.part_texts)
+        self._showing_parts = True
+        try:
+            for client_id, edit in self.part_edits:
+                if edit.text() != texts.get(client_id, ""):
+                    edit.setText(texts.get(client_id, ""))
+        finally:
+            self._showing_parts = False
+        self.revalidate()
+
+    # --- form -> screen ------------------------------------------------------------------
+
+    def revalidate(self) -> None:
+        if self._showing_parts:
+            return
+        super().revalidate()
+        if self._ready:
+            self._show_plan()
 
     def _show_plan(self) -> None:
-        amount = self.amount.value()
-        if picked_unit(self.client) is None or amount is None:
-            self.plan.setText("")
-            return
-        plan = oldest_first(self._open, amount)
-        lines = [
-            f"{format_date(c.service_date)} {c.description}: {money_text(part)}" for c, part in plan
-        ]
-        credit = amount - sum((part for _c, part in plan), ZERO)
-        if credit > 0:
-            lines.append(f"Credit on account: {money_text(credit)}")
-        self.plan.setText("Applied oldest first — " + "; ".join(lines) if lines else "")
+        """The services' plan for what would be recorded: the one posting carries out."""
+        request = self.state.preview_request()
+        asked, plan = self._previewed
+        if request != asked:
+            plan = self.runner.read(preview_payment, *request, parent=self) if request else None
+            self._previewed = (request, plan)
+        self.plan.setText(self.state.preview_text(plan, format_date))
 
-    def collect(self) -> tuple[PaymentInput | None, dict[str, str]]:
-        problems: dict[str, str] = {}
-        unit_id = picked_unit(self.client)
-        if unit_id is None:
-            problems["unit_id"] = "Choose the client: type part of a name, then pick it."
-        day = self.day.value()
-        if day is None:
-            problems["received_date"] = self.day.problem() or "Enter the date it was received."
-        amount = self.amount.value()
-        if self.amount.problem():
-            problems["amount"] = self.amount.problem()
-        elif amount is not None and amount <= 0:
-            problems["amount"] = "A payment is more than zero."
-        if self.method.currentData() is None:
-            problems["method_id"] = "Add a payment method in Settings first."
-        parts: tuple[tuple[int, Decimal], ...] = ()
-        if self.splitting:
-            parts, problem = self._parts()
-            if problem:
-                problems["parts"] = problem
-        if problems or unit_id is None or day is None or amount is None:
-            return None, problems
-        if self.splitting:
-            split = SplitPayment(
-                unit_id, day, self.method.currentData(), self.reference.text().strip(), parts
-            )
-            return split, {}
-        data = PaymentInput(
-            unit_id=unit_id,
-            received_date=day,
-            amount=amount,
-            method_id=self.method.currentData(),
-            reference=self.reference.text().strip(),
-            payer_client_id=self.payer.currentData() if self.payer.isEnabled() else None,
-        )
-        return data, {}
+    def collect(self) -> tuple[PaymentInput | SplitPaymentInput | None, dict[str, str]]:
+        self._feed()
+        problems = self.state.problems()
+        return (None, problems) if problems else (self.state.to_post(), {})
 
-    def submit(self, data: PaymentInput | SplitPayment) -> Outcome[Any]:
-        if isinstance(data, SplitPayment):
-            return self.runner.attempt(
-                record_split_payment,
-                data.unit_id,
-                data.received_date,
-                data.method_id,
-                data.parts,
-                data.reference,
-            )
+    def submit(self, data: PaymentInput | SplitPaymentInput) -> Outcome[Any]:
+        if isinstance(data, SplitPaymentInput):
+            return self.runner.attempt(record_split_payment, data)
         return self.runner.attempt(record_payment, data)
-
-    def _amount_edited(self) -> None:
-        if self.splitting and not self.form.is_touched("parts"):
-            self._share_evenly()
 
 
 class AllocationDialog(FormDialog[tuple[tuple[int, Decimal], ...]]):

@@ -23,7 +23,7 @@ from desktop.services.books.sessions import (
     record_session,
     update_session,
 )
-from desktop.services.clients.records import UnitRow
+from desktop.services.clients.units import UnitRow
 from desktop.services.practice.catalog import ServiceRow
 from desktop.ui.dialogs.base import FormDialog
 from desktop.ui.runner import ActionRunner, Outcome

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.kinds import UnitKind
-from desktop.services.clients.records import (
-    FULL_SHARE,
-    ClientRow,
+from desktop.services.clients.lookups import FULL_SHARE
+from desktop.services.clients.people import ClientRow
+from desktop.services.clients.units import (
     CoupleInput,
     MemberShare,
     UnitDetail,

@@ -1,72 +1,148 @@
 """The main window's pages, declared once, in the order of the navigation list.
 
-Each entry names its module (``pages/NAME.py`` defining ``PAGE = YourPage``, a
-``Page`` subclass whose ``page_id`` is NAME), the navigation title, the page's
-menu commands and, where the navigation shows a count, the query that counts.
-The window reads this without importing the page modules, so it shows before
-pages the user has not opened are loaded. Ctrl+1..9 follow this order.
+Each entry names the page (its ``page_id``), the navigation title, a loader that
+imports the page's module on first use and returns its ``Page`` class, the
+page's menu commands and, where the navigation shows a count, the services query
+that counts. The window reads this without importing the page modules, so it
+shows before pages the user has not opened are loaded. Ctrl+1..9 follow this order.
 """
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from desktop.ui.pages.base import Command, Page
+from desktop.ui.pages.base import Command, Page, PageCommand
 
 
 @dataclass(frozen=True)
 class PageSpec:
-    page_id: str  # its module's name, and the id other pages navigate by
+    page_id: str  # the id other pages navigate by
     title: str
+    load: Callable[[], type[Page]]
     commands: tuple[Command, ...] = ()
-    # "module:function" taking a session and returning how many things need action
-    # (shown beside the title), loaded after the window is up; "" for none.
-    attention: str = ""
+    # A services query (session -> how many things need action), shown beside the title.
+    attention: Callable[[], Callable[..., int]] | None = None
     attention_tip: str = "Need attention: {n}"
 
 
+# Loaders import inside the function: a page's module loads when the page is first shown.
+
+
+def _clients() -> type[Page]:
+    from desktop.ui.pages.clients import ClientsPage
+
+    return ClientsPage
+
+
+def _dashboard() -> type[Page]:
+    from desktop.ui.pages.dashboard import DashboardPage
+
+    return DashboardPage
+
+
+def _sessions() -> type[Page]:
+    from desktop.ui.pages.sessions import SessionsPage
+
+    return SessionsPage
+
+
+def _payments() -> type[Page]:
+    from desktop.ui.pages.payments import PaymentsPage
+
+    return PaymentsPage
+
+
+def _superbills() -> type[Page]:
+    from desktop.ui.pages.superbills import SuperbillsPage
+
+    return SuperbillsPage
+
+
+def _claims() -> type[Page]:
+    from desktop.ui.pages.claims import ClaimsPage
+
+    return ClaimsPage
+
+
+def _claims_needing_action() -> Callable[..., int]:
+    from desktop.services.claims.queue import queue_count
+
+    return queue_count
+
+
+def _reports() -> type[Page]:
+    from desktop.ui.pages.reports import ReportsPage
+
+    return ReportsPage
+
+
+def _audit() -> type[Page]:
+    from desktop.ui.pages.audit import AuditReviewPage
+
+    return AuditReviewPage
+
+
+def _settings() -> type[Page]:
+    from desktop.ui.pages.settings import SettingsPage
+
+    return SettingsPage
+
+
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("clients", "Clients", (Command("&New client…", "Ctrl+N", "new_client"),)),
-    PageSpec("dashboard", "Dashboard"),
-    PageSpec("sessions", "Sessions", (Command("Record &session…", "Ctrl+R", "new_session"),)),
-    PageSpec("payments", "Payments", (Command("Record &payment…", "Ctrl+Shift+P", "new_payment"),)),
+    PageSpec(
+        "clients", "Clients", _clients, (Command("&New client…", "Ctrl+N", PageCommand.NEW_CLIENT),)
+    ),
+    PageSpec("dashboard", "Dashboard", _dashboard),
+    PageSpec(
+        "sessions",
+        "Sessions",
+        _sessions,
+        (Command("Record &session…", "Ctrl+R", PageCommand.RECORD_SESSION),),
+    ),
+    PageSpec(
+        "payments",
+        "Payments",
+        _payments,
+        (Command("Record &payment…", "Ctrl+Shift+P", PageCommand.RECORD_PAYMENT),),
+    ),
     PageSpec(
         "superbills",
         "Superbills",
+        _superbills,
         (
-            Command("Issue a &superbill…", "Ctrl+Shift+B", "issue_one"),
-            Command("&Print the selected document…", "Ctrl+P", "print_selected"),
+            Command("Issue a &superbill…", "Ctrl+Shift+B", PageCommand.ISSUE_SUPERBILL),
+            Command("&Print the selected document…", "Ctrl+P", PageCommand.PRINT_SELECTED),
         ),
     ),
     PageSpec(
         "claims",
         "Claims",
-        attention="desktop.services.claims.queue:queue_count",
+        _claims,
+        attention=_claims_needing_action,
         attention_tip="Claims and superbills that need action today: {n}",
     ),
-    PageSpec("reports", "Reports"),
-    PageSpec("audit", "Audit log"),
+    PageSpec("reports", "Reports", _reports),
+    PageSpec("audit", "Audit log", _audit),
     PageSpec(
         "settings",
         "Settings",
+        _settings,
         (
-            Command("&Import…", "Ctrl+Shift+I", "start_import"),
-            Command("&Export everything…", "Ctrl+Shift+E", "start_export"),
+            Command("&Import…", "Ctrl+Shift+I", PageCommand.IMPORT),
+            Command("&Export everything…", "Ctrl+Shift+E", PageCommand.EXPORT),
         ),
     ),
 )
-PAGE_MODULES: tuple[str, ...] = tuple(spec.page_id for spec in PAGES)
+PAGE_IDS: tuple[str, ...] = tuple(spec.page_id for spec in PAGES)
 
 
 def page_class(spec: PageSpec) -> type[Page]:
     """Import the page's module (on first use) and return its Page class."""
-    module = importlib.import_module(f"{__name__}.{spec.page_id}")
-    page = module.PAGE
-    if not (isinstance(page, type) and issubclass(page, Page)):
-        raise TypeError(f"{module.__name__}.PAGE is not a Page subclass")
+    page = spec.load()
     if page.page_id != spec.page_id:
-        raise TypeError(f"{module.__name__}.PAGE has page_id {page.page_id!r}")
+        raise TypeError(f"{page.__name__} has page_id {page.page_id!r}, not {spec.page_id!r}")
     return page
 
 
@@ -76,3 +152,8 @@ def page_classes() -> list[type[Page]]:
 
 def spec_for(page_id: str) -> PageSpec:
     return next(spec for spec in PAGES if spec.page_id == page_id)
+
+
+def attention_query(spec: PageSpec) -> Callable[..., Any] | None:
+    """The page's count query, imported now (the window asks once it has painted)."""
+    return spec.attention() if spec.attention is not None else None

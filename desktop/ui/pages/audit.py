@@ -20,17 +20,17 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from desktop.services.audit.log import ChainReport
 from desktop.services.audit.review import (
     AuditFilter,
     AuditRow,
-    chain_status,
-    change_kinds,
     list_audit,
 )
 from desktop.services.audit.review import (
     AuditPage as EntriesPage,
 )
-from desktop.services.clients.records import list_units
+from desktop.services.audit.views import UnitChoice, audit_page_view
+from desktop.services.changes import Topic
 from desktop.ui import style
 from desktop.ui.formatting import format_date, locale
 from desktop.ui.models.rows import Column, RowsModel
@@ -79,6 +79,7 @@ AUDIT_COLUMNS: tuple[Column[AuditRow], ...] = (
 
 class AuditReviewPage(Page):
     page_id = "audit"
+    topics = frozenset({Topic.AUDIT})
 
     def __init__(self, context: PageContext) -> None:
         super().__init__(context)
@@ -139,20 +140,28 @@ class AuditReviewPage(Page):
     # --- Page ------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        self._fill_choices()
-        report = self.runner.read(chain_status, parent=self)
-        if report is not None:
-            if report.intact:
-                text = f"The audit trail is intact: {report.entries} entries, hash chain verified."
-                colour = style.muted_color(self.chain)
-            else:
-                text = "THE AUDIT TRAIL HAS BEEN ALTERED: " + " ".join(report.problems)
-                colour = style.error_color(self.chain)
-            self.chain.setText(text)
-            palette = self.chain.palette()
-            palette.setColor(self.chain.foregroundRole(), colour)
-            self.chain.setPalette(palette)
-        self.show_entries()
+        # The filter as chosen now: refilling the choices below keeps each choice.
+        view = self.runner.read(audit_page_view, self.wanted(), page_size=PAGE_SIZE, parent=self)
+        if view is None:
+            return
+        self._fill_choices(view.units, view.kinds)
+        self._show_chain(view.chain)
+        if view.problem:
+            self.runner.interaction.show_error(self, view.problem)
+        elif view.entries is not None:
+            self._show_page(view.entries)
+
+    def _show_chain(self, report: ChainReport) -> None:
+        if report.intact:
+            text = f"The audit trail is intact: {report.entries} entries, hash chain verified."
+            colour = style.muted_color(self.chain)
+        else:
+            text = "THE AUDIT TRAIL HAS BEEN ALTERED: " + " ".join(report.problems)
+            colour = style.error_color(self.chain)
+        self.chain.setText(text)
+        palette = self.chain.palette()
+        palette.setColor(self.chain.foregroundRole(), colour)
+        self.chain.setPalette(palette)
 
     def clear(self) -> None:
         self.model.clear()
@@ -163,9 +172,9 @@ class AuditReviewPage(Page):
         self.client.clear()
         self.kind.clear()
 
-    def _fill_choices(self) -> None:
-        units = self.runner.read(list_units, include_inactive=True, parent=self) or []
-        kinds = self.runner.read(change_kinds, parent=self) or []
+    def _fill_choices(
+        self, units: tuple[UnitChoice, ...], kinds: tuple[tuple[str, str], ...]
+    ) -> None:
         chosen_unit, chosen_kind = self.client.currentData(), self.kind.currentData()
         self.client.blockSignals(True)
         self.kind.blockSignals(True)
@@ -203,8 +212,10 @@ class AuditReviewPage(Page):
         if wanted is None:
             return
         page = self.runner.read(list_audit, wanted, page_size=PAGE_SIZE, parent=self)
-        if page is None:
-            return
+        if page is not None:
+            self._show_page(page)
+
+    def _show_page(self, page: EntriesPage) -> None:
         self.page = page
         self.model.set_rows(page.rows)
         self.model.fetch_all()
@@ -237,6 +248,3 @@ class AuditReviewPage(Page):
             return
         row = self.model.row_at(rows[0].row())
         self.detail.setPlainText(f"Before:\n{_pretty(row.before)}\n\nAfter:\n{_pretty(row.after)}")
-
-
-PAGE = AuditReviewPage

@@ -3,11 +3,14 @@ and forgets everything when the practice file is locked."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import ClassVar, Protocol
+from enum import Enum, auto
+from typing import Any, ClassVar, Protocol
 
 from PySide6.QtWidgets import QWidget
 
+from desktop.services.changes import EVERYTHING, Changes
 from desktop.ui.interaction import Interaction
 from desktop.ui.runner import ActionRunner
 
@@ -20,17 +23,29 @@ class Navigator(Protocol):
     def open_unit(self, unit_id: int) -> None: ...
 
 
+class PageCommand(Enum):
+    """A page's own menu action; the page maps each it offers to a method (``handlers``)."""
+
+    NEW_CLIENT = auto()
+    RECORD_SESSION = auto()
+    RECORD_PAYMENT = auto()
+    ISSUE_SUPERBILL = auto()
+    PRINT_SELECTED = auto()
+    IMPORT = auto()
+    EXPORT = auto()
+
+
 @dataclass(frozen=True)
 class Command:
-    """A page's own menu action with a shortcut, such as New client (Ctrl+N).
+    """A menu action with a shortcut, such as New client (Ctrl+N).
 
     The window turns each into one QAction: it shows the page (building it if need
-    be), then calls ``method`` on it.
+    be), then asks it to ``run_command(command)``.
     """
 
     text: str
     shortcut: str
-    method: str
+    command: PageCommand
 
 
 @dataclass(frozen=True)
@@ -44,6 +59,10 @@ class Page(QWidget):
     # Stable name, for navigation between pages; its title and menu commands are
     # declared with it in ``desktop.ui.pages.PAGES``.
     page_id: ClassVar[str]
+    # The kinds of records this page shows: a change to any other kind leaves it be.
+    topics: ClassVar[Changes] = EVERYTHING
+    # What each of the page's menu commands calls: the unbound method itself.
+    handlers: ClassVar[Mapping[PageCommand, Callable[[Any], object]]] = {}
 
     def __init__(self, context: PageContext) -> None:
         super().__init__()
@@ -61,8 +80,14 @@ class Page(QWidget):
     def focus_search(self) -> None:
         """Put the cursor in the page's search box, if it has one (Ctrl+F)."""
 
-    def on_books_changed(self, action: str) -> None:
-        """By default: refresh now if visible, else when next shown."""
+    def run_command(self, command: PageCommand) -> None:
+        """Do one of the page's menu commands."""
+        self.handlers[command](self)
+
+    def on_books_changed(self, changes: Changes) -> None:
+        """If this page shows what changed: refresh now if visible, else when next shown."""
+        if not changes & self.topics:
+            return
         self._stale = True
         if self.isVisible() and self.runner.is_open:
             self.reload()

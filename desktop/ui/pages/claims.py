@@ -20,10 +20,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.kinds import ClaimStatus
+from desktop.services.changes import Topic
 from desktop.services.claims import tracking as claims
-from desktop.services.claims.insights import PayerInsight, payer_insights
-from desktop.services.claims.queue import QueueItem, follow_up_queue
+from desktop.services.claims.insights import PayerInsight
+from desktop.services.claims.queue import QueueItem
 from desktop.services.claims.tracking import ClaimDetail, ClaimEventRow, ClaimRow
+from desktop.services.claims.views import claims_page_view
 from desktop.ui import style
 from desktop.ui.dialogs.base import FormDialog
 from desktop.ui.dialogs.claim import (
@@ -268,6 +270,7 @@ ACTIONS_PER_ROW = 3
 
 class ClaimsPage(Page):
     page_id = "claims"
+    topics = frozenset({Topic.CLIENTS, Topic.DOCUMENTS, Topic.CLAIMS, Topic.PRACTICE})
 
     def __init__(self, context: PageContext) -> None:
         super().__init__(context)
@@ -352,29 +355,26 @@ class ClaimsPage(Page):
     # --- Page ------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        today = date.today()
-        queue = self.runner.read(follow_up_queue, today, parent=self)
-        rows = self.runner.read(claims.list_claims, today=today, parent=self)
-        insights = self.runner.read(payer_insights, parent=self)
-        untracked = self.runner.read(claims.untracked_superbills, parent=self)
-        if queue is None or rows is None or insights is None or untracked is None:
+        view = self.runner.read(claims_page_view, date.today(), self.claim_id, parent=self)
+        if view is None:
             return
+        queue = view.queue
         self.queue.set_rows(queue)
         self.heading.setText(
             f"Follow up: {len(queue)} item{'s' if len(queue) != 1 else ''}"
             if queue
             else "Nothing to follow up today"
         )
-        startable = sum(1 for u in untracked if u.payer is not None)
+        startable = view.startable
         self.start_button.setText(
             f"Start claims for {startable} new superbill{'s' if startable != 1 else ''}"
         )
         self.start_button.setVisible(startable > 0)
-        self._claims = rows
-        self._fill_payers(insights)
+        self._claims = list(view.claims)
+        self._fill_payers()
         self._show_claims()
-        self.payers.set_rows(insights)
-        self._show_claim(self.claim_id)
+        self.payers.set_rows(view.insights)
+        self.detail.show_detail(view.chosen)
 
     def clear(self) -> None:
         self.claim_id = None
@@ -392,7 +392,7 @@ class ClaimsPage(Page):
 
     # --- lists -----------------------------------------------------------------------------
 
-    def _fill_payers(self, insights: list[PayerInsight]) -> None:
+    def _fill_payers(self) -> None:
         chosen = self.payer_filter.currentData()
         names = sorted({(r.payer, r.payer_id) for r in self._claims})
         self.payer_filter.blockSignals(True)
@@ -479,6 +479,3 @@ class ClaimsPage(Page):
     def _exec(self, dialog: FormDialog[object]) -> None:
         dialog.exec()
         dialog.deleteLater()
-
-
-PAGE = ClaimsPage

@@ -7,7 +7,7 @@ through the runner, so every page showing claims refreshes afterwards.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -246,11 +246,9 @@ class ClientClaimsBox(QGroupBox):
         row.addWidget(button)
         self.buttons[name] = button
 
-    def show_unit(self, unit_id: int) -> None:
+    def show_claims(self, unit_id: int, rows: Sequence[ClaimRow]) -> None:
+        """Show the unit's claims (read with the rest of its page), keeping the choice."""
         chosen = self.selected()
-        rows = self.runner.read(claims.list_claims, unit_id=unit_id, parent=self)
-        if rows is None:
-            return
         self.unit_id = unit_id
         self.model.set_rows(rows)
         waiting = sum(1 for r in rows if r.is_open)

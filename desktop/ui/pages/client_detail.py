@@ -23,16 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.kinds import BillingPreference, UnitKind
-from desktop.services.books import queries as books
-from desktop.services.clients.records import (
-    DiagnosisRow,
-    MemberRow,
-    UnitDetail,
-    get_unit_detail,
-    list_clients,
-    set_unit_active,
-)
+from desktop.domain.kinds import UnitKind
+from desktop.services.clients.diagnoses import DiagnosisRow
+from desktop.services.clients.people import list_clients
+from desktop.services.clients.units import MemberRow, UnitDetail, set_unit_active
+from desktop.services.clients.views import ClientPageView, client_page_view
 from desktop.services.practice import catalog
 from desktop.ui import style
 from desktop.ui.dialogs.client import RELATIONSHIPS, ClientDialog
@@ -251,10 +246,16 @@ class ClientDetailView(QWidget):
     # --- showing ---------------------------------------------------------------------------
 
     def show_unit(self, unit_id: int) -> bool:
-        unit = self.runner.read(get_unit_detail, unit_id, parent=self)
-        if unit is None:
+        """Read the client's page and show it; False if it could not be read."""
+        view = self.runner.read(client_page_view, unit_id, parent=self)
+        if view is None:
             return False
-        balance = self.runner.read(books.balance, unit_id, parent=self) or books.NO_BALANCE
+        self.show(view)
+        return True
+
+    def show(self, view: ClientPageView) -> None:
+        """Show a client's page as read (with the client list, when that refreshes)."""
+        unit, balance = view.unit, view.balance
         self.unit = unit
         patient = unit.patient
         data = patient.data
@@ -279,7 +280,7 @@ class ClientDetailView(QWidget):
                 "address": address,
             }
         )
-        superbill = data.billing == BillingPreference.SUPERBILL
+        superbill = view.gets_superbills
         self.billing.fill(
             {
                 "billing": "Gets superbills" if superbill else "Pays privately (no superbill)",
@@ -305,12 +306,12 @@ class ClientDetailView(QWidget):
         )
         self.diagnoses.set_rows(patient.diagnoses)
         # Claims and the estimate matter to clients who get superbills (or once did).
-        self.claims.show_unit(unit_id)
-        self.claims.setVisible(superbill or self.claims.model.total() > 0)
+        self.claims.show_claims(unit.unit_id, view.claims)
+        self.claims.setVisible(superbill or bool(view.claims))
         self.estimator.setVisible(superbill)
-        if superbill:
-            self.estimator.show_client(patient.id)
-        self.ledger.show_unit(unit_id)
+        if view.estimate is not None:
+            self.estimator.show_estimate(view.estimate)
+        self.ledger.show_lines(unit.unit_id, view.ledger)
         self.diagnoses_box.setTitle(f"Diagnoses of {patient.display_name}")
         self.diagnosis_note.setText(
             "" if superbill else "This client pays privately; diagnoses never leave the practice."
@@ -319,11 +320,6 @@ class ClientDetailView(QWidget):
         self.active_button.setText("Make inactive" if unit.active else "Make active")
         # Adding a diagnosis is likely next; load the code set while the page is read.
         IcdSearcher.warm_up()
-        return True
-
-    def refresh(self) -> None:
-        if self.unit is not None and not self.show_unit(self.unit.unit_id):
-            self.back.emit()
 
     def clear(self) -> None:
         self.unit = None

@@ -23,7 +23,6 @@ from desktop.domain.reimbursement import Estimate, estimate
 from desktop.services.claims.estimates import (
     ClientEstimate,
     EstimateInput,
-    client_estimate,
     estimate_problems,
     save_estimate,
 )
@@ -101,11 +100,9 @@ class EstimatorBox(QGroupBox):
 
     # --- showing ---------------------------------------------------------------------------
 
-    def show_client(self, client_id: int) -> None:
-        found = self.runner.read(client_estimate, client_id, parent=self)
-        if found is None:
-            return
-        self.client_id = client_id
+    def show_estimate(self, found: ClientEstimate) -> None:
+        """Show the client's saved figures (read with the rest of their page)."""
+        self.client_id = found.client_id
         self._fill(found)
 
     def _fill(self, found: ClientEstimate) -> None:

@@ -6,12 +6,13 @@ like a page, and the pages refresh from ``books_changed`` afterwards.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from desktop.services.books import queries as books
 from desktop.services.books.payments import void_entry
 from desktop.services.books.queries import LedgerLine
-from desktop.services.clients.records import list_units
+from desktop.services.clients.units import list_units
 from desktop.services.practice import catalog
 from desktop.ui import style
 from desktop.ui.dialogs.money_actions import VoidDialog
@@ -69,10 +70,10 @@ class ClientLedger(QWidget):
         self.table.setMinimumHeight(self.fontMetrics().height() * 10)
         layout.addWidget(self.table, 1)
 
-    def show_unit(self, unit_id: int) -> None:
+    def show_lines(self, unit_id: int, lines: Sequence[LedgerLine]) -> None:
+        """Show the unit's account (read with the rest of its page)."""
         self.unit_id = unit_id
-        lines = self.runner.read(books.ledger_lines, unit_id, parent=self)
-        self.model.set_rows(lines or [])
+        self.model.set_rows(lines)
         self.model.fetch_all()
         if lines:
             self.table.scrollToBottom()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
@@ -19,12 +19,15 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.kinds import UnitKind
-from desktop.services.clients.records import UnitRow, list_clients, list_units
+from desktop.services.changes import Topic
+from desktop.services.clients.people import list_clients
+from desktop.services.clients.units import UnitRow
+from desktop.services.clients.views import clients_page_view
 from desktop.ui import style
 from desktop.ui.formatting import KIND_LABELS, format_date, money_text
 from desktop.ui.models.proxy import SearchProxy
 from desktop.ui.models.rows import Column, RowsModel
-from desktop.ui.pages.base import Page, PageContext
+from desktop.ui.pages.base import Page, PageCommand, PageContext
 from desktop.ui.widgets.tables import make_table
 
 if TYPE_CHECKING:
@@ -63,6 +66,9 @@ def _search_text(row: UnitRow) -> str:
 
 class ClientsPage(Page):
     page_id = "clients"
+    topics = frozenset(
+        {Topic.CLIENTS, Topic.SESSIONS, Topic.MONEY, Topic.DOCUMENTS, Topic.CLAIMS, Topic.PRACTICE}
+    )
 
     def __init__(self, context: PageContext) -> None:
         super().__init__(context)
@@ -138,18 +144,26 @@ class ClientsPage(Page):
     # --- Page ------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        rows = self.runner.read(
-            list_units, include_inactive=self.show_inactive.isChecked(), parent=self
+        # The open client's page is read with the list: one read for the whole page.
+        showing = self._detail if self.stack.currentWidget() is self._detail else None
+        view = self.runner.read(
+            clients_page_view,
+            include_inactive=self.show_inactive.isChecked(),
+            open_unit_id=showing.unit.unit_id if showing and showing.unit else None,
+            parent=self,
         )
-        if rows is None:
+        if view is None:
             return
         selected = self.selected_unit_id()
-        self.model.set_rows(rows)
+        self.model.set_rows(view.units)
         self._show_count()
         if selected is not None:
             self.select_unit(selected)
-        if self._detail is not None and self.stack.currentWidget() is self._detail:
-            self._detail.refresh()
+        if showing is not None and showing.unit is not None:
+            if view.open_unit is None:
+                self.show_list()  # that client is no longer in the file
+            else:
+                showing.show(view.open_unit)
 
     def clear(self) -> None:
         self.show_list()
@@ -252,5 +266,4 @@ class ClientsPage(Page):
         if dialog.exec() and dialog.result_value is not None:
             self.open_unit(dialog.result_value.unit_id)
 
-
-PAGE = ClientsPage
+    handlers: ClassVar = {PageCommand.NEW_CLIENT: new_client}

@@ -3,7 +3,6 @@ and money received per month over the last year."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
@@ -12,13 +11,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout
 
-from desktop.services.books import queries as books
+from desktop.services.books.views import dashboard_view
+from desktop.services.changes import Topic
 from desktop.ui import style
 from desktop.ui.formatting import format_date, money_text
 from desktop.ui.pages.base import Page, PageContext
-from desktop.ui.pages.payments import month_bounds, shift_month
-
-ZERO = Decimal("0.00")
 
 
 class _Figure(QFrame):
@@ -39,16 +36,9 @@ class _Figure(QFrame):
         layout.addWidget(self.value)
 
 
-def monthly_income(rows: list[books.IncomeRow], first: date, months: int) -> list[Decimal]:
-    """Money received less refunds, per month from ``first``, for ``months`` months."""
-    totals: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
-    for row in rows:
-        totals[(row.on.year, row.on.month)] += row.gross - row.refunds
-    return [totals[(m.year, m.month)] for m in (shift_month(first, i) for i in range(months))]
-
-
 class DashboardPage(Page):
     page_id = "dashboard"
+    topics = frozenset({Topic.CLIENTS, Topic.SESSIONS, Topic.MONEY, Topic.PRACTICE})
 
     def __init__(self, context: PageContext) -> None:
         super().__init__(context)
@@ -79,20 +69,16 @@ class DashboardPage(Page):
         self.months: list[tuple[date, Decimal]] = []
 
     def refresh(self) -> None:
-        today = date.today()
-        start, end = month_bounds(today)
-        month = self.runner.read(books.rollforward, start, today, parent=self)
-        first = shift_month(start, -11)
-        income = self.runner.read(books.income, first, end, parent=self)
-        if month is None or income is None:
+        view = self.runner.read(dashboard_view, date.today(), parent=self)
+        if view is None:
             return
+        today, month = view.today, view.month
         self.heading.setText(f"{today:%B %Y} — as of {format_date(today)}")
         self.charges.value.setText(money_text(month.charges))
         self.payments.value.setText(money_text(month.credit_received))
         self.owed.value.setText(money_text(month.closing))
         self.credit.value.setText(money_text(month.credit_closing))
-        totals = monthly_income(income, first, 12)
-        self.months = [(shift_month(first, i), totals[i]) for i in range(12)]
+        self.months = list(view.months)
         self._draw()
 
     def _draw(self) -> None:
@@ -131,6 +117,3 @@ class DashboardPage(Page):
         self.months = []
         self.chart.removeAllSeries()
         self.heading.clear()
-
-
-PAGE = DashboardPage

@@ -3,21 +3,19 @@ refund credit, write off what will not be paid, void with a reason."""
 
 from __future__ import annotations
 
-from calendar import monthrange
 from datetime import date
+from typing import ClassVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
+from desktop.domain.months import shift_month
 from desktop.services.books import queries as books
-from desktop.services.books.payments import (
-    AllocationRow,
-    PaymentRow,
-    list_payments,
-    open_charges,
-    void_entry,
-)
-from desktop.services.clients.records import list_units
+from desktop.services.books.payment_list import ListedPayment
+from desktop.services.books.payments import AllocationRow, open_charges, void_entry
+from desktop.services.books.views import payments_page_view
+from desktop.services.changes import Topic
+from desktop.services.clients.units import list_units
 from desktop.services.practice import catalog
 from desktop.ui import style
 from desktop.ui.dialogs.money_actions import RefundDialog, VoidDialog, WriteOffDialog
@@ -25,7 +23,7 @@ from desktop.ui.dialogs.payment import AllocationDialog, PaymentDialog
 from desktop.ui.formatting import format_date, money_text
 from desktop.ui.models.proxy import SearchProxy
 from desktop.ui.models.rows import Column, RowsModel
-from desktop.ui.pages.base import Page, PageContext
+from desktop.ui.pages.base import Page, PageCommand, PageContext
 from desktop.ui.runner import ActionRunner
 from desktop.ui.widgets.buttons import shortcut_button
 from desktop.ui.widgets.tables import make_table
@@ -38,25 +36,16 @@ ALLOCATION_COLUMNS: tuple[Column[AllocationRow], ...] = (
 )
 
 
-def month_bounds(day: date) -> tuple[date, date]:
-    return day.replace(day=1), day.replace(day=monthrange(day.year, day.month)[1])
-
-
-def shift_month(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
 class PaymentsPage(Page):
     page_id = "payments"
+    topics = frozenset({Topic.CLIENTS, Topic.MONEY, Topic.PRACTICE})
 
     def __init__(self, context: PageContext) -> None:
         super().__init__(context)
         self.month = date.today().replace(day=1)
-        self.names: dict[int, str] = {}
-        columns: tuple[Column[PaymentRow], ...] = (
+        columns: tuple[Column[ListedPayment], ...] = (
             Column("Received", lambda p: format_date(p.received_date), lambda p: p.received_date),
-            Column("Client", lambda p: self.names.get(p.unit_id, "")),
+            Column("Client", lambda p: p.client),
             Column("Method", lambda p: p.method),
             Column("Reference", lambda p: p.reference),
             Column("Amount", lambda p: money_text(p.amount), lambda p: p.amount, numeric=True),
@@ -69,10 +58,10 @@ class PaymentsPage(Page):
             ),
             Column("Status", lambda p: "Void" if p.voided else ""),
         )
-        self.model: RowsModel[PaymentRow] = RowsModel(
+        self.model: RowsModel[ListedPayment] = RowsModel(
             columns,
             muted=lambda p: p.voided,
-            search_text=lambda p: f"{self.names.get(p.unit_id, '')} {p.method} {p.reference}",
+            search_text=lambda p: f"{p.client} {p.method} {p.reference}",
         )
         self.proxy = SearchProxy(self.model)
         self.allocations: RowsModel[AllocationRow] = RowsModel(ALLOCATION_COLUMNS)
@@ -125,24 +114,19 @@ class PaymentsPage(Page):
     # --- Page ------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        start, end = month_bounds(self.month)
         self.month_label.setText(f"{self.month:%B %Y}")
-        units = self.runner.read(list_units, include_inactive=True, parent=self)
-        rows = self.runner.read(list_payments, start=start, end=end, parent=self)
-        if units is None or rows is None:
+        view = self.runner.read(payments_page_view, self.month, parent=self)
+        if view is None:
             return
-        self.names = {u.unit_id: u.name for u in units}
-        self.model.set_rows(rows)
-        live = [p for p in rows if not p.voided]
-        total = sum((p.amount for p in live), start=books.NO_BALANCE.owed)
-        noun = "payment" if len(live) == 1 else "payments"
-        self.summary.setText(f"{len(live)} {noun} · received {money_text(total)}")
+        self.model.set_rows(view.payments)
+        live = len(view.live)
+        noun = "payment" if live == 1 else "payments"
+        self.summary.setText(f"{live} {noun} · received {money_text(view.received)}")
         if self.selected() is None and self.proxy.rowCount():
             self.table.selectRow(0)  # show how the latest payment was applied
         self._show_allocations()
 
     def clear(self) -> None:
-        self.names = {}
         self.model.clear()
         self.allocations.clear()
         self.summary.clear()
@@ -159,7 +143,7 @@ class PaymentsPage(Page):
         self.allocations.set_rows(payment.allocations)
         credit = f"; {money_text(payment.unapplied)} left as credit" if payment.unapplied else ""
         self.allocation_title.setText(
-            f"{money_text(payment.amount)} from {self.names.get(payment.unit_id, '')}: "
+            f"{money_text(payment.amount)} from {payment.client}: "
             f"{money_text(payment.applied)} applied{credit}."
         )
 
@@ -180,11 +164,11 @@ class PaymentsPage(Page):
 
     # --- actions ---------------------------------------------------------------------------
 
-    def selected(self) -> PaymentRow | None:
+    def selected(self) -> ListedPayment | None:
         rows = self.table.selectionModel().selectedRows()
         return self.proxy.row_at(rows[0].row()) if rows else None
 
-    def _need_selection(self) -> PaymentRow | None:
+    def _need_selection(self) -> ListedPayment | None:
         payment = self.selected()
         if payment is None:
             self.runner.interaction.show_info(self, "Select a payment in the list first.")
@@ -233,6 +217,8 @@ class PaymentsPage(Page):
             lambda reason: self.runner.attempt(void_entry, "payment", payment.id, reason),
         ).exec()
 
+    handlers: ClassVar = {PageCommand.RECORD_PAYMENT: new_payment}
+
 
 def refund_credit(parent: QWidget, runner: ActionRunner, unit_id: int) -> None:
     """Refund a client's credit, or say there is none."""
@@ -255,6 +241,3 @@ def write_off_for(parent: QWidget, runner: ActionRunner, unit_id: int) -> None:
         runner.interaction.show_info(parent, "This client owes nothing to write off.")
         return
     WriteOffDialog(parent, runner, charges).exec()
-
-
-PAGE = PaymentsPage

@@ -20,9 +20,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.books import periods
-from desktop.services.month_end.workbook import MonthEndExport, Period, export_month_end, month_of
+from desktop.services.month_end.workbook import (
+    MonthEndExport,
+    Period,
+    export_month_end_job,
+    month_of,
+)
 from desktop.ui import style
-from desktop.ui.background import BackgroundTask, JobResult, Progress, run_in_background
+from desktop.ui.background import BackgroundTask, JobResult
 from desktop.ui.charts import month_starts
 from desktop.ui.dialogs.close_month import CloseMonthDialog, ReopenDialog
 from desktop.ui.formatting import format_date
@@ -97,22 +102,15 @@ class MonthEndBar(QWidget):
     # --- actions ---------------------------------------------------------------------------
 
     def export_workbook(self) -> None:
-        ws = self.runner.workspace
-        if ws is None:
+        if not self.runner.is_open:
             return
         period = self.period()
         suggested = f"month-end-{period.start.strftime('%Y-%m')}.xlsx"
         path = self._choose_path("Save the month-end workbook", suggested, "Excel (*.xlsx)")
         if path is None:
             return
-        full = self.full_names.isChecked()
-
-        def job(progress: Progress) -> MonthEndExport:
-            return export_month_end(ws, period, path, full_names=full, progress=progress)
-
-        self.task = run_in_background(
-            self, f"Writing the workbook for {period.title}…", job, self._exported
-        )
+        job = export_month_end_job(period, path, full_names=self.full_names.isChecked())
+        self.task = self.runner.start(job, self._exported, parent=self)
 
     def _exported(self, result: JobResult) -> None:
         self.task = None

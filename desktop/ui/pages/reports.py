@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.reports.tabular import Table, write_csv, write_xlsx
-from desktop.services.books import queries as books
-from desktop.services.clients.records import list_units
+from desktop.services.books.views import report_charts_view
+from desktop.services.changes import Topic
+from desktop.services.clients.units import list_units
 from desktop.ui import style
 from desktop.ui.background import JobResult, Progress, run_in_background
 from desktop.ui.charts import Bar, BarChart, income_by_month, month_starts
@@ -54,6 +55,7 @@ def last_month(today: date) -> tuple[date, date]:
 
 class ReportsPage(Page):
     page_id = "reports"
+    topics = frozenset({Topic.CLIENTS, Topic.SESSIONS, Topic.MONEY, Topic.CLAIMS, Topic.PRACTICE})
 
     def __init__(self, context: PageContext) -> None:
         super().__init__(context)
@@ -280,11 +282,11 @@ class ReportsPage(Page):
             return
         today = date.today()
         starts = month_starts(today, int(self.months.currentData() or 12))
-        rows = self.runner.read(books.income, starts[0], today, parent=self)
-        aging = self.runner.read(books.aging, today, parent=self)
-        if rows is None or aging is None:
+        view = self.runner.read(report_charts_view, starts[0], today, parent=self)
+        if view is None:
             return
-        self.income_chart.show_bars(income_by_month(rows, starts))
+        aging = view.aging
+        self.income_chart.show_bars(income_by_month(view.income, starts))
         self.aging_chart.show_bars(
             [
                 Bar(name, amount)
@@ -299,6 +301,3 @@ class ReportsPage(Page):
             return
         if not chart.save_png(path):
             self.runner.interaction.show_error(self, f"{path.name} could not be written there.")
-
-
-PAGE = ReportsPage

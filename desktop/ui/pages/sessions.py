@@ -7,14 +7,17 @@ row changes it, Delete voids it (with a reason).
 from __future__ import annotations
 
 from datetime import date, time, timedelta
-from decimal import Decimal
+from typing import ClassVar
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 
+from desktop.domain.months import week_of
 from desktop.services.books import recurring
-from desktop.services.books.sessions import SessionRow, list_sessions, void_session
-from desktop.services.clients.records import list_units
+from desktop.services.books.sessions import SessionRow, void_session
+from desktop.services.books.views import sessions_page_view
+from desktop.services.changes import Topic
+from desktop.services.clients.units import list_units
 from desktop.services.practice import catalog
 from desktop.ui import style
 from desktop.ui.dialogs.money_actions import VoidDialog
@@ -22,7 +25,7 @@ from desktop.ui.dialogs.session import SessionDialog
 from desktop.ui.formatting import format_date, money_text
 from desktop.ui.models.proxy import SearchProxy
 from desktop.ui.models.rows import Column, RowsModel
-from desktop.ui.pages.base import Page, PageContext
+from desktop.ui.pages.base import Page, PageCommand, PageContext
 from desktop.ui.widgets.buttons import shortcut_button
 from desktop.ui.widgets.tables import make_table
 
@@ -50,13 +53,9 @@ SESSION_COLUMNS: tuple[Column[SessionRow], ...] = (
 CLIENT_COLUMN = 2
 
 
-def week_of(day: date) -> date:
-    """The Monday that starts ``day``'s week."""
-    return day - timedelta(days=day.weekday())
-
-
 class SessionsPage(Page):
     page_id = "sessions"
+    topics = frozenset({Topic.CLIENTS, Topic.SESSIONS, Topic.MONEY, Topic.PRACTICE})
 
     def __init__(self, context: PageContext) -> None:
         super().__init__(context)
@@ -104,14 +103,13 @@ class SessionsPage(Page):
     def refresh(self) -> None:
         sunday = self.monday + timedelta(days=6)
         self.week_label.setText(f"Week of {format_date(self.monday)} – {format_date(sunday)}")
-        rows = self.runner.read(list_sessions, start=self.monday, end=sunday, parent=self)
-        if rows is None:
+        view = self.runner.read(sessions_page_view, self.monday, parent=self)
+        if view is None:
             return
-        self.model.set_rows(rows)
-        live = [r for r in rows if not r.voided]
-        charged = sum((r.charged for r in live), Decimal(0))
-        noun = "session" if len(live) == 1 else "sessions"
-        self.summary.setText(f"{len(live)} {noun} · charged {money_text(charged)}")
+        self.model.set_rows(view.sessions)
+        live = len(view.live)
+        noun = "session" if live == 1 else "sessions"
+        self.summary.setText(f"{live} {noun} · charged {money_text(view.charged)}")
 
     def clear(self) -> None:
         self.model.clear()
@@ -197,5 +195,4 @@ class SessionsPage(Page):
             lambda reason: self.runner.attempt(void_session, row.id, reason),
         ).exec()
 
-
-PAGE = SessionsPage
+    handlers: ClassVar = {PageCommand.RECORD_SESSION: new_session}

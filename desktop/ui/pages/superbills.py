@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -23,14 +23,16 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.kinds import DocumentKind
-from desktop.services.books.payments import list_payments
-from desktop.services.clients.records import list_units
+from desktop.services.books.payment_list import list_payments
+from desktop.services.changes import Topic
+from desktop.services.clients.units import list_units
 from desktop.services.documents import statements, superbills
 from desktop.services.documents.receipts import issue_receipt
 from desktop.services.documents.statements import issue_statement
-from desktop.services.documents.store import IssuedDocument, list_documents, reprint
+from desktop.services.documents.store import IssuedDocument, reprint
+from desktop.services.documents.views import documents_page_view
 from desktop.ui import style
-from desktop.ui.background import JobResult, Progress, run_in_background
+from desktop.ui.background import JobResult
 from desktop.ui.charts import month_starts
 from desktop.ui.dialogs.issue_superbill import IssueSuperbillDialog, period_text
 from desktop.ui.dialogs.statement_batch import StatementBatchDialog
@@ -38,10 +40,10 @@ from desktop.ui.document_output import DocumentOutput, ask_pdf_path, save_pdf
 from desktop.ui.formatting import format_date, money_text
 from desktop.ui.models.proxy import SearchProxy
 from desktop.ui.models.rows import Column, RowsModel
-from desktop.ui.pages.base import Page, PageContext
+from desktop.ui.pages.base import Page, PageCommand, PageContext
 from desktop.ui.pages.client_claims import ClaimActionsButton
 from desktop.ui.pages.reports import last_month
-from desktop.ui.runner import ActionRunner, action_name
+from desktop.ui.runner import ActionRunner
 from desktop.ui.widgets.tables import make_table
 
 KIND_TEXT = {
@@ -84,6 +86,7 @@ def _file_name(document: IssuedDocument) -> str:
 
 class SuperbillsPage(DocumentOutput, Page):
     page_id = "superbills"
+    topics = frozenset({Topic.CLIENTS, Topic.DOCUMENTS, Topic.CLAIMS, Topic.MONEY, Topic.PRACTICE})
 
     def __init__(self, context: PageContext) -> None:
         super().__init__(context)
@@ -158,9 +161,10 @@ class SuperbillsPage(DocumentOutput, Page):
     def refresh(self) -> None:
         chosen = self.kind.currentData()  # Qt hands a StrEnum back as its text
         kind = DocumentKind(chosen) if chosen else None
-        rows = self.runner.read(list_documents, kind=kind, parent=self)
-        if rows is None:
+        view = self.runner.read(documents_page_view, kind, parent=self)
+        if view is None:
             return
+        rows = view.documents
         self.model.set_rows(rows)
         noun = "document" if len(rows) == 1 else "documents"
         self.count.setText(f"{len(rows)} {noun}")
@@ -254,9 +258,8 @@ class SuperbillsPage(DocumentOutput, Page):
             self.select_document(dialog.issued.id)
 
     def issue_month(self) -> None:
-        ws = self.runner.workspace
         start = self.month.currentData()
-        if ws is None or not isinstance(start, date):
+        if not self.runner.is_open or not isinstance(start, date):
             return
         question = (
             f"Issue a superbill for every superbill client with sessions in "
@@ -265,13 +268,11 @@ class SuperbillsPage(DocumentOutput, Page):
         )
         if not self.runner.interaction.confirm(self, question, "Issue"):
             return
+        self.runner.start(
+            superbills.issue_month_job(start.year, start.month), self._batch_done, parent=self
+        )
 
-        def job(progress: Progress) -> superbills.SuperbillBatch:
-            return ws.run(superbills.issue_month, start.year, start.month, progress=progress)
-
-        run_in_background(self, "Issuing superbills…", job, self._batch_done)
-
-    def _finished(self, result: JobResult, noun: str, action: Callable[..., object]) -> Any:
+    def _finished(self, result: JobResult, noun: str) -> Any:
         """A batch's value once it issued something; errors and Cancel are told here."""
         if result.error is not None:
             self.runner.interaction.show_error(self, str(result.error))
@@ -279,11 +280,10 @@ class SuperbillsPage(DocumentOutput, Page):
         if result.value is None or result.value.cancelled:
             self.runner.interaction.show_info(self, f"Cancelled; no {noun} was issued.")
             return None
-        self.runner.books_changed.emit(action_name(action))
         return result.value
 
     def _batch_done(self, result: JobResult) -> None:
-        batch = self._finished(result, "superbill", superbills.issue_month)
+        batch = self._finished(result, "superbill")
         if batch is None:
             return
         self.last_batch = batch
@@ -297,8 +297,7 @@ class SuperbillsPage(DocumentOutput, Page):
         self.offer(batch.pdf, "\n".join(lines), f"superbills-{batch.issued[0].period_from}")
 
     def issue_statements(self) -> None:
-        ws = self.runner.workspace
-        if ws is None:
+        if not self.runner.is_open:
             return
         dialog = StatementBatchDialog(self, self.runner, last_month(date.today())[1])
         if not self.confirm_statements(dialog):
@@ -306,12 +305,10 @@ class SuperbillsPage(DocumentOutput, Page):
         as_of = dialog.as_of()
         if as_of is None:
             return
-
-        def job(progress: Progress) -> statements.StatementBatch:
-            return ws.run(statements.issue_statements, as_of, progress=progress)
-
-        run_in_background(
-            self, "Issuing statements…", job, lambda result: self._statements_done(result, as_of)
+        self.runner.start(
+            statements.issue_statements_job(as_of),
+            lambda result: self._statements_done(result, as_of),
+            parent=self,
         )
 
     def confirm_statements(self, dialog: StatementBatchDialog) -> bool:
@@ -319,7 +316,7 @@ class SuperbillsPage(DocumentOutput, Page):
         return bool(dialog.exec())
 
     def _statements_done(self, result: JobResult, as_of: date) -> None:
-        batch = self._finished(result, "statement", statements.issue_statements)
+        batch = self._finished(result, "statement")
         if batch is None:
             return
         self.last_statements = batch
@@ -334,6 +331,11 @@ class SuperbillsPage(DocumentOutput, Page):
             "\n\nPrint them, or save them as one PDF?"
         )
         self.offer(batch.pdf, text, f"statements-{as_of.isoformat()}")
+
+    handlers: ClassVar = {
+        PageCommand.ISSUE_SUPERBILL: issue_one,
+        PageCommand.PRINT_SELECTED: print_selected,
+    }
 
 
 class DocumentsButton(DocumentOutput, QPushButton):
@@ -393,6 +395,3 @@ class DocumentsButton(DocumentOutput, QPushButton):
 
     def receipt(self, payment_id: int) -> None:
         self._offer(self.runner.run(issue_receipt, payment_id, parent=self))
-
-
-PAGE = SuperbillsPage

@@ -3,8 +3,9 @@ SimplePractice's appointment status report. See docs/IMPORT.md for the layouts."
 
 from __future__ import annotations
 
+from desktop.services.transfer.format import LAYOUTS, ImportKind, Layout
 from desktop.services.transfer.importing.common import ImportResult
-from desktop.services.transfer.importing.layouts import LAYOUTS, ImportKind, Layout, default_matches
+from desktop.services.transfer.importing.layouts import default_matches
 from desktop.services.transfer.importing.problems import ImportCancelled, ImportRejected, Problem
 from desktop.services.transfer.importing.service import (
     HeaderCheck,

@@ -17,17 +17,19 @@ from sqlalchemy.orm import Session
 from db.models import Client, Payer
 from desktop.domain.kinds import BillingPreference
 from desktop.services.clients import icd
-from desktop.services.clients import records as client_service
+from desktop.services.clients.diagnoses import add_diagnosis
+from desktop.services.clients.lookups import find_unit_by_ref
+from desktop.services.clients.people import ClientInput, client_problems, create_client
 from desktop.services.errors import ServiceError
 from desktop.services.practice.catalog import PayerInput, create_payer
-from desktop.services.transfer.importing.common import Findings, ImportResult, unit_by_ref
-from desktop.services.transfer.importing.fields import (
+from desktop.services.transfer.format import (
     FieldError,
     clean,
     parse_amount,
     parse_choice,
     parse_date,
 )
+from desktop.services.transfer.importing.common import Findings, ImportResult
 from desktop.services.transfer.importing.layouts import Matched
 from desktop.services.transfer.importing.readers import RawTable
 from desktop.services.transfer.importing.units import Membership, create_units, read_memberships
@@ -86,15 +88,15 @@ def import_clients(
         codes = _diagnoses(text.get("diagnoses", ""), number, found)
         if data is None or codes is None:
             continue
-        problems = client_service.client_problems(data)
+        problems = client_problems(data)
         for name, message in problems.items():
             found.add(number, _FIELD_COLUMNS.get(name, name), message)
         if problems:
             continue
         try:
-            detail = client_service.create_client(session, data)
+            detail = create_client(session, data)
             for rank, code in enumerate(codes, start=1):
-                client_service.add_diagnosis(session, detail.id, code, DIAGNOSES_FROM, rank)
+                add_diagnosis(session, detail.id, code, DIAGNOSES_FROM, rank)
         except ServiceError as exc:
             found.add(number, _FIELD_COLUMNS.get(getattr(exc, "field", ""), "(row)"), str(exc))
             continue
@@ -106,7 +108,7 @@ def import_clients(
 def _exists(session: Session, ref: str) -> bool:
     lowered = ref.lower()
     client = session.scalar(select(Client.id).where(func.lower(Client.client_ref) == lowered))
-    return client is not None or unit_by_ref(session, ref) is not None
+    return client is not None or find_unit_by_ref(session, ref) is not None
 
 
 def _client_input(
@@ -115,7 +117,7 @@ def _client_input(
     number: int,
     found: Findings,
     payers: dict[str, int],
-) -> client_service.ClientInput | None:
+) -> ClientInput | None:
     ok = True
     values: dict[str, object] = {}
     try:
@@ -136,7 +138,7 @@ def _client_input(
         values["payer_id"] = _payer_id(session, payer_name, payers)
     if not ok:
         return None
-    return client_service.ClientInput(
+    return ClientInput(
         client_ref=text.get("client_ref", ""),
         legal_last_name=text.get("last_name", ""),
         legal_first_name=text.get("first_name", ""),

@@ -1,4 +1,5 @@
-"""What every importer shares: row keys for re-imports, look-ups, the problem list."""
+"""What every importer shares: row keys for re-imports, the problem list, the row loop of
+the ledger imports (sessions, payments), reading a file's rows by column name."""
 
 from __future__ import annotations
 
@@ -7,15 +8,21 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Generic, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import BillingUnit, ImportedRow
-from desktop.services.transfer.importing.fields import clean
-from desktop.services.transfer.importing.layouts import key
+from db.models import ImportedRow
+from desktop.services.clients.lookups import find_unit_by_ref
+from desktop.services.errors import ServiceError
+from desktop.services.transfer.format import clean
+from desktop.services.transfer.importing.layouts import Matched, key
 from desktop.services.transfer.importing.problems import HEADER_ROW, Problem
-from desktop.services.transfer.importing.readers import read_table
+from desktop.services.transfer.importing.readers import RawTable, read_table
+
+Parsed = TypeVar("Parsed")
+Row = dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -85,14 +92,69 @@ def remember(session: Session, source: str, row_key: str, entity: str, entity_id
     session.flush()
 
 
-def unit_by_ref(session: Session, ref: str) -> BillingUnit | None:
-    """The billing unit with this reference (an individual's is the client's reference)."""
-    return session.scalars(
-        select(BillingUnit).where(func.lower(BillingUnit.ref) == ref.strip().lower())
-    ).first()
+@dataclass(frozen=True)
+class LedgerRows(Generic[Parsed]):
+    """How one kind of ledger row (a session, a payment) is read, matched and recorded."""
+
+    source: str  # the import's kind, and where its row keys are kept
+    entity: str  # what a row becomes, as the row keys name it
+    columns: tuple[str, ...]
+    no_client: str  # the sentence for a row without a client_ref
+    field_columns: dict[str, str]  # a refusal's field -> the column it is shown against
+    parse: Callable[[Row, int, Findings], Parsed | None]  # None after reporting a problem
+    # What makes two rows the same entry (unit id, parsed row, the row's text), and how
+    # many entries just like it the books hold already.
+    twin: Callable[[int, Parsed, Row], tuple[object, ...]]
+    in_books: Callable[[Session, tuple[object, ...]], int]
+    record: Callable[[Session, int, Parsed, Row], int]  # the new entry's id
 
 
-Row = dict[str, str]
+def import_ledger_rows(
+    session: Session, table: RawTable, matched: Matched, found: Findings, rows: LedgerRows[Parsed]
+) -> ImportResult:
+    """Record each row of a client already in the books, unless the books hold it already.
+
+    A row is there already when a file of the same kind was imported with it, or when
+    the books hold as many entries just like it as the file has so far (entered by
+    hand, or imported from another file such as a full export of this same practice).
+    """
+    keys = RowKeys(rows.source)
+    twins: Counter[tuple[object, ...]] = Counter()
+    added = skipped = 0
+    for done, (number, cells) in enumerate(table.rows):
+        found.step(done, len(table.rows))
+        text = {c: clean(matched.get(cells, c)) for c in rows.columns}
+        row_key = keys.key(tuple(text[c] for c in rows.columns))
+        parsed = rows.parse(text, number, found)
+        unit = find_unit_by_ref(session, text["client_ref"]) if text["client_ref"] else None
+        if unit is None:
+            found.add(
+                number,
+                "client_ref",
+                f"There is no client '{text['client_ref']}'; import the clients file first."
+                if text["client_ref"]
+                else rows.no_client,
+            )
+            continue
+        if parsed is None:
+            continue
+        twin = rows.twin(unit.id, parsed, text)
+        twins[twin] += 1
+        if (
+            already_imported(session, rows.source, row_key)
+            or rows.in_books(session, twin) >= twins[twin]
+        ):
+            skipped += 1
+            continue
+        try:
+            entry_id = rows.record(session, unit.id, parsed, text)
+        except ServiceError as exc:
+            column = rows.field_columns.get(getattr(exc, "field", None) or "", "(row)")
+            found.add(number, column, str(exc))
+            continue
+        remember(session, rows.source, row_key, rows.entity, entry_id)
+        added += 1
+    return ImportResult(rows.source, table.file, len(table.rows), added, skipped, ())
 
 
 def records_by_name(

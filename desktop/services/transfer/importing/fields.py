@@ -1,50 +1,22 @@
-"""Parsing one cell of an import: dates, times, amounts, whole numbers, choices.
+"""Reading cells as other programs write them: US date-times, XLSX values as text.
 
-Every parser takes text and returns a value or raises ``FieldError`` with a
-sentence that names what was expected. Digits are ASCII only: ``int()`` and
-``date.fromisoformat`` would otherwise accept other scripts' digits.
+SimplePractice writes dates as ``MM/DD/YYYY HH:MM``; a spreadsheet program
+keeps typed values (dates, numbers) that an import reads as the text a CSV
+would hold. How Quiet Ledger's own files spell values, which every import
+reads, is in ``desktop.services.transfer.format``.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date, datetime, time
-from decimal import Decimal
 
-from desktop.domain.money import MoneyError, parse_money
-from desktop.reports.safe_cells import TRIGGERS
+from desktop.services.transfer.format import FieldError, parse_date, parse_time
 
-
-class FieldError(ValueError):
-    """A cell that cannot be read; the message says what it should look like."""
-
-
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _US_DATE_TIME = re.compile(
     r"(?P<m>[0-9]{1,2})/(?P<d>[0-9]{1,2})/(?P<y>[0-9]{4})"
     r"(?:\s+(?P<H>[0-9]{1,2}):(?P<M>[0-9]{2})(?::[0-9]{2})?\s*(?P<ampm>[AaPp][Mm])?)?"
 )
-_TIME = re.compile(r"(?P<H>[0-9]{1,2}):(?P<M>[0-9]{2})(?::(?P<S>[0-9]{2}))?")
-MAX_AMOUNT = Decimal("999999.99")  # far above any fee; stops nonsense before it is stored
-_WHOLE = re.compile(r"[0-9]{1,6}")
-
-
-def clean(text: str) -> str:
-    """Trim a cell and undo the apostrophe our exports put before formula-like text."""
-    text = text.strip()
-    if len(text) > 1 and text[0] == "'" and text[1:].lstrip(" ")[:1] in TRIGGERS:
-        return text[1:]
-    return text
-
-
-def parse_date(text: str) -> date:
-    raw = text.strip()
-    if _ISO_DATE.fullmatch(raw):
-        try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            pass
-    raise FieldError(f"'{raw}' is not a date; write it as YYYY-MM-DD, such as 2026-03-31.")
 
 
 def parse_us_date_time(text: str) -> tuple[date, time | None]:
@@ -72,53 +44,10 @@ def parse_sheet_date_time(text: str) -> tuple[date, time | None]:
     reads (see ``as_text``)."""
     raw = text.strip()
     day, _, clock = raw.partition(" ")
-    if _ISO_DATE.fullmatch(day):
-        try:
-            return parse_date(day), parse_time(clock) if clock.strip() else None
-        except FieldError:
-            pass
-    return parse_us_date_time(raw)
-
-
-def parse_time(text: str) -> time:
-    raw = text.strip()
-    match = _TIME.fullmatch(raw)
-    if match is not None:
-        try:
-            return time(int(match["H"]), int(match["M"]), int(match["S"] or 0))
-        except ValueError:
-            pass
-    raise FieldError(f"'{raw}' is not a time of day; write it as HH:MM, such as 14:30.")
-
-
-def parse_amount(text: str) -> Decimal:
-    """An amount of money such as ``150.00`` or ``150`` (never negative)."""
     try:
-        value = parse_money(text)
-    except MoneyError as exc:
-        raise FieldError(str(exc)) from None
-    if value > MAX_AMOUNT:
-        raise FieldError(f"'{text.strip()}' is more than {MAX_AMOUNT:,}; check the amount.")
-    return value
-
-
-def parse_whole(text: str, *, low: int, high: int, what: str) -> int:
-    raw = text.strip()
-    if _WHOLE.fullmatch(raw) and low <= int(raw) <= high:
-        return int(raw)
-    raise FieldError(f"'{raw}' is not a number of {what} from {low} to {high}.")
-
-
-def parse_choice(text: str, choices: tuple[str, ...]) -> str:
-    raw = text.strip().lower()
-    if raw in choices:
-        return raw
-    listed = ", ".join(choices[:-1]) + f" or {choices[-1]}"
-    raise FieldError(f"'{text.strip()}' is not one of {listed}.")
-
-
-def format_time(value: time | None) -> str:
-    return "" if value is None else value.strftime("%H:%M")
+        return parse_date(day), parse_time(clock) if clock.strip() else None
+    except FieldError:
+        return parse_us_date_time(raw)
 
 
 def as_text(value: object) -> str:

@@ -1,90 +1,20 @@
-"""The import layouts (columns by name, in any order) and matching a file's header to one.
+"""Matching a file's header to an import layout (columns by name, in any order).
 
 Names are matched ignoring case, surrounding spaces, and underscores against
 spaces (``Client Ref`` is ``client_ref``). A mapping, from the
 file's own name to the layout's, covers files whose names differ. Columns the
 layout does not know are reported as ignored; a missing required column, or
-two columns for the same name, is a problem on row 1.
+two columns for the same name, is a problem on row 1. The layouts themselves
+are in ``desktop.services.transfer.format``, which the export writes by too.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
+from desktop.services.transfer.format import Layout
 from desktop.services.transfer.importing.problems import HEADER_ROW, Problem
 from desktop.services.transfer.importing.readers import RawTable
-
-
-class ImportKind(StrEnum):
-    CLIENTS = "clients"
-    SESSIONS = "sessions"
-    PAYMENTS = "payments"
-    SIMPLEPRACTICE = "simplepractice"
-
-
-@dataclass(frozen=True)
-class Layout:
-    kind: ImportKind
-    required: tuple[str, ...]
-    optional: tuple[str, ...]
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        return self.required + self.optional
-
-
-LAYOUTS: dict[ImportKind, Layout] = {
-    ImportKind.CLIENTS: Layout(
-        ImportKind.CLIENTS,
-        required=("client_ref", "last_name"),
-        optional=(
-            "first_name",
-            "preferred_name",
-            "date_of_birth",
-            "email",
-            "phone",
-            "address",
-            "city",
-            "state",
-            "zip",
-            "billing",
-            "default_fee",
-            "payer",
-            "member_id",
-            "group_number",
-            "diagnoses",
-            # Couples and families: rows sharing a unit_ref are one billing unit.
-            "unit_ref",
-            "unit_kind",
-            "identified_patient",
-            "pays_share",
-        ),
-    ),
-    ImportKind.SESSIONS: Layout(
-        ImportKind.SESSIONS,
-        required=("client_ref", "date", "service_code"),
-        optional=(
-            "start_time",
-            "minutes",
-            "fee",
-            "status",
-            "place_of_service",
-            "modifiers",
-            # Beyond the issue's list, so that a full export re-imports to the same books.
-            "addon_code",
-            "addon_fee",
-            "write_off",
-            "write_off_date",
-            "write_off_reason",
-        ),
-    ),
-    ImportKind.PAYMENTS: Layout(
-        ImportKind.PAYMENTS,
-        required=("client_ref", "date", "amount", "method"),
-        optional=("reference", "fee", "refunded", "refund_date", "applied_to"),
-    ),
-}
 
 
 def key(name: str) -> str:

@@ -42,15 +42,16 @@ from db.models import (
 )
 from desktop.domain.kinds import ClaimStatus, DenialReason, DocumentKind
 from desktop.services.audit import log as audit
+from desktop.services.clients.lookups import find_unit_by_ref
 from desktop.services.documents.store import NewDocument, store
-from desktop.services.transfer.importing.common import Findings, Row, records_by_name, unit_by_ref
-from desktop.services.transfer.importing.fields import (
+from desktop.services.transfer.format import (
     FieldError,
     parse_amount,
     parse_choice,
     parse_date,
     parse_whole,
 )
+from desktop.services.transfer.importing.common import Findings, Row, records_by_name
 
 DOCUMENT_COLUMNS = (
     "document_id", "kind", "number", "version", "client_ref", "client", "issued_on",
@@ -176,7 +177,7 @@ def _new_document(
     charges: _ChargeMatcher,
 ) -> NewDocument | None:
     row = cells.row
-    unit = unit_by_ref(session, row["client_ref"])
+    unit = find_unit_by_ref(session, row["client_ref"])
     if unit is None:
         cells.problem("client_ref", f"There is no client or couple '{row['client_ref']}'.")
     client_id = session.scalar(select(Client.id).where(Client.client_ref == row["client"]))

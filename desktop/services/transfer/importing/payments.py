@@ -22,18 +22,24 @@ from sqlalchemy.orm import Session
 from db.models import Charge, Payment, PaymentMethod, Service
 from desktop.services.books import ledger
 from desktop.services.books import payments as payment_service
-from desktop.services.errors import InvalidInput, ServiceError
+from desktop.services.errors import InvalidInput
 from desktop.services.practice.catalog import PaymentMethodInput, create_payment_method
+from desktop.services.transfer.format import (
+    LAYOUTS,
+    AppliedCharge,
+    FieldError,
+    ImportKind,
+    parse_amount,
+    parse_applied_to,
+    parse_date,
+)
 from desktop.services.transfer.importing.common import (
     Findings,
     ImportResult,
-    RowKeys,
-    already_imported,
-    remember,
-    unit_by_ref,
+    LedgerRows,
+    import_ledger_rows,
 )
-from desktop.services.transfer.importing.fields import FieldError, clean, parse_amount, parse_date
-from desktop.services.transfer.importing.layouts import LAYOUTS, ImportKind, Matched
+from desktop.services.transfer.importing.layouts import Matched
 from desktop.services.transfer.importing.readers import RawTable
 
 SOURCE = "payments"
@@ -62,63 +68,34 @@ def method_id(session: Session, name: str) -> int:
 def import_payments(
     session: Session, table: RawTable, matched: Matched, found: Findings
 ) -> ImportResult:
-    keys = RowKeys(SOURCE)
-    twins: Counter[tuple[object, ...]] = Counter()
-    columns = LAYOUTS[ImportKind.PAYMENTS].columns
-    added = skipped = 0
-    for done, (number, cells) in enumerate(table.rows):
-        found.step(done, len(table.rows))
-        text = {c: clean(matched.get(cells, c)) for c in columns}
-        row_key = keys.key(tuple(text[c] for c in columns))
-        parsed = _parse(text, number, found)
-        unit = unit_by_ref(session, text["client_ref"]) if text["client_ref"] else None
-        if unit is None:
-            found.add(
-                number,
-                "client_ref",
-                f"There is no client '{text['client_ref']}'; import the clients file first."
-                if text["client_ref"]
-                else "Every payment needs the client_ref of the client who paid.",
-            )
-            continue
-        if parsed is None:
-            continue
-        twin = (unit.id, parsed.on, parsed.amount, text["method"].lower(), text["reference"])
-        twins[twin] += 1
-        if already_imported(session, SOURCE, row_key) or _in_books(session, twin) >= twins[twin]:
-            skipped += 1
-            continue
-        try:
-            by_hand = None
-            if parsed.applied_to is not None:
-                by_hand = _hand_allocations(session, unit.id, parsed.applied_to)
-            row = payment_service.record_payment(
-                session,
-                payment_service.PaymentInput(
-                    unit_id=unit.id,
-                    received_date=parsed.on,
-                    amount=parsed.amount,
-                    method_id=method_id(session, text["method"]),
-                    reference=text["reference"],
-                    fee=parsed.fee,
-                    allocations=by_hand,
-                ),
-            )
-            if parsed.refunded:
-                payment_service.record_refund(
-                    session,
-                    unit.id,
-                    parsed.refunded,
-                    parsed.refund_on or parsed.on,
-                    payment_id=row.id,
-                )
-        except ServiceError as exc:
-            column = _FIELD_COLUMNS.get(getattr(exc, "field", None) or "", "(row)")
-            found.add(number, column, str(exc))
-            continue
-        remember(session, SOURCE, row_key, "payment", row.id)
-        added += 1
-    return ImportResult("payments", table.file, len(table.rows), added, skipped, ())
+    return import_ledger_rows(session, table, matched, found, _ROWS)
+
+
+def _twin_key(unit_id: int, parsed: _Row, text: dict[str, str]) -> tuple[object, ...]:
+    return (unit_id, parsed.on, parsed.amount, text["method"].lower(), text["reference"])
+
+
+def _record(session: Session, unit_id: int, parsed: _Row, text: dict[str, str]) -> int:
+    by_hand = None
+    if parsed.applied_to is not None:
+        by_hand = _hand_allocations(session, unit_id, parsed.applied_to)
+    row = payment_service.record_payment(
+        session,
+        payment_service.PaymentInput(
+            unit_id=unit_id,
+            received_date=parsed.on,
+            amount=parsed.amount,
+            method_id=method_id(session, text["method"]),
+            reference=text["reference"],
+            fee=parsed.fee,
+            allocations=by_hand,
+        ),
+    )
+    if parsed.refunded:
+        payment_service.record_refund(
+            session, unit_id, parsed.refunded, parsed.refund_on or parsed.on, payment_id=row.id
+        )
+    return row.id
 
 
 def _in_books(session: Session, twin: tuple[object, ...]) -> int:
@@ -199,43 +176,6 @@ def _parse(text: dict[str, str], number: int, found: Findings) -> _Row | None:
     return _Row(on, amount, fee, refunded, refund_on, applied_to)
 
 
-@dataclass(frozen=True)
-class AppliedCharge:
-    """One charge a payment was applied to by hand, as the file names it."""
-
-    service_date: date
-    service_code: str
-    amount: Decimal
-
-    def text(self) -> str:
-        return f"{self.service_date.isoformat()} {self.service_code} {self.amount}"
-
-
-NOT_APPLIED = "none"
-
-
-def parse_applied_to(text: str) -> tuple[AppliedCharge, ...]:
-    """``none``, or ``YYYY-MM-DD CODE AMOUNT`` parts separated by ``;``."""
-    if text.strip().casefold() == NOT_APPLIED:
-        return ()
-    parts = []
-    for part in text.split(";"):
-        if not part.strip():
-            continue
-        words = part.split()
-        if len(words) != 3:
-            raise FieldError(
-                f"'{part.strip()}' is not a charge; write each as date, service code and "
-                "amount, such as '2025-03-03 90834 150.00', separated by ';' (or 'none')."
-            )
-        parts.append(AppliedCharge(parse_date(words[0]), words[1].upper(), parse_amount(words[2])))
-    return tuple(parts)
-
-
-def format_applied_to(parts: list[AppliedCharge]) -> str:
-    return "; ".join(p.text() for p in parts) if parts else NOT_APPLIED
-
-
 def _hand_allocations(
     session: Session, unit_id: int, parts: tuple[AppliedCharge, ...]
 ) -> tuple[tuple[int, Decimal], ...]:
@@ -272,3 +212,16 @@ def _hand_allocations(
         taken[charge] += part.amount
         chosen.append((charge, part.amount))
     return tuple(chosen)
+
+
+_ROWS = LedgerRows(
+    source=SOURCE,
+    entity="payment",
+    columns=LAYOUTS[ImportKind.PAYMENTS].columns,
+    no_client="Every payment needs the client_ref of the client who paid.",
+    field_columns=_FIELD_COLUMNS,
+    parse=_parse,
+    twin=_twin_key,
+    in_books=_in_books,
+    record=_record,
+)

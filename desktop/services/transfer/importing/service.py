@@ -15,9 +15,10 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from desktop.services.audit import log as audit
+from desktop.services.transfer.format import LAYOUTS, ImportKind
 from desktop.services.transfer.importing.clients import import_clients
 from desktop.services.transfer.importing.common import Findings, ImportResult, Progress
-from desktop.services.transfer.importing.layouts import LAYOUTS, ImportKind, Matched, match_header
+from desktop.services.transfer.importing.layouts import Matched, match_header
 from desktop.services.transfer.importing.payments import import_payments
 from desktop.services.transfer.importing.problems import ImportRejected, Problem
 from desktop.services.transfer.importing.readers import RawTable, read_table

@@ -9,7 +9,6 @@ no-shows never do whatever their code; here the status is imported as given.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -25,24 +24,23 @@ from desktop.services.books import sessions as session_service
 from desktop.services.books.payments import write_off
 from desktop.services.errors import ServiceError
 from desktop.services.practice.catalog import ServiceInput, create_service, normalize_modifiers
-from desktop.services.transfer.importing.common import (
-    Findings,
-    ImportResult,
-    RowKeys,
-    already_imported,
-    remember,
-    unit_by_ref,
-)
-from desktop.services.transfer.importing.fields import (
+from desktop.services.transfer.format import (
+    LAYOUTS,
     FieldError,
-    clean,
+    ImportKind,
     parse_amount,
     parse_choice,
     parse_date,
     parse_time,
     parse_whole,
 )
-from desktop.services.transfer.importing.layouts import LAYOUTS, ImportKind, Matched
+from desktop.services.transfer.importing.common import (
+    Findings,
+    ImportResult,
+    LedgerRows,
+    import_ledger_rows,
+)
+from desktop.services.transfer.importing.layouts import Matched
 from desktop.services.transfer.importing.readers import RawTable
 
 SOURCE = "sessions"
@@ -60,6 +58,10 @@ _FIELD_COLUMNS = {
     "write_off": "write_off",
     "date": "write_off_date",  # a write-off dated before its session
 }
+
+
+# A row as read: the session's fields, and what to write off (amount, date, reason).
+_Parsed = tuple[dict[str, object], Decimal | None, date | None, AdjustmentReason]
 
 
 def service_for(session: Session, code: str) -> Service:
@@ -91,55 +93,25 @@ def code_problem(code: str) -> str | None:
 def import_sessions(
     session: Session, table: RawTable, matched: Matched, found: Findings
 ) -> ImportResult:
-    keys = RowKeys(SOURCE)
-    twins: Counter[tuple[object, ...]] = Counter()
-    columns = LAYOUTS[ImportKind.SESSIONS].columns
-    added = skipped = 0
-    for done, (number, cells) in enumerate(table.rows):
-        found.step(done, len(table.rows))
-        text = {c: clean(matched.get(cells, c)) for c in columns}
-        row_key = keys.key(tuple(text[c] for c in columns))
-        parsed = _parse(text, number, found)
-        unit = unit_by_ref(session, text["client_ref"]) if text["client_ref"] else None
-        if unit is None:
-            found.add(
-                number,
-                "client_ref",
-                f"There is no client '{text['client_ref']}'; import the clients file first."
-                if text["client_ref"]
-                else "Every session needs the client_ref of its client.",
-            )
-            continue
-        if parsed is None:
-            continue
-        data, write_off_amount, write_off_on, reason = parsed
-        twin = _twin_key(unit.id, data)
-        twins[twin] += 1
-        if already_imported(session, SOURCE, row_key) or _in_books(session, twin) >= twins[twin]:
-            skipped += 1
-            continue
-        try:
-            service_for(session, str(data["service_code"]))
-            if data.get("addon_code"):
-                service_for(session, str(data["addon_code"]))
-            row = session_service.record_session(
-                session,
-                session_service.SessionInput(unit_id=unit.id, **data),  # type: ignore[arg-type]
-            )
-            if write_off_amount:
-                _write_off(
-                    session, row.id, write_off_amount, write_off_on or row.service_date, reason
-                )
-        except ServiceError as exc:
-            column = _FIELD_COLUMNS.get(getattr(exc, "field", None) or "", "(row)")
-            found.add(number, column, str(exc))
-            continue
-        remember(session, SOURCE, row_key, "session", row.id)
-        added += 1
-    return ImportResult("sessions", table.file, len(table.rows), added, skipped, ())
+    return import_ledger_rows(session, table, matched, found, _ROWS)
 
 
-def _twin_key(unit_id: int, data: dict[str, object]) -> tuple[object, ...]:
+def _record(session: Session, unit_id: int, parsed: _Parsed, text: dict[str, str]) -> int:
+    data, write_off_amount, write_off_on, reason = parsed
+    service_for(session, str(data["service_code"]))
+    if data.get("addon_code"):
+        service_for(session, str(data["addon_code"]))
+    row = session_service.record_session(
+        session,
+        session_service.SessionInput(unit_id=unit_id, **data),  # type: ignore[arg-type]
+    )
+    if write_off_amount:
+        _write_off(session, row.id, write_off_amount, write_off_on or row.service_date, reason)
+    return row.id
+
+
+def _twin_key(unit_id: int, parsed: _Parsed, text: dict[str, str]) -> tuple[object, ...]:
+    data = parsed[0]
     status = data.get("status", SessionStatus.ATTENDED)
     return (unit_id, data["service_date"], data["service_code"], data.get("start_time"),
             str(status), data.get("fee"))  # fmt: skip
@@ -188,9 +160,7 @@ def _in_books(session: Session, twin: tuple[object, ...]) -> int:
     return found
 
 
-def _parse(
-    text: dict[str, str], number: int, found: Findings
-) -> tuple[dict[str, object], Decimal | None, date | None, AdjustmentReason] | None:
+def _parse(text: dict[str, str], number: int, found: Findings) -> _Parsed | None:
     data: dict[str, object] = {}
     before = len(found.problems)
 
@@ -278,3 +248,16 @@ class _WriteOffTooBig(ServiceError):
     def __init__(self) -> None:
         super().__init__("The write_off is more than the session still owes after payments.")
         self.field = "write_off"
+
+
+_ROWS = LedgerRows(
+    source=SOURCE,
+    entity="session",
+    columns=LAYOUTS[ImportKind.SESSIONS].columns,
+    no_client="Every session needs the client_ref of its client.",
+    field_columns=_FIELD_COLUMNS,
+    parse=_parse,
+    twin=_twin_key,
+    in_books=_in_books,
+    record=_record,
+)

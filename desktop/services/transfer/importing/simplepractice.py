@@ -20,8 +20,10 @@ from desktop.domain.kinds import BillingPreference, SessionStatus
 from desktop.domain.money import ZERO
 from desktop.services.books import payments as payment_service
 from desktop.services.books import sessions as session_service
-from desktop.services.clients import records as client_service
+from desktop.services.clients.lookups import find_unit_by_ref
+from desktop.services.clients.people import ClientInput, create_client
 from desktop.services.errors import ServiceError
+from desktop.services.transfer.format import FieldError, clean, parse_amount
 from desktop.services.transfer.importing.clients import payer_id
 from desktop.services.transfer.importing.common import (
     Findings,
@@ -29,14 +31,8 @@ from desktop.services.transfer.importing.common import (
     RowKeys,
     already_imported,
     remember,
-    unit_by_ref,
 )
-from desktop.services.transfer.importing.fields import (
-    FieldError,
-    clean,
-    parse_amount,
-    parse_sheet_date_time,
-)
+from desktop.services.transfer.importing.fields import parse_sheet_date_time
 from desktop.services.transfer.importing.layouts import key
 from desktop.services.transfer.importing.payments import method_id
 from desktop.services.transfer.importing.problems import HEADER_ROW
@@ -248,7 +244,7 @@ def _split_name(name: str) -> tuple[str, str]:
 
 def _unit_for(session: Session, name: str, payer_text: str) -> int:
     ref = client_ref(name)
-    unit = unit_by_ref(session, ref)
+    unit = find_unit_by_ref(session, ref)
     if unit is not None:
         return unit.id
     first, last = _split_name(name)
@@ -258,9 +254,9 @@ def _unit_for(session: Session, name: str, payer_text: str) -> int:
         payer_name, external = (match["name"], match["id"]) if match else (payer_text, "")
         if payer_name.strip():
             payer = payer_id(session, payer_name.strip(), external.strip())
-    detail = client_service.create_client(
+    detail = create_client(
         session,
-        client_service.ClientInput(
+        ClientInput(
             client_ref=ref,
             legal_first_name=first[:80],
             legal_last_name=last[:80],

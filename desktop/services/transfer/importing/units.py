@@ -16,7 +16,6 @@ the file again adds nothing.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -24,13 +23,12 @@ from sqlalchemy.orm import Session
 
 from db.models import Client
 from desktop.domain.kinds import UnitKind
-from desktop.services.clients import records as client_service
+from desktop.services.clients.lookups import FULL_SHARE, find_unit_by_ref
+from desktop.services.clients.units import CoupleInput, MemberShare, create_couple, create_family
 from desktop.services.errors import ServiceError
-from desktop.services.transfer.importing.common import Findings, unit_by_ref
+from desktop.services.transfer.format import MEMBERSHIP_COLUMNS, parse_share
+from desktop.services.transfer.importing.common import Findings
 
-COLUMNS = ("unit_ref", "unit_kind", "identified_patient", "pays_share")
-FULL_SHARE = client_service.FULL_SHARE
-_PERCENT = re.compile(r"([0-9]{1,3})(?:\.([0-9]{1,2}))?\s*%?")
 _YES = {"yes": True, "y": True, "true": True, "1": True, "no": False, "n": False, "false": False}
 _ERROR_COLUMNS = {
     "members": "unit_ref",
@@ -51,23 +49,6 @@ class Membership:
     share_bp: int | None
 
 
-def parse_share(text: str) -> int:
-    """``50``, ``50%`` or ``33.33`` as basis points; raises ValueError otherwise."""
-    match = _PERCENT.fullmatch(text.strip())
-    if match is None:
-        raise ValueError(text)
-    value = int(match.group(1)) * 100 + int((match.group(2) or "0").ljust(2, "0"))
-    if value > FULL_SHARE:
-        raise ValueError(text)
-    return value
-
-
-def format_share(basis_points: int) -> str:
-    """5000 as ``50``, 3333 as ``33.33``: what ``parse_share`` reads back."""
-    whole, part = divmod(basis_points, 100)
-    return str(whole) if part == 0 else f"{whole}.{part:02d}"
-
-
 def _split(text: str) -> list[str]:
     return [part.strip() for part in text.split(";")] if text.strip() else []
 
@@ -77,7 +58,7 @@ def read_memberships(
 ) -> list[tuple[str, Membership]] | None:
     """The row's (unit reference, membership) pairs; None after reporting a problem."""
     refs = _split(text.get("unit_ref", ""))
-    others = {c: _split(text.get(c, "")) for c in COLUMNS[1:]}
+    others = {c: _split(text.get(c, "")) for c in MEMBERSHIP_COLUMNS[1:]}
     if not refs:
         for column, values in others.items():
             if values:
@@ -164,7 +145,7 @@ def create_units(
     added = 0
     for key, members in declared.items():
         ref = refs[key]
-        existing = unit_by_ref(session, ref)
+        existing = find_unit_by_ref(session, ref)
         if existing is not None and existing.kind == UnitKind.INDIVIDUAL.value:
             found.add(
                 members[0].row,
@@ -178,11 +159,7 @@ def create_units(
         if data is None:
             continue
         kind, couple = data
-        create = (
-            client_service.create_couple
-            if kind is UnitKind.COUPLE
-            else client_service.create_family
-        )
+        create = create_couple if kind is UnitKind.COUPLE else create_family
         try:
             create(session, couple)
         except ServiceError as exc:
@@ -195,7 +172,7 @@ def create_units(
 
 def _unit_input(
     session: Session, ref: str, members: list[Membership], found: Findings
-) -> tuple[UnitKind, client_service.CoupleInput] | None:
+) -> tuple[UnitKind, CoupleInput] | None:
     first = members[0].row
     kinds = {m.kind for m in members if m.kind is not None}
     if len(kinds) > 1:
@@ -233,10 +210,8 @@ def _unit_input(
         if client_id is None:
             return None  # the client's own row has a problem, reported there
         ids[m.client_ref] = client_id
-    return kind, client_service.CoupleInput(
-        members=tuple(
-            client_service.MemberShare(ids[m.client_ref], shares[m.client_ref]) for m in members
-        ),
+    return kind, CoupleInput(
+        members=tuple(MemberShare(ids[m.client_ref], shares[m.client_ref]) for m in members),
         identified_patient_id=ids[patient.client_ref],
         ref=ref,
     )

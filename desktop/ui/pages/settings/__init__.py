@@ -3,10 +3,13 @@ practice's data (import and Export everything), one tab each."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout
 
+from desktop.services.changes import Topic
 from desktop.ui import style
-from desktop.ui.pages.base import Page, PageContext
+from desktop.ui.pages.base import Page, PageCommand, PageContext
 from desktop.ui.pages.settings.catalog import methods_tab, payers_tab, services_tab
 from desktop.ui.pages.settings.data import DataTab
 from desktop.ui.pages.settings.preferences import PreferencesTab
@@ -16,6 +19,7 @@ from desktop.ui.pages.settings.security import SecurityTab
 
 class SettingsPage(Page):
     page_id = "settings"
+    topics = frozenset({Topic.PRACTICE})
 
     def __init__(self, context: PageContext) -> None:
         super().__init__(context)
@@ -66,5 +70,4 @@ class SettingsPage(Page):
         for part in self._parts:
             part.clear()
 
-
-PAGE = SettingsPage
+    handlers: ClassVar = {PageCommand.IMPORT: start_import, PageCommand.EXPORT: start_export}

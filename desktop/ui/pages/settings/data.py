@@ -7,7 +7,6 @@ behind), and a sentence saying where the files are.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -20,29 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.transfer.exporting import ExportResult, gather, write_export
-from desktop.services.workspace import Workspace
+from desktop.services.transfer.export_everything import export_everything_job, export_folder_in
+from desktop.services.transfer.exporting import ExportResult
 from desktop.ui import style
-from desktop.ui.background import JobResult, Progress, run_in_background
+from desktop.ui.background import JobResult
 from desktop.ui.dialogs.import_wizard import ImportWizard, open_import_wizard
 from desktop.ui.runner import ActionRunner
-
-
-def export_folder_in(parent: Path, today: date | None = None) -> Path:
-    """A new folder's path inside ``parent``: ``Quiet Ledger export 2026-03-31`` (then 2, 3...)."""
-    stem = f"Quiet Ledger export {(today or date.today()).isoformat()}"
-    candidate, n = parent / stem, 1
-    while candidate.exists():
-        n += 1
-        candidate = parent / f"{stem} ({n})"
-    return candidate
-
-
-def export_everything(ws: Workspace, out: Path, progress: Progress) -> ExportResult:
-    """Read the practice, then write the folder (in the thread pool)."""
-    progress(0, 0)
-    bundle = ws.read(gather)
-    return write_export(bundle, out, progress)
 
 
 def _row(button: QPushButton, text: str) -> QVBoxLayout:
@@ -127,8 +109,7 @@ class DataTab(QWidget):
         return Path(chosen) if chosen else None
 
     def start_export(self) -> None:
-        ws = self.runner.workspace
-        if ws is None:
+        if not self.runner.is_open:
             return
         parent = self.ask_folder()
         if parent is None:
@@ -136,12 +117,7 @@ class DataTab(QWidget):
         out = export_folder_in(parent)
         self.export_button.setEnabled(False)
         self.export_status.setText(f"Exporting to {out}…")
-        run_in_background(
-            self.window(),
-            "Exporting everything…",
-            lambda progress: export_everything(ws, out, progress),
-            self._exported,
-        )
+        self.runner.start(export_everything_job(out), self._exported, parent=self.window())
 
     def _exported(self, result: JobResult) -> None:
         self.export_button.setEnabled(True)

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.workspace import Workspace
+from desktop.services.practice.passphrase import change_passphrase, passphrase_problem
 from desktop.ui import style
 from desktop.ui.runner import ActionRunner
 from desktop.ui.widgets.form import Form
@@ -24,11 +24,6 @@ def _secret() -> QLineEdit:
     edit = QLineEdit()
     edit.setEchoMode(QLineEdit.EchoMode.Password)
     return edit
-
-
-def _change(workspace: Workspace, passphrase: str) -> bool:
-    workspace.change_passphrase(passphrase)
-    return True
 
 
 class SecurityTab(QWidget):
@@ -69,7 +64,7 @@ class SecurityTab(QWidget):
     def problems(self) -> dict[str, str]:
         problems: dict[str, str] = {}
         new, again = self.new.text(), self.again.text()
-        weak = Workspace.passphrase_problem(new)
+        weak = passphrase_problem(new)
         if weak:
             problems["passphrase"] = weak
         if again and again != new:
@@ -84,11 +79,12 @@ class SecurityTab(QWidget):
         self.change_button.setEnabled(not problems)
 
     def change(self) -> None:
-        if self.problems() or self.runner.workspace is None:
+        if self.problems() or not self.runner.is_open:
             return
-        workspace = self.runner.workspace
-        new = self.new.text()
-        if self.runner.call(_change, workspace, new, parent=self):
+        outcome = self.runner.on_file(change_passphrase, self.new.text())
+        if outcome.error is not None:
+            self.runner.interaction.show_error(self, str(outcome.error))
+        else:
             self.clear()
             self.runner.interaction.show_info(
                 self, "The passphrase was changed; use the new one from now on."
