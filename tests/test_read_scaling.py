@@ -47,8 +47,8 @@ from desktop.services.practice.settings import create_practice
 from desktop.services.workspace import Workspace
 from tests.books_helpers import add_unit
 from tests.conftest import PASSPHRASE, practice_profile
-from tests.test_claims import superbill
-from tests.test_superbill_service import superbill_client, visit
+from tests.services.claims.test_claims import superbill
+from tests.services.documents.test_superbill_service import superbill_client, visit
 
 N = 3
 TODAY = date.today()

@@ -19,7 +19,7 @@ from desktop.ui.dialogs.claim import ClaimStatusDialog
 from desktop.ui.pages.base import PageContext
 from desktop.ui.pages.claims import ClaimsPage
 from desktop.ui.runner import ActionRunner
-from tests.test_claims import payer, superbill
+from tests.services.claims.test_claims import payer, superbill
 from tests.ui.conftest import RecordingInteraction
 
 S = ClaimStatus

@@ -28,8 +28,8 @@ from desktop.ui.pages.claims import ClaimsPage
 from desktop.ui.pages.client_claims import ClaimActionsButton
 from desktop.ui.pages.clients import ClientsPage
 from desktop.ui.runner import ActionRunner
-from tests.test_claims import move, payer
-from tests.test_superbill_service import FEB_1, FEB_28, superbill_client, visit
+from tests.services.claims.test_claims import move, payer
+from tests.services.documents.test_superbill_service import FEB_1, FEB_28, superbill_client, visit
 from tests.ui.conftest import RecordingInteraction
 
 S = ClaimStatus
@@ -220,7 +220,7 @@ def test_the_estimate_is_saved_with_the_client_and_shown_again(
 
 def payer_history(session: Session) -> tuple[int, int]:
     """Cigna: two claims, 200.00 each; one paid 140.00 in 21 days, one denied."""
-    from tests.test_claims import superbill
+    from tests.services.claims.test_claims import superbill
 
     cigna, humana = payer(session, "Cigna"), payer(session, "Humana")
     paid = superbill(session, "P1", cigna, [date(2026, 2, 2)], issued_on=date(2026, 2, 10))

@@ -35,7 +35,7 @@ from desktop.ui.main_window import MainWindow
 from desktop.ui.pages.superbills import DocumentsButton
 from desktop.ui.printing import letter_printer, print_pdf, sheet_plan, start_printing
 from desktop.ui.runner import ActionRunner
-from tests.test_superbill_service import superbill_client, visit
+from tests.services.documents.test_superbill_service import superbill_client, visit
 from tests.ui.conftest import RecordingInteraction, close_runner
 from tests.ui.test_superbills_page import superbills_page
 

@@ -22,7 +22,11 @@ from desktop.ui.document_output import Output
 from desktop.ui.main_window import MainWindow
 from desktop.ui.pages.superbills import DocumentsButton, SuperbillsPage
 from tests.books_helpers import add_unit, method_id
-from tests.test_superbill_service import month_of_clients, superbill_client, visit
+from tests.services.documents.test_superbill_service import (
+    month_of_clients,
+    superbill_client,
+    visit,
+)
 from tests.ui.conftest import RecordingInteraction
 
 FEB_1, FEB_28 = date(2026, 2, 1), date(2026, 2, 28)

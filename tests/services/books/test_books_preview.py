@@ -25,8 +25,10 @@ from desktop.services.books.payments import PaymentInput, PaymentPlan, SplitPaym
 from desktop.services.books.sessions import SessionInput
 from desktop.services.errors import InvalidInput, ServiceError
 from desktop.services.workspace import Workspace
-from tests import test_books_properties as books_machine  # not its names: pytest collects those
 from tests.books_helpers import add_unit, client_id, method_id
+from tests.services.books import (
+    test_books_properties as books_machine,  # not its names: pytest collects those
+)
 
 START = books_machine.START
 EXAMPLES = int(os.environ.get("QL_PROPERTY_EXAMPLES", "200")) // 4

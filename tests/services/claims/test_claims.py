@@ -149,7 +149,7 @@ def test_a_superbill_gets_one_claim_and_needs_an_insurer(workspace: Workspace) -
 def test_a_claim_starts_when_the_superbill_service_issues_a_superbill(
     workspace: Workspace,
 ) -> None:
-    from tests.test_superbill_service import february, issue
+    from tests.services.documents.test_superbill_service import february, issue
 
     unit = workspace.run(february)
     issued = issue(workspace, unit)

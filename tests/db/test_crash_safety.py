@@ -31,8 +31,8 @@ from db.models import Session as SessionRecord
 from desktop.services.audit.checks import run_checks
 from desktop.services.books.queries import ledger_problems
 from desktop.services.workspace import Workspace
+from tests.paths import ROOT, TESTS
 
-HERE = Path(__file__).resolve().parent
 KILLS = int(os.environ.get("QUIETLEDGER_CRASH_KILLS", "50"))
 MIN_SPAN = 1.5  # seconds after the fork in which to kill: covers opening and writing
 
@@ -42,12 +42,12 @@ class WriterServer:
 
     def __init__(self) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, str(HERE / "crash_writer.py"), "serve"],
+            [sys.executable, str(TESTS / "crash_writer.py"), "serve"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-            cwd=HERE.parent,
+            cwd=ROOT,
         )
 
     def _line(self) -> str:

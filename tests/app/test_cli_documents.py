@@ -23,7 +23,7 @@ from desktop.services.books.payments import PaymentInput
 from desktop.services.books.sessions import SessionInput
 from desktop.services.workspace import Workspace
 from tests.books_helpers import method_id
-from tests.test_superbill_service import superbill_client
+from tests.services.documents.test_superbill_service import superbill_client
 
 # Last month: in the past (the checker refuses future dates) and well within filing limits.
 FIRST = (date.today().replace(day=1) - timedelta(days=1)).replace(day=1)

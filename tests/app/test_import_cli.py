@@ -11,8 +11,9 @@ from desktop.app.cli import main
 from desktop.services.books import queries as books
 from desktop.services.practice.settings import Profile, create_practice, get_profile
 from desktop.services.workspace import Workspace
+from tests.paths import FIXTURES
 
-FIXTURES = Path(__file__).parent / "fixtures" / "import"
+IMPORT_FIXTURES = FIXTURES / "import"
 
 
 @pytest.fixture(autouse=True)
@@ -36,9 +37,9 @@ def _import(db: Path, kind: str, file: Path, *extra: str) -> int:
 def test_a_rejected_file_lists_every_problem_and_writes_nothing(
     db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert _import(db, "clients", FIXTURES / "clients.csv") == 0
+    assert _import(db, "clients", IMPORT_FIXTURES / "clients.csv") == 0
     capsys.readouterr()
-    bad = FIXTURES / "bad_sessions.csv"
+    bad = IMPORT_FIXTURES / "bad_sessions.csv"
     assert _import(db, "sessions", bad) == 1
     lines = capsys.readouterr().err.splitlines()
     assert lines[0] == (
@@ -60,7 +61,7 @@ def test_a_rejected_file_lists_every_problem_and_writes_nothing(
 
 
 def test_dry_run_then_import_then_again(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    clients = FIXTURES / "clients.csv"
+    clients = IMPORT_FIXTURES / "clients.csv"
     assert _import(db, "clients", clients, "--dry-run") == 0
     out = capsys.readouterr().out
     assert f"{clients}: 3 rows; would add 3; 0 already imported." in out
@@ -69,13 +70,13 @@ def test_dry_run_then_import_then_again(db: Path, capsys: pytest.CaptureFixture[
     assert f"{clients}: 3 rows; added 3; 0 already imported." in capsys.readouterr().out
     assert _import(db, "clients", clients) == 0
     assert "added 0; 3 already imported." in capsys.readouterr().out
-    report = FIXTURES / "simplepractice_appointment_status.csv"
+    report = IMPORT_FIXTURES / "simplepractice_appointment_status.csv"
     assert _import(db, "simplepractice", report, "--dry-run") == 0
     assert "would add 5" in capsys.readouterr().out
 
 
 def test_a_dry_run_with_problems_exits_1(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert _import(db, "sessions", FIXTURES / "sessions.csv", "--dry-run") == 1
+    assert _import(db, "sessions", IMPORT_FIXTURES / "sessions.csv", "--dry-run") == 1
     err = capsys.readouterr().err
     assert "sessions.csv:2: client_ref: There is no client 'C-0101'" in err
 
@@ -97,7 +98,7 @@ def test_a_missing_file_is_a_usage_error(db: Path, tmp_path: Path) -> None:
 
 
 def test_export_all(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert _import(db, "clients", FIXTURES / "clients.csv") == 0
+    assert _import(db, "clients", IMPORT_FIXTURES / "clients.csv") == 0
     out = tmp_path / "everything"
     assert main(["export", "all", "--out", str(out), "--db", str(db)]) == 0
     assert f"to {out}." in capsys.readouterr().out
@@ -110,7 +111,7 @@ def test_import_all_brings_an_export_folder_into_a_new_practice(
     db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     for kind in ("clients", "sessions", "payments"):
-        assert _import(db, kind, FIXTURES / f"{kind}.csv") == 0
+        assert _import(db, kind, IMPORT_FIXTURES / f"{kind}.csv") == 0
     out = tmp_path / "export"
     assert main(["export", "all", "--out", str(out), "--db", str(db)]) == 0
     laptop = tmp_path / "laptop" / "books.qlb"

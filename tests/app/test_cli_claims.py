@@ -17,7 +17,7 @@ from desktop.domain.kinds import ClaimStatus, DenialReason
 from desktop.services.claims import tracking as claims
 from desktop.services.workspace import Workspace
 from tests.conftest import PASSPHRASE
-from tests.test_claims import move, payer, superbill
+from tests.services.claims.test_claims import move, payer, superbill
 
 S = ClaimStatus
 

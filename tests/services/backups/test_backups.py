@@ -42,8 +42,8 @@ from desktop.services.backups.fingerprint import fingerprint
 from desktop.services.backups.restore import restore_backup
 from desktop.services.backups.rotation import RetentionPolicy, backups_to_keep
 from desktop.services.workspace import Workspace
+from tests.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 TODAY = date.today()
 
 

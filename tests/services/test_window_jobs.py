@@ -27,8 +27,8 @@ from desktop.services.transfer.importing import ImportCancelled, ImportKind
 from desktop.services.transfer.importing.jobs import ImportSource, check_job, import_job
 from desktop.services.workspace import UnlockFailed, Workspace
 from tests.conftest import PASSPHRASE
-from tests.test_statement_service import books_of_ana
-from tests.test_superbill_service import month_of_clients
+from tests.services.documents.test_statement_service import books_of_ana
+from tests.services.documents.test_superbill_service import month_of_clients
 
 
 def _documents(ws: Workspace) -> list[Document]:

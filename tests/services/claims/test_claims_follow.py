@@ -18,8 +18,14 @@ from desktop.services.claims import tracking as claims
 from desktop.services.documents import superbills
 from desktop.services.errors import NotAllowed
 from desktop.services.workspace import Workspace
-from tests.test_claims import move
-from tests.test_superbill_service import FEB_1, FEB_28, ISSUED, superbill_client, visit
+from tests.services.claims.test_claims import move
+from tests.services.documents.test_superbill_service import (
+    FEB_1,
+    FEB_28,
+    ISSUED,
+    superbill_client,
+    visit,
+)
 
 S = ClaimStatus
 CORRECTED = date(2026, 4, 2)

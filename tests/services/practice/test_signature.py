@@ -22,7 +22,7 @@ from desktop.services.practice.settings import Profile, create_practice
 from desktop.services.transfer.exporting import export_all
 from desktop.services.transfer.importing.everything import import_folder
 from desktop.services.workspace import Workspace
-from tests.test_superbill_service import ISSUED, february, issue
+from tests.services.documents.test_superbill_service import ISSUED, february, issue
 
 
 def _image(kind: str, size: tuple[int, int], mode: str = "RGB") -> bytes:

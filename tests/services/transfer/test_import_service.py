@@ -28,9 +28,10 @@ from desktop.services.transfer.importing import (
     run_import,
 )
 from desktop.services.workspace import Workspace
+from tests.paths import FIXTURES
 
-FIXTURES = Path(__file__).parent / "fixtures" / "import"
-CLIENTS = FIXTURES / "clients.csv"
+IMPORT_FIXTURES = FIXTURES / "import"
+CLIENTS = IMPORT_FIXTURES / "clients.csv"
 
 
 def _write(path: Path, rows: list[list[str]]) -> Path:
@@ -58,7 +59,7 @@ def _rejected(ws: Workspace, kind: ImportKind, path: Path) -> list[tuple[int, st
 @pytest.fixture
 def imported(workspace: Workspace) -> Workspace:
     for kind in (ImportKind.CLIENTS, ImportKind.SESSIONS, ImportKind.PAYMENTS):
-        workspace.run(run_import, kind, FIXTURES / f"{kind.value}.csv")
+        workspace.run(run_import, kind, IMPORT_FIXTURES / f"{kind.value}.csv")
     return workspace
 
 
@@ -87,7 +88,7 @@ def test_the_three_layouts_import_to_hand_worked_balances(imported: Workspace) -
 def test_importing_the_same_files_again_adds_nothing(imported: Workspace) -> None:
     before = (_balances(imported), _count(imported, SessionRecord))
     for kind in (ImportKind.CLIENTS, ImportKind.SESSIONS, ImportKind.PAYMENTS):
-        result = imported.run(run_import, kind, FIXTURES / f"{kind.value}.csv")
+        result = imported.run(run_import, kind, IMPORT_FIXTURES / f"{kind.value}.csv")
         assert result.added == 0
         assert result.skipped == result.rows
     assert (_balances(imported), _count(imported, SessionRecord)) == before
@@ -218,7 +219,7 @@ def test_missing_columns_are_problems_on_row_one(workspace: Workspace, tmp_path:
 
 def test_every_session_problem_is_named(workspace: Workspace) -> None:
     workspace.run(run_import, ImportKind.CLIENTS, CLIENTS)
-    problems = _rejected(workspace, ImportKind.SESSIONS, FIXTURES / "bad_sessions.csv")
+    problems = _rejected(workspace, ImportKind.SESSIONS, IMPORT_FIXTURES / "bad_sessions.csv")
     assert [(r, c) for r, c, _ in problems] == [
         (2, "date"),
         (3, "client_ref"),

@@ -20,8 +20,9 @@ from desktop.services.clients.units import list_units
 from desktop.services.transfer.importing import ImportKind, ImportRejected, run_import
 from desktop.services.transfer.importing.simplepractice import client_ref
 from desktop.services.workspace import Workspace
+from tests.paths import FIXTURES
 
-REPORT = Path(__file__).parent / "fixtures" / "import" / "simplepractice_appointment_status.csv"
+REPORT = FIXTURES / "import" / "simplepractice_appointment_status.csv"
 HEADER = [
     "Date of Service", "Client", "Billing Code", "Client Payment Status", "Charge", "Paid",
     "Unpaid", "Insurance Payment Status", "Charge", "Paid", "Unpaid", "Payer",

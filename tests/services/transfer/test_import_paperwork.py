@@ -28,7 +28,7 @@ from desktop.services.transfer.exporting import export_all
 from desktop.services.transfer.importing import ImportRejected
 from desktop.services.transfer.importing.everything import import_folder, preview_folder
 from desktop.services.workspace import Workspace
-from tests.test_superbill_service import FEB_1, FEB_28, ISSUED, february, issue
+from tests.services.documents.test_superbill_service import FEB_1, FEB_28, ISSUED, february, issue
 
 TODAY = date(2026, 6, 30)
 
