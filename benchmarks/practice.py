@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from desktop.app.demo_file import create_demo_file
 from desktop.demo.practice import DEMO_PASSPHRASE
-from desktop.services.books import ledger
+from desktop.services.books import dates
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHED_END = date(2025, 12, 31)  # fixed, so a cached practice's key does not drift
@@ -108,5 +108,5 @@ def last_activity(session: Session) -> date:
 def first_postable_day(session: Session) -> date:
     """A day a new entry may be dated: the last activity, or the first open day after it."""
     last = last_activity(session)
-    opened = ledger.first_open_day(session)
+    opened = dates.first_open_day(session)
     return max(last, opened) if opened else last

@@ -27,7 +27,8 @@ from desktop.domain.months import month_bounds, shift_month
 from desktop.services.audit.review import AuditFilter
 from desktop.services.audit.views import audit_page_view
 from desktop.services.books import report_tables
-from desktop.services.books.payments import PaymentInput, record_payment, record_refund, void_entry
+from desktop.services.books.payments import PaymentInput, record_payment
+from desktop.services.books.refunds import record_refund
 from desktop.services.books.sessions import record_session
 from desktop.services.books.views import (
     dashboard_view,
@@ -35,6 +36,7 @@ from desktop.services.books.views import (
     report_charts_view,
     sessions_page_view,
 )
+from desktop.services.books.voids import void_entry
 from desktop.services.claims import tracking as claims
 from desktop.services.claims.views import claims_page_view
 from desktop.services.clients.lookups import FULL_SHARE

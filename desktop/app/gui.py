@@ -101,6 +101,7 @@ BEFORE_QT = (
     "desktop.services.clients.units",  # with people and diagnoses, which it uses
     "desktop.services.backups.backup",
     "desktop.services.books.queries",
+    "desktop.services.books.period_reports",  # the dashboard's month
 )
 
 

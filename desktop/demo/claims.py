@@ -20,6 +20,7 @@ from desktop.domain.kinds import ClaimStatus, DenialReason
 from desktop.domain.money import round_cents
 from desktop.services.claims import follow as claims_follow
 from desktop.services.claims import tracking as claims
+from desktop.services.claims import updates
 from desktop.services.claims.rules import ClaimChange
 from desktop.services.documents import superbills
 from desktop.services.errors import NotAllowed, ServiceError
@@ -145,7 +146,7 @@ def _issue_and_follow(
 def _change(
     session: Session, claim_id: int, to: ClaimStatus, on: date, end: date, **fields: object
 ) -> None:
-    claims.change_status(
+    updates.change_status(
         session,
         claim_id,
         ClaimChange(to_status=to, on=on, **fields),  # type: ignore[arg-type]

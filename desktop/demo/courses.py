@@ -17,7 +17,15 @@ from sqlalchemy.orm import Session
 from db.models import LedgerTxn
 from desktop.demo.caseload import Plan
 from desktop.domain.kinds import AdjustmentReason, SessionStatus
-from desktop.services.books import ledger, payment_list, payments, sessions
+from desktop.services.books import (
+    open_amounts,
+    payment_list,
+    payments,
+    refunds,
+    sessions,
+    voids,
+    write_offs,
+)
 from desktop.services.books.payments import PaymentInput
 from desktop.services.books.sessions import SessionInput
 
@@ -113,7 +121,7 @@ def record_course(
                     )
                     owed_since_payment.clear()
             if plan.pays == "package":
-                credit = ledger.unit_credit(session, plan.unit_id)
+                credit = open_amounts.unit_credit(session, plan.unit_id)
                 if credit < plan.fee and day < end - timedelta(days=30):
                     _pay(session, plan, methods, next_day, plan.fee * 5, reference="Package of 5")
                     made_payments += 1
@@ -139,7 +147,7 @@ def _bounce_last_check(
     latest = payment_list.list_payments(session, start=paid_on, end=paid_on, unit_id=plan.unit_id)
     if not latest:
         return 0
-    payments.void_entry(
+    voids.void_entry(
         session, "payment", latest[-1].id, "Check returned unpaid by the bank", on=returned_on
     )
     payments.record_payment(
@@ -159,7 +167,7 @@ def _bounce_last_check(
 def _refund_what_is_left(session: Session, plan: Plan, end: date) -> None:
     """A client who has left and still has credit (a package not used up) gets it back,
     once everything else on their account has happened."""
-    credit = ledger.unit_credit(session, plan.unit_id)
+    credit = open_amounts.unit_credit(session, plan.unit_id)
     if credit <= 0:
         return
     last_entry = session.execute(
@@ -167,9 +175,7 @@ def _refund_what_is_left(session: Session, plan: Plan, end: date) -> None:
     ).scalar_one()
     refund_on = max(plan.stop, last_entry) + timedelta(days=10)
     if refund_on <= end - timedelta(days=7):
-        payments.record_refund(
-            session, plan.unit_id, credit, refund_on, reference="Unused sessions"
-        )
+        refunds.record_refund(session, plan.unit_id, credit, refund_on, reference="Unused sessions")
 
 
 def prepayments(
@@ -237,7 +243,7 @@ def _write_off_oldest(session: Session, plan: Plan, end: date) -> None:
     if on > end - timedelta(days=365):
         old = old[:2]
     for charge in old:
-        payments.write_off(
+        write_offs.write_off(
             session,
             charge.id,
             charge.owed,

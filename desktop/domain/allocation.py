@@ -1,7 +1,7 @@
 """How money on account pays open charges when nobody applies it by hand: the rule itself.
 
 Plain data in, a plan out; no database. The books post exactly what ``oldest_first``
-plans (``desktop.services.books.ledger`` writes it), and a payment's preview shows that
+plans (``desktop.services.books.applying`` writes it), and a payment's preview shows that
 same plan before anything is written, so what a person confirms is what is posted.
 
 The rule: the oldest money pays the oldest charge first. Money is ordered by the date

@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 
 from desktop.app.cli import main
 from desktop.domain.kinds import AdjustmentReason
-from desktop.services.books import payments, report_tables, sessions
+from desktop.services.books import payments, refunds, report_tables, sessions, write_offs
 from desktop.services.books.payments import PaymentInput
 from desktop.services.books.sessions import SessionInput
 from desktop.services.errors import NotFound
@@ -66,10 +66,10 @@ def books(workspace: Workspace) -> Path:
     ws.run(payments.record_payment, PaymentInput(b2, date(2026, 3, 5), D("100.00"), card))
     visit(ws, c3, date(2025, 12, 1))
     charge = ws.read(payments.open_charges, c3)[0].id
-    ws.run(payments.write_off, charge, D("30.00"), AdjustmentReason.COURTESY, on=date(2026, 3, 3))
+    ws.run(write_offs.write_off, charge, D("30.00"), AdjustmentReason.COURTESY, on=date(2026, 3, 3))
     visit(ws, d4, date(2026, 3, 9))
     ws.run(payments.record_payment, PaymentInput(e5, date(2026, 3, 2), D("300.00"), cash))
-    ws.run(payments.record_refund, e5, D("100.00"), date(2026, 3, 8))
+    ws.run(refunds.record_refund, e5, D("100.00"), date(2026, 3, 8))
     path = ws.path
     ws.close()
     return path

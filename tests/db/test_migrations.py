@@ -179,11 +179,11 @@ def test_unit_balances_are_backfilled_and_kept_by_the_trigger(workspace: Workspa
     from decimal import Decimal
 
     from sqlalchemy import text
-    from tests.services.books.test_books_examples import session_on
 
     from desktop.services.books import payments, sessions
     from desktop.services.books import queries as books
     from tests.books_helpers import add_unit, method_id
+    from tests.services.books.test_books_examples import session_on
 
     unit = workspace.run(add_unit, "A1", "Ana Lopez")
     workspace.run(sessions.record_session, session_on(unit, date(2026, 1, 5)))

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.kinds import ClaimStatus
 from desktop.services.claims import tracking as claims
+from desktop.services.claims import updates
 from desktop.services.claims.rules import ClaimChange
 from desktop.services.workspace import Workspace
 from desktop.ui.dialogs.claim import ClaimStatusDialog
@@ -41,7 +42,7 @@ def submitted_claim(session: Session) -> int:
     doc = superbill(session, "C1", aetna, [served], issued_on=TODAY - timedelta(days=40))
     claim_id = claims.start_claims(session, doc, today=TODAY)[0].id
     change = ClaimChange(to_status=S.SUBMITTED, on=TODAY - timedelta(days=35), claim_number="X1")
-    claims.change_status(session, claim_id, change, today=TODAY)
+    updates.change_status(session, claim_id, change, today=TODAY)
     return claim_id
 
 

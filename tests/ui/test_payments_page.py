@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from PySide6.QtCore import Qt, QTimer
@@ -16,7 +16,7 @@ from desktop.services.clients.people import ClientInput, create_client
 from desktop.services.clients.units import CoupleInput, MemberShare, create_couple, list_units
 from desktop.services.practice.catalog import list_payment_methods
 from desktop.ui.dialogs.money_actions import VoidDialog
-from desktop.ui.dialogs.payment import PaymentDialog
+from desktop.ui.dialogs.payment import AllocationDialog, PaymentDialog
 from desktop.ui.main_window import MainWindow
 from desktop.ui.pages.clients import ClientsPage
 from desktop.ui.pages.payments import PaymentsPage
@@ -99,6 +99,44 @@ def test_void_a_payment_with_a_reason(
     page.void_selected()
     assert [p.voided for p in runner.read(list_payments) or []] == [True]
     assert runner.read(books.balance, unit_id) == books.NO_BALANCE
+
+
+def test_apply_a_payment_by_hand(qtbot: QtBot, window: MainWindow, runner: ActionRunner) -> None:
+    from desktop.services.books.payments import PaymentInput, open_charges, record_payment
+
+    unit_id = make_client(runner)
+    for day in (date.today() - timedelta(days=7), date.today()):
+        runner.run(record_session, SessionInput(unit_id, day, "90837", fee=Decimal("150")))
+    method = (runner.read(list_payment_methods) or [])[0]
+    runner.run(record_payment, PaymentInput(unit_id, date.today(), Decimal("200"), method.id))
+    [paid] = runner.read(list_payments) or []
+    older, newer = (a.charge_id for a in paid.allocations)  # oldest first: $150, then $50
+    dialog = AllocationDialog(window, runner, paid, runner.read(open_charges, unit_id) or [])
+    qtbot.addWidget(dialog)
+    # What the payment pays now is open again: $150 on each charge.
+    assert dialog.edits[older].text() == "150.00"
+    assert dialog.edits[newer].text() == "50.00"
+    # More than was paid, in all: no one field is wrong, so the hint line says it.
+    dialog.edits[newer].clear()
+    qtbot.keyClicks(dialog.edits[newer], "100")
+    assert not dialog.save_button.isEnabled()
+    assert dialog.hint.text() == "That applies $250.00, more than was paid."
+    dialog.edits[older].clear()
+    dialog.edits[newer].clear()
+    qtbot.keyClicks(dialog.edits[newer], "150.01")
+    assert not dialog.save_button.isEnabled()
+    assert dialog.form.message(f"charge_{newer}") == "At most $150.00 is open."
+    dialog.edits[newer].clear()
+    qtbot.keyClicks(dialog.edits[newer], "120")
+    assert dialog.left.text() == "Left as credit: $80.00"
+    assert dialog.save_button.isEnabled()
+    dialog.save()
+    assert dialog.result() == AllocationDialog.DialogCode.Accepted
+    [paid] = runner.read(list_payments) or []
+    assert [(a.charge_id, a.amount, a.manual) for a in paid.allocations] == [
+        (newer, Decimal("120.00"), True)
+    ]
+    assert paid.unapplied == Decimal("80.00")
 
 
 def test_the_new_models_pass_the_model_tester(

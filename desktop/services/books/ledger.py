@@ -1,8 +1,12 @@
 """Posting to the double-entry ledger: the only code that writes ledger rows.
 
-Every function here writes one balanced ``LedgerTxn`` (splits sum to zero,
-debits positive) plus the business record it belongs to, and refuses dates in
-a closed period. Higher-level use cases (sessions, payments) compose these.
+Every ``post_*`` function here writes one balanced ``LedgerTxn`` (splits sum to
+zero, debits positive) plus the business record it belongs to, and refuses dates
+in a closed period (``dates.ensure_open``); ``write_txn`` is the one way to write
+any other transaction (a void). Use cases compose these: ``applying`` plans and
+writes allocations, ``voids`` reverses transactions, and ``sessions``,
+``payments``, ``refunds``, ``write_offs`` and ``fees`` record. What is still open
+on a charge or payment, which posting checks against, is in ``open_amounts``.
 
 The accounts move like this::
 
@@ -16,13 +20,12 @@ The accounts move like this::
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, Subquery, bindparam, func, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -32,15 +35,14 @@ from db.models import (
     LedgerSplit,
     LedgerTxn,
     Payment,
-    Practice,
     Refund,
 )
 from db.models.base import utcnow
 from db.queries import posting
-from desktop.domain.allocation import Credit, Debt, Plan, oldest_first, receiving
 from desktop.domain.kinds import Account, AdjustmentKind, AdjustmentReason, TxnKind
-from desktop.domain.money import ZERO, format_money, from_cents, to_cents
-from desktop.services.errors import InvalidInput, NotAllowed, PeriodClosed
+from desktop.domain.money import ZERO, format_money, to_cents
+from desktop.services.books import dates, open_amounts
+from desktop.services.errors import InvalidInput, NotAllowed, NotFound
 
 LedgerRecord = Charge | Payment | Allocation | Adjustment | Refund
 
@@ -58,42 +60,23 @@ class Leg:
     reason: str | None = None
 
 
-# --- dates and the closed period ------------------------------------------------------
+# --- records by id ---------------------------------------------------------------------
 
 
-_CLOSED_KEY = "ledger.closed_through"
+def charge_record(session: Session, charge_id: int) -> Charge:
+    """The charge with this id; ``NotFound`` when there is none."""
+    charge = session.get(Charge, charge_id)
+    if charge is None:
+        raise NotFound("That charge is not in this practice file.")
+    return charge
 
 
-def closed_through(session: Session) -> date | None:
-    """The closed-through date, read once per unit of work (periods.py refreshes it)."""
-    if _CLOSED_KEY not in session.info:
-        session.info[_CLOSED_KEY] = session.execute(
-            select(Practice.closed_through)
-        ).scalar_one_or_none()
-    return session.info[_CLOSED_KEY]
-
-
-def forget_closed_through(session: Session) -> None:
-    session.info.pop(_CLOSED_KEY, None)
-
-
-def first_open_day(session: Session) -> date | None:
-    closed = closed_through(session)
-    return closed + timedelta(days=1) if closed else None
-
-
-def ensure_open(session: Session, on: date, what: str = "This entry") -> None:
-    """Refuse a date on or before the closed-through date."""
-    closed = closed_through(session)
-    if closed is not None and on <= closed:
-        raise PeriodClosed(
-            f"{what} is dated {on.isoformat()}, but the books are closed through "
-            f"{closed.isoformat()}; date it after {closed.isoformat()} or reopen the period."
-        )
-
-
-def today() -> date:
-    return date.today()
+def payment_record(session: Session, payment_id: int) -> Payment:
+    """The payment with this id; ``NotFound`` when there is none."""
+    payment = session.get(Payment, payment_id)
+    if payment is None:
+        raise NotFound("That payment is not in this practice file.")
+    return payment
 
 
 # --- transactions ---------------------------------------------------------------------
@@ -176,89 +159,6 @@ def _add_legs(session: Session, txn: _TxnHead, legs: list[Leg]) -> None:
     )
 
 
-# --- amounts still open -----------------------------------------------------------------
-#
-# Posting asks these for every entry. The sums go to the driver directly
-# (``db.queries.posting``); the queries that return records are built once, with bound
-# parameters: building a statement costs several times what SQLite takes to answer it.
-
-
-def charge_open_amount(session: Session, charge_id: int) -> Decimal:
-    """What is still owed on a charge (receivable splits that name it)."""
-    return from_cents(
-        posting.split_sum_cents(session, Account.RECEIVABLE.value, "charge_id", charge_id)
-    )
-
-
-def payment_unapplied(session: Session, payment_id: int) -> Decimal:
-    """What of a payment is still client credit (not applied, not refunded)."""
-    return -from_cents(
-        posting.split_sum_cents(session, Account.CLIENT_CREDIT.value, "payment_id", payment_id)
-    )
-
-
-def unit_credit(session: Session, unit_id: int) -> Decimal:
-    return -from_cents(
-        posting.split_sum_cents(session, Account.CLIENT_CREDIT.value, "unit_id", unit_id)
-    )
-
-
-def open_charge_records(session: Session, unit_id: int) -> list[tuple[Charge, Decimal]]:
-    """The unit's charges with something still owed, oldest date of service first."""
-    return [(charge, owed) for charge, owed, _ in _open_charges_dated(session, unit_id)]
-
-
-def payments_with_credit(session: Session, unit_id: int) -> list[tuple[Payment, Decimal]]:
-    """The unit's payments with money not yet applied, oldest first."""
-    return [(payment, left) for payment, left, _ in _payments_with_credit_dated(session, unit_id)]
-
-
-def _per_record(account: Account, key: Any) -> Subquery:
-    """Per charge (or payment) of the unit ``:unit_id``: the sum of its splits on one
-    account, and the date of its last movement there."""
-    return (
-        select(
-            key,
-            func.sum(LedgerSplit.amount).label("c"),
-            func.max(LedgerTxn.txn_date).label("last"),
-        )
-        .join(LedgerTxn, LedgerTxn.id == LedgerSplit.txn_id)
-        .where(LedgerSplit.account == account.value, LedgerSplit.unit_id == bindparam("unit_id"))
-        .group_by(key)
-        .subquery()
-    )
-
-
-_owed = _per_record(Account.RECEIVABLE, LedgerSplit.charge_id)
-_OPEN_CHARGES = (
-    select(Charge, _owed.c.c, _owed.c.last)
-    .join(_owed, _owed.c.charge_id == Charge.id)
-    .where(_owed.c.c > 0)
-    .order_by(Charge.service_date, Charge.id)
-)
-_left = _per_record(Account.CLIENT_CREDIT, LedgerSplit.payment_id)
-_PAYMENTS_WITH_CREDIT = (
-    select(Payment, _left.c.c, _left.c.last)
-    .join(_left, _left.c.payment_id == Payment.id)
-    .where(_left.c.c < 0)
-    .order_by(Payment.received_date, Payment.id)
-)
-
-
-def _open_charges_dated(session: Session, unit_id: int) -> list[tuple[Charge, Decimal, date]]:
-    """Open charges, what is owed on each and the date its balance last moved."""
-    rows = session.execute(_OPEN_CHARGES, {"unit_id": unit_id}).all()
-    return [(charge, Decimal(cents), last) for charge, cents, last in rows]
-
-
-def _payments_with_credit_dated(
-    session: Session, unit_id: int
-) -> list[tuple[Payment, Decimal, date]]:
-    """Payments with credit left, how much, and the date their credit last moved."""
-    rows = session.execute(_PAYMENTS_WITH_CREDIT, {"unit_id": unit_id}).all()
-    return [(payment, -Decimal(cents), last) for payment, cents, last in rows]
-
-
 # --- the records ----------------------------------------------------------------------
 
 
@@ -274,7 +174,7 @@ def post_charge(
 ) -> Charge:
     if amount <= 0:
         raise InvalidInput("A charge must be more than zero.", field="fee")
-    ensure_open(session, service_date, "This charge")
+    dates.ensure_open(session, service_date, "This charge")
     txn = _placeholder_txn(session, TxnKind.CHARGE, service_date, unit_id, description)
     charge = Charge(
         unit_id=unit_id,
@@ -313,7 +213,7 @@ def post_payment(
         raise InvalidInput("A payment must be more than zero.", field="amount")
     if fee < 0 or fee > amount:
         raise InvalidInput("The processing fee must be between zero and the amount.", field="fee")
-    ensure_open(session, received_date, "This payment")
+    dates.ensure_open(session, received_date, "This payment")
     txn = _placeholder_txn(session, TxnKind.PAYMENT, received_date, unit_id, reference)
     payment = Payment(
         unit_id=unit_id,
@@ -390,7 +290,7 @@ def allocation_date(session: Session, payment: Payment, charge: Charge) -> date:
     the last movement of the payment's credit or the charge's balance, so that no earlier
     "as of" view ever shows money applied twice."""
     candidates = [payment.received_date, charge.service_date]
-    opened = first_open_day(session)
+    opened = dates.first_open_day(session)
     if opened:
         candidates.append(opened)
     candidates += [d for d, _ in _movements(session, Account.CLIENT_CREDIT, payment_id=payment.id)]
@@ -413,13 +313,13 @@ def post_allocation(
         raise NotAllowed("A voided payment or charge cannot be applied.")
     if amount <= 0:
         raise InvalidInput("An amount applied must be more than zero.", field="amount")
-    owed = charge_open_amount(session, charge.id)
+    owed = open_amounts.charge_open_amount(session, charge.id)
     if amount > owed:
         raise NotAllowed(
             f"Only {format_money(owed)} is still owed on the {charge.service_date.isoformat()} "
             f"charge; {format_money(amount)} cannot be applied to it."
         )
-    left = payment_unapplied(session, payment.id)
+    left = open_amounts.payment_unapplied(session, payment.id)
     if amount > left:
         raise NotAllowed(
             f"Only {format_money(left)} of this payment is left to apply; "
@@ -428,10 +328,10 @@ def post_allocation(
     on = allocation_date(session, payment, charge)
     if not_before is not None and not_before > on:
         on = not_before
-    return _write_allocation(session, payment, charge, amount, on, manual=manual)
+    return write_allocation(session, payment, charge, amount, on, manual=manual)
 
 
-def _write_allocation(
+def write_allocation(
     session: Session, payment: Payment, charge: Charge, amount: Decimal, on: date, *, manual: bool
 ) -> Allocation:
     """The allocation itself, once its amount and date have been checked."""
@@ -468,12 +368,12 @@ def post_adjustment(
         raise InvalidInput("A write-off must be more than zero.", field="amount")
     if reason is AdjustmentReason.OTHER and not note.strip():
         raise InvalidInput("Say why, when the reason is Other.", field="note")
-    ensure_open(session, on, "This write-off")
+    dates.ensure_open(session, on, "This write-off")
     if on < charge.service_date:
         raise InvalidInput(
             "A write-off cannot be dated before the service it reduces.", field="date"
         )
-    owed = charge_open_amount(session, charge.id)
+    owed = open_amounts.charge_open_amount(session, charge.id)
     if amount > owed:
         raise NotAllowed(f"Only {format_money(owed)} is still owed on this charge.")
     short = shortfall_from(_movements(session, Account.RECEIVABLE, charge_id=charge.id), on, amount)
@@ -517,10 +417,10 @@ def post_refund(
         raise NotAllowed("A voided payment cannot be refunded.")
     if amount <= 0:
         raise InvalidInput("A refund must be more than zero.", field="amount")
-    ensure_open(session, on, "This refund")
+    dates.ensure_open(session, on, "This refund")
     if on < payment.received_date:
         raise InvalidInput("A refund cannot be dated before the payment it returns.", field="date")
-    left = payment_unapplied(session, payment.id)
+    left = open_amounts.payment_unapplied(session, payment.id)
     if amount > left:
         raise NotAllowed(f"Only {format_money(left)} of this payment is unapplied credit.")
     credit = [(d, -a) for d, a in _movements(session, Account.CLIENT_CREDIT, payment_id=payment.id)]
@@ -551,179 +451,3 @@ def post_refund(
         ],
     )
     return refund
-
-
-def void_record(
-    session: Session, record: LedgerRecord, reason: str, *, on: date | None = None
-) -> int:
-    """Reverse one record's transaction exactly, dated ``on`` (default today) or later;
-    returns the void transaction's id."""
-    if not reason.strip():
-        raise InvalidInput("Say why this is being voided.", field="reason")
-    if record.void_txn_id is not None:
-        raise NotAllowed("This entry was already voided.")
-    original = session.get(LedgerTxn, record.txn_id)
-    assert original is not None
-    when = max(on or today(), original.txn_date)
-    ensure_open(session, when, "This void")
-    legs = [
-        Leg(
-            Account(s.account),
-            -s.amount,
-            charge_id=s.charge_id,
-            payment_id=s.payment_id,
-            method_id=s.method_id,
-            service_id=s.service_id,
-            reason=s.reason,
-        )
-        for s in original.splits
-    ]
-    txn_id = write_txn(
-        session,
-        TxnKind.VOID,
-        when,
-        original.unit_id,
-        legs,
-        memo=reason.strip(),
-        reverses_id=original.id,
-    )
-    record.void_txn_id = txn_id
-    session.flush()
-    return txn_id
-
-
-# --- composite rules ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OnAccount:
-    """A unit's credit and open charges as the oldest-first rule sees them (in the books'
-    order), with the records an allocation is written against."""
-
-    credits: tuple[Credit, ...]
-    debts: tuple[Debt, ...]
-    payments: dict[int, Payment]
-    charges: dict[int, Charge]
-
-
-def _on_account(
-    charges: list[tuple[Charge, Decimal, date]], payments: list[tuple[Payment, Decimal, date]]
-) -> OnAccount:
-    return OnAccount(
-        credits=tuple(
-            Credit(p.id, None, p.received_date, left, moved) for p, left, moved in payments
-        ),
-        debts=tuple(Debt(c.id, c.service_date, owed, moved) for c, owed, moved in charges),
-        payments={p.id: p for p, _, _ in payments},
-        charges={c.id: c for c, _, _ in charges},
-    )
-
-
-def on_account(session: Session, unit_id: int) -> OnAccount:
-    """The unit's payments with credit left and its open charges, with their last movements."""
-    return _on_account(
-        _open_charges_dated(session, unit_id), _payments_with_credit_dated(session, unit_id)
-    )
-
-
-def plan_receipt(
-    session: Session, unit_id: int, received_date: date, amounts: Sequence[Decimal]
-) -> tuple[Plan, OnAccount]:
-    """How money received now (one payment per amount, recorded in that order) and the
-    credit already on account will be applied, oldest first: the one plan that both a
-    payment's preview and its posting use."""
-    if any(amount <= 0 for amount in amounts):
-        raise InvalidInput("A payment must be more than zero.", field="amount")
-    state = on_account(session, unit_id)
-    plan = oldest_first(
-        receiving(state.credits, received_date, amounts),
-        state.debts,
-        not_before=received_date,
-        opened=first_open_day(session),
-    )
-    return plan, state
-
-
-def write_plan(
-    session: Session, plan: Plan, state: OnAccount, received: Sequence[Payment] = ()
-) -> list[tuple[Allocation, Charge]]:
-    """Write the allocations ``plan`` makes, in its order and with its dates; money received
-    now is ``received[part]``. Returns each allocation with the charge it pays.
-
-    The amounts and dates were worked out from the books' own sums and last movements
-    (``on_account``), so each allocation gets exactly the checks and the date
-    post_allocation would give it, without querying them again.
-    """
-    made: list[tuple[Allocation, Charge]] = []
-    for step in plan.applied:
-        if step.payment_id is not None:
-            payment = state.payments[step.payment_id]
-        else:
-            assert step.part is not None
-            payment = received[step.part]
-        charge = state.charges[step.charge_id]
-        allocation = _write_allocation(session, payment, charge, step.amount, step.on, manual=False)
-        made.append((allocation, charge))
-    return made
-
-
-def apply_credit(
-    session: Session, unit_id: int, not_before: date
-) -> list[tuple[Allocation, Charge]]:
-    """Apply the unit's unapplied money to its open charges, oldest first; returns each
-    allocation made with the charge it pays.
-
-    ``not_before`` is the date of the action that prompts this: money that sat unapplied
-    until now is applied now, never back-dated, so earlier "as of" views do not move.
-    """
-    if unit_credit(session, unit_id) <= 0:  # the common case: nothing to apply
-        return []
-    charges = _open_charges_dated(session, unit_id)
-    if not charges:
-        return []
-    state = _on_account(charges, _payments_with_credit_dated(session, unit_id))
-    plan = oldest_first(
-        state.credits, state.debts, not_before=not_before, opened=first_open_day(session)
-    )
-    return write_plan(session, plan, state)
-
-
-def active_allocations(
-    session: Session, *, charge_id: int | None = None, payment_id: int | None = None
-) -> list[Allocation]:
-    query = select(Allocation).where(Allocation.void_txn_id.is_(None))
-    if charge_id is not None:
-        query = query.where(Allocation.charge_id == charge_id)
-    if payment_id is not None:
-        query = query.where(Allocation.payment_id == payment_id)
-    return list(session.execute(query.order_by(Allocation.id)).scalars())
-
-
-def void_charge(session: Session, charge: Charge, reason: str, *, on: date | None = None) -> None:
-    """Void a charge: its allocations and write-offs are reversed first, money becomes credit."""
-    for allocation in active_allocations(session, charge_id=charge.id):
-        void_record(session, allocation, f"Charge voided: {reason}", on=on)
-    adjustments = session.execute(
-        select(Adjustment).where(
-            Adjustment.charge_id == charge.id, Adjustment.void_txn_id.is_(None)
-        )
-    ).scalars()
-    for adjustment in adjustments:
-        void_record(session, adjustment, f"Charge voided: {reason}", on=on)
-    void_record(session, charge, reason, on=on)
-
-
-def void_payment(
-    session: Session, payment: Payment, reason: str, *, on: date | None = None
-) -> None:
-    """Void a payment; refunds must be voided first, allocations are reversed with it."""
-    refunded = session.execute(
-        select(func.count())
-        .select_from(Refund)
-        .where(Refund.payment_id == payment.id, Refund.void_txn_id.is_(None))
-    ).scalar_one()
-    if refunded:
-        raise NotAllowed("Part of this payment was refunded; void the refund first.")
-    for allocation in active_allocations(session, payment_id=payment.id):
-        void_record(session, allocation, f"Payment voided: {reason}", on=on)
-    void_record(session, payment, reason, on=on)

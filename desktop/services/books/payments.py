@@ -1,4 +1,11 @@
-"""Payments, how they are applied, refunds, write-offs and voids: the money use cases."""
+"""Recording money received: a payment, or one shared between members; its preview;
+applying it by hand; and the row a screen shows for it.
+
+``preview_payment`` plans with the same function that recording carries out
+(``applying.plan_receipt``), so what the payment dialog shows is what is posted.
+Paying money back is in ``refunds``, reducing what is owed in ``write_offs``,
+charges outside sessions in ``fees``, and voiding any of them in ``voids``.
+"""
 
 from __future__ import annotations
 
@@ -10,21 +17,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import (
-    Adjustment,
     Allocation,
     BillingUnit,
     Charge,
-    Client,
     Payment,
     PaymentMethod,
-    Refund,
-    Service,
     UnitMember,
 )
-from desktop.domain.kinds import AdjustmentKind, AdjustmentReason
 from desktop.domain.money import ZERO, format_money
 from desktop.services.audit import log as audit
-from desktop.services.books import ledger
+from desktop.services.books import applying, ledger, open_amounts, voids
 from desktop.services.books.held import get_held
 from desktop.services.errors import InvalidInput, NotAllowed, NotFound
 from desktop.services.practice.settings import fee_for
@@ -134,13 +136,6 @@ class OpenCharge:
     owed: Decimal
 
 
-def _payment(session: Session, payment_id: int) -> Payment:
-    payment = session.get(Payment, payment_id)
-    if payment is None:
-        raise NotFound("That payment is not in this practice file.")
-    return payment
-
-
 def _method(session: Session, method_id: int) -> PaymentMethod:
     method = get_held(session, PaymentMethod, method_id)
     if method is None:
@@ -148,18 +143,11 @@ def _method(session: Session, method_id: int) -> PaymentMethod:
     return method
 
 
-def _charge(session: Session, charge_id: int) -> Charge:
-    charge = session.get(Charge, charge_id)
-    if charge is None:
-        raise NotFound("That charge is not in this practice file.")
-    return charge
-
-
 def open_charges(session: Session, unit_id: int) -> list[OpenCharge]:
     """What the unit still owes, charge by charge, oldest first (for allocating by hand)."""
     return [
         OpenCharge(c.id, c.service_date, c.description, c.amount, owed)
-        for c, owed in ledger.open_charge_records(session, unit_id)
+        for c, owed in open_amounts.open_charge_records(session, unit_id)
     ]
 
 
@@ -171,7 +159,7 @@ def preview_payment(
     credit already on account included: the plan posting carries out, before it is posted."""
     if get_held(session, BillingUnit, unit_id) is None:
         raise NotFound("That client is not in this practice file.")
-    plan, state = ledger.plan_receipt(session, unit_id, received_date, amounts)
+    plan, state = applying.plan_receipt(session, unit_id, received_date, amounts)
     rows = []
     for step in plan.applied:
         charge = state.charges[step.charge_id]
@@ -212,7 +200,7 @@ def _allocate_by_hand(
     for charge_id, amount in allocations:
         if amount == 0:
             continue
-        charge = _charge(session, charge_id)
+        charge = ledger.charge_record(session, charge_id)
         made.append((ledger.post_allocation(session, payment, charge, amount, manual=True), charge))
     return made
 
@@ -269,16 +257,16 @@ def _receive(
     received: list[Received],
 ) -> list[PaymentRow]:
     """Record one payment per entry, then apply them and any credit on account oldest
-    first: the plan is made before anything is written (``ledger.plan_receipt``, which
+    first: the plan is made before anything is written (``applying.plan_receipt``, which
     ``preview_payment`` shows), and carried out as it is."""
-    plan, state = ledger.plan_receipt(
+    plan, state = applying.plan_receipt(
         session, unit_id, received_date, [amount for amount, _, _ in received]
     )
     payments = [
         _post_payment(session, unit_id, received_date, method, reference, entry, None)
         for entry in received
     ]
-    made = ledger.write_plan(session, plan, state, payments)
+    made = applying.write_plan(session, plan, state, payments)
     return [
         _new_payment_row([m for m in made if m[0].payment_id == p.id], p, method) for p in payments
     ]
@@ -400,12 +388,12 @@ def reallocate_payment(
     session: Session, payment_id: int, allocations: Allocations, reason: str = "Applied by hand"
 ) -> PaymentRow:
     """Replace how a payment is applied (the old allocations are voided, not deleted)."""
-    payment = _payment(session, payment_id)
+    payment = ledger.payment_record(session, payment_id)
     if payment.void_txn_id is not None:
         raise NotAllowed("A voided payment cannot be applied.")
     before = payment_row(session, payment_id)
-    for allocation in ledger.active_allocations(session, payment_id=payment_id):
-        ledger.void_record(session, allocation, reason)
+    for allocation in voids.active_allocations(session, payment_id=payment_id):
+        voids.void_record(session, allocation, reason)
     _allocate_by_hand(session, payment, allocations)
     audit.record(
         session,
@@ -419,169 +407,8 @@ def reallocate_payment(
     return payment_row(session, payment_id)
 
 
-def record_refund(
-    session: Session,
-    unit_id: int,
-    amount: Decimal,
-    on: date,
-    *,
-    method_id: int | None = None,
-    reference: str = "",
-    payment_id: int | None = None,
-) -> list[int]:
-    """Pay client credit back out; drawn from the newest payments unless one is named."""
-    if amount <= 0:
-        raise InvalidInput("A refund must be more than zero.", field="amount")
-    if payment_id is not None:
-        sources = [(_payment(session, payment_id), ledger.payment_unapplied(session, payment_id))]
-    else:
-        sources = list(reversed(ledger.payments_with_credit(session, unit_id)))
-    available = sum((left for _, left in sources), ZERO)
-    if amount > available:
-        raise NotAllowed(
-            f"This client has {format_money(available)} of credit to refund, "
-            f"not {format_money(amount)}."
-        )
-    made: list[int] = []
-    remaining = amount
-    for payment, left in sources:
-        if remaining == 0:
-            break
-        part = min(left, remaining)
-        refund = ledger.post_refund(
-            session,
-            payment,
-            part,
-            on=on,
-            method_id=method_id or payment.method_id,
-            reference=reference.strip(),
-        )
-        made.append(refund.id)
-        remaining -= part
-    audit.record(
-        session,
-        "create",
-        "refund",
-        made[0],
-        unit_id=unit_id,
-        after={"amount": amount, "date": on, "refunds": made, "reference": reference},
-    )
-    return made
-
-
-def write_off(
-    session: Session,
-    charge_id: int,
-    amount: Decimal,
-    reason: AdjustmentReason,
-    *,
-    on: date,
-    kind: AdjustmentKind = AdjustmentKind.WRITE_OFF,
-    note: str = "",
-) -> int:
-    """Reduce what is owed on a charge (write-off or discount), with its reason."""
-    charge = _charge(session, charge_id)
-    adjustment = ledger.post_adjustment(
-        session, charge, amount, on=on, kind=kind, reason=reason, note=note.strip()
-    )
-    audit.record(
-        session,
-        "create",
-        "adjustment",
-        adjustment.id,
-        unit_id=charge.unit_id,
-        after={
-            "charge_id": charge_id,
-            "amount": amount,
-            "kind": kind.value,
-            "reason": reason.value,
-            "note": note,
-            "date": on,
-        },
-    )
-    return adjustment.id
-
-
-def record_fee(
-    session: Session,
-    unit_id: int,
-    service_code: str,
-    on: date,
-    amount: Decimal,
-    description: str = "",
-) -> int:
-    """A charge that is not a session (a report, a letter): posts and takes credit if any."""
-    service = session.execute(
-        select(Service).where(Service.code == service_code)
-    ).scalar_one_or_none()
-    if service is None:
-        raise InvalidInput(f"There is no service with code {service_code!r}.", field="service_code")
-    charge = ledger.post_charge(
-        session,
-        unit_id=unit_id,
-        service_id=service.id,
-        service_date=on,
-        amount=amount,
-        description=description or f"{service.code} {service.label}",
-    )
-    ledger.apply_credit(session, unit_id, on)
-    audit.record(
-        session,
-        "create",
-        "charge",
-        charge.id,
-        unit_id=unit_id,
-        after={"service": service.code, "amount": amount, "date": on},
-    )
-    return charge.id
-
-
-VOIDABLE = {
-    "payment": Payment,
-    "refund": Refund,
-    "adjustment": Adjustment,
-    "charge": Charge,
-    "allocation": Allocation,
-}
-
-
-def void_entry(
-    session: Session, kind: str, record_id: int, reason: str, on: date | None = None
-) -> None:
-    """Void a payment, refund, write-off, allocation or non-session charge, with a reason."""
-    model = VOIDABLE.get(kind)
-    if model is None:
-        raise InvalidInput(f"{kind!r} entries cannot be voided.", field="kind")
-    record = session.get(model, record_id)
-    if record is None:
-        raise NotFound(f"That {kind} is not in this practice file.")
-    reason = reason.strip()
-    if not reason:
-        raise InvalidInput("Say why this is being voided.", field="reason")
-    if isinstance(record, Payment):
-        ledger.void_payment(session, record, reason, on=on)
-        unit_id = record.unit_id
-    elif isinstance(record, Charge):
-        if record.session_id is not None:
-            raise NotAllowed("This charge belongs to a session; void or change the session.")
-        ledger.void_charge(session, record, reason, on=on)
-        unit_id = record.unit_id
-    else:
-        ledger.void_record(session, record, reason, on=on)
-        unit_id = _unit_of(session, record)
-    if not isinstance(record, Allocation):
-        ledger.apply_credit(session, unit_id, on or ledger.today())
-    audit.record(session, "void", kind, record_id, unit_id=unit_id, after={"reason": reason})
-
-
-def _unit_of(session: Session, record: Adjustment | Refund | Allocation) -> int:
-    if isinstance(record, Refund):
-        return record.unit_id
-    return _charge(session, record.charge_id).unit_id
-
-
 def payment_row(session: Session, payment_id: int) -> PaymentRow:
-    payment = _payment(session, payment_id)
+    payment = ledger.payment_record(session, payment_id)
     method = session.get(PaymentMethod, payment.method_id)
     rows = session.execute(
         select(Allocation, Charge)
@@ -590,9 +417,6 @@ def payment_row(session: Session, payment_id: int) -> PaymentRow:
         .order_by(Charge.service_date, Allocation.id)
     ).all()
     allocated = [(a, c) for a, c in rows]
-    return _payment_row(payment, method, allocated, ledger.payment_unapplied(session, payment_id))
-
-
-def payer_name(session: Session, client_id: int | None) -> str:
-    client = session.get(Client, client_id) if client_id else None
-    return client.display_name if client else ""
+    return _payment_row(
+        payment, method, allocated, open_amounts.payment_unapplied(session, payment_id)
+    )

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from desktop.services.audit import log as audit
-from desktop.services.books import ledger
+from desktop.services.books import dates
 from desktop.services.errors import InvalidInput
 from desktop.services.practice.settings import practice_row
 
@@ -32,7 +32,7 @@ def close_period(session: Session, through: date, *, today: date | None = None) 
             field="through",
         )
     practice.closed_through = through
-    ledger.forget_closed_through(session)
+    dates.forget_closed_through(session)
     session.flush()
     audit.record(
         session,
@@ -56,7 +56,7 @@ def reopen_period(session: Session, to: date | None, reason: str) -> date | None
     if to is not None and to >= current:
         raise InvalidInput(f"Reopening moves the date back from {current.isoformat()}.", field="to")
     practice.closed_through = to
-    ledger.forget_closed_through(session)
+    dates.forget_closed_through(session)
     session.flush()
     audit.record(
         session,

@@ -15,15 +15,14 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import BillingUnit
 from desktop.domain.kinds import AgingBasis
 from desktop.domain.money import ZERO, format_plain
 from desktop.reports.tabular import TOTAL_LABEL, Column, Kind, Table
+from desktop.services.books import period_reports
 from desktop.services.books import queries as books
-from desktop.services.clients.lookups import unit_by_ref
+from desktop.services.clients.lookups import unit_by_ref, unit_names
 
 MONEY = Kind.MONEY
 
@@ -68,14 +67,9 @@ def aging_table(session: Session, as_of: date) -> Table:
     )
 
 
-def _units(session: Session) -> dict[int, tuple[str, str]]:
-    rows = session.execute(select(BillingUnit.id, BillingUnit.ref, BillingUnit.name))
-    return {unit_id: (ref, name) for unit_id, ref, name in rows}
-
-
 def balances_table(session: Session, as_of: date) -> Table:
     """Each client's amount owed and credit on account (clients with neither are left out)."""
-    units = _units(session)
+    units = unit_names(session)
     found = [
         (*units[unit_id], balance)
         for unit_id, balance in books.balances(session, as_of).items()
@@ -151,7 +145,7 @@ def ledger_table(session: Session, client_ref: str, as_of: date | None = None) -
 
 
 def rollforward_table(
-    session: Session, start: date, end: date, rf: books.RollForward | None = None
+    session: Session, start: date, end: date, rf: period_reports.RollForward | None = None
 ) -> Table:
     """Opening A/R, its movements and closing A/R, then the same for client credit
     (``rf``, when the caller has already read it for this period).
@@ -160,7 +154,7 @@ def rollforward_table(
     its movements is its closing; the two "difference" lines show that it ties.
     """
     if rf is None or (rf.start, rf.end) != (start, end):
-        rf = books.rollforward(session, start, end)
+        rf = period_reports.rollforward(session, start, end)
     ar_moves = (rf.charges, -rf.payments_applied, -rf.write_offs, rf.voids)
     credit_moves = (rf.credit_received, -rf.credit_applied, -rf.credit_refunded, rf.credit_voids)
     ar_difference = rf.closing - (rf.opening + _total(list(ar_moves)))
@@ -200,7 +194,7 @@ def rollforward_table(
 
 def income_table(session: Session, start: date, end: date) -> Table:
     """Money received by day and method: gross, processor fee, net; refunds paid out."""
-    found = books.income(session, start, end)
+    found = period_reports.income(session, start, end)
     rows = tuple((r.on, r.method, r.count, r.gross, r.fee, r.net, r.refunds) for r in found)
     return Table(
         title="Income by day and method",
@@ -234,7 +228,7 @@ def income_table(session: Session, start: date, end: date) -> Table:
 
 def charges_by_service_table(session: Session, start: date, end: date) -> Table:
     """Charges net of voids, by service code."""
-    found = books.charges_by_service(session, start, end)
+    found = period_reports.charges_by_service(session, start, end)
     return Table(
         title="Charges by service",
         subtitle=_period(start, end),
@@ -253,7 +247,7 @@ def charges_by_service_table(session: Session, start: date, end: date) -> Table:
 
 def write_offs_table(session: Session, start: date, end: date) -> Table:
     """Write-offs and discounts net of voids, by reason."""
-    found = books.write_offs_by_reason(session, start, end)
+    found = period_reports.write_offs_by_reason(session, start, end)
     return Table(
         title="Write-offs by reason",
         subtitle=_period(start, end),

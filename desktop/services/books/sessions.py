@@ -21,7 +21,7 @@ from db.models.base import utcnow
 from desktop.domain.coding import ADD_ON_CODES, suggest_code
 from desktop.domain.kinds import SessionStatus
 from desktop.services.audit import log as audit
-from desktop.services.books import ledger
+from desktop.services.books import applying, dates, ledger, voids
 from desktop.services.books.held import get_held
 from desktop.services.errors import InvalidInput, NotAllowed, NotFound
 
@@ -268,7 +268,7 @@ def record_session(session: Session, data: SessionInput) -> SessionRow:
     session.add(record)
     session.flush()
     charged = _post_charges(session, record)
-    ledger.apply_credit(session, record.unit_id, record.service_date)
+    applying.apply_credit(session, record.unit_id, record.service_date)
     audit.record(
         session,
         "create",
@@ -354,11 +354,11 @@ def update_session(
                 field="reason",
             )
         for charge in charges:
-            ledger.void_charge(session, charge, f"Session changed: {reason.strip()}")
+            voids.void_charge(session, charge, f"Session changed: {reason.strip()}")
         session.flush()
         _post_charges(session, record)
         for unit_id in {old_unit, record.unit_id}:
-            ledger.apply_credit(session, unit_id, ledger.today())
+            applying.apply_credit(session, unit_id, dates.today())
     session.flush()
     audit.record(
         session,
@@ -380,11 +380,11 @@ def void_session(session: Session, session_id: int, reason: str) -> SessionRow:
     if record.voided_at is not None:
         raise NotAllowed("This session was already voided.")
     for charge in active_charges(session, record.id):
-        ledger.void_charge(session, charge, f"Session voided: {reason.strip()}")
+        voids.void_charge(session, charge, f"Session voided: {reason.strip()}")
     record.voided_at = utcnow()
     record.void_reason = reason.strip()
     session.flush()
-    ledger.apply_credit(session, record.unit_id, ledger.today())
+    applying.apply_credit(session, record.unit_id, dates.today())
     audit.record(
         session,
         "void",

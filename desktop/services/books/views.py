@@ -8,19 +8,25 @@ however large the books grow (tests/test_read_scaling.py counts them).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Generic, TypeVar
 
 from sqlalchemy.orm import Session
 
 from desktop.domain.money import ZERO
 from desktop.domain.months import month_bounds, shift_month, week_of
+from desktop.services.books import period_reports, periods
 from desktop.services.books import queries as books
 from desktop.services.books.payment_list import ListedPayment, list_payments
 from desktop.services.books.sessions import SessionRow, list_sessions
 
 CHART_MONTHS = 12  # the Dashboard's chart: this month and the eleven before it
+
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -72,7 +78,7 @@ def sessions_page_view(session: Session, day: date) -> SessionsPageView:
 @dataclass(frozen=True)
 class DashboardView:
     today: date
-    month: books.RollForward  # this month to today
+    month: period_reports.RollForward  # this month to today
     months: tuple[tuple[date, Decimal], ...]  # (first day, received less refunds), oldest first
 
 
@@ -81,22 +87,41 @@ def dashboard_view(session: Session, today: date) -> DashboardView:
     start, end = month_bounds(today)
     first = shift_month(start, 1 - CHART_MONTHS)
     totals: dict[date, Decimal] = defaultdict(lambda: ZERO)
-    for row in books.income(session, first, end):
+    for row in period_reports.income(session, first, end):
         totals[row.on.replace(day=1)] += row.gross - row.refunds
     starts = [shift_month(first, i) for i in range(CHART_MONTHS)]
     return DashboardView(
         today,
-        books.rollforward(session, start, today),
+        period_reports.rollforward(session, start, today),
         tuple((month, totals[month]) for month in starts),
     )
 
 
 @dataclass(frozen=True)
 class ReportChartsView:
-    income: tuple[books.IncomeRow, ...]
+    income: tuple[period_reports.IncomeRow, ...]
     aging: books.AgingReport
+    closed_through: date | None  # shown in the month-end bar under the charts
 
 
 def report_charts_view(session: Session, first: date, today: date) -> ReportChartsView:
     """Money received since ``first``, and what is owed today by age."""
-    return ReportChartsView(tuple(books.income(session, first, today)), books.aging(session, today))
+    return ReportChartsView(
+        tuple(period_reports.income(session, first, today)),
+        books.aging(session, today),
+        periods.closed_through(session),
+    )
+
+
+@dataclass(frozen=True)
+class ReportTableView(Generic[T]):
+    table: T
+    closed_through: date | None  # shown in the month-end bar under the table
+
+
+def report_table_view(
+    session: Session, read: Callable[[Session, date, date], T], start: date, end: date
+) -> ReportTableView[T]:
+    """One report table (``read`` is one of ``report_tables``' functions) and the month-end
+    bar's closed-through date, in the one read a refresh of the Reports page makes."""
+    return ReportTableView(read(session, start, end), periods.closed_through(session))

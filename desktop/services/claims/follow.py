@@ -41,12 +41,12 @@ from desktop.services.audit import log as audit
 from desktop.services.claims.rules import ClaimChange
 from desktop.services.claims.tracking import (
     ClaimRow,
-    change_status,
     get_claim,
     label,
     new_claim,
     start_claims,
 )
+from desktop.services.claims.updates import change_status
 from desktop.services.errors import NotAllowed, NotFound
 
 S = ClaimStatus

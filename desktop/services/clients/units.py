@@ -144,11 +144,22 @@ def set_unit_active(session: Session, unit_id: int, active: bool) -> UnitDetail:
 
 
 def get_unit_detail(session: Session, unit_id: int) -> UnitDetail:
+    """A client, couple or family with its members (the identified patient first, then by
+    share), each member read with their client in one statement."""
     unit = unit_record(session, unit_id)
     service = session.get(Service, unit.default_service_id) if unit.default_service_id else None
+    found = session.execute(
+        select(UnitMember, Client)
+        .join(Client, Client.id == UnitMember.client_id)
+        .where(UnitMember.unit_id == unit.id)
+    ).all()
     members = sorted(
-        unit.members,
-        key=lambda m: (m.client_id != unit.identified_patient_id, -m.pays_share_bp, m.client_id),
+        found,
+        key=lambda pair: (
+            pair[0].client_id != unit.identified_patient_id,
+            -pair[0].pays_share_bp,
+            pair[0].client_id,
+        ),
     )
     return UnitDetail(
         unit_id=unit.id,
@@ -163,15 +174,15 @@ def get_unit_detail(session: Session, unit_id: int) -> UnitDetail:
         members=tuple(
             MemberRow(
                 client_id=m.client_id,
-                client_ref=m.client.client_ref,
-                legal_name=m.client.legal_name,
-                display_name=m.client.display_name,
+                client_ref=client.client_ref,
+                legal_name=client.legal_name,
+                display_name=client.display_name,
                 role=m.role,
                 pays_share_bp=m.pays_share_bp,
                 identified_patient=m.client_id == unit.identified_patient_id,
-                active=m.client.active,
+                active=client.active,
             )
-            for m in members
+            for m, client in members
         ),
         patient=get_client_detail(session, unit.identified_patient_id),
     )

@@ -10,10 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from db.models import BillingUnit, UnitMember
 from desktop.domain.kinds import BillingPreference
 from desktop.services.books import queries as books
 from desktop.services.claims.estimates import ClientEstimate, client_estimate
@@ -34,18 +32,10 @@ class ClientPageView:
 
 def client_page_view(session: Session, unit_id: int, today: date | None = None) -> ClientPageView:
     """One client, couple or family, as their page shows them."""
-    # The unit with its members and their clients in two statements, held (the session
-    # keeps only what is referenced) while the page is read, so that what follows finds
-    # them loaded rather than asking for each member.
-    loaded = session.scalars(
-        select(BillingUnit)
-        .where(BillingUnit.id == unit_id)
-        .options(selectinload(BillingUnit.members).joinedload(UnitMember.client))
-    ).one_or_none()
-    unit = get_unit_detail(session, unit_id)
+    unit = get_unit_detail(session, unit_id)  # its members in one statement
     patient = unit.patient
     superbill = patient.data.billing == BillingPreference.SUPERBILL
-    view = ClientPageView(
+    return ClientPageView(
         unit=unit,
         gets_superbills=superbill,
         balance=books.balance(session, unit_id),
@@ -53,8 +43,6 @@ def client_page_view(session: Session, unit_id: int, today: date | None = None) 
         estimate=client_estimate(session, patient.id) if superbill else None,
         ledger=tuple(books.ledger_lines(session, unit_id)),
     )
-    del loaded
-    return view
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from db.models import (
 from desktop.domain.kinds import DocumentKind
 from desktop.reports import documents as renderers  # load on first use
 from desktop.reports.documents.rows import AppliedTo, ReceiptDoc
-from desktop.services.books import ledger
+from desktop.services.books import dates
 from desktop.services.books import queries as books
 from desktop.services.documents.blocks import practice, practice_block
 from desktop.services.documents.statements import addressee
@@ -49,7 +49,7 @@ def build_receipt(
 ) -> ReceiptDoc:
     """The receipt as it would print (a preview when ``number`` is empty)."""
     payment = _payment(session, payment_id)
-    issued_on = issued_on or ledger.today()
+    issued_on = issued_on or dates.today()
     if issued_on < payment.received_date:
         raise InvalidInput("A receipt cannot be dated before the payment.", field="issued_on")
     method = session.get(PaymentMethod, payment.method_id)
@@ -103,7 +103,7 @@ def issue_receipt(
             f"{existing.number} is already the receipt for this payment; reprint it, "
             "or issue a correction of it."
         )
-    issued_on = issued_on or ledger.today()
+    issued_on = issued_on or dates.today()
     number = next_number(session, DocumentKind.RECEIPT, issued_on)
     doc = build_receipt(session, payment.id, issued_on=issued_on, number=number)
     return _store(session, payment, doc)

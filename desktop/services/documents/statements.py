@@ -26,7 +26,7 @@ from desktop.domain.kinds import DocumentKind
 from desktop.reports import documents as renderers  # load on first use
 from desktop.reports import rasterize
 from desktop.reports.documents.rows import MailingAddress, StatementDoc, StatementLine
-from desktop.services.books import ledger
+from desktop.services.books import dates
 from desktop.services.books import queries as books
 from desktop.services.documents.blocks import practice, practice_block
 from desktop.services.documents.store import (
@@ -76,7 +76,7 @@ def build_statement(
     if start > as_of:
         raise InvalidInput("The statement starts after its as-of date.", field="period_from")
     p = practice(session)
-    issued_on = issued_on or ledger.today()
+    issued_on = issued_on or dates.today()
     lines = [
         _line(line) for line in books.ledger_lines(session, unit.id, as_of) if line.on >= start
     ]
@@ -117,7 +117,7 @@ def issue_statement(
     issued_on: date | None = None,
 ) -> IssuedDocument:
     """Issue and keep a statement for one unit."""
-    issued_on = issued_on or ledger.today()
+    issued_on = issued_on or dates.today()
     number = next_number(session, DocumentKind.STATEMENT, issued_on)
     doc = build_statement(
         session, unit_id, as_of, period_from=period_from, issued_on=issued_on, number=number
@@ -165,7 +165,7 @@ def issue_statements(
     progress: Progress | None = None,
 ) -> StatementBatch:
     """A statement for everyone who owes on ``as_of``; cancelling stores none of them."""
-    issued_on = issued_on or ledger.today()
+    issued_on = issued_on or dates.today()
     units = units_owing(session, as_of)
     numbers = next_numbers(session, DocumentKind.STATEMENT, issued_on, len(units))
     rendered = []

@@ -49,7 +49,7 @@ from desktop.reports.documents.rows import (
     ServiceLine,
     SuperbillDoc,
 )
-from desktop.services.books import ledger
+from desktop.services.books import dates
 from desktop.services.clients import icd
 from desktop.services.documents.blocks import (
     Finding,
@@ -132,7 +132,7 @@ def draft(
             f"{unit.name} pays privately and gets no superbill; change the client's billing "
             "to superbill first if they now claim reimbursement."
         )
-    issued_on = issued_on or ledger.today()
+    issued_on = issued_on or dates.today()
     rows = session.execute(
         lines_query()
         .where(Charge.unit_id == unit.id, Charge.service_date.between(period_from, period_to))

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.money import format_money
 from desktop.services.audit import checks
-from desktop.services.books import periods
+from desktop.services.books import period_reports, periods
 from desktop.services.books import queries as books
 from desktop.services.month_end import credit as month_end_credit
 from desktop.services.month_end.workbook import Period, tie_out_line
@@ -59,7 +59,7 @@ def _month_is_over(period: Period, today: date, closed: date | None) -> CheckRes
 
 
 def _rollforward_ties(session: Session, period: Period) -> CheckResult:
-    rf = books.rollforward(session, period.start, period.end)
+    rf = period_reports.rollforward(session, period.start, period.end)
     aged = books.aging(session, period.end).total
     name = "roll-forward ties"
     if not rf.ties:

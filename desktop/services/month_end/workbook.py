@@ -21,8 +21,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Practice
 from desktop.domain.money import format_money
-from desktop.services.books import periods, report_tables
-from desktop.services.books import queries as books
+from desktop.services.books import period_reports, periods, report_tables
 from desktop.services.errors import ExportCancelled, InvalidInput
 from desktop.services.jobs import Job
 from desktop.services.month_end.tables import (
@@ -86,7 +85,7 @@ class MonthEndExport:
     sheets: tuple[str, ...]
 
 
-def tie_out_line(rf: books.RollForward) -> str:
+def tie_out_line(rf: period_reports.RollForward) -> str:
     """``Opening A/R $x + charges $y - payments applied ... = closing A/R $z: ties``."""
     moves = rf.opening + rf.charges - rf.payments_applied - rf.write_offs + rf.voids
     if moves != rf.closing:
@@ -116,7 +115,7 @@ class MonthEndPack:
     """Every report of the workbook, read in one database session so they agree."""
 
     book: MonthEndBook
-    rollforward: books.RollForward
+    rollforward: period_reports.RollForward
 
 
 def _read_pack(
@@ -130,7 +129,7 @@ def _read_pack(
 
     start, end = period.start, period.end
     who = client_labels(session, full_names=full_names)
-    rf = books.rollforward(session, start, end)  # for the cover and its own sheet
+    rf = period_reports.rollforward(session, start, end)  # for the cover and its own sheet
     readers = (
         lambda: aging_table(session, end, who),
         lambda: report_tables.rollforward_table(session, start, end, rf),

@@ -33,9 +33,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import BillingUnit, Client, Payer, PaymentMethod, Practice, Service
+from db.models import Client, Payer, PaymentMethod, Practice, Service
 from desktop.reports.atomic import atomic_output
 from desktop.reports.tabular import Table, write_csv, write_xlsx
+from desktop.services.clients.lookups import unit_names
 from desktop.services.errors import ExportCancelled, ServiceError
 from desktop.services.practice import signature
 from desktop.services.transfer import export_books, export_practice
@@ -79,7 +80,7 @@ def _step(progress: Progress | None, done: int, total: int) -> None:
 def gather(session: Session, today: date | None = None) -> ExportBundle:
     """Every table and PDF of the practice (a read; nothing changes)."""
     today = today or date.today()
-    refs = dict(session.execute(select(BillingUnit.id, BillingUnit.ref)).all())
+    refs = {unit_id: unit.ref for unit_id, unit in unit_names(session).items()}
     client_refs = dict(session.execute(select(Client.id, Client.client_ref)).all())
     codes = dict(session.execute(select(Service.id, Service.code)).all())
     methods = dict(session.execute(select(PaymentMethod.id, PaymentMethod.name)).all())

@@ -9,13 +9,8 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QWid
 
 from desktop.domain.kinds import ClaimStatus, DenialReason
 from desktop.services.claims.rules import DATE_MEANING, ClaimChange, change_problems
-from desktop.services.claims.tracking import (
-    ClaimDetail,
-    change_status,
-    edit_claim,
-    last_step,
-    snooze_claim,
-)
+from desktop.services.claims.tracking import ClaimDetail
+from desktop.services.claims.updates import change_status, edit_claim, last_step, snooze_claim
 from desktop.ui.dialogs.base import FormDialog
 from desktop.ui.formatting import money_text
 from desktop.ui.runner import ActionRunner, Outcome

@@ -12,7 +12,9 @@ from typing import Any
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
 from desktop.domain.kinds import AdjustmentKind, AdjustmentReason
-from desktop.services.books.payments import OpenCharge, record_refund, write_off
+from desktop.services.books.payments import OpenCharge
+from desktop.services.books.refunds import record_refund
+from desktop.services.books.write_offs import write_off
 from desktop.services.practice.catalog import PaymentMethodRow
 from desktop.ui.dialogs.base import FormDialog
 from desktop.ui.formatting import format_date, money_text

@@ -11,14 +11,15 @@ own plan (``preview_payment``), the one that posting carries out.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from desktop.domain.kinds import UnitKind
+from desktop.forms.allocation import AllocationForm
 from desktop.forms.payment import Member, PaymentForm, PreviewRequest
 from desktop.services.books.payments import (
+    Allocations,
     OpenCharge,
     PaymentInput,
     PaymentPlan,
@@ -39,7 +40,6 @@ from desktop.ui.runner import ActionRunner, Outcome
 from desktop.ui.widgets.date_edit import DateEdit
 from desktop.ui.widgets.money_edit import MoneyEdit
 
-ZERO = Decimal("0.00")
 SPLIT = -1  # the "Paid by" item that splits the payment between members
 
 
@@ -220,8 +220,12 @@ class PaymentDialog(FormDialog[PaymentInput | SplitPaymentInput]):
         return self.runner.attempt(record_payment, data)
 
 
-class AllocationDialog(FormDialog[tuple[tuple[int, Decimal], ...]]):
-    """Apply a payment by hand: an amount against each open charge; the rest is credit."""
+class AllocationDialog(FormDialog[Allocations]):
+    """Apply a payment by hand: an amount against each open charge; the rest is credit.
+
+    The dialog adapts ``desktop.forms.allocation.AllocationForm``, which says which
+    charges may be paid, how much each may take and what is left as credit.
+    """
 
     def __init__(
         self,
@@ -232,57 +236,35 @@ class AllocationDialog(FormDialog[tuple[tuple[int, Decimal], ...]]):
     ) -> None:
         super().__init__(parent, "Apply payment", runner, save_text="Apply")
         self.payment = payment
+        self.state = AllocationForm(payment, charges)
         self.body.addWidget(
             QLabel(
                 f"{money_text(payment.amount)} received {format_date(payment.received_date)}"
                 f" by {payment.method}."
             )
         )
-        # A charge this payment already pays is open again once it is re-applied.
-        current = {a.charge_id: a.amount for a in payment.allocations}
-        known = {c.id for c in charges}
-        self.charges = [
-            OpenCharge(c.id, c.service_date, c.description, c.amount, c.owed + current.get(c.id, 0))
-            for c in charges
-        ] + [
-            OpenCharge(a.charge_id, a.service_date, a.description, a.amount, a.amount)
-            for a in payment.allocations
-            if a.charge_id not in known
-        ]
-        self.charges.sort(key=lambda c: (c.service_date, c.id))
         self.edits: dict[int, MoneyEdit] = {}
-        for charge in self.charges:
+        for charge in self.state.charges:
             edit = MoneyEdit(optional=True)
-            edit.set_value(current.get(charge.id))
+            edit.setText(self.state.texts[charge.id])
             self.edits[charge.id] = edit
             label = (
                 f"{format_date(charge.service_date)} {charge.description} "
                 f"({money_text(charge.owed)} open)"
             )
-            self.form.add(f"charge_{charge.id}", label, edit)
+            self.form.add(self.state.field(charge.id), label, edit)
         self.body.addLayout(self.form.layout)
         self.left = QLabel()
         self.left.setObjectName("credit_left")
         self.body.addWidget(self.left)
         self.finish_layout()
 
-    def collect(self) -> tuple[tuple[tuple[int, Decimal], ...] | None, dict[str, str]]:
-        problems: dict[str, str] = {}
-        parts: list[tuple[int, Decimal]] = []
-        for charge in self.charges:
-            edit = self.edits[charge.id]
-            value = edit.value()
-            if edit.problem():
-                problems[f"charge_{charge.id}"] = edit.problem()
-            elif value is not None and value > charge.owed:
-                problems[f"charge_{charge.id}"] = f"At most {money_text(charge.owed)} is open."
-            elif value:
-                parts.append((charge.id, value))
-        total = sum((amount for _id, amount in parts), ZERO)
-        if total > self.payment.amount:
-            problems["total"] = f"That applies {money_text(total)}, more than was paid."
-        self.left.setText(f"Left as credit: {money_text(self.payment.amount - total)}")
-        return (None, problems) if problems else (tuple(parts), {})
+    def collect(self) -> tuple[Allocations | None, dict[str, str]]:
+        for charge_id, edit in self.edits.items():
+            self.state.type_amount(charge_id, edit.text())
+        self.left.setText(f"Left as credit: {money_text(self.state.left_as_credit)}")
+        problems = self.state.problems()
+        return (None, problems) if problems else (self.state.to_post(), {})
 
-    def submit(self, data: tuple[tuple[int, Decimal], ...]) -> Outcome[Any]:
+    def submit(self, data: Allocations) -> Outcome[Any]:
         return self.runner.attempt(reallocate_payment, self.payment.id, data)

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from desktop.services.books.payments import void_entry
 from desktop.services.books.queries import LedgerLine
+from desktop.services.books.voids import void_entry
 from desktop.services.clients.units import list_units
 from desktop.services.practice import catalog
 from desktop.ui import style

@@ -12,8 +12,9 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidg
 from desktop.domain.months import shift_month
 from desktop.services.books import queries as books
 from desktop.services.books.payment_list import ListedPayment
-from desktop.services.books.payments import AllocationRow, open_charges, void_entry
+from desktop.services.books.payments import AllocationRow, open_charges
 from desktop.services.books.views import payments_page_view
+from desktop.services.books.voids import void_entry
 from desktop.services.changes import Topic
 from desktop.services.clients.units import list_units
 from desktop.services.practice import catalog

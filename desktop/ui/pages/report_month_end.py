@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.books import periods
 from desktop.services.month_end.workbook import (
     MonthEndExport,
     Period,
@@ -91,8 +90,9 @@ class MonthEndBar(QWidget):
         start = self.month.currentData()
         return month_of(start if isinstance(start, date) else date.today())
 
-    def refresh(self) -> None:
-        self.closed = self.runner.read(periods.closed_through, parent=self)
+    def show_closed(self, closed: date | None) -> None:
+        """Show how far the books are closed (the Reports page reads it with its table)."""
+        self.closed = closed
         if self.closed is None:
             self.closed_label.setText("No month is closed")
         else:
@@ -127,13 +127,10 @@ class MonthEndBar(QWidget):
     def close_month(self) -> None:
         if not self.runner.is_open:
             return
-        dialog = CloseMonthDialog(self, self.runner, self.period())
-        dialog.exec()
-        self.refresh()
+        # Closing broadcasts a practice change; the Reports page then shows the new date.
+        CloseMonthDialog(self, self.runner, self.period()).exec()
 
     def reopen(self) -> None:
         if self.closed is None or not self.runner.is_open:
             return
-        dialog = ReopenDialog(self, self.runner, self.closed)
-        dialog.exec()
-        self.refresh()
+        ReopenDialog(self, self.runner, self.closed).exec()

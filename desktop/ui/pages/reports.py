@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.reports.tabular import Table, write_csv, write_xlsx
-from desktop.services.books.views import report_charts_view
+from desktop.services.books.views import report_charts_view, report_table_view
 from desktop.services.changes import Topic
 from desktop.services.clients.units import list_units
 from desktop.ui import style
@@ -161,7 +161,6 @@ class ReportsPage(Page):
     # --- Page ------------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        self.month_end.refresh()
         self._refresh_tab()
 
     def _refresh_tab(self) -> None:
@@ -211,9 +210,11 @@ class ReportsPage(Page):
         if dates is None or not self.runner.is_open:
             return
         spec = self.spec()
-        table = self.runner.read(spec.read, *dates, parent=self)
-        if table is None:
+        view = self.runner.read(report_table_view, spec.read, *dates, parent=self)
+        if view is None:
             return
+        self.month_end.show_closed(view.closed_through)
+        table = view.table
         self.table = table
         self.model = table_model(table)
         self.view.setModel(self.model)
@@ -285,6 +286,7 @@ class ReportsPage(Page):
         view = self.runner.read(report_charts_view, starts[0], today, parent=self)
         if view is None:
             return
+        self.month_end.show_closed(view.closed_through)
         aging = view.aging
         self.income_chart.show_bars(income_by_month(view.income, starts))
         self.aging_chart.show_bars(

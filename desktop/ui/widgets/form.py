@@ -84,7 +84,11 @@ class Form:
         return self._fields[name]
 
     def message(self, name: str) -> str:
-        label = self._messages[name]
+        """The message shown beside field ``name`` ("" when none, or no such field: a
+        problem of the whole form, such as a total, shows in the dialog's hint line)."""
+        label = self._messages.get(name)
+        if label is None:
+            return ""
         return label.text() if label.isVisibleTo(label.parentWidget()) else ""
 
     def is_touched(self, name: str) -> bool:

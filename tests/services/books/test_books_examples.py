@@ -8,7 +8,7 @@ from decimal import Decimal as D  # noqa: N817 - reads like the hand-worked figu
 import pytest
 
 from desktop.domain.kinds import AdjustmentReason, SessionStatus
-from desktop.services.books import payments, periods, sessions
+from desktop.services.books import payments, period_reports, periods, refunds, sessions, write_offs
 from desktop.services.books import queries as books
 from desktop.services.books.payments import PaymentInput, SplitPaymentInput
 from desktop.services.books.sessions import SessionInput
@@ -65,7 +65,7 @@ def test_overpayment_becomes_credit_used_by_the_next_session(workspace: Workspac
     workspace.run(sessions.record_session, session_on(unit, date(2026, 4, 8)))
     bal = workspace.read(books.balance, unit)
     assert (bal.owed, bal.credit) == (D("0.00"), D("100.00"))
-    income = workspace.read(books.income, date(2026, 4, 1), date(2026, 4, 30))
+    income = workspace.read(period_reports.income, date(2026, 4, 1), date(2026, 4, 30))
     assert [(r.method, r.gross, r.fee, r.net) for r in income] == [
         ("Card", D("400.00"), D("11.90"), D("388.10"))
     ]
@@ -89,7 +89,9 @@ def test_late_cancel_fee_charges_and_cancellation_does_not(workspace: Workspace)
         ),
     )
     assert workspace.read(books.balance, unit).owed == D("75.00")
-    by_service = workspace.read(books.charges_by_service, date(2026, 5, 1), date(2026, 5, 31))
+    by_service = workspace.read(
+        period_reports.charges_by_service, date(2026, 5, 1), date(2026, 5, 31)
+    )
     assert [(r.key, r.amount) for r in by_service] == [("LATE", D("75.00"))]
 
 
@@ -146,7 +148,7 @@ def test_write_off_and_refund(workspace: Workspace) -> None:
     s1 = workspace.run(sessions.record_session, session_on(unit, date(2026, 8, 3)))
     charge_id = workspace.read(payments.open_charges, unit)[0].id
     workspace.run(
-        payments.write_off,
+        write_offs.write_off,
         charge_id,
         D("50.00"),
         AdjustmentReason.SLIDING_SCALE,
@@ -155,11 +157,11 @@ def test_write_off_and_refund(workspace: Workspace) -> None:
     cash = workspace.run(method_id, "Cash")
     workspace.run(payments.record_payment, PaymentInput(unit, date(2026, 8, 4), D("130"), cash))
     assert workspace.read(books.balance, unit).credit == D("30.00")
-    workspace.run(payments.record_refund, unit, D("30.00"), date(2026, 8, 5))
+    workspace.run(refunds.record_refund, unit, D("30.00"), date(2026, 8, 5))
     assert workspace.read(books.balance, unit) == books.Balance(D("0.00"), D("0.00"))
     with pytest.raises(NotAllowed):
-        workspace.run(payments.record_refund, unit, D("0.01"), date(2026, 8, 5))
-    offs = workspace.read(books.write_offs_by_reason, date(2026, 8, 1), date(2026, 8, 31))
+        workspace.run(refunds.record_refund, unit, D("0.01"), date(2026, 8, 5))
+    offs = workspace.read(period_reports.write_offs_by_reason, date(2026, 8, 1), date(2026, 8, 31))
     assert [(r.key, r.amount) for r in offs] == [("sliding_scale", D("50.00"))]
     assert s1.fee == D("150.00")
 
@@ -173,7 +175,7 @@ def test_closed_period_refuses_postings_and_rollforward_ties(workspace: Workspac
     workspace.run(periods.close_period, date(2026, 1, 31))
     with pytest.raises(PeriodClosed, match="closed through 2026-01-31"):
         workspace.run(sessions.record_session, session_on(unit, date(2026, 1, 20)))
-    rf = workspace.read(books.rollforward, date(2026, 2, 1), date(2026, 2, 28))
+    rf = workspace.read(period_reports.rollforward, date(2026, 2, 1), date(2026, 2, 28))
     assert (rf.opening, rf.charges, rf.payments_applied, rf.closing) == (
         D("150.00"),
         D("150.00"),

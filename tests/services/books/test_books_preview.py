@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Allocation, LedgerTxn, Payment
 from desktop.domain.money import even_split
-from desktop.services.books import ledger, payments, periods, sessions
+from desktop.services.books import open_amounts, payments, periods, sessions
 from desktop.services.books import queries as books
 from desktop.services.books.payments import PaymentInput, PaymentPlan, SplitPaymentInput
 from desktop.services.books.sessions import SessionInput
@@ -183,7 +183,9 @@ class PreviewedBooks(RuleBasedStateMachine):
         charge_order = [(a.service_date, a.charge_id) for a in plan.allocations]
         assert money_order == sorted(money_order)
         assert charge_order == sorted(charge_order)
-        assert [self.ws.read(ledger.payment_unapplied, pid) for pid in new_ids] == list(plan.left)
+        assert [self.ws.read(open_amounts.payment_unapplied, pid) for pid in new_ids] == list(
+            plan.left
+        )
         assert rows == [self.ws.read(payments.payment_row, pid) for pid in new_ids]
         # Read another way: the balances before, and oldest first leaves nothing both owed
         # and on account.

@@ -16,7 +16,15 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from db.keys import key_file_for
 from desktop.domain.kinds import AdjustmentReason, SessionStatus
-from desktop.services.books import payments, periods, sessions
+from desktop.services.books import (
+    payments,
+    period_reports,
+    periods,
+    refunds,
+    sessions,
+    voids,
+    write_offs,
+)
 from desktop.services.books import queries as books
 from desktop.services.books.payments import PaymentInput
 from desktop.services.books.sessions import SessionInput
@@ -166,7 +174,7 @@ class Books(RuleBasedStateMachine):
             return
         cents = data.draw(st.integers(1, int(credit * 100)))
         on = data.draw(days)
-        ids = self._posting(on, payments.record_refund, unit, Decimal(cents) / 100, on)
+        ids = self._posting(on, refunds.record_refund, unit, Decimal(cents) / 100, on)
         if ids:
             self.refund_ids.extend(ids)
 
@@ -180,7 +188,7 @@ class Books(RuleBasedStateMachine):
         on = charge.service_date + timedelta(days=data.draw(st.integers(0, 60)))
         adj = self._posting(
             on,
-            payments.write_off,
+            write_offs.write_off,
             charge.id,
             Decimal(cents) / 100,
             reason,
@@ -238,7 +246,7 @@ class Books(RuleBasedStateMachine):
         if kind == "session":
             self._posting(today, sessions.void_session, record_id, "property test")
         else:
-            self._posting(today, payments.void_entry, kind, record_id, "property test")
+            self._posting(today, voids.void_entry, kind, record_id, "property test")
 
     @rule(day=days)
     def close_period(self, day: date) -> None:
@@ -279,7 +287,7 @@ class Books(RuleBasedStateMachine):
             (START, START + timedelta(days=90)),
             (START + timedelta(days=91), date.today()),
         ):
-            assert self.ws.read(books.rollforward, start, end).ties
+            assert self.ws.read(period_reports.rollforward, start, end).ties
 
 
 Books.TestCase.settings = settings(

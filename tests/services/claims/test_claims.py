@@ -14,6 +14,7 @@ from db.models import AuditEntry, BillingUnit, Client, Document, DocumentLine, L
 from desktop.domain.kinds import ClaimStatus, DenialReason
 from desktop.services.audit import log as audit
 from desktop.services.claims import tracking as claims
+from desktop.services.claims import updates
 from desktop.services.claims.estimates import EstimateInput, client_estimate, save_estimate
 from desktop.services.claims.insights import payer_insights
 from desktop.services.claims.queue import FollowUp, follow_up_queue, queue_count
@@ -94,7 +95,7 @@ def move(
     session: Session, claim_id: int, to: S, on: date | None, **fields: object
 ) -> claims.ClaimRow:
     change = ClaimChange(to_status=to, on=on, **fields)  # type: ignore[arg-type]
-    return claims.change_status(session, claim_id, change, today=TODAY)
+    return updates.change_status(session, claim_id, change, today=TODAY)
 
 
 # --- starting claims --------------------------------------------------------------------
@@ -349,11 +350,11 @@ def test_each_status_needs_its_fields(
 
 def test_edit_and_snooze(workspace: Workspace) -> None:
     claim_id = workspace.run(one_claim)
-    row = workspace.run(claims.edit_claim, claim_id, claim_number=" A-1 ", notes="Called 6/1")
+    row = workspace.run(updates.edit_claim, claim_id, claim_number=" A-1 ", notes="Called 6/1")
     assert (row.claim_number, row.notes) == ("A-1", "Called 6/1")
     with pytest.raises(InvalidInput, match="after today"):
-        workspace.run(claims.snooze_claim, claim_id, TODAY, today=TODAY)
-    snoozed = workspace.run(claims.snooze_claim, claim_id, date(2026, 7, 7), today=TODAY)
+        workspace.run(updates.snooze_claim, claim_id, TODAY, today=TODAY)
+    snoozed = workspace.run(updates.snooze_claim, claim_id, date(2026, 7, 7), today=TODAY)
     assert snoozed.snoozed_until == date(2026, 7, 7)
     # Any new step shows the claim again.
     moved = workspace.run(move, claim_id, S.SUBMITTED, date(2026, 6, 1))
@@ -413,7 +414,7 @@ def test_the_queue_puts_the_most_urgent_first_and_skips_snoozed_claims(
         move(session, paid, S.PAID, date(2026, 4, 20), reimbursed=D("100.00"))
         # Snoozed until after today: hidden.
         hidden = start("HIDDEN", aetna, date(2026, 3, 1), date(2026, 3, 2))
-        claims.snooze_claim(session, hidden, date(2026, 7, 10), today=TODAY)
+        updates.snooze_claim(session, hidden, date(2026, 7, 10), today=TODAY)
         # A superbill with no claim, issued Jun 10: no claim after 14 days (Jun 24).
         superbill(session, "LOOSE", aetna, [date(2026, 6, 8)], issued_on=date(2026, 6, 10))
         return ids

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Charge, Client, Document
 from desktop.domain.kinds import AdjustmentReason
-from desktop.services.books import payment_list, payments, sessions
+from desktop.services.books import payment_list, payments, sessions, write_offs
 from desktop.services.books import queries as books
 from desktop.services.books.payments import PaymentInput
 from desktop.services.books.sessions import SessionInput
@@ -56,7 +56,7 @@ def books_of_ana(session: Session) -> int:
     )
     last = session.scalars(select(Charge).order_by(Charge.id.desc())).first()
     assert last is not None
-    payments.write_off(
+    write_offs.write_off(
         session, last.id, D("20.00"), AdjustmentReason.COURTESY, on=date(2026, 2, 20)
     )
     return unit

@@ -25,7 +25,15 @@ from db.models import AuditEntry, Client, Diagnosis
 from desktop.domain.kinds import AdjustmentReason
 from desktop.reports.month_end_workbook import AR_LINES, CREDIT_LINES, FULL_NAMES_NOTE, OK
 from desktop.reports.xlsx_tables import MONEY_FORMAT
-from desktop.services.books import payments, periods, sessions
+from desktop.services.books import (
+    payments,
+    period_reports,
+    periods,
+    refunds,
+    sessions,
+    voids,
+    write_offs,
+)
 from desktop.services.books import queries as books
 from desktop.services.books.payments import PaymentInput
 from desktop.services.books.sessions import SessionInput
@@ -97,12 +105,14 @@ def build_march(ws: Workspace) -> None:
     ws.run(payments.record_payment, PaymentInput(a1, date(2026, 3, 6), D("200"), cash))
     visit(ws, b2, date(2026, 3, 10))
     ws.run(payments.record_payment, PaymentInput(b2, date(2026, 3, 10), D("400"), card))
-    ws.run(payments.record_refund, b2, D("100.00"), date(2026, 3, 20), method_id=card)
+    ws.run(refunds.record_refund, b2, D("100.00"), date(2026, 3, 20), method_id=card)
     charge = ws.read(payments.open_charges, c3)[0].id
-    ws.run(payments.write_off, charge, D("40.00"), AdjustmentReason.BAD_DEBT, on=date(2026, 3, 15))
+    ws.run(
+        write_offs.write_off, charge, D("40.00"), AdjustmentReason.BAD_DEBT, on=date(2026, 3, 15)
+    )
     visit(ws, d4, date(2026, 3, 12))
     paid = ws.run(payments.record_payment, PaymentInput(d4, date(2026, 3, 12), D("50"), cash))
-    ws.run(payments.void_entry, "payment", paid.id, "Cheque bounced", date(2026, 3, 25))
+    ws.run(voids.void_entry, "payment", paid.id, "Cheque bounced", date(2026, 3, 25))
     visit(ws, a1, date(2026, 4, 2))
 
 
@@ -142,7 +152,7 @@ def written(march_file: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[
 
 
 def test_rollforward_of_the_hand_worked_month(march: Workspace) -> None:
-    rf = march.read(books.rollforward, MARCH.start, MARCH.end)
+    rf = march.read(period_reports.rollforward, MARCH.start, MARCH.end)
     assert (rf.opening, rf.charges, rf.payments_applied, rf.write_offs, rf.voids) == (
         D("300.00"),
         D("450.00"),
@@ -187,7 +197,7 @@ def test_refunds_in_a_period(march: Workspace) -> None:
 
 
 def test_tie_out_line_says_which_part_does_not_tie(march: Workspace) -> None:
-    rf = march.read(books.rollforward, MARCH.start, MARCH.end)
+    rf = march.read(period_reports.rollforward, MARCH.start, MARCH.end)
     off_ar = dataclasses.replace(rf, closing=rf.closing + D("0.01"))
     assert month_end.tie_out_line(off_ar).endswith(
         "= closing A/R $360.01: DOES NOT TIE (the movements add up to $360.00)."
@@ -389,7 +399,7 @@ def test_libreoffice_computes_the_apps_totals_and_the_check(
     grids = computed_sheets(tmp_path, good, tampered)
 
     cover = grids[("good", "Cover")]
-    rf = march.read(books.rollforward, MARCH.start, MARCH.end)
+    rf = march.read(period_reports.rollforward, MARCH.start, MARCH.end)
     assert cover_value(cover, "Check: everything ties") == OK
     assert cover_value(cover, "A/R ties") == OK
     assert cover_value(cover, "Client credit ties") == OK
@@ -398,7 +408,10 @@ def test_libreoffice_computes_the_apps_totals_and_the_check(
     assert D(cover_value(cover, "Refunds paid")) == rf.credit_refunded
     tables = {
         "Aging": ("total", march.read(books.aging, MARCH.end).total),
-        "Income": ("net", sum((r.net for r in march.read(books.income, *MARCH_SPAN)), D(0))),
+        "Income": (
+            "net",
+            sum((r.net for r in march.read(period_reports.income, *MARCH_SPAN)), D(0)),
+        ),
         "Client credit": ("credit", rf.credit_closing),
         "Refunds": ("amount", rf.credit_refunded),
         "Write-offs": ("amount", rf.write_offs),

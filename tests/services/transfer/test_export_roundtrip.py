@@ -16,7 +16,17 @@ from conftest import PASSPHRASE
 from openpyxl import load_workbook
 
 from desktop.domain.kinds import AdjustmentReason, BillingPreference, SessionStatus
-from desktop.services.books import payment_list, payments, periods, sessions
+from desktop.services.books import (
+    fees,
+    payment_list,
+    payments,
+    period_reports,
+    periods,
+    refunds,
+    sessions,
+    voids,
+    write_offs,
+)
 from desktop.services.books import queries as books
 from desktop.services.books.sessions import SessionInput
 from desktop.services.clients.diagnoses import add_diagnosis
@@ -91,7 +101,7 @@ def build(ws: Workspace) -> None:
     _pay(ws, a, date(2025, 1, 6), "160.00", "Card")
     charge = ws.read(payments.open_charges, a)[0]
     ws.run(
-        payments.write_off,
+        write_offs.write_off,
         charge.id,
         D("25.00"),
         AdjustmentReason.SLIDING_SCALE,
@@ -101,14 +111,14 @@ def build(ws: Workspace) -> None:
     # B: an overpayment that becomes credit, part refunded, then used by a later session.
     _pay(ws, b, date(2025, 2, 1), "400.00", "Check", reference="1042")
     _visit(ws, b, date(2025, 2, 2))
-    ws.run(payments.record_refund, b, D("100.00"), date(2025, 2, 10))
+    ws.run(refunds.record_refund, b, D("100.00"), date(2025, 2, 10))
     _visit(ws, b, date(2025, 3, 2), status=SessionStatus.NO_SHOW, service_code="NOSHOW")
     # C: a voided session, a voided payment, a fee that is not a session, a changed fee.
     wrong = _visit(ws, c, date(2025, 3, 3))
     ws.run(sessions.void_session, wrong.id, "Entered for the wrong client")
     bad = _pay(ws, c, date(2025, 3, 4), "50.00", "Cash")
-    ws.run(payments.void_entry, "payment", bad, "Bounced", date(2025, 3, 5))
-    ws.run(payments.record_fee, c, "REPORT", date(2025, 3, 6), D("80.00"))
+    ws.run(voids.void_entry, "payment", bad, "Bounced", date(2025, 3, 5))
+    ws.run(fees.record_fee, c, "REPORT", date(2025, 3, 6), D("80.00"))
     changed = _visit(ws, c, date(2025, 3, 9))
     _pay(ws, c, date(2025, 3, 9), "150.00", "Zelle")
     ws.run(
@@ -177,14 +187,14 @@ def _snapshot(ws: Workspace) -> dict[str, object]:
     # A payment voided later shows on its day and again, negated, on the void's day; the
     # export leaves both out, so income is compared per method over the whole period.
     income: dict[str, list[D]] = {}
-    for r in ws.read(books.income, *PERIOD):
+    for r in ws.read(period_reports.income, *PERIOD):
         totals = income.setdefault(r.method, [D(0)] * 4)
         for i, value in enumerate((r.gross, r.fee, r.net, r.refunds)):
             totals[i] += value
     income = {method: totals for method, totals in income.items() if any(totals)}
-    services = [(r.key, r.amount) for r in ws.read(books.charges_by_service, *PERIOD)]
-    offs = [(r.key, r.amount) for r in ws.read(books.write_offs_by_reason, *PERIOD)]
-    roll = ws.read(books.rollforward, *PERIOD)
+    services = [(r.key, r.amount) for r in ws.read(period_reports.charges_by_service, *PERIOD)]
+    offs = [(r.key, r.amount) for r in ws.read(period_reports.write_offs_by_reason, *PERIOD)]
+    roll = ws.read(period_reports.rollforward, *PERIOD)
     return {
         "balances": sorted((refs[u], b.owed, b.credit) for u, b in balances.items()),
         "aging": aging,

@@ -17,7 +17,8 @@ from desktop.domain.kinds import ClaimStatus as S
 from desktop.domain.kinds import DocumentKind
 from desktop.services.books import payment_list
 from desktop.services.claims import tracking as claims
-from desktop.services.claims.tracking import ClaimChange
+from desktop.services.claims import updates
+from desktop.services.claims.rules import ClaimChange
 from desktop.services.clients.units import list_units
 from desktop.services.documents import store as documents_store
 from desktop.services.documents import superbills
@@ -46,7 +47,7 @@ def _paperwork(ws: Workspace) -> None:
         (S.PAID, date(2026, 4, 20), {"allowed": D("300.00"), "reimbursed": D("210.00")}),
     ):
         change = ClaimChange(to_status=to, on=on, **extra)  # type: ignore[arg-type]
-        ws.run(claims.change_status, claim.id, change, today=TODAY)
+        ws.run(updates.change_status, claim.id, change, today=TODAY)
 
 
 def _documents(ws: Workspace) -> list[tuple[object, ...]]:

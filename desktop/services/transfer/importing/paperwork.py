@@ -28,7 +28,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import (
-    BillingUnit,
     Charge,
     Claim,
     ClaimEvent,
@@ -42,7 +41,7 @@ from db.models import (
 )
 from desktop.domain.kinds import ClaimStatus, DenialReason, DocumentKind
 from desktop.services.audit import log as audit
-from desktop.services.clients.lookups import find_unit_by_ref
+from desktop.services.clients.lookups import find_unit_by_ref, unit_names
 from desktop.services.documents.store import NewDocument, store
 from desktop.services.transfer.format import (
     FieldError,
@@ -339,7 +338,7 @@ class _ChargeMatcher:
             .where(Charge.void_txn_id.is_(None))
             .order_by(Charge.id)
         )
-        refs = _unit_refs(self.session)
+        refs = {unit_id: unit.ref.lower() for unit_id, unit in unit_names(self.session).items()}
         for charge_id, unit_id, on, code, amount in self.session.execute(query):
             held[(refs[unit_id], on, code, amount)].append(charge_id)
         mapped: dict[int, int | None] = {}
@@ -348,13 +347,6 @@ class _ChargeMatcher:
             for position, export_id in enumerate(export_ids):
                 mapped[export_id] = new_ids[position] if position < len(new_ids) else None
         return mapped
-
-
-def _unit_refs(session: Session) -> dict[int, str]:
-    return {
-        unit_id: ref.lower()
-        for unit_id, ref in session.execute(select(BillingUnit.id, BillingUnit.ref))
-    }
 
 
 # --- claims ------------------------------------------------------------------------------------

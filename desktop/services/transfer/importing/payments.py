@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import Charge, Payment, PaymentMethod, Service
-from desktop.services.books import ledger
+from desktop.services.books import open_amounts, refunds
 from desktop.services.books import payments as payment_service
 from desktop.services.errors import InvalidInput
 from desktop.services.practice.catalog import PaymentMethodInput, create_payment_method
@@ -92,7 +92,7 @@ def _record(session: Session, unit_id: int, parsed: _Row, text: dict[str, str]) 
         ),
     )
     if parsed.refunded:
-        payment_service.record_refund(
+        refunds.record_refund(
             session, unit_id, parsed.refunded, parsed.refund_on or parsed.on, payment_id=row.id
         )
     return row.id
@@ -198,7 +198,7 @@ def _hand_allocations(
             (
                 c
                 for c in candidates
-                if ledger.charge_open_amount(session, c) - taken[c] >= part.amount
+                if open_amounts.charge_open_amount(session, c) - taken[c] >= part.amount
             ),
             None,
         )

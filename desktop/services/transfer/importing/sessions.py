@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 from db.models import Charge, Service
 from db.models import Session as SessionRecord
 from desktop.domain.kinds import AdjustmentReason, SessionStatus, values
-from desktop.services.books import ledger
+from desktop.services.books import open_amounts
 from desktop.services.books import sessions as session_service
-from desktop.services.books.payments import write_off
+from desktop.services.books.write_offs import write_off
 from desktop.services.errors import ServiceError
 from desktop.services.practice.catalog import ServiceInput, create_service, normalize_modifiers
 from desktop.services.transfer.format import (
@@ -236,7 +236,7 @@ def _write_off(
     """Write off part of what the session charged (its main line first)."""
     left = amount
     for charge in session_service.active_charges(session, session_id):
-        part = min(left, ledger.charge_open_amount(session, charge.id))
+        part = min(left, open_amounts.charge_open_amount(session, charge.id))
         if part > 0:
             write_off(session, charge.id, part, reason, on=on, note="Imported")
             left -= part
