@@ -4,6 +4,7 @@ from .audit import AuditEntry, ImportedRow
 from .base import Base, Cents
 from .claims import Claim, ClaimEvent
 from .documents import Document, DocumentLine
+from .estimates import Estimate, EstimateLine
 from .ledger import (
     LEDGER_RECORDS,
     Adjustment,
@@ -34,6 +35,8 @@ __all__ = [
     "Diagnosis",
     "Document",
     "DocumentLine",
+    "Estimate",
+    "EstimateLine",
     "ImportedRow",
     "LedgerSplit",
     "LedgerTxn",

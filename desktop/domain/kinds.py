@@ -77,6 +77,7 @@ class DocumentKind(StrEnum):
     SUPERBILL = "superbill"
     STATEMENT = "statement"
     RECEIPT = "receipt"
+    ESTIMATE = "estimate"  # a Good Faith Estimate (45 CFR 149.610)
 
 
 class ClaimStatus(StrEnum):

@@ -21,6 +21,7 @@ class Topic(Enum):
     MONEY = "money"  # charges, payments, allocations, adjustments, refunds, the ledger
     DOCUMENTS = "documents"  # issued superbills, statements, receipts
     CLAIMS = "claims"
+    ESTIMATES = "estimates"  # Good Faith Estimates and their expected services
     PRACTICE = "practice"  # profile, settings, catalogues, closed months
     AUDIT = "audit"
 
@@ -47,6 +48,8 @@ TABLE_TOPICS: dict[str, Topic] = {
     "document_lines": Topic.DOCUMENTS,
     "claims": Topic.CLAIMS,
     "claim_events": Topic.CLAIMS,
+    "estimates": Topic.ESTIMATES,
+    "estimate_lines": Topic.ESTIMATES,
     "practice": Topic.PRACTICE,
     "settings": Topic.PRACTICE,
     "payment_methods": Topic.PRACTICE,

@@ -1,4 +1,4 @@
-"""Client documents as PDF: superbills, statements and receipts.
+"""Client documents as PDF: superbills, statements, receipts and Good Faith Estimates.
 
 Pure functions from the frozen rows in ``rows`` to PDF bytes; no database,
 no Qt. The same rows always give the same bytes, so a stored document can be
@@ -15,12 +15,20 @@ from typing import Any
 _HOMES = {
     "Cancelled": ".batch",
     "render_batch": ".batch",
+    "render_estimate": ".estimate",
     "render_receipt": ".receipt",
     "render_statement": ".statement",
     "render_superbill": ".superbill",
 }
 
-__all__ = ["Cancelled", "render_batch", "render_receipt", "render_statement", "render_superbill"]
+__all__ = [
+    "Cancelled",
+    "render_batch",
+    "render_estimate",
+    "render_receipt",
+    "render_statement",
+    "render_superbill",
+]
 
 
 def __getattr__(name: str) -> Any:

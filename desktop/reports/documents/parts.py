@@ -1,9 +1,15 @@
-"""Pieces more than one document prints: the letterhead and the code legend."""
+"""Pieces more than one document prints: the letterhead, the signature, the code legend."""
 
 from __future__ import annotations
 
+import hashlib
+import io
 from collections.abc import Sequence
+from functools import lru_cache
 from itertools import zip_longest
+
+from reportlab.lib.utils import ImageReader
+from reportlab.platypus import Flowable, Spacer
 
 from .fonts import BOLD
 from .grid import BOTTOM, RIGHT, Cell, Column, Grid, Row
@@ -11,6 +17,7 @@ from .layout import CONTENT_WIDTH
 from .style import ACCENT, MUTED, RULE
 
 RIGHT_COLUMN = 220
+SIGNATURE_BOX = (170.0, 44.0)  # width and height the signature image is scaled into
 
 # Codes a client may not know, explained under the service table.
 PLACE_OF_SERVICE = {
@@ -27,13 +34,19 @@ MODIFIERS = {
 
 
 def letterhead(
-    name: str, lines: Sequence[str], title: str, subtitle: str, meta: Sequence[str]
+    name: str,
+    lines: Sequence[str],
+    title: str,
+    subtitle: str,
+    meta: Sequence[str],
+    *,
+    title_size: float = 20,
 ) -> Grid:
     """Practice name and address on the left; title and reference lines on the right."""
     columns = [Column(CONTENT_WIDTH - RIGHT_COLUMN, size=8.5), Column(RIGHT_COLUMN, align=RIGHT)]
     rows = [
         Row(
-            [Cell(name, font=BOLD, size=12), Cell(title, font=BOLD, size=20, color=ACCENT)],
+            [Cell(name, font=BOLD, size=12), Cell(title, font=BOLD, size=title_size, color=ACCENT)],
             valign=BOTTOM,
             pad_bottom=2,
         )
@@ -46,6 +59,44 @@ def letterhead(
     last = rows[-1]
     rows[-1] = Row(last.cells, size=8.5, rule_below=(0.8, RULE), pad_bottom=8)
     return Grid(columns, rows, pad_x=0, pad_y=0, leading=1.3)
+
+
+@lru_cache(maxsize=8)
+def _signature_image(png: bytes) -> tuple[ImageReader, str]:
+    """The decoded signature and a form name derived from its bytes."""
+    return ImageReader(io.BytesIO(png)), "Signature" + hashlib.sha256(png).hexdigest()[:16]
+
+
+class Signature(Flowable):
+    """The signature image, scaled into its box.
+
+    It is drawn once per PDF as a form and reused, so a batch embeds it once
+    and does not digest the pixels again for every superbill.
+    """
+
+    def __init__(self, png: bytes) -> None:
+        super().__init__()
+        self.reader, self.form = _signature_image(png)
+        img_w, img_h = self.reader.getSize()
+        box_w, box_h = SIGNATURE_BOX
+        scale = min(box_w / img_w, box_h / img_h)
+        self.width, self.height = img_w * scale, img_h * scale
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canv = self.canv
+        if not canv.hasForm(self.form):
+            canv.beginForm(self.form, 0, 0, self.width, self.height)
+            canv.drawImage(self.reader, 0, 0, self.width, self.height, mask="auto")
+            canv.endForm()
+        canv.doForm(self.form)
+
+
+def signature(png: bytes | None) -> Flowable:
+    """The provider's signature image, or blank room to sign by hand when there is none."""
+    return Signature(png) if png else Spacer(1, SIGNATURE_BOX[1])
 
 
 def code_legend(places: Sequence[str], modifiers: Sequence[str]) -> str:

@@ -10,13 +10,9 @@ pages.
 
 from __future__ import annotations
 
-import hashlib
-import io
 import re
 from collections.abc import Callable
-from functools import lru_cache
 
-from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable, Spacer
 
 from desktop.domain.money import format_money
@@ -25,7 +21,7 @@ from .boxes import SideBySide, Stack
 from .fonts import ensure_fonts
 from .grid import CENTER, LEFT, RIGHT, Column, Grid, Row
 from .layout import CONTENT_WIDTH, DocumentStart, build_pdf
-from .parts import code_legend, letterhead
+from .parts import code_legend, letterhead, signature
 from .rows import ClientBlock, ProviderBlock, SuperbillDoc
 from .style import MUTED, RULE, address_lines, person_with_credentials, us_date
 from .tables import caption_row, itemised, summary, text_block, two_boxes
@@ -45,7 +41,6 @@ _SERVICE_COLUMNS = (
     ("Paid", 57, RIGHT),
     ("Balance", 57, RIGHT),
 )
-_SIGNATURE_BOX = (170.0, 44.0)
 _SUMMARY_WIDTH = 210
 _CODES_PER_ROW = 6
 _DIAGNOSES_CAPTION = "Diagnoses (ICD-10-CM)"
@@ -221,39 +216,6 @@ def _services(doc: SuperbillDoc) -> Grid:
     return itemised(columns, headers, body, total, caption="Services")
 
 
-@lru_cache(maxsize=8)
-def _signature_image(png: bytes) -> tuple[ImageReader, str]:
-    """The decoded signature and a form name derived from its bytes."""
-    return ImageReader(io.BytesIO(png)), "Signature" + hashlib.sha256(png).hexdigest()[:16]
-
-
-class _Signature(Flowable):
-    """The signature image, scaled into its box.
-
-    It is drawn once per PDF as a form and reused, so a batch embeds it once
-    and does not digest the pixels again for every superbill.
-    """
-
-    def __init__(self, png: bytes) -> None:
-        super().__init__()
-        self.reader, self.form = _signature_image(png)
-        img_w, img_h = self.reader.getSize()
-        box_w, box_h = _SIGNATURE_BOX
-        scale = min(box_w / img_w, box_h / img_h)
-        self.width, self.height = img_w * scale, img_h * scale
-
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        return self.width, self.height
-
-    def draw(self) -> None:
-        canv = self.canv
-        if not canv.hasForm(self.form):
-            canv.beginForm(self.form, 0, 0, self.width, self.height)
-            canv.drawImage(self.reader, 0, 0, self.width, self.height, mask="auto")
-            canv.endForm()
-        canv.doForm(self.form)
-
-
 def _closing(doc: SuperbillDoc) -> Flowable:
     p = doc.provider
     totals = summary(
@@ -281,7 +243,7 @@ def _closing(doc: SuperbillDoc) -> Flowable:
     parts: list[Flowable] = [
         text_block("I certify that I provided the services listed above.", width=left_width),
         Spacer(1, 4),
-        _Signature(p.signature_png) if p.signature_png else Spacer(1, _SIGNATURE_BOX[1]),
+        signature(p.signature_png),
         signed_line,
         Spacer(1, 6),
         text_block(note, width=left_width, size=7.5, color=MUTED),

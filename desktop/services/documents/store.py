@@ -1,7 +1,7 @@
 """Issued documents: numbering, storing the exact PDF, listing, reprinting, superseding.
 
 A document is issued once, numbered per kind and year (SB-2026-0001,
-ST-2026-0001, RC-2026-0001), and never changed afterwards: a reprint returns
+ST-2026-0001, RC-2026-0001, GFE-2026-0001), and never changed afterwards: a reprint returns
 the stored bytes, and a correction is a new version of the same number that
 points at the version it replaces. Both versions stay in the practice file.
 """
@@ -25,6 +25,7 @@ PREFIXES = {
     DocumentKind.SUPERBILL: "SB",
     DocumentKind.STATEMENT: "ST",
     DocumentKind.RECEIPT: "RC",
+    DocumentKind.ESTIMATE: "GFE",
 }
 
 

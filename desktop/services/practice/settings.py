@@ -9,11 +9,12 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import PaymentMethod, Practice, Service
+from db.models import PaymentMethod, Practice, Service, Setting
+from desktop.domain.business_days import MONDAY_TO_FRIDAY
 from desktop.domain.coding import DEFAULT_SERVICES
 from desktop.domain.identifiers import ein_problem, normalize_ein, npi_problem
 from desktop.domain.kinds import AgingBasis
-from desktop.domain.money import parse_money
+from desktop.domain.money import format_plain, parse_money
 from desktop.services.audit import log as audit
 from desktop.services.errors import InvalidInput, NotFound
 
@@ -283,6 +284,97 @@ def _plain(settings: PracticeSettings) -> dict[str, object]:
     values = asdict(settings)
     values["aging_basis"] = settings.aging_basis.value
     return values
+
+
+# --- Good Faith Estimate settings ------------------------------------------------------
+# Kept as small settings rows (``settings`` table), so export and import carry them as-is.
+
+GFE_DEFAULT_SESSIONS = "gfe_default_sessions"
+GFE_WORKDAYS = "gfe_workdays"
+GFE_WARN_OVER = "gfe_warn_over"
+
+
+@dataclass(frozen=True)
+class EstimateSettings:
+    """How Good Faith Estimates are proposed and followed.
+
+    ``default_sessions``: sessions a new estimate expects (24: about six months of
+    weekly therapy, a common first course; the practice changes it per estimate or
+    here). ``workdays``: the weekdays (0 Monday to 6 Sunday) that count as business
+    days for the deadlines. ``warn_over``: how far billing may run over an estimate
+    before it is flagged, below the $400 at which the client may dispute.
+    """
+
+    default_sessions: int = 24
+    workdays: frozenset[int] = MONDAY_TO_FRIDAY
+    warn_over: Decimal = Decimal("300.00")
+
+
+def get_estimate_settings(session: Session) -> EstimateSettings:
+    """The practice's estimate settings; the defaults for any never set."""
+    keys = (GFE_DEFAULT_SESSIONS, GFE_WORKDAYS, GFE_WARN_OVER)
+    query = select(Setting.key, Setting.value).where(Setting.key.in_(keys))
+    stored: dict[str, str] = dict(session.execute(query).all())
+    default = EstimateSettings()
+    try:
+        return EstimateSettings(
+            default_sessions=int(stored.get(GFE_DEFAULT_SESSIONS, default.default_sessions)),
+            workdays=(
+                frozenset(int(day) for day in stored[GFE_WORKDAYS].split(",") if day.strip())
+                if GFE_WORKDAYS in stored
+                else default.workdays
+            ),
+            warn_over=parse_money(stored.get(GFE_WARN_OVER, str(default.warn_over))),
+        )
+    except ValueError:
+        # Only an edited export brings in text like this; the defaults are safe until fixed.
+        return default
+
+
+def update_estimate_settings(session: Session, settings: EstimateSettings) -> EstimateSettings:
+    """Change the estimate settings; refuses values a person should correct."""
+    if not 1 <= settings.default_sessions <= 366:
+        raise InvalidInput(
+            "The usual number of sessions is between 1 and 366.", field="default_sessions"
+        )
+    if not settings.workdays or not settings.workdays <= frozenset(range(7)):
+        raise InvalidInput("Choose at least one working day of the week.", field="workdays")
+    if not Decimal("0") <= settings.warn_over <= Decimal("400.00"):
+        raise InvalidInput(
+            "Warn at an amount over the estimate from $0 to $400 (where a dispute may start).",
+            field="warn_over",
+        )
+    before = get_estimate_settings(session)
+    values = {
+        GFE_DEFAULT_SESSIONS: str(settings.default_sessions),
+        GFE_WORKDAYS: ",".join(str(day) for day in sorted(settings.workdays)),
+        GFE_WARN_OVER: format_plain(settings.warn_over),
+    }
+    for key, value in values.items():
+        row = session.get(Setting, key)
+        if row is None:
+            session.add(Setting(key=key, value=value))
+        else:
+            row.value = value
+    session.flush()
+    after = get_estimate_settings(session)
+    audit.record(
+        session,
+        "update",
+        "settings",
+        1,
+        before=_plain_estimates(before),
+        after=_plain_estimates(after),
+    )
+    return after
+
+
+def _plain_estimates(settings: EstimateSettings) -> dict[str, object]:
+    return {
+        GFE_DEFAULT_SESSIONS: settings.default_sessions,
+        GFE_WORKDAYS: sorted(settings.workdays),
+        GFE_WARN_OVER: settings.warn_over,
+    }
 
 
 def practice_name(session: Session) -> str:

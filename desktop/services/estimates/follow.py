@@ -1,0 +1,141 @@
+"""Following estimates: the current ones, where each stands, and what needs action.
+
+A current estimate is the latest version of its number. Its status is one word,
+the first of these that applies (the most pressing first):
+
+1. ``expired``: its period has ended (a new estimate is needed if care goes on);
+2. ``dispute-eligible``: billed at least $400 over it;
+3. ``over``: billed over it by the practice's warning threshold or more;
+4. ``expiring``: its period ends within 30 days (re-issue before it runs out);
+5. ``late``: it was given after its deadline;
+6. ``issued``: none of the above.
+
+``estimates_needing_action`` counts, for the navigation, the current estimates
+that are expiring, expired while the client is still active, over, dispute
+eligible, or late. An expired estimate of a client no longer seen needs nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from db.models import BillingUnit, Client, Document, Estimate
+from desktop.domain.business_days import is_late
+from desktop.domain.money import ZERO
+from desktop.services.estimates.meter import Meter, billed_by_estimate
+from desktop.services.practice.settings import get_estimate_settings
+
+EXPIRING_DAYS = 30
+NEEDS_ACTION = frozenset({"expired", "dispute-eligible", "over", "expiring", "late"})
+
+
+@dataclass(frozen=True)
+class CurrentEstimate:
+    """A current (not superseded) estimate with its meter and status."""
+
+    estimate_id: int
+    document_id: int
+    unit_id: int
+    client_ref: str
+    client_name: str
+    client_active: bool
+    number: str
+    version: int
+    scheduled_on: date
+    requested: bool
+    first_service: date
+    period_end: date
+    due_by: date | None
+    issued_on: date
+    frequency: str
+    sessions: int
+    total: Decimal
+    billed: Decimal
+    over_by: Decimal
+    dispute_eligible: bool
+    late: bool
+    status: str
+
+    @property
+    def label(self) -> str:
+        return self.number if self.version == 1 else f"{self.number} v{self.version}"
+
+    @property
+    def needs_action(self) -> bool:
+        return self.status in NEEDS_ACTION and (self.status != "expired" or self.client_active)
+
+
+def status_of(meter: Meter, period_end: date, late: bool, today: date) -> str:
+    """The one word for where an estimate stands (precedence in the module docstring)."""
+    if period_end < today:
+        return "expired"
+    if meter.dispute_eligible:
+        return "dispute-eligible"
+    if meter.over:
+        return "over"
+    if period_end <= today + timedelta(days=EXPIRING_DAYS):
+        return "expiring"
+    return "late" if late else "issued"
+
+
+def current_estimates(
+    session: Session, today: date | None = None, *, unit_id: int | None = None
+) -> list[CurrentEstimate]:
+    """Every current estimate (or one client's), by client reference then number."""
+    day = today or date.today()
+    newer = aliased(Document)
+    query = (
+        select(Estimate, Document, Client, BillingUnit.ref, BillingUnit.active)
+        .join(Document, Document.id == Estimate.document_id)
+        .join(BillingUnit, BillingUnit.id == Estimate.unit_id)
+        .join(Client, Client.id == Estimate.client_id)
+        .outerjoin(newer, newer.supersedes_id == Document.id)
+        .where(newer.id.is_(None))
+        .order_by(BillingUnit.ref, Document.number)
+    )
+    if unit_id is not None:
+        query = query.where(Estimate.unit_id == unit_id)
+    found = session.execute(query).all()
+    billed = billed_by_estimate(session, [row[0].id for row in found])
+    warn_over = get_estimate_settings(session).warn_over
+    rows = []
+    for estimate, document, client, ref, unit_active in found:
+        meter = Meter(estimate.total, billed.get(estimate.id, ZERO), warn_over)
+        late = is_late(document.issued_on, estimate.due_by)
+        rows.append(
+            CurrentEstimate(
+                estimate_id=estimate.id,
+                document_id=document.id,
+                unit_id=estimate.unit_id,
+                client_ref=ref,
+                client_name=client.legal_name,
+                client_active=bool(unit_active and client.active),
+                number=document.number,
+                version=document.version,
+                scheduled_on=estimate.scheduled_on,
+                requested=estimate.requested,
+                first_service=estimate.first_service,
+                period_end=estimate.period_end,
+                due_by=estimate.due_by,
+                issued_on=document.issued_on,
+                frequency=estimate.frequency,
+                sessions=estimate.sessions,
+                total=estimate.total,
+                billed=meter.billed,
+                over_by=meter.over_by,
+                dispute_eligible=meter.dispute_eligible,
+                late=late,
+                status=status_of(meter, estimate.period_end, late, day),
+            )
+        )
+    return rows
+
+
+def estimates_needing_action(session: Session, today: date | None = None) -> int:
+    """How many current estimates need the practice's attention (the navigation count)."""
+    return sum(1 for row in current_estimates(session, today) if row.needs_action)
