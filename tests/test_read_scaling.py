@@ -44,6 +44,9 @@ from desktop.services.clients.people import ClientInput, create_client
 from desktop.services.clients.units import CoupleInput, MemberShare, create_family
 from desktop.services.clients.views import client_page_view, clients_page_view
 from desktop.services.documents.views import documents_page_view
+from desktop.services.estimates.drafts import default_estimate
+from desktop.services.estimates.issue import issue_estimate
+from desktop.services.estimates.views import estimates_page_view
 from desktop.services.month_end import tables as month_end_tables
 from desktop.services.practice.settings import create_practice
 from desktop.services.workspace import Workspace
@@ -98,6 +101,7 @@ def grow(books: Books, count: int) -> None:
             couple = add_unit(session, f"CPL{i:03d}", f"Alex{i} Roe", f"Sam{i} Roe")
             for who in (unit, couple):
                 _sessions_and_money(session, who, TODAY, method)
+            issue_estimate(session, default_estimate(session, unit, TODAY, TODAY), TODAY)
             record_session(session, visit(couple, TODAY, "90837"))  # left owing
             _sessions_and_money(session, books.regular, TODAY - timedelta(days=i), method)
             for who_ref in (ref, "REG"):
@@ -153,6 +157,7 @@ READS = (
         lambda s, _b: audit_page_view(s, AuditFilter(), page_size=200),
         lambda v: (len(v.units), v.chain.entries),
     ),
+    PageRead("estimates", lambda s, _b: estimates_page_view(s, TODAY), lambda v: len(v.estimates)),
     PageRead(
         "superbills",
         lambda s, _b: documents_page_view(s, DocumentKind.SUPERBILL),

@@ -20,6 +20,7 @@ from db.models import PaymentMethod, Service
 from desktop.demo.caseload import Plan, build_caseload
 from desktop.demo.claims import add_demo_claims
 from desktop.demo.courses import prepayments, record_course
+from desktop.demo.estimates import add_demo_estimates
 from desktop.demo.signature import demo_signature_png
 from desktop.services.books import periods
 from desktop.services.clients import people, units
@@ -154,6 +155,7 @@ def generate_demo(
     closed = date(closed.year, closed.month, 1) - timedelta(days=1)
     ws.run(periods.close_period, closed, today=end)
     add_demo_claims(ws, seed=seed, end=end)
+    add_demo_estimates(ws, plans, seed=seed, end=end)
     ws.run(_discharge_finished, plans, end)
     everyone = ws.read(lambda s: len(people.list_clients(s, include_inactive=True)))
     return DemoSummary(everyone, len(plans), total_sessions, total_payments, start, end)

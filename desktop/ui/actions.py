@@ -1,6 +1,6 @@
 """The window's own actions, declared once: their text and shortcut live only here.
 
-Pages add theirs through ``Page.commands``; Ctrl+1..9 switch pages in the
+Pages add theirs through ``PageSpec.commands``; Ctrl+1..9 and Ctrl+0 switch pages in the
 navigation order.
 """
 
@@ -23,5 +23,8 @@ WINDOW_ACTIONS = (FIND, LOCK, QUIT)
 
 
 def page_shortcut(position: int) -> str:
-    """Ctrl+1 for the first page ... Ctrl+9 for the ninth; none after that."""
-    return f"Ctrl+{position + 1}" if position < 9 else ""
+    """Ctrl+1 for the first page ... Ctrl+9 for the ninth, Ctrl+0 for the tenth (as the
+    number keys run); none after that."""
+    if position < 9:
+        return f"Ctrl+{position + 1}"
+    return "Ctrl+0" if position == 9 else ""

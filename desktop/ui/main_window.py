@@ -38,8 +38,11 @@ if TYPE_CHECKING:
 
 APP_TITLE = "Quiet Ledger"
 COUNTS_AFTER_MS = 300
-# The navigation counts (claims needing action) follow these kinds of records.
-COUNTED_TOPICS: Changes = frozenset({Topic.CLAIMS, Topic.DOCUMENTS, Topic.CLIENTS, Topic.PRACTICE})
+# What the navigation's counts depend on: claims and documents for the claims queue; the
+# estimates, and what is billed against them (money), for the estimates needing action.
+COUNTED_TOPICS: Changes = frozenset(
+    {Topic.CLAIMS, Topic.DOCUMENTS, Topic.CLIENTS, Topic.PRACTICE, Topic.ESTIMATES, Topic.MONEY}
+)
 
 
 class MainWindow(QMainWindow):

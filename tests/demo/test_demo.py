@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from datetime import date
+from decimal import Decimal as D  # noqa: N817 - reads like the hand-worked figures
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ from desktop.app.demo_file import create_demo_file
 from desktop.demo.practice import DEMO_PASSPHRASE
 from desktop.demo.signature import demo_signature_png
 from desktop.services.books import queries as books
+from desktop.services.estimates import follow
 from desktop.services.practice.signature import get_signature
 from desktop.services.workspace import Workspace
 
@@ -46,7 +48,11 @@ def fingerprint(ws: Workspace) -> tuple[object, ...]:
                 Client.id
             )
         ).all()
-        return ledgers, people, books.aging(session, END)
+        estimates = [
+            (e.client_ref, e.label, e.scheduled_on, e.issued_on, e.total, e.status)
+            for e in follow.current_estimates(session, END)
+        ]
+        return ledgers, people, books.aging(session, END), estimates
 
     return ws.read(read)
 
@@ -70,6 +76,30 @@ def test_same_seed_same_books(small_demo: Path, tmp_path: Path) -> None:
     ):
         assert fingerprint(first) == fingerprint(second)
         assert fingerprint(first) != fingerprint(third)
+
+
+def test_demo_has_estimates_in_every_state_that_matters(small_demo: Path) -> None:
+    with Workspace.open(small_demo, passphrase=DEMO_PASSPHRASE) as ws:
+        current = ws.read(follow.current_estimates, END)
+        issued = ws.read(
+            lambda s: s.scalars(select(Document.issued_on).where(Document.kind == "estimate")).all()
+        )
+    by_status = {e.status: e for e in current}
+    assert sorted(e.status for e in current) == ["dispute-eligible", "issued", "issued", "late"]
+    assert len(issued) == 5  # four estimates, one of them corrected
+    assert max(issued) <= END
+    assert len({e.unit_id for e in current}) == 4
+    late = by_status["late"]
+    assert late.due_by is not None
+    assert late.issued_on > late.due_by
+    disputed = by_status["dispute-eligible"]
+    assert disputed.dispute_eligible
+    assert disputed.billed - disputed.total >= D("400.00")
+    corrected = [e for e in current if e.version == 2]
+    assert [e.status for e in corrected] == ["issued"]
+    on_time = [e for e in current if e.status == "issued" and e.version == 1]
+    assert [(e.late, e.over_by) for e in on_time] == [(False, D("0.00"))]
+    assert on_time[0].issued_on <= (on_time[0].due_by or END)
 
 
 def test_demo_looks_like_a_practice_and_its_books_hold(small_demo: Path) -> None:

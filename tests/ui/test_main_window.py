@@ -80,3 +80,13 @@ ws.close()
     assert "desktop.ui.pages.clients" in loaded
     for later in ("reports", "dashboard", "superbills", "settings", "claims'"):
         assert f"desktop.ui.pages.{later}" not in loaded, loaded
+
+
+def test_every_page_has_a_number_key() -> None:
+    from desktop.ui.actions import page_shortcut
+    from desktop.ui.pages import PAGES
+
+    keys = [page_shortcut(position) for position in range(len(PAGES))]
+    assert keys[:9] == [f"Ctrl+{n}" for n in range(1, 10)]
+    assert keys[9:] == ["Ctrl+0"][: len(PAGES) - 9]
+    assert len(set(keys)) == len(keys)

@@ -1,5 +1,5 @@
 """What the Clients page shows, in one read: the client list and, when one is open, that
-client's page (details, members, balance, claims, estimate and account).
+client's page (details, members, balance, claims, estimates and account).
 
 The statements each takes are fixed, however many clients, sessions, payments
 and claims the books hold (tests/test_read_scaling.py counts them).
@@ -18,6 +18,7 @@ from desktop.services.claims.estimates import ClientEstimate, client_estimate
 from desktop.services.claims.tracking import ClaimRow, list_claims
 from desktop.services.clients.units import UnitDetail, UnitRow, get_unit_detail, list_units
 from desktop.services.errors import NotFound
+from desktop.services.estimates.views import EstimateSummary, client_estimate_summary
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,8 @@ class ClientPageView:
     claims: tuple[ClaimRow, ...]  # most recent service first
     estimate: ClientEstimate | None  # for a client who gets superbills
     ledger: tuple[books.LedgerLine, ...]  # oldest first, with the running balance
+    # The client's current Good Faith Estimate and its dispute meter (None: none issued).
+    good_faith: EstimateSummary | None = None
 
 
 def client_page_view(session: Session, unit_id: int, today: date | None = None) -> ClientPageView:
@@ -42,6 +45,7 @@ def client_page_view(session: Session, unit_id: int, today: date | None = None) 
         claims=tuple(list_claims(session, unit_id=unit_id, today=today)),
         estimate=client_estimate(session, patient.id) if superbill else None,
         ledger=tuple(books.ledger_lines(session, unit_id)),
+        good_faith=client_estimate_summary(session, unit_id, today),
     )
 
 

@@ -1,6 +1,7 @@
 """The rest of the practice, to read and for ``import all``: diagnoses, billing units,
-documents with their PDFs and lines, claims and their history, the practice profile,
-its settings and catalogues. Every function here reads; nothing changes.
+documents with their PDFs and lines, Good Faith Estimates and their lines, claims and
+their history, the practice profile, its settings and catalogues. Every function here
+reads; nothing changes.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from db.models import (
     Diagnosis,
     Document,
     DocumentLine,
+    Estimate,
+    EstimateLine,
     Payer,
     Payment,
     PaymentMethod,
@@ -172,6 +175,71 @@ def document_lines_table(session: Session) -> tuple[str, Table]:
         Column("paid", MONEY),
     )
     return table("document_lines", columns, rows)
+
+
+def estimates_table(
+    session: Session, refs: dict[int, str], client_refs: dict[int, str]
+) -> tuple[str, Table]:
+    """Every issued estimate version: the facts its follow-up and dispute meter need.
+
+    ``document_id`` is the estimate's row in documents.csv (its number, version, PDF and
+    the version it replaced live there); ``number`` and ``version`` repeat it to read."""
+    rows = [
+        (
+            e.id,
+            d.id,
+            d.number,
+            d.version,
+            refs[e.unit_id],
+            client_refs[e.client_id],
+            e.scheduled_on,
+            format_flag(e.requested),
+            e.first_service,
+            e.period_end,
+            e.frequency,
+            e.sessions,
+            e.due_by,
+            format_flag(e.show_diagnoses),
+            e.total,
+        )
+        for e, d in session.execute(
+            select(Estimate, Document)
+            .join(Document, Document.id == Estimate.document_id)
+            .order_by(Estimate.id)
+        )
+    ]
+    columns = (
+        Column("estimate_id", INT),
+        Column("document_id", INT),
+        Column("number"),
+        Column("version", INT),
+        *text_columns("client_ref", "client"),
+        Column("scheduled_on", DATE),
+        Column("requested"),
+        Column("first_service", DATE),
+        Column("period_end", DATE),
+        Column("frequency"),
+        Column("sessions", INT),
+        Column("due_by", DATE),
+        Column("show_diagnoses"),
+        Column("total", MONEY),
+    )
+    return table("estimates", columns, rows)
+
+
+def estimate_lines_table(session: Session) -> tuple[str, Table]:
+    """The expected services of every estimate version, as they printed."""
+    rows = [
+        (line.estimate_id, line.service_code, line.label, line.quantity, line.unit_fee)
+        for line in session.scalars(select(EstimateLine).order_by(EstimateLine.id))
+    ]
+    columns = (
+        Column("estimate_id", INT),
+        *text_columns("service_code", "label"),
+        Column("quantity", INT),
+        Column("unit_fee", MONEY),
+    )
+    return table("estimate_lines", columns, rows)
 
 
 def claims_table(session: Session, payers: dict[int, str]) -> tuple[str, Table]:

@@ -7,11 +7,12 @@ those three (they changed nothing that remains) and listed in ``voids.csv``;
 write-offs ride on their session's row, refunds on their payment's row, and a
 charge that is not a session (a report fee) is a session row of its own. The
 rest (allocations, charges, write-offs, refunds, voids, diagnoses with their
-dates, billing units, documents and their lines, claims and their history,
-each client's balance and credit, the practice profile and catalogues) is
-there to read, in ``export.xlsx`` as well as in CSV; the provider's signature
-image is ``signature.png``. ``import all`` brings the settings, catalogues,
-diagnoses, documents and claims back too.
+dates, billing units, documents and their lines, Good Faith Estimates and
+their expected services, claims and their history, each client's balance and
+credit, the practice profile and catalogues) is there to read, in
+``export.xlsx`` as well as in CSV; the provider's signature image is
+``signature.png``. ``import all`` brings the settings, catalogues, diagnoses,
+documents, estimates and claims back too.
 
 The folder is built beside its final place and renamed into it only when every
 file is on disk, so an export is complete or absent; every file is 0600. The
@@ -102,6 +103,8 @@ def gather(session: Session, today: date | None = None) -> ExportBundle:
     tables += [
         documents,
         export_practice.document_lines_table(session),
+        export_practice.estimates_table(session, refs, client_refs),
+        export_practice.estimate_lines_table(session),
         export_practice.claims_table(session, payers),
         export_practice.claim_events_table(session),
         export_books.balances_table(session, refs),

@@ -47,6 +47,7 @@ class Column(Generic[R]):
     sort_key: Callable[[R], Any] | None = None  # default: the text, ignoring case
     numeric: bool = False  # right-aligned: amounts, counts, dates line up
     tooltip: Callable[[R], str] | None = None
+    alert: Callable[[R], bool] | None = None  # the cell in the error colour: it needs action
 
 
 class RowsModel(QAbstractTableModel, Generic[R]):
@@ -214,8 +215,11 @@ class RowsModel(QAbstractTableModel, Generic[R]):
             return item
         if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
             return column.tooltip(item) or None
-        if role == Qt.ItemDataRole.ForegroundRole and self._muted and self._muted(item):
-            return style.muted_color()
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if column.alert is not None and column.alert(item):
+                return style.error_color()
+            if self._muted and self._muted(item):
+                return style.muted_color()
         return None
 
     def headerData(

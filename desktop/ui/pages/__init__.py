@@ -4,7 +4,8 @@ Each entry names the page (its ``page_id``), the navigation title, a loader that
 imports the page's module on first use and returns its ``Page`` class, the
 page's menu commands and, where the navigation shows a count, the services query
 that counts. The window reads this without importing the page modules, so it
-shows before pages the user has not opened are loaded. Ctrl+1..9 follow this order.
+shows before pages the user has not opened are loaded. Ctrl+1..9, then Ctrl+0,
+follow this order.
 """
 
 from __future__ import annotations
@@ -58,6 +59,18 @@ def _superbills() -> type[Page]:
     from desktop.ui.pages.superbills import SuperbillsPage
 
     return SuperbillsPage
+
+
+def _estimates() -> type[Page]:
+    from desktop.ui.pages.estimates import EstimatesPage
+
+    return EstimatesPage
+
+
+def _estimates_needing_action() -> Callable[..., int]:
+    from desktop.services.estimates.follow import estimates_needing_action
+
+    return estimates_needing_action
 
 
 def _claims() -> type[Page]:
@@ -115,6 +128,14 @@ PAGES: tuple[PageSpec, ...] = (
             Command("Issue a &superbill…", "Ctrl+Shift+B", PageCommand.ISSUE_SUPERBILL),
             Command("&Print the selected document…", "Ctrl+P", PageCommand.PRINT_SELECTED),
         ),
+    ),
+    PageSpec(
+        "estimates",
+        "Estimates",
+        _estimates,
+        (Command("New &estimate…", "Ctrl+Shift+G", PageCommand.NEW_ESTIMATE),),
+        attention=_estimates_needing_action,
+        attention_tip="Good Faith Estimates late, running out, or billed over: {n}",
     ),
     PageSpec(
         "claims",

@@ -28,6 +28,7 @@ from desktop.services.clients.diagnoses import DiagnosisRow
 from desktop.services.clients.people import list_clients
 from desktop.services.clients.units import MemberRow, UnitDetail, set_unit_active
 from desktop.services.clients.views import ClientPageView, client_page_view
+from desktop.services.estimates.views import EstimateSummary
 from desktop.services.practice import catalog
 from desktop.ui import style
 from desktop.ui.dialogs.client import RELATIONSHIPS, ClientDialog
@@ -220,6 +221,21 @@ class ClientDetailView(QWidget):
         left.setSpacing(style.SECTION_SPACING)
         left.addWidget(self.person)
         left.addWidget(self.billing)
+        self.good_faith = QLabel()
+        self.good_faith.setObjectName("good_faith")
+        self.good_faith.setWordWrap(True)
+        self.good_faith.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.good_faith_warning = QLabel()
+        self.good_faith_warning.setObjectName("good_faith_warning")
+        self.good_faith_warning.setWordWrap(True)
+        palette = self.good_faith_warning.palette()
+        palette.setColor(self.good_faith_warning.foregroundRole(), style.error_color(self))
+        self.good_faith_warning.setPalette(palette)
+        estimate_lines = QVBoxLayout()  # the line and its warning read as one
+        estimate_lines.setSpacing(style.SPACING // 2)
+        estimate_lines.addWidget(self.good_faith)
+        estimate_lines.addWidget(self.good_faith_warning)
+        left.addLayout(estimate_lines)
         left.addStretch(1)
         self.estimator = EstimatorBox(runner)
         right = QVBoxLayout()
@@ -311,6 +327,7 @@ class ClientDetailView(QWidget):
         self.estimator.setVisible(superbill)
         if view.estimate is not None:
             self.estimator.show_estimate(view.estimate)
+        self.show_good_faith(view.good_faith)
         self.ledger.show_lines(unit.unit_id, view.ledger)
         self.diagnoses_box.setTitle(f"Diagnoses of {patient.display_name}")
         self.diagnosis_note.setText(
@@ -321,8 +338,18 @@ class ClientDetailView(QWidget):
         # Adding a diagnosis is likely next; load the code set while the page is read.
         IcdSearcher.warm_up()
 
+    def show_good_faith(self, summary: EstimateSummary | None) -> None:
+        """One line about the client's current Good Faith Estimate, and a warning when the
+        billing has run over it."""
+        self.good_faith.setText(good_faith_line(summary) if summary else "")
+        self.good_faith.setVisible(summary is not None)
+        warning = good_faith_warning(summary) if summary else ""
+        self.good_faith_warning.setText(warning)
+        self.good_faith_warning.setVisible(bool(warning))
+
     def clear(self) -> None:
         self.unit = None
+        self.show_good_faith(None)
         self.title.clear()
         self.subtitle.clear()
         for section in (self.person, self.billing, self.insurance):
@@ -377,6 +404,33 @@ class ClientDetailView(QWidget):
             return
         diagnosis = self.diagnoses.row_at(rows[0].row())
         EndDiagnosisDialog(self, self.runner, diagnosis).exec()
+
+
+def good_faith_line(summary: EstimateSummary) -> str:
+    """ "Estimate GFE-2026-0003: $2,340.00 through 03/15/2027 · billed $1,200.00"."""
+    e = summary.estimate
+    return (
+        f"Estimate {e.label}: {money_text(e.total)} through {format_date(e.period_end)}"
+        f" · billed {money_text(e.billed)}"
+    )
+
+
+def good_faith_warning(summary: EstimateSummary) -> str:
+    """A sentence when billing has run past the practice's warning line; else ""."""
+    e = summary.estimate
+    dispute = money_text(summary.dispute_over)
+    if e.dispute_eligible:
+        return (
+            f"Billed {money_text(e.over_by)} over the estimate: at {dispute} or more over, the "
+            "client may start the patient-provider dispute process."
+        )
+    if summary.warned:
+        return (
+            f"Billed {money_text(e.over_by)} over the estimate, past the practice's "
+            f"{money_text(summary.warn_over)} warning line; at {dispute} over the client may "
+            "dispute the bill. Issue a corrected version on the Estimates page."
+        )
+    return ""
 
 
 def _fee_text(unit: UnitDetail) -> str:

@@ -259,6 +259,8 @@ def test_export_files_are_private_and_neutralised(workspace: Workspace, tmp_path
         "diagnoses",
         "billing_units",
         "documents",
+        "estimates",
+        "estimate_lines",
         "claims",
         "claim_events",
         "balances",

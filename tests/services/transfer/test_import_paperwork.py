@@ -4,7 +4,8 @@ and PDF bytes, lines tied to the new charges, claims with their history."""
 from __future__ import annotations
 
 import csv
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 from decimal import Decimal as D  # noqa: N817 - reads like the hand-worked figures
 from pathlib import Path
 
@@ -15,7 +16,8 @@ from sqlalchemy import select
 from db.models import DocumentLine
 from desktop.domain.kinds import ClaimStatus as S
 from desktop.domain.kinds import DocumentKind
-from desktop.services.books import payment_list
+from desktop.services.books import payment_list, sessions
+from desktop.services.books.sessions import SessionInput
 from desktop.services.claims import tracking as claims
 from desktop.services.claims import updates
 from desktop.services.claims.rules import ClaimChange
@@ -24,12 +26,16 @@ from desktop.services.documents import store as documents_store
 from desktop.services.documents import superbills
 from desktop.services.documents.blocks import CheckFailed
 from desktop.services.documents.receipts import issue_receipt
+from desktop.services.estimates import follow
+from desktop.services.estimates.drafts import EstimateInput, ExpectedService
+from desktop.services.estimates.issue import correct_estimate, issue_estimate
 from desktop.services.practice.settings import Profile, create_practice
 from desktop.services.transfer.exporting import export_all
 from desktop.services.transfer.importing import ImportRejected
 from desktop.services.transfer.importing.everything import import_folder, preview_folder
 from desktop.services.workspace import Workspace
 from tests.services.documents.test_superbill_service import FEB_1, FEB_28, ISSUED, february, issue
+from tests.services.estimates.test_estimate_service import client_on_90834
 
 TODAY = date(2026, 6, 30)
 
@@ -136,5 +142,122 @@ def test_a_pdf_that_is_not_the_one_issued_refuses_the_folder(
         with pytest.raises(ImportRejected):
             fresh.run(import_folder, out)
         assert fresh.read(documents_store.list_documents) == []
+    finally:
+        fresh.close()
+
+
+# --- Good Faith Estimates ----------------------------------------------------------------------
+
+GFE_TODAY = date(2026, 4, 30)
+
+
+def _estimates(ws: Workspace) -> tuple[int, int]:
+    """An estimate billed $400 over (dispute-eligible), and one corrected to a second version."""
+    over = ws.run(client_on_90834, "G1", "Gail Ortiz")
+    kept = ws.run(client_on_90834, "G2", "Hal Price")
+    first = date(2026, 2, 23)
+    ws.run(
+        issue_estimate,
+        EstimateInput(over, date(2026, 2, 2), first, items=(ExpectedService("90834", 2),)),
+        date(2026, 2, 3),
+    )
+    for week in range(6):
+        day = first + timedelta(weeks=week)
+        ws.run(sessions.record_session, SessionInput(over, day, "90834", minutes=50))
+    plan = EstimateInput(
+        kept,
+        date(2026, 3, 2),
+        date(2026, 3, 16),
+        requested=True,
+        items=(ExpectedService("90834", 10), ExpectedService("90791", 1, D("210.00"))),
+        through=date(2026, 12, 31),
+        frequency="every other week",
+        show_diagnoses=True,
+    )
+    issued = ws.run(issue_estimate, plan, date(2026, 3, 9))  # after its deadline: late
+    ws.run(
+        correct_estimate,
+        issued.estimate_id,
+        replace(plan, items=(ExpectedService("90834", 14),)),
+        date(2026, 4, 1),
+    )
+    ws.run(sessions.record_session, SessionInput(kept, date(2026, 3, 16), "90791", minutes=60))
+    return over, kept
+
+
+def _estimate_csvs(folder: Path) -> dict[str, list[list[str]]]:
+    """The estimates files as written, ids blanked (a new file numbers its rows anew)."""
+    files = {}
+    for name in ("estimates", "estimate_lines"):
+        with (folder / f"{name}.csv").open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.reader(handle))
+        ids = [i for i, column in enumerate(rows[0]) if column.endswith("_id")]
+        files[name] = [[("" if i in ids else v) for i, v in enumerate(r)] for r in rows]
+    return files
+
+
+def _followed(ws: Workspace) -> list[tuple[object, ...]]:
+    fields = (
+        "client_ref", "label", "scheduled_on", "requested", "first_service", "period_end",
+        "due_by", "issued_on", "frequency", "sessions", "total", "billed", "over_by",
+        "dispute_eligible", "late", "status",
+    )  # fmt: skip
+    return [
+        tuple(getattr(e, name) for name in fields)
+        for e in ws.read(follow.current_estimates, GFE_TODAY)
+    ]
+
+
+def test_estimates_come_back_on_their_documents(workspace: Workspace, tmp_path: Path) -> None:
+    _estimates(workspace)
+    before = _followed(workspace)
+    assert [(row[1], row[-1]) for row in before] == [
+        ("GFE-2026-0001", "dispute-eligible"),
+        ("GFE-2026-0002 v2", "late"),
+    ]
+    out, fresh = _export_and_move(workspace, tmp_path)
+    try:
+        results = {r.kind: r for r in fresh.run(import_folder, out)}
+        assert (results["documents"].added, results["estimates"].added) == (3, 3)
+        assert _followed(fresh) == before
+        meter = {
+            e.label: (e.total, e.billed, e.over_by)
+            for e in fresh.read(follow.current_estimates, GFE_TODAY)
+        }
+        assert meter["GFE-2026-0001"] == (D("280.00"), D("840.00"), D("560.00"))
+        assert fresh.read(follow.estimates_needing_action, GFE_TODAY) == 2
+        # Numbering carries on where it stopped.
+        assert fresh.read(documents_store.next_number, DocumentKind.ESTIMATE, GFE_TODAY) == (
+            "GFE-2026-0003"
+        )
+        again_out = tmp_path / "again"
+        fresh.read(export_all, again_out)
+        again = {r.kind: r for r in fresh.run(import_folder, out)}
+        assert (again["documents"].added, again["estimates"].added) == (0, 0)
+    finally:
+        fresh.close()
+    assert _estimate_csvs(again_out) == _estimate_csvs(out)
+    assert len(_estimate_csvs(out)["estimate_lines"]) == 1 + 1 + 2 + 1
+
+
+def test_an_estimate_on_a_document_not_in_the_folder_is_a_problem(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    _estimates(workspace)
+    out, fresh = _export_and_move(workspace, tmp_path)
+    try:
+        path = out / "estimates.csv"
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.reader(handle))
+        rows[1][rows[0].index("document_id")] = "999"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows(rows)
+        problems = fresh.read(preview_folder, out).problems
+        assert [(p.file, p.row, p.column) for p in problems] == [
+            ("estimates.csv", 2, "document_id")
+        ]
+        with pytest.raises(ImportRejected):
+            fresh.run(import_folder, out)
+        assert fresh.read(follow.current_estimates, GFE_TODAY) == []
     finally:
         fresh.close()

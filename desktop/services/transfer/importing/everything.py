@@ -7,10 +7,10 @@ settings, the services (their own labels, minutes, fees and superbill flag),
 payment methods (fee rules) and payers (filing days, defaults); then clients
 with their couples and families, each unit's name and fee, diagnoses with the
 dates they were in force, sessions and payments; the issued documents with
-their exact PDFs, and the claims with their history; last, what would have
-refused the entries before it: inactive services, methods, payers, clients
-and units are made inactive, and the books are closed through the old
-closed-through date.
+their exact PDFs, the Good Faith Estimates on them, and the claims with their
+history; last, what would have refused the entries before it: inactive
+services, methods, payers, clients and units are made inactive, and the books
+are closed through the old closed-through date.
 
 A file missing from the folder is passed over (only ``clients.csv`` is needed);
 an entry the books already hold as exported is left alone, so importing a
@@ -52,6 +52,7 @@ from desktop.services.transfer.importing.paperwork import (
     StepOutcome,
     import_claims,
     import_documents,
+    import_estimates,
 )
 from desktop.services.transfer.importing.problems import FILE_ROW, ImportRejected, Problem
 from desktop.services.transfer.importing.service import attempt_file
@@ -240,6 +241,12 @@ def _documents(run: FolderRun, path: Path) -> None:
     )
 
 
+def _estimates(run: FolderRun, path: Path) -> None:
+    _tally_outcome(
+        run, "estimates", import_estimates(run.session, path.parent, run.paperwork, run.report)
+    )
+
+
 def _claims(run: FolderRun, path: Path) -> None:
     _tally_outcome(
         run, "claims", import_claims(run.session, path.parent, run.paperwork, run.report)
@@ -259,5 +266,6 @@ _STEPS: dict[str, Callable[[FolderRun, Path], None]] = {
     "billing_units": _units,
     "diagnoses": _diagnoses,
     "documents": _documents,
+    "estimates": _estimates,
     "claims": _claims,
 }

@@ -29,6 +29,7 @@ STEPS = (
     "sessions",
     "payments",
     "documents",
+    "estimates",
     "claims",
 )
 

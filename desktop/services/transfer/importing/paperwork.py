@@ -1,16 +1,20 @@
-"""Issued documents and claims from an export folder: the last steps of ``import all``.
+"""Issued documents, estimates and claims from an export folder: the last steps of
+``import all``.
 
 Documents come back exactly as they were issued: the same number, version and
 PDF bytes (checked against the SHA-256 the export lists), a correction still
 pointing at the version it replaced, each superbill line tied to the new
 practice's charge and a receipt to its payment. So numbering carries on where
 it stopped, a reprint is identical, and a session already on a superbill
-cannot go on another. Claims follow their superbill version with their status,
+cannot go on another. A Good Faith Estimate's row and expected services follow
+its document version, with the dates, deadline and total its follow-up and
+dispute meter read. Claims follow their superbill version with their status,
 amounts, dates and whole history.
 
 Charges are matched through ``charges.csv`` by client, date, service code and
 amount (the n-th such charge to the n-th); payments by client, date, amount,
-method and reference. A document or claim the books already hold is left alone.
+method and reference. A document, estimate or claim the books already hold is
+left alone.
 """
 
 from __future__ import annotations
@@ -34,6 +38,8 @@ from db.models import (
     Client,
     Document,
     DocumentLine,
+    Estimate,
+    EstimateLine,
     Payer,
     Payment,
     PaymentMethod,
@@ -48,6 +54,7 @@ from desktop.services.transfer.format import (
     parse_amount,
     parse_choice,
     parse_date,
+    parse_flag,
     parse_whole,
 )
 from desktop.services.transfer.importing.common import Findings, Row, records_by_name
@@ -70,6 +77,12 @@ CLAIM_COLUMNS = (
     "appeal_deadline", "notes", "created_on", "snoozed_until",
 )  # fmt: skip
 EVENT_COLUMNS = ("claim_id", "date", "from_status", "to_status", "note")
+ESTIMATE_COLUMNS = (
+    "estimate_id", "document_id", "number", "version", "client_ref", "client", "scheduled_on",
+    "requested", "first_service", "period_end", "frequency", "sessions", "due_by",
+    "show_diagnoses", "total",
+)  # fmt: skip
+ESTIMATE_LINE_COLUMNS = ("estimate_id", "service_code", "label", "quantity", "unit_fee")
 _KINDS = tuple(k.value for k in DocumentKind)
 _STATUSES = tuple(s.value for s in ClaimStatus)
 _REASONS = tuple(r.value for r in DenialReason)
@@ -347,6 +360,112 @@ class _ChargeMatcher:
             for position, export_id in enumerate(export_ids):
                 mapped[export_id] = new_ids[position] if position < len(new_ids) else None
         return mapped
+
+
+# --- estimates ---------------------------------------------------------------------------------
+
+
+def import_estimates(
+    session: Session, folder: Path, shared: Paperwork, report: Callable[[int, int], None]
+) -> StepOutcome:
+    """Every estimate in estimates.csv on its re-created document, with its expected services."""
+    records, found = records_by_name(folder / "estimates.csv", ESTIMATE_COLUMNS)
+    lines = _estimate_lines(folder, found)
+    added = 0
+    for done, (number, row) in enumerate(records):
+        report(done, len(records))
+        cells = _Cells(found, number, row)
+        export_id = cells.required("estimate_id", _whole)
+        document = cells.required("document_id", _whole)
+        if document in shared.refused:
+            continue  # that document's own problem says what to fix
+        document_id = shared.documents.get(document) if document is not None else None
+        if cells.ok and document_id is None:
+            cells.problem("document_id", f"Document {document} is not in documents.csv.")
+        if document_id is not None and session.scalar(
+            select(Estimate.id).where(Estimate.document_id == document_id)
+        ):
+            continue
+        values = _estimate_values(session, cells, document_id)
+        new_lines = [
+            _estimate_line(found, line_number, line)
+            for line_number, line in lines.get(export_id, [])
+        ]
+        if not cells.ok or values is None or None in new_lines:
+            continue
+        estimate = Estimate(document_id=document_id, **values)
+        session.add(estimate)
+        session.flush()
+        for line in new_lines:
+            assert line is not None
+            line.estimate_id = estimate.id
+            session.add(line)
+        session.flush()
+        audit.record(
+            session,
+            "import",
+            "estimate",
+            estimate.id,
+            after={"number": row["number"], "version": row["version"], "total": estimate.total},
+            unit_id=estimate.unit_id,
+        )
+        added += 1
+    return StepOutcome(len(records), added, found)
+
+
+def _estimate_values(
+    session: Session, cells: _Cells, document_id: int | None
+) -> dict[str, Any] | None:
+    row = cells.row
+    unit = find_unit_by_ref(session, row["client_ref"])
+    if unit is None:
+        cells.problem("client_ref", f"There is no client or couple '{row['client_ref']}'.")
+    client_id = session.scalar(select(Client.id).where(Client.client_ref == row["client"]))
+    if client_id is None:
+        cells.problem("client", f"There is no client '{row['client']}'.")
+    held = session.get(Document, document_id) if document_id is not None else None
+    if held is not None and held.kind != DocumentKind.ESTIMATE.value:
+        cells.problem("document_id", f"Document {row['document_id']} is not an estimate.")
+    values: dict[str, Any] = {
+        name: cells.required(name, parse_date)
+        for name in ("scheduled_on", "first_service", "period_end")
+    }
+    values["due_by"] = cells.read("due_by", parse_date)
+    values["requested"] = cells.required("requested", parse_flag)
+    values["show_diagnoses"] = cells.required("show_diagnoses", parse_flag)
+    values["sessions"] = cells.required("sessions", _whole)
+    values["total"] = cells.required("total", parse_amount)
+    values["frequency"] = row["frequency"]
+    if not cells.ok or unit is None or client_id is None:
+        return None
+    return values | {"unit_id": unit.id, "client_id": client_id}
+
+
+def _estimate_lines(folder: Path, found: Findings) -> dict[int, list[tuple[int, Row]]]:
+    path = folder / "estimate_lines.csv"
+    if not path.is_file():
+        return {}
+    records, line_found = records_by_name(path, ESTIMATE_LINE_COLUMNS)
+    by_estimate: dict[int, list[tuple[int, Row]]] = defaultdict(list)
+    for number, row in records:
+        estimate_id = _Cells(line_found, number, row).required("estimate_id", _whole)
+        if estimate_id is not None:
+            by_estimate[estimate_id].append((number, row))
+    found.problems += line_found.problems
+    return by_estimate
+
+
+def _estimate_line(found: Findings, number: int, row: Row) -> EstimateLine | None:
+    cells = _Cells(Findings("estimate_lines.csv", found.problems), number, row)
+    quantity = cells.required("quantity", _whole)
+    unit_fee = cells.required("unit_fee", parse_amount)
+    if not row["service_code"]:
+        cells.problem("service_code", "Every row needs its service_code.")
+    if not cells.ok:
+        return None
+    return EstimateLine(
+        service_code=row["service_code"], label=row["label"], quantity=quantity, unit_fee=unit_fee
+    )
 
 
 # --- claims ------------------------------------------------------------------------------------
