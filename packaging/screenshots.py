@@ -35,7 +35,7 @@ def main() -> None:
     from desktop.ui import style
     from desktop.ui.interaction import DialogInteraction
     from desktop.ui.main_window import MainWindow
-    from desktop.ui.pages import PAGE_MODULES
+    from desktop.ui.pages import PAGE_IDS
     from desktop.ui.runner import ActionRunner
 
     app = QApplication(sys.argv)
@@ -58,7 +58,7 @@ def main() -> None:
         loop.exec()
 
     settle(800)
-    for position, page_id in enumerate(PAGE_MODULES, start=1):
+    for position, page_id in enumerate(PAGE_IDS, start=1):
         window.show_page(page_id)
         settle()
         window.grab().save(str(args.out / f"{position:02d}-{page_id}.png"))
