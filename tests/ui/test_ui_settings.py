@@ -11,7 +11,12 @@ from pytestqt.qtbot import QtBot
 
 from desktop.demo.signature import demo_signature_png
 from desktop.services.practice.catalog import list_payment_methods
-from desktop.services.practice.settings import get_profile, get_settings
+from desktop.services.practice.settings import (
+    EstimateSettings,
+    get_estimate_settings,
+    get_profile,
+    get_settings,
+)
 from desktop.services.practice.signature import get_signature
 from desktop.services.workspace import Workspace
 from desktop.ui.dialogs.catalog import PaymentMethodDialog
@@ -102,6 +107,58 @@ def test_auto_lock_minutes_follow_the_setting(qtbot: QtBot, window: MainWindow) 
     assert settings is not None
     assert settings.autolock_minutes == 3
     assert window.idle.interval_ms() == 3 * 60_000
+
+
+def test_estimate_settings_are_saved_with_the_preferences(qtbot: QtBot, window: MainWindow) -> None:
+    page = settings_page(window)
+    tab = page.preferences
+    tab.refresh()
+    before = window.runner.read(get_estimate_settings)
+    assert before is not None
+    assert [box.isChecked() for box in tab.workdays] == [d in before.workdays for d in range(7)]
+
+    settings = window.runner.read(get_settings)
+    assert settings is not None
+
+    # No working day at all is refused beside the field, and nothing is saved: not the
+    # estimate settings, nor the tab's other settings changed with them (one transaction).
+    tab.default_sessions.setValue(12)
+    tab.autolock.setValue(settings.autolock_minutes + 1)
+    for box in tab.workdays:
+        box.setChecked(False)
+    assert tab.save_button.isEnabled()
+    tab.save()
+    assert tab.form.message("workdays") == "Choose at least one working day of the week."
+    assert window.runner.read(get_estimate_settings) == before
+    assert window.runner.read(get_settings) == settings
+
+    # All three changed, with one of the tab's older settings, saved in one go.
+    for day in (0, 1, 2, 3, 5):
+        tab.workdays[day].setChecked(True)
+    tab.warn_over.clear()
+    qtbot.keyClicks(tab.warn_over, "150")
+    assert tab.form.message("workdays") == ""
+    assert tab.save_button.isEnabled()
+    tab.save()
+    assert window.runner.read(get_estimate_settings) == EstimateSettings(
+        default_sessions=12, workdays=frozenset({0, 1, 2, 3, 5}), warn_over=Decimal("150.00")
+    )
+    after = window.runner.read(get_settings)
+    assert after is not None
+    assert after.autolock_minutes == settings.autolock_minutes + 1
+    assert not tab.save_button.isEnabled()
+    assert tab.warn_over.text() == "150.00"
+
+
+def test_an_amount_that_is_not_one_keeps_preferences_from_saving(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    tab = settings_page(window).preferences
+    tab.refresh()
+    tab.warn_over.clear()
+    qtbot.keyClicks(tab.warn_over, "lots")
+    assert tab.form.message("warn_over")
+    assert not tab.save_button.isEnabled()
 
 
 def test_change_passphrase(

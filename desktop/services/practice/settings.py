@@ -377,6 +377,31 @@ def _plain_estimates(settings: EstimateSettings) -> dict[str, object]:
     }
 
 
+@dataclass(frozen=True)
+class Preferences:
+    """What the Settings → Preferences tab reads and saves together."""
+
+    settings: PracticeSettings
+    estimates: EstimateSettings
+
+
+def get_preferences(session: Session) -> Preferences:
+    return Preferences(get_settings(session), get_estimate_settings(session))
+
+
+def update_preferences(session: Session, preferences: Preferences) -> Preferences:
+    """Save practice and estimate settings in one go (the caller's one transaction).
+
+    Either part that did not change is left alone, so the audit log records only what
+    did; a refusal of either part leaves both unsaved.
+    """
+    if preferences.settings != get_settings(session):
+        update_settings(session, preferences.settings)
+    if preferences.estimates != get_estimate_settings(session):
+        update_estimate_settings(session, preferences.estimates)
+    return get_preferences(session)
+
+
 def practice_name(session: Session) -> str:
     # Through the table, not the mapped class: the window asks this before anything
     # else, and the mapped classes need not be configured for it (see list_units).

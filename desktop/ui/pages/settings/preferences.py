@@ -1,10 +1,12 @@
-"""Practice preferences: auto-lock, aging basis, defaults for place of service and modifiers."""
+"""Practice preferences: auto-lock, aging basis, defaults for place of service and modifiers,
+and how Good Faith Estimates are proposed and followed."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
@@ -18,10 +20,16 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.domain.kinds import AgingBasis
-from desktop.services.practice.settings import PracticeSettings, get_settings, update_settings
+from desktop.services.practice.settings import (
+    EstimateSettings,
+    Preferences,
+    get_preferences,
+    update_preferences,
+)
 from desktop.ui import style
 from desktop.ui.runner import ActionRunner
 from desktop.ui.widgets.form import Form
+from desktop.ui.widgets.money_edit import MoneyEdit
 
 AGING_CHOICES = (
     (AgingBasis.SERVICE_DATE, "From the date of service (usual)"),
@@ -32,6 +40,15 @@ PLACES = (
     ("10", "10 — Telehealth in the client's home"),
     ("02", "02 — Telehealth elsewhere"),
 )
+WEEKDAYS = (
+    ("Mon", "Monday"),
+    ("Tue", "Tuesday"),
+    ("Wed", "Wednesday"),
+    ("Thu", "Thursday"),
+    ("Fri", "Friday"),
+    ("Sat", "Saturday"),
+    ("Sun", "Sunday"),
+)  # in the order of date.weekday(): 0 is Monday
 
 
 def _spin(low: int, high: int, suffix: str) -> QSpinBox:
@@ -46,7 +63,7 @@ class PreferencesTab(QWidget):
     def __init__(self, runner: ActionRunner) -> None:
         super().__init__()
         self.runner = runner
-        self._saved: PracticeSettings | None = None
+        self._saved: Preferences | None = None
         self.form = Form(self.revalidate)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, style.MARGIN, 0, 0)
@@ -74,10 +91,6 @@ class PreferencesTab(QWidget):
             self.unsubmitted,
             layout=rows2,
         )
-        left = QVBoxLayout()
-        left.addWidget(privacy)
-        left.addWidget(books)
-        left.addStretch(1)
 
         defaults = QGroupBox("Superbill defaults (an insurer's own settings come first)")
         rows3 = QFormLayout(defaults)
@@ -93,6 +106,45 @@ class PreferencesTab(QWidget):
         self.message.setPlaceholderText("Printed at the foot of statements")
         self.message.setMaximumHeight(self.fontMetrics().height() * 5)
         self.form.add("statement_message", "Statement message", self.message, layout=rows3)
+
+        estimates = QGroupBox("Good Faith Estimates")
+        rows4 = QFormLayout(estimates)
+        self.default_sessions = _spin(1, 366, " sessions")
+        self.form.add(
+            "default_sessions",
+            "Sessions an estimate expects by default",
+            self.default_sessions,
+            layout=rows4,
+        )
+        days = QWidget()
+        day_row = QHBoxLayout(days)
+        day_row.setContentsMargins(0, 0, 0, 0)
+        self.workdays: list[QCheckBox] = []
+        for short, name in WEEKDAYS:
+            box = QCheckBox(short)
+            box.setObjectName(f"workday_{short.lower()}")
+            box.setAccessibleName(name)
+            box.toggled.connect(self._workdays_edited)
+            day_row.addWidget(box)
+            self.workdays.append(box)
+        day_row.addStretch(1)
+        days.setFocusProxy(self.workdays[0])
+        self.form.add("workdays", "Working days", days, layout=rows4)
+        self.warn_over = MoneyEdit()
+        self.warn_over.setObjectName("warn_over")
+        width = self.warn_over.fontMetrics().horizontalAdvance("0,000.00")
+        self.warn_over.setMaximumWidth(width + 40)
+        self.form.add(
+            "warn_over",
+            "Warn when billing is this far over an estimate",
+            self.warn_over,
+            layout=rows4,
+        )
+        left = QVBoxLayout()
+        left.addWidget(privacy)
+        left.addWidget(books)
+        left.addWidget(estimates)
+        left.addStretch(1)
         right = QVBoxLayout()
         right.addWidget(defaults)
         right.addStretch(1)
@@ -108,12 +160,17 @@ class PreferencesTab(QWidget):
         bar.addWidget(self.save_button)
         outer.addLayout(bar)
 
-    def settings(self) -> PracticeSettings | None:
+    def preferences(self) -> Preferences | None:
+        """What the tab would save, or None before it has read or while an amount is wrong."""
         if self._saved is None:
             return None
-        pos = self.pos.currentData() or self._saved.default_place_of_service
-        return replace(
-            self._saved,
+        warn_over = self.warn_over.value()
+        if warn_over is None:
+            return None
+        saved = self._saved.settings
+        pos = self.pos.currentData() or saved.default_place_of_service
+        settings = replace(
+            saved,
             autolock_minutes=self.autolock.value(),
             aging_basis=AgingBasis(self.aging.currentData()),
             due_days=self.due_days.value(),
@@ -122,12 +179,19 @@ class PreferencesTab(QWidget):
             default_modifiers=self.modifiers.text().strip(),
             statement_message=self.message.toPlainText(),
         )
+        estimates = EstimateSettings(
+            default_sessions=self.default_sessions.value(),
+            workdays=frozenset(day for day, box in enumerate(self.workdays) if box.isChecked()),
+            warn_over=warn_over,
+        )
+        return Preferences(settings, estimates)
 
     def refresh(self) -> None:
-        settings = self.runner.read(get_settings, parent=self)
-        if settings is None:
+        preferences = self.runner.read(get_preferences, parent=self)
+        if preferences is None:
             return
-        self._saved = settings
+        self._saved = preferences
+        settings = preferences.settings
         self.autolock.setValue(settings.autolock_minutes)
         self.aging.setCurrentIndex(max(self.aging.findData(settings.aging_basis.value), 0))
         self.due_days.setValue(settings.due_days)
@@ -139,22 +203,39 @@ class PreferencesTab(QWidget):
         self.pos.setCurrentIndex(index)
         self.modifiers.setText(settings.default_modifiers)
         self.message.setPlainText(settings.statement_message)
+        estimates = preferences.estimates
+        self.default_sessions.setValue(estimates.default_sessions)
+        for day, box in enumerate(self.workdays):
+            box.blockSignals(True)
+            box.setChecked(day in estimates.workdays)
+            box.blockSignals(False)
+        self.warn_over.set_value(estimates.warn_over)
+        self.form.show({})
         self.revalidate()
 
     def clear(self) -> None:
         self._saved = None
         self.modifiers.clear()
         self.message.clear()
+        self.warn_over.clear()
+
+    def _workdays_edited(self) -> None:
+        self.form.touch("workdays")
+        self.revalidate()
 
     def revalidate(self) -> None:
-        current = self.settings()
+        problems = {}
+        if self.warn_over.problem():
+            problems["warn_over"] = self.warn_over.problem()
+        self.form.show(problems)
+        current = self.preferences()
         self.save_button.setEnabled(current is not None and current != self._saved)
 
     def save(self) -> None:
-        current = self.settings()
+        current = self.preferences()
         if current is None:
             return
-        outcome = self.runner.attempt(update_settings, current)
+        outcome = self.runner.attempt(update_preferences, current)
         if outcome.error is not None:
             field = getattr(outcome.error, "field", None)
             if not self.form.show_error(field, str(outcome.error)):
