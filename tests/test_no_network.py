@@ -9,7 +9,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import PASSPHRASE
 
 from desktop.demo.practice import generate_demo
 from desktop.reports.tabular import write_csv, write_xlsx
@@ -18,6 +17,7 @@ from desktop.services.backups.backup import last_good_backup, make_backup, rotat
 from desktop.services.backups.restore import restore_backup, restore_over
 from desktop.services.books import report_tables
 from desktop.services.workspace import Workspace
+from tests.conftest import PASSPHRASE
 
 ROOT = Path(__file__).resolve().parent.parent
 FORBIDDEN = (

@@ -23,7 +23,7 @@ from desktop.demo.caseload import Plan
 from desktop.domain.money import ZERO
 from desktop.services.errors import ServiceError
 from desktop.services.estimates import issue
-from desktop.services.estimates.drafts import ExpectedService, default_estimate
+from desktop.services.estimates.drafts import EstimateInput, ExpectedService, default_estimate
 from desktop.services.estimates.meter import DISPUTE_THRESHOLD
 from desktop.services.workspace import Workspace
 
@@ -54,37 +54,46 @@ def add_demo_estimates(ws: Workspace, plans: list[Plan], *, seed: int, end: date
     issued = 0
     for plan, step in zip(chosen, steps, strict=False):
         try:
-            issued += ws.run(step, rng, plan.unit_id, end)
+            issued += ws.run(step, rng, plan, end)
         except ServiceError:
             continue  # an estimate the checker refuses is left out, as a person would fix it
     return DemoEstimates(issued)
 
 
-def _on_time(session: Session, rng: random.Random, unit_id: int, end: date) -> int:
+def _usual(session: Session, plan: Plan, scheduled: date, first: date) -> EstimateInput:
+    """The practice's usual estimate, listing the service the client is seen for at their
+    fee (the unit's catalogue default may differ; an estimate of another service would
+    read as a change of scope as soon as the first session is billed)."""
+    usual = default_estimate(session, plan.unit_id, scheduled, first)
+    count = usual.items[0].count if usual.items else 1
+    return replace(usual, items=(ExpectedService(plan.code, count, plan.fee),))
+
+
+def _on_time(session: Session, rng: random.Random, plan: Plan, end: date) -> int:
     """Scheduled a few weeks ahead and given the same day: nothing to do."""
     scheduled = end - timedelta(days=rng.randint(50, 70))
-    data = default_estimate(session, unit_id, scheduled, scheduled + timedelta(days=14))
+    data = _usual(session, plan, scheduled, scheduled + timedelta(days=14))
     issue.issue_estimate(session, data, issued_on=scheduled)
     return 1
 
 
-def _late(session: Session, rng: random.Random, unit_id: int, end: date) -> int:
+def _late(session: Session, rng: random.Random, plan: Plan, end: date) -> int:
     """Given a few days after its deadline (the client's first session was two weeks out)."""
     scheduled = end - timedelta(days=rng.randint(80, 100))
-    data = default_estimate(session, unit_id, scheduled, scheduled + timedelta(days=14))
+    data = _usual(session, plan, scheduled, scheduled + timedelta(days=14))
     due = issue.due_by(session, data)
     assert due is not None  # two weeks ahead always sets a deadline
     issue.issue_estimate(session, data, issued_on=due + timedelta(days=rng.randint(2, 5)))
     return 1
 
 
-def _disputed(session: Session, rng: random.Random, unit_id: int, end: date) -> int:
+def _disputed(session: Session, rng: random.Random, plan: Plan, end: date) -> int:
     """An estimate of a few sessions for a client seen every week since: billed far over."""
     scheduled = end - timedelta(days=LOOK_BACK - 5)
     first = scheduled + timedelta(days=14)
-    usual = default_estimate(session, unit_id, scheduled, first)
+    usual = _usual(session, plan, scheduled, first)
     fee = usual.items[0].fee or ZERO
-    billed = _billed(session, unit_id, first, end)
+    billed = _billed(session, plan.unit_id, first, end)
     if fee <= 0 or billed - fee < DISPUTE_THRESHOLD:
         return 0  # too little billed since to be over by $400; leave this one out
     # As many sessions as still leave the billing $400 over, and at most a handful.
@@ -94,10 +103,10 @@ def _disputed(session: Session, rng: random.Random, unit_id: int, end: date) -> 
     return 1
 
 
-def _corrected(session: Session, rng: random.Random, unit_id: int, end: date) -> int:
+def _corrected(session: Session, rng: random.Random, plan: Plan, end: date) -> int:
     """Given on time, then corrected when the first session moved and more were expected."""
     scheduled = end - timedelta(days=rng.randint(30, 40))
-    data = default_estimate(session, unit_id, scheduled, scheduled + timedelta(days=14))
+    data = _usual(session, plan, scheduled, scheduled + timedelta(days=14))
     first = issue.issue_estimate(session, data, issued_on=scheduled)
     moved = end - timedelta(days=rng.randint(3, 8))
     usual = data.items[0]

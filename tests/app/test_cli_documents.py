@@ -11,7 +11,6 @@ from decimal import Decimal as D  # noqa: N817 - reads like the hand-worked figu
 from pathlib import Path
 
 import pytest
-from conftest import PASSPHRASE
 from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,6 +22,7 @@ from desktop.services.books.payments import PaymentInput
 from desktop.services.books.sessions import SessionInput
 from desktop.services.workspace import Workspace
 from tests.books_helpers import method_id
+from tests.conftest import PASSPHRASE
 from tests.services.documents.test_superbill_service import superbill_client
 
 # Last month: in the past (the checker refuses future dates) and well within filing limits.

@@ -11,13 +11,13 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import PASSPHRASE, VALID_EIN, VALID_NPI
 
 from db.models import Client
 from desktop import __version__
 from desktop.app.cli import command_modules, main
 from desktop.services.practice.settings import get_profile
 from desktop.services.workspace import Workspace
+from tests.conftest import PASSPHRASE, VALID_EIN, VALID_NPI
 
 FULL_PROFILE = {
     "practice_name": "Harbor Light Therapy",

@@ -7,7 +7,6 @@ import io
 from pathlib import Path
 
 import pytest
-from conftest import PASSPHRASE
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -16,6 +15,7 @@ from sqlalchemy.orm import Session
 from db.models import Client, Document, Estimate
 from desktop.app.cli import main
 from desktop.services.workspace import Workspace
+from tests.conftest import PASSPHRASE
 from tests.services.estimates.test_estimate_service import REPORT_COLUMNS, client_on_90834
 
 

@@ -8,7 +8,6 @@ from decimal import Decimal as D  # noqa: N817 - reads like the hand-worked figu
 from pathlib import Path
 
 import pytest
-from conftest import PASSPHRASE
 from openpyxl import load_workbook
 from sqlalchemy import text
 
@@ -18,6 +17,7 @@ from desktop.services.books.payments import PaymentInput
 from desktop.services.books.sessions import SessionInput
 from desktop.services.workspace import Workspace
 from tests.books_helpers import add_unit, method_id
+from tests.conftest import PASSPHRASE
 
 
 @pytest.fixture(autouse=True)

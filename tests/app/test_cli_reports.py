@@ -13,7 +13,6 @@ from decimal import Decimal as D  # noqa: N817 - reads like the hand-worked figu
 from pathlib import Path
 
 import pytest
-from conftest import PASSPHRASE
 from openpyxl import load_workbook
 
 from desktop.app.cli import main
@@ -24,6 +23,7 @@ from desktop.services.books.sessions import SessionInput
 from desktop.services.errors import NotFound
 from desktop.services.workspace import Workspace
 from tests.books_helpers import add_unit, method_id
+from tests.conftest import PASSPHRASE
 
 HYPERLINK = '=HYPERLINK("http://evil.example","Pay")'
 

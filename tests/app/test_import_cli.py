@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import PASSPHRASE
 
 from desktop.app.cli import main
 from desktop.services.books import queries as books
 from desktop.services.practice.settings import Profile, create_practice, get_profile
 from desktop.services.workspace import Workspace
+from tests.conftest import PASSPHRASE
 from tests.paths import FIXTURES
 
 IMPORT_FIXTURES = FIXTURES / "import"

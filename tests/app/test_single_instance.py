@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import PASSPHRASE
 
 from db.errors import AlreadyOpen
 from db.lock import WriterLock
 from desktop.services.workspace import UnlockFailed, Workspace
+from tests.conftest import PASSPHRASE
 
 # The child holds the file (a bare WriterLock, or a whole open Workspace) until killed.
 _HOLDER = """

@@ -21,7 +21,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import PASSPHRASE
 from crash_writer import add_client
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,6 +30,7 @@ from db.models import Session as SessionRecord
 from desktop.services.audit.checks import run_checks
 from desktop.services.books.queries import ledger_problems
 from desktop.services.workspace import Workspace
+from tests.conftest import PASSPHRASE
 from tests.paths import ROOT, TESTS
 
 KILLS = int(os.environ.get("QUIETLEDGER_CRASH_KILLS", "50"))

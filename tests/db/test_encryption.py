@@ -8,10 +8,10 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import PASSPHRASE
 
 from db.models import Client
 from desktop.services.workspace import UnlockFailed, Workspace
+from tests.conftest import PASSPHRASE
 
 
 def marker() -> str:

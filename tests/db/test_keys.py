@@ -12,11 +12,11 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pytest
-from conftest import PASSPHRASE
 
 from db.keys import key_file_for
 from db.models import Client
 from desktop.services.workspace import UnlockFailed, WeakPassphrase, Workspace
+from tests.conftest import PASSPHRASE
 
 NEW_PASSPHRASE = "lantern orchard quietly ninety"
 

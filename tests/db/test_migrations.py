@@ -11,7 +11,6 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from conftest import PASSPHRASE
 
 import db.migrate
 from db import keys
@@ -20,6 +19,7 @@ from db.lock import WriterLock
 from db.migrate import alembic_config, current_revision, head_revision
 from db.models import Base, Client
 from desktop.services.workspace import UnlockFailed, Workspace
+from tests.conftest import PASSPHRASE
 
 
 def bare_file(path: Path) -> PracticeFile:

@@ -10,13 +10,13 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import PASSPHRASE
 from crash_writer import add_client, post_history
 
 from desktop.services.backups.backup import make_backup
 from desktop.services.backups.restore import restore_backup, restore_over
 from desktop.services.clients.people import list_clients
 from desktop.services.workspace import Workspace
+from tests.conftest import PASSPHRASE
 
 ENCODINGS = ("utf-8", "utf-16-le", "utf-16-be")
 

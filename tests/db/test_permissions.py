@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import PASSPHRASE
 
 from db.keys import key_file_for
 from db.lock import lock_path_for
@@ -16,6 +15,7 @@ from db.models import Client
 from desktop.app import paths
 from desktop.app.cli import main
 from desktop.services.workspace import Workspace
+from tests.conftest import PASSPHRASE
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
 

@@ -94,6 +94,21 @@ def test_the_page_lists_current_estimates_and_marks_those_needing_action(
     assert window.nav.item(ESTIMATES_ROW).text() == "Estimates  (1)"
 
 
+def test_a_change_of_scope_is_marked_with_what_changed(
+    qtbot: QtBot, window: MainWindow, ui_workspace: Workspace
+) -> None:
+    ui_workspace.run(estimated_and_billed, "C1", "Cy Park", "180.00")  # $100 expected
+    page = estimates_page(window)
+    assert cells(page, 0)[9] == "⚠ Scope changed"
+    assert page.proxy.index(0, 9).data(Qt.ItemDataRole.ToolTipRole) == (
+        "The services billed have changed from this estimate: 90834 was billed at $180.00; "
+        "the estimate expects $100.00. Issue a corrected version."
+    )
+    assert page.proxy.index(0, 9).data(Qt.ItemDataRole.ForegroundRole) == style.error_color()
+    window._show_counts()
+    assert window.nav.item(ESTIMATES_ROW).text() == "Estimates  (1)"
+
+
 def _without_dob(session: Session) -> None:
     client = session.execute(select(Client).where(Client.client_ref == "C1")).scalar_one()
     client.date_of_birth = None

@@ -6,13 +6,15 @@ the first of these that applies (the most pressing first):
 1. ``expired``: its period has ended (a new estimate is needed if care goes on);
 2. ``dispute-eligible``: billed at least $400 over it;
 3. ``over``: billed over it by the practice's warning threshold or more;
-4. ``expiring``: its period ends within 30 days (re-issue before it runs out);
-5. ``late``: it was given after its deadline;
-6. ``issued``: none of the above.
+4. ``scope-changed``: a service was billed that it does not list, or at a higher
+   fee than it expects (``scope.py``; the rule expects a new estimate);
+5. ``expiring``: its period ends within 30 days (re-issue before it runs out);
+6. ``late``: it was given after its deadline;
+7. ``issued``: none of the above.
 
 ``estimates_needing_action`` counts, for the navigation, the current estimates
 that are expiring, expired while the client is still active, over, dispute
-eligible, or late. An expired estimate of a client no longer seen needs nothing.
+eligible, scope-changed, or late. An expired estimate of a client no longer seen needs nothing.
 """
 
 from __future__ import annotations
@@ -28,10 +30,13 @@ from db.models import BillingUnit, Client, Document, Estimate
 from desktop.domain.business_days import is_late
 from desktop.domain.money import ZERO
 from desktop.services.estimates.meter import Meter, billed_by_estimate
+from desktop.services.estimates.scope import scope_changes
 from desktop.services.practice.settings import get_estimate_settings
 
 EXPIRING_DAYS = 30
-NEEDS_ACTION = frozenset({"expired", "dispute-eligible", "over", "expiring", "late"})
+NEEDS_ACTION = frozenset(
+    {"expired", "dispute-eligible", "over", "scope-changed", "expiring", "late"}
+)
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,7 @@ class CurrentEstimate:
     dispute_eligible: bool
     late: bool
     status: str
+    scope_notes: tuple[str, ...] = ()  # what was billed beyond it, one sentence a code
 
     @property
     def label(self) -> str:
@@ -70,7 +76,13 @@ class CurrentEstimate:
         return self.status in NEEDS_ACTION and (self.status != "expired" or self.client_active)
 
 
-def status_of(meter: Meter, period_end: date, late: bool, today: date) -> str:
+def status_of(
+    meter: Meter,
+    period_end: date,
+    late: bool,
+    today: date,
+    scope_notes: tuple[str, ...] = (),
+) -> str:
     """The one word for where an estimate stands (precedence in the module docstring)."""
     if period_end < today:
         return "expired"
@@ -78,6 +90,8 @@ def status_of(meter: Meter, period_end: date, late: bool, today: date) -> str:
         return "dispute-eligible"
     if meter.over:
         return "over"
+    if scope_notes:
+        return "scope-changed"
     if period_end <= today + timedelta(days=EXPIRING_DAYS):
         return "expiring"
     return "late" if late else "issued"
@@ -101,12 +115,15 @@ def current_estimates(
     if unit_id is not None:
         query = query.where(Estimate.unit_id == unit_id)
     found = session.execute(query).all()
-    billed = billed_by_estimate(session, [row[0].id for row in found])
+    ids = [row[0].id for row in found]
+    billed = billed_by_estimate(session, ids)
+    scope = scope_changes(session, ids)
     warn_over = get_estimate_settings(session).warn_over
     rows = []
     for estimate, document, client, ref, unit_active in found:
         meter = Meter(estimate.total, billed.get(estimate.id, ZERO), warn_over)
         late = is_late(document.issued_on, estimate.due_by)
+        notes = scope.get(estimate.id, ())
         rows.append(
             CurrentEstimate(
                 estimate_id=estimate.id,
@@ -130,7 +147,8 @@ def current_estimates(
                 over_by=meter.over_by,
                 dispute_eligible=meter.dispute_eligible,
                 late=late,
-                status=status_of(meter, estimate.period_end, late, day),
+                status=status_of(meter, estimate.period_end, late, day, notes),
+                scope_notes=notes,
             )
         )
     return rows

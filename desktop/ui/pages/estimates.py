@@ -32,6 +32,7 @@ STATUS_TEXT = {
     "expired": "Expired",
     "dispute-eligible": "Dispute eligible",
     "over": "Over",
+    "scope-changed": "Scope changed",
     "expiring": "Expiring",
     "late": "Late",
     "issued": "Issued",
@@ -64,6 +65,12 @@ def status_tip(row: CurrentEstimate) -> str:
         return (
             f"Billed {over} over the estimate, past the practice's warning line. Issue a "
             f"corrected version before it reaches {money_text(DISPUTE_THRESHOLD)} over."
+        )
+    if row.status == "scope-changed":
+        first = row.scope_notes[0] if row.scope_notes else "see the sessions billed"
+        return (
+            f"The services billed have changed from this estimate: {first}. "
+            "Issue a corrected version."
         )
     if row.status == "expiring":
         return (

@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import PASSPHRASE
 from crash_writer import add_client, post_history
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -42,6 +41,7 @@ from desktop.services.backups.fingerprint import fingerprint
 from desktop.services.backups.restore import restore_backup
 from desktop.services.backups.rotation import RetentionPolicy, backups_to_keep
 from desktop.services.workspace import Workspace
+from tests.conftest import PASSPHRASE
 from tests.paths import ROOT
 
 TODAY = date.today()

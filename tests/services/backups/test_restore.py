@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import PASSPHRASE
 from crash_writer import add_client, post_history, post_visit
 
 from db.keys import key_file_for
@@ -19,6 +18,7 @@ from desktop.services.backups.restore import RestoreFailed, restore_backup, rest
 from desktop.services.books.queries import LedgerLine, aging, ledger_lines
 from desktop.services.errors import NotAllowed
 from desktop.services.workspace import Workspace
+from tests.conftest import PASSPHRASE
 
 TODAY = date.today()
 WEEK_AGO = TODAY - timedelta(days=7)

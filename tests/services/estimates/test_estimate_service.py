@@ -16,6 +16,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from db.models import BillingUnit, Client, Document, Estimate, EstimateLine, Practice, Service
+from desktop.domain.kinds import SessionStatus
 from desktop.reports.tabular import write_csv, write_xlsx
 from desktop.services.books import sessions
 from desktop.services.books.sessions import SessionInput
@@ -281,10 +282,11 @@ def test_the_meter_at_the_dispute_and_warning_thresholds(workspace: Workspace) -
     assert {ref: (r.over_by, r.dispute_eligible, r.status) for ref, r in rows.items()} == {
         "D1": (D("399.99"), False, "over"),
         "D2": (D("400.00"), True, "dispute-eligible"),
-        "W1": (D("299.99"), False, "issued"),
+        # Under the warning line, but billed at $499.99 a session against $100 expected.
+        "W1": (D("299.99"), False, "scope-changed"),
         "W2": (D("300.00"), False, "over"),
     }
-    assert workspace.read(follow.estimates_needing_action, today) == 3
+    assert workspace.read(follow.estimates_needing_action, today) == 4
     workspace.run(update_estimate_settings, EstimateSettings(warn_over=D("100.00")))
     assert workspace.read(follow.current_estimates, today)[2].status == "over"  # W1
 
@@ -317,6 +319,80 @@ def test_expiring_and_expired_and_who_needs_action(workspace: Workspace, unit: i
 
     workspace.run(leaves)
     assert workspace.read(follow.estimates_needing_action, date(2026, 4, 1)) == 1
+
+
+# --- a change of scope -----------------------------------------------------------------
+
+
+def scoped_unit(ws: Workspace, ref: str = "S1") -> int:
+    """A client with an estimate of 90834 x 10 at $140 for a year (nothing over it yet)."""
+    unit = ws.run(client_on_90834, ref, f"Client {ref}")
+    ws.run(issue_estimate, plan(unit, ExpectedService("90834", 10, D("140.00"))), ISSUED)
+    return unit
+
+
+def seen(ws: Workspace, unit: int, code: str, fee: str, **more: object) -> None:
+    ws.run(sessions.record_session, SessionInput(unit, FIRST, code, fee=D(fee), **more))  # type: ignore[arg-type]
+
+
+def test_a_code_the_estimate_does_not_list_changes_its_scope(workspace: Workspace) -> None:
+    unit = scoped_unit(workspace)
+    seen(workspace, unit, "90847", "150.00", minutes=50)
+    (row,) = workspace.read(follow.current_estimates, FIRST)
+    assert row.status == "scope-changed"
+    assert row.scope_notes == ("90847 was billed but is not on the estimate",)
+    assert row.needs_action
+    assert workspace.read(follow.estimates_needing_action, FIRST) == 1
+
+
+def test_a_higher_fee_changes_its_scope(workspace: Workspace) -> None:
+    unit = scoped_unit(workspace)
+    seen(workspace, unit, "90834", "160.00", minutes=45)
+    (row,) = workspace.read(follow.current_estimates, FIRST)
+    assert (row.status, row.over_by) == ("scope-changed", D("0.00"))
+    assert row.scope_notes == ("90834 was billed at $160.00; the estimate expects $140.00",)
+
+
+@pytest.mark.parametrize("fee", ["140.00", "120.00"])
+def test_an_equal_or_lower_fee_is_within_scope(workspace: Workspace, fee: str) -> None:
+    unit = scoped_unit(workspace)
+    seen(workspace, unit, "90834", fee, minutes=45)
+    (row,) = workspace.read(follow.current_estimates, FIRST)
+    assert (row.status, row.scope_notes) == ("issued", ())
+    assert workspace.read(follow.estimates_needing_action, FIRST) == 0
+
+
+def test_a_late_cancel_fee_is_not_a_service(workspace: Workspace) -> None:
+    unit = scoped_unit(workspace)
+    # Charged under the session's code, above the estimated fee, but nothing was provided.
+    for status in (SessionStatus.LATE_CANCEL, SessionStatus.NO_SHOW):
+        seen(workspace, unit, "90837", "200.00", status=status)
+    (row,) = workspace.read(follow.current_estimates, FIRST)
+    assert row.billed == D("400.00")
+    assert (row.status, row.scope_notes) == ("issued", ())
+
+
+def test_over_comes_before_a_change_of_scope_and_that_before_expiring(
+    workspace: Workspace,
+) -> None:
+    over = scoped_unit(workspace, "O1")
+    seen(workspace, over, "90847", "1750.00", minutes=50)  # $350 over a $1,400 estimate
+    near = workspace.run(client_on_90834, "E1", "Client E1")
+    workspace.run(
+        issue_estimate,
+        plan(near, ExpectedService("90834", 2, D("140.00")), through=date(2026, 3, 31)),
+        ISSUED,
+    )
+    seen(workspace, near, "90837", "200.00", minutes=55)
+    day = date(2026, 3, 15)  # within 30 days of E1's end
+    rows = {c.client_ref: c for c in workspace.read(follow.current_estimates, day)}
+    assert rows["O1"].status == "over"
+    assert rows["O1"].scope_notes == ("90847 was billed but is not on the estimate",)
+    assert (rows["E1"].status, rows["E1"].scope_notes) == (
+        "scope-changed",
+        ("90837 was billed but is not on the estimate",),
+    )
+    assert workspace.read(follow.estimates_needing_action, day) == 2
 
 
 # --- the report -----------------------------------------------------------------------

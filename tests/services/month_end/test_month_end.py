@@ -16,7 +16,6 @@ from decimal import Decimal as D  # noqa: N817 - reads like the hand-worked figu
 from pathlib import Path
 
 import pytest
-from conftest import PASSPHRASE
 from openpyxl import load_workbook
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
@@ -45,6 +44,7 @@ from desktop.services.month_end.workbook import ExportCancelled
 from desktop.services.practice.settings import Profile, create_practice
 from desktop.services.workspace import Workspace
 from tests.books_helpers import add_unit, method_id
+from tests.conftest import PASSPHRASE
 
 MARCH = month_end.month("2026-03")
 TODAY = date(2026, 11, 23)

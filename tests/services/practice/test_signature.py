@@ -7,7 +7,6 @@ import stat
 from pathlib import Path
 
 import pytest
-from conftest import PASSPHRASE
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -22,6 +21,7 @@ from desktop.services.practice.settings import Profile, create_practice
 from desktop.services.transfer.exporting import export_all
 from desktop.services.transfer.importing.everything import import_folder
 from desktop.services.workspace import Workspace
+from tests.conftest import PASSPHRASE
 from tests.services.documents.test_superbill_service import ISSUED, february, issue
 
 

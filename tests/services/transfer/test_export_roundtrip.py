@@ -12,7 +12,6 @@ from decimal import Decimal as D  # noqa: N817 - reads like the hand-worked figu
 from pathlib import Path
 
 import pytest
-from conftest import PASSPHRASE
 from openpyxl import load_workbook
 
 from desktop.domain.kinds import AdjustmentReason, BillingPreference, SessionStatus
@@ -61,6 +60,7 @@ from desktop.services.transfer.importing import ImportKind, ImportRejected, run_
 from desktop.services.transfer.importing.everything import import_folder, preview_folder
 from desktop.services.workspace import Workspace
 from tests.books_helpers import client_id, method_id
+from tests.conftest import PASSPHRASE
 
 DAYS = (date(2025, 1, 31), date(2025, 2, 28), date(2025, 3, 31), date(2025, 6, 30))
 # Voiding a session, or changing its fee, is dated the day it is done (today), and the

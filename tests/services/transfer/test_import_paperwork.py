@@ -10,7 +10,6 @@ from decimal import Decimal as D  # noqa: N817 - reads like the hand-worked figu
 from pathlib import Path
 
 import pytest
-from conftest import PASSPHRASE
 from sqlalchemy import select
 
 from db.models import DocumentLine
@@ -34,6 +33,7 @@ from desktop.services.transfer.exporting import export_all
 from desktop.services.transfer.importing import ImportRejected
 from desktop.services.transfer.importing.everything import import_folder, preview_folder
 from desktop.services.workspace import Workspace
+from tests.conftest import PASSPHRASE
 from tests.services.documents.test_superbill_service import FEB_1, FEB_28, ISSUED, february, issue
 from tests.services.estimates.test_estimate_service import client_on_90834
 
@@ -213,7 +213,8 @@ def test_estimates_come_back_on_their_documents(workspace: Workspace, tmp_path: 
     before = _followed(workspace)
     assert [(row[1], row[-1]) for row in before] == [
         ("GFE-2026-0001", "dispute-eligible"),
-        ("GFE-2026-0002 v2", "late"),
+        # Late too, but the correction left out the 90791 intake already billed.
+        ("GFE-2026-0002 v2", "scope-changed"),
     ]
     out, fresh = _export_and_move(workspace, tmp_path)
     try:
