@@ -37,6 +37,7 @@ from desktop.services.errors import ServiceError
 from desktop.services.transfer.format import ImportKind, parse_date
 from desktop.services.transfer.importing import folder_settings
 from desktop.services.transfer.importing.common import ImportResult, Progress, records_by_name
+from desktop.services.transfer.importing.estimates import import_estimates
 from desktop.services.transfer.importing.folder_run import (
     SETTINGS_FILES,
     STEPS,
@@ -52,7 +53,6 @@ from desktop.services.transfer.importing.paperwork import (
     StepOutcome,
     import_claims,
     import_documents,
-    import_estimates,
 )
 from desktop.services.transfer.importing.problems import FILE_ROW, ImportRejected, Problem
 from desktop.services.transfer.importing.service import attempt_file

@@ -7,8 +7,7 @@ pointing at the version it replaced, each superbill line tied to the new
 practice's charge and a receipt to its payment. So numbering carries on where
 it stopped, a reprint is identical, and a session already on a superbill
 cannot go on another. A Good Faith Estimate's row and expected services follow
-its document version, with the dates, deadline and total its follow-up and
-dispute meter read. Claims follow their superbill version with their status,
+its document version (``estimates.py``, with the helpers here). Claims follow their superbill version with their status,
 amounts, dates and whole history.
 
 Charges are matched through ``charges.csv`` by client, date, service code and
@@ -38,8 +37,6 @@ from db.models import (
     Client,
     Document,
     DocumentLine,
-    Estimate,
-    EstimateLine,
     Payer,
     Payment,
     PaymentMethod,
@@ -54,7 +51,6 @@ from desktop.services.transfer.format import (
     parse_amount,
     parse_choice,
     parse_date,
-    parse_flag,
     parse_whole,
 )
 from desktop.services.transfer.importing.common import Findings, Row, records_by_name
@@ -77,12 +73,6 @@ CLAIM_COLUMNS = (
     "appeal_deadline", "notes", "created_on", "snoozed_until",
 )  # fmt: skip
 EVENT_COLUMNS = ("claim_id", "date", "from_status", "to_status", "note")
-ESTIMATE_COLUMNS = (
-    "estimate_id", "document_id", "number", "version", "client_ref", "client", "scheduled_on",
-    "requested", "first_service", "period_end", "frequency", "sessions", "due_by",
-    "show_diagnoses", "total",
-)  # fmt: skip
-ESTIMATE_LINE_COLUMNS = ("estimate_id", "service_code", "label", "quantity", "unit_fee")
 _KINDS = tuple(k.value for k in DocumentKind)
 _STATUSES = tuple(s.value for s in ClaimStatus)
 _REASONS = tuple(r.value for r in DenialReason)
@@ -103,7 +93,7 @@ class StepOutcome:
     found: Findings
 
 
-class _Cells:
+class Cells:
     """A row's cells read as the column says, each problem kept against the row."""
 
     def __init__(self, found: Findings, number: int, row: Row) -> None:
@@ -133,7 +123,7 @@ class _Cells:
         self.ok = False
 
 
-def _whole(text: str) -> int:
+def whole_number(text: str) -> int:
     return parse_whole(text, low=0, high=10**9, what="a whole number")
 
 
@@ -149,15 +139,15 @@ def import_documents(
 ) -> StepOutcome:
     """Every document in documents.csv not yet in the books, with its lines and PDF."""
     records, found = records_by_name(folder / "documents.csv", DOCUMENT_COLUMNS)
-    lines = _lines_by_document(folder, found)
+    lines = rows_by_parent(folder, "document_lines.csv", LINE_COLUMNS, "document_id", found)
     charges = _ChargeMatcher(session, folder, found)
     added = 0
     for done, (number, row) in enumerate(records):
         report(done, len(records))
-        cells = _Cells(found, number, row)
-        export_id = cells.required("document_id", _whole)
+        cells = Cells(found, number, row)
+        export_id = cells.required("document_id", whole_number)
         kind = cells.required("kind", _kind)
-        version = cells.required("version", _whole)
+        version = cells.required("version", whole_number)
         held = _held_document(session, kind, row["number"], version) if cells.ok else None
         if held is not None:
             shared.documents[export_id] = held
@@ -183,7 +173,7 @@ def _held_document(session: Session, kind: str, number: str, version: int) -> in
 def _new_document(
     session: Session,
     folder: Path,
-    cells: _Cells,
+    cells: Cells,
     shared: Paperwork,
     lines: list[tuple[int, Row]],
     charges: _ChargeMatcher,
@@ -199,7 +189,7 @@ def _new_document(
     period = (cells.read("period_from", parse_date), cells.read("period_to", parse_date))
     totals = [cells.required(c, parse_amount) for c in ("total_charged", "total_paid")]
     balance = cells.required("balance", _signed_amount)
-    supersedes = cells.read("supersedes_document_id", _whole)
+    supersedes = cells.read("supersedes_document_id", whole_number)
     if supersedes in shared.refused:
         return None  # that version's own problem says what to fix
     if supersedes is not None and supersedes not in shared.documents:
@@ -236,7 +226,7 @@ def _signed_amount(text: str) -> Decimal:
     return -value if negative else value
 
 
-def _pdf(folder: Path, cells: _Cells) -> bytes | None:
+def _pdf(folder: Path, cells: Cells) -> bytes | None:
     name = cells.row["pdf_file"]
     path = (folder / name).resolve()
     if not name or folder.resolve() not in path.parents:
@@ -257,7 +247,7 @@ def _pdf(folder: Path, cells: _Cells) -> bytes | None:
     return pdf
 
 
-def _receipt_payment(session: Session, unit_id: int, cells: _Cells) -> int | None:
+def _receipt_payment(session: Session, unit_id: int, cells: Cells) -> int | None:
     """The payment a receipt is for, or None (the receipt still comes back)."""
     on = cells.read("payment_date", parse_date)
     amount = cells.read("payment_amount", parse_amount)
@@ -279,27 +269,31 @@ def _receipt_payment(session: Session, unit_id: int, cells: _Cells) -> int | Non
     )
 
 
-def _lines_by_document(folder: Path, found: Findings) -> dict[int, list[tuple[int, Row]]]:
-    path = folder / "document_lines.csv"
+def rows_by_parent(
+    folder: Path, name: str, columns: tuple[str, ...], parent: str, found: Findings
+) -> dict[int, list[tuple[int, Row]]]:
+    """The rows of a child file (document lines, estimate lines), by their parent's export
+    id in column ``parent``; none when the file is not in the folder."""
+    path = folder / name
     if not path.is_file():
         return {}
-    records, line_found = records_by_name(path, LINE_COLUMNS)
-    by_document: dict[int, list[tuple[int, Row]]] = defaultdict(list)
+    records, child_found = records_by_name(path, columns)
+    by_parent: dict[int, list[tuple[int, Row]]] = defaultdict(list)
     for number, row in records:
-        document_id = _Cells(line_found, number, row).required("document_id", _whole)
-        if document_id is not None:
-            by_document[document_id].append((number, row))
-    found.problems += line_found.problems
-    return by_document
+        parent_id = Cells(child_found, number, row).required(parent, whole_number)
+        if parent_id is not None:
+            by_parent[parent_id].append((number, row))
+    found.problems += child_found.problems
+    return by_parent
 
 
 def _line(found: Findings, number: int, row: Row, charges: _ChargeMatcher) -> DocumentLine | None:
-    cells = _Cells(Findings("document_lines.csv", found.problems), number, row)
+    cells = Cells(Findings("document_lines.csv", found.problems), number, row)
     service_date = cells.required("service_date", parse_date)
-    units = cells.required("units", _whole)
+    units = cells.required("units", whole_number)
     fee = cells.required("fee", parse_amount)
     paid = cells.required("paid", parse_amount)
-    charge = cells.read("charge_id", _whole)
+    charge = cells.read("charge_id", whole_number)
     if not cells.ok:
         return None
     return DocumentLine(
@@ -336,8 +330,8 @@ class _ChargeMatcher:
         self.found.problems += found.problems
         exported: dict[tuple[object, ...], list[int]] = defaultdict(list)
         for number, row in records:
-            cells = _Cells(self.found, number, row)
-            export_id = cells.required("charge_id", _whole)
+            cells = Cells(self.found, number, row)
+            export_id = cells.required("charge_id", whole_number)
             on = cells.required("date", parse_date)
             amount = cells.required("amount", parse_amount)
             if cells.ok and not row["voided_on"]:
@@ -362,112 +356,6 @@ class _ChargeMatcher:
         return mapped
 
 
-# --- estimates ---------------------------------------------------------------------------------
-
-
-def import_estimates(
-    session: Session, folder: Path, shared: Paperwork, report: Callable[[int, int], None]
-) -> StepOutcome:
-    """Every estimate in estimates.csv on its re-created document, with its expected services."""
-    records, found = records_by_name(folder / "estimates.csv", ESTIMATE_COLUMNS)
-    lines = _estimate_lines(folder, found)
-    added = 0
-    for done, (number, row) in enumerate(records):
-        report(done, len(records))
-        cells = _Cells(found, number, row)
-        export_id = cells.required("estimate_id", _whole)
-        document = cells.required("document_id", _whole)
-        if document in shared.refused:
-            continue  # that document's own problem says what to fix
-        document_id = shared.documents.get(document) if document is not None else None
-        if cells.ok and document_id is None:
-            cells.problem("document_id", f"Document {document} is not in documents.csv.")
-        if document_id is not None and session.scalar(
-            select(Estimate.id).where(Estimate.document_id == document_id)
-        ):
-            continue
-        values = _estimate_values(session, cells, document_id)
-        new_lines = [
-            _estimate_line(found, line_number, line)
-            for line_number, line in lines.get(export_id, [])
-        ]
-        if not cells.ok or values is None or None in new_lines:
-            continue
-        estimate = Estimate(document_id=document_id, **values)
-        session.add(estimate)
-        session.flush()
-        for line in new_lines:
-            assert line is not None
-            line.estimate_id = estimate.id
-            session.add(line)
-        session.flush()
-        audit.record(
-            session,
-            "import",
-            "estimate",
-            estimate.id,
-            after={"number": row["number"], "version": row["version"], "total": estimate.total},
-            unit_id=estimate.unit_id,
-        )
-        added += 1
-    return StepOutcome(len(records), added, found)
-
-
-def _estimate_values(
-    session: Session, cells: _Cells, document_id: int | None
-) -> dict[str, Any] | None:
-    row = cells.row
-    unit = find_unit_by_ref(session, row["client_ref"])
-    if unit is None:
-        cells.problem("client_ref", f"There is no client or couple '{row['client_ref']}'.")
-    client_id = session.scalar(select(Client.id).where(Client.client_ref == row["client"]))
-    if client_id is None:
-        cells.problem("client", f"There is no client '{row['client']}'.")
-    held = session.get(Document, document_id) if document_id is not None else None
-    if held is not None and held.kind != DocumentKind.ESTIMATE.value:
-        cells.problem("document_id", f"Document {row['document_id']} is not an estimate.")
-    values: dict[str, Any] = {
-        name: cells.required(name, parse_date)
-        for name in ("scheduled_on", "first_service", "period_end")
-    }
-    values["due_by"] = cells.read("due_by", parse_date)
-    values["requested"] = cells.required("requested", parse_flag)
-    values["show_diagnoses"] = cells.required("show_diagnoses", parse_flag)
-    values["sessions"] = cells.required("sessions", _whole)
-    values["total"] = cells.required("total", parse_amount)
-    values["frequency"] = row["frequency"]
-    if not cells.ok or unit is None or client_id is None:
-        return None
-    return values | {"unit_id": unit.id, "client_id": client_id}
-
-
-def _estimate_lines(folder: Path, found: Findings) -> dict[int, list[tuple[int, Row]]]:
-    path = folder / "estimate_lines.csv"
-    if not path.is_file():
-        return {}
-    records, line_found = records_by_name(path, ESTIMATE_LINE_COLUMNS)
-    by_estimate: dict[int, list[tuple[int, Row]]] = defaultdict(list)
-    for number, row in records:
-        estimate_id = _Cells(line_found, number, row).required("estimate_id", _whole)
-        if estimate_id is not None:
-            by_estimate[estimate_id].append((number, row))
-    found.problems += line_found.problems
-    return by_estimate
-
-
-def _estimate_line(found: Findings, number: int, row: Row) -> EstimateLine | None:
-    cells = _Cells(Findings("estimate_lines.csv", found.problems), number, row)
-    quantity = cells.required("quantity", _whole)
-    unit_fee = cells.required("unit_fee", parse_amount)
-    if not row["service_code"]:
-        cells.problem("service_code", "Every row needs its service_code.")
-    if not cells.ok:
-        return None
-    return EstimateLine(
-        service_code=row["service_code"], label=row["label"], quantity=quantity, unit_fee=unit_fee
-    )
-
-
 # --- claims ------------------------------------------------------------------------------------
 
 
@@ -481,10 +369,10 @@ def import_claims(
     added = 0
     for done, (number, row) in enumerate(records):
         report(done, len(records))
-        cells = _Cells(found, number, row)
-        export_id = cells.required("claim_id", _whole)
-        version = cells.required("superbill_version", _whole)
-        line_no = cells.read("line_no", _whole)
+        cells = Cells(found, number, row)
+        export_id = cells.required("claim_id", whole_number)
+        version = cells.required("superbill_version", whole_number)
+        line_no = cells.read("line_no", whole_number)
         document_id = None
         if cells.ok:
             document_id = _held_document(
@@ -519,7 +407,7 @@ def import_claims(
     return StepOutcome(len(records), added, found)
 
 
-def _claim_values(cells: _Cells) -> dict[str, Any]:
+def _claim_values(cells: Cells) -> dict[str, Any]:
     dates = ("first_service_date", "last_service_date", "created_on")
     optional_dates = (
         "submitted_on", "eob_date", "paid_on", "appeal_date", "appeal_deadline", "snoozed_until"
@@ -543,8 +431,8 @@ def _events_by_claim(folder: Path, found: Findings) -> dict[int, list[dict[str, 
     records, event_found = records_by_name(path, EVENT_COLUMNS)
     by_claim: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for number, row in records:
-        cells = _Cells(event_found, number, row)
-        claim_id = cells.required("claim_id", _whole)
+        cells = Cells(event_found, number, row)
+        claim_id = cells.required("claim_id", whole_number)
         on: date | None = cells.required("date", parse_date)
         to_status = cells.required("to_status", lambda t: parse_choice(t, _STATUSES))
         from_status = cells.read("from_status", lambda t: parse_choice(t, _STATUSES))
