@@ -7,8 +7,8 @@ pointing at the version it replaced, each superbill line tied to the new
 practice's charge and a receipt to its payment. So numbering carries on where
 it stopped, a reprint is identical, and a session already on a superbill
 cannot go on another. A Good Faith Estimate's row and expected services follow
-its document version (``estimates.py``, with the helpers here). Claims follow their superbill version with their status,
-amounts, dates and whole history.
+its document version (``estimates.py``, with the helpers here). Claims follow
+their superbill version with their status, amounts, dates and whole history.
 
 Charges are matched through ``charges.csv`` by client, date, service code and
 amount (the n-th such charge to the n-th); payments by client, date, amount,
