@@ -20,7 +20,7 @@ from .estimate_rows import EstimateDoc
 from .fonts import ensure_fonts
 from .grid import LEFT, RIGHT, Column, Grid, Row
 from .layout import CONTENT_WIDTH, DocumentStart, build_pdf
-from .parts import letterhead, signature
+from .parts import letterhead, provider_lines, signature, version_meta
 from .style import RULE, address_lines, person_with_credentials, us_date
 from .superbill import provider_rows
 from .tables import caption_row, itemised, summary, text_block, two_boxes
@@ -84,20 +84,12 @@ def footer_text(doc: EstimateDoc) -> str:
 
 def _letterhead(doc: EstimateDoc) -> Grid:
     p = doc.provider
-    meta = [f"No. {doc.number} · Version {doc.version}"]
-    if doc.supersedes_number:
-        replaced = doc.supersedes_number
-        if doc.supersedes_version is not None:
-            replaced += f", version {doc.supersedes_version}"
-        meta.append(f"Replaces {replaced}")
-    meta.append(f"Issued {us_date(doc.issued_on)}")
-    contact = " · ".join(part for part in (p.phone, p.email) if part)
-    lines = [
-        person_with_credentials(p.provider_name, p.credentials),
-        *address_lines(p.address, p.city, p.state, p.zip),
-        contact,
-    ]
-    return letterhead(p.practice_name, lines, TITLE, SUBTITLE, meta, title_size=_TITLE_SIZE)
+    meta = version_meta(
+        doc.number, doc.version, doc.issued_on, doc.supersedes_number, doc.supersedes_version
+    )
+    return letterhead(
+        p.practice_name, provider_lines(p), TITLE, SUBTITLE, meta, title_size=_TITLE_SIZE
+    )
 
 
 def _patient_rows(doc: EstimateDoc) -> list[tuple[str, str]]:

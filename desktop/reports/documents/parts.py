@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 from collections.abc import Sequence
+from datetime import date
 from functools import lru_cache
 from itertools import zip_longest
 
@@ -14,7 +15,8 @@ from reportlab.platypus import Flowable, Spacer
 from .fonts import BOLD
 from .grid import BOTTOM, RIGHT, Cell, Column, Grid, Row
 from .layout import CONTENT_WIDTH
-from .style import ACCENT, MUTED, RULE
+from .rows import ProviderBlock
+from .style import ACCENT, MUTED, RULE, address_lines, person_with_credentials, us_date
 
 RIGHT_COLUMN = 220
 SIGNATURE_BOX = (170.0, 44.0)  # width and height the signature image is scaled into
@@ -31,6 +33,34 @@ MODIFIERS = {
     "93": "audio-only telehealth",
     "GT": "audio-video telehealth",
 }
+
+
+def provider_lines(provider: ProviderBlock) -> list[str]:
+    """The letterhead's left column under the practice name: provider, address, contact."""
+    contact = " · ".join(part for part in (provider.phone, provider.email) if part)
+    return [
+        person_with_credentials(provider.provider_name, provider.credentials),
+        *address_lines(provider.address, provider.city, provider.state, provider.zip),
+        contact,
+    ]
+
+
+def version_meta(
+    number: str,
+    version: int,
+    issued_on: date,
+    supersedes_number: str | None,
+    supersedes_version: int | None,
+) -> list[str]:
+    """The letterhead's reference lines for a numbered, versioned document."""
+    meta = [f"No. {number} · Version {version}"]
+    if supersedes_number:
+        replaced = supersedes_number
+        if supersedes_version is not None:
+            replaced += f", version {supersedes_version}"
+        meta.append(f"Replaces {replaced}")
+    meta.append(f"Issued {us_date(issued_on)}")
+    return meta
 
 
 def letterhead(

@@ -21,7 +21,7 @@ from .boxes import SideBySide, Stack
 from .fonts import ensure_fonts
 from .grid import CENTER, LEFT, RIGHT, Column, Grid, Row
 from .layout import CONTENT_WIDTH, DocumentStart, build_pdf
-from .parts import code_legend, letterhead, signature
+from .parts import code_legend, letterhead, provider_lines, signature, version_meta
 from .rows import ClientBlock, ProviderBlock, SuperbillDoc
 from .style import MUTED, RULE, address_lines, person_with_credentials, us_date
 from .tables import caption_row, itemised, summary, text_block, two_boxes
@@ -90,21 +90,11 @@ def superbill_story(
 
 def _letterhead(doc: SuperbillDoc) -> Grid:
     p = doc.provider
-    meta = [f"No. {doc.number} · Version {doc.version}"]
-    if doc.supersedes_number:
-        replaced = doc.supersedes_number
-        if doc.supersedes_version is not None:
-            replaced += f", version {doc.supersedes_version}"
-        meta.append(f"Replaces {replaced}")
-    meta.append(f"Issued {us_date(doc.issued_on)}")
+    meta = version_meta(
+        doc.number, doc.version, doc.issued_on, doc.supersedes_number, doc.supersedes_version
+    )
     meta.append(f"Services {us_date(doc.period_from)} – {us_date(doc.period_to)}")
-    contact = " · ".join(part for part in (p.phone, p.email) if part)
-    lines = [
-        person_with_credentials(p.provider_name, p.credentials),
-        *address_lines(p.address, p.city, p.state, p.zip),
-        contact,
-    ]
-    return letterhead(p.practice_name, lines, TITLE, SUBTITLE, meta)
+    return letterhead(p.practice_name, provider_lines(p), TITLE, SUBTITLE, meta)
 
 
 def masked_ssn(value: str) -> str:
