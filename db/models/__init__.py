@@ -4,7 +4,7 @@ from .audit import AuditEntry, ImportedRow
 from .base import Base, Cents
 from .claims import Claim, ClaimEvent
 from .documents import Document, DocumentLine
-from .estimates import Estimate, EstimateLine
+from .estimates import Estimate, EstimateLine, EstimateOwed
 from .ledger import (
     LEDGER_RECORDS,
     Adjustment,
@@ -37,6 +37,7 @@ __all__ = [
     "DocumentLine",
     "Estimate",
     "EstimateLine",
+    "EstimateOwed",
     "ImportedRow",
     "LedgerSplit",
     "LedgerTxn",

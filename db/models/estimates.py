@@ -69,3 +69,36 @@ class EstimateLine(Base):
     unit_fee: Mapped[Decimal] = mapped_column("unit_fee_cents", Cents)
 
     estimate: Mapped[Estimate] = relationship(back_populates="lines")
+
+
+class EstimateOwed(Base):
+    """An estimate the practice owes a client but has not given yet.
+
+    Noted when the first session is scheduled or the client asks for an estimate,
+    so the deadline is known (and shown) before anything is issued. Closed once:
+    by the estimate that meets it, or with the reason none is needed (the client
+    did not go ahead). Never deleted.
+    """
+
+    __tablename__ = "estimates_owed"
+    __table_args__ = (
+        CheckConstraint("first_service >= scheduled_on", name="service_after_scheduling"),
+        CheckConstraint(
+            "closed_on IS NOT NULL OR (estimate_id IS NULL AND closed_reason = '')",
+            name="open_until_closed",
+        ),
+        Index("ix_estimates_owed_unit", "unit_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("billing_units.id"))
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    scheduled_on: Mapped[date] = mapped_column(Date)
+    requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    first_service: Mapped[date] = mapped_column(Date)
+    # None when the rule sets no deadline (the service is under 3 business days away).
+    due_by: Mapped[date | None] = mapped_column(Date, nullable=True)
+    noted_on: Mapped[date] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    estimate_id: Mapped[int | None] = mapped_column(ForeignKey("estimates.id"), nullable=True)
+    closed_reason: Mapped[str] = mapped_column(String(200), default="")

@@ -4,8 +4,10 @@ Four private-pay clients in ongoing care get one each, so the Estimates page
 has something to show in every state that matters: one given on time and in
 good standing; one given after its deadline; one whose client has since been
 billed at least $400 more than it said (the client could start a dispute); and
-one corrected to a second version when the sessions moved. Every date is on or
-before the demo's end date. Deterministic for a seed and an end date.
+one corrected to a second version when the sessions moved. A fifth is owed one:
+their next course was scheduled yesterday, and the estimate is due in the days
+ahead. Every date is on or before the demo's end date. Deterministic for a seed
+and an end date.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from db.models import Charge
 from desktop.demo.caseload import Plan
 from desktop.domain.money import ZERO
 from desktop.services.errors import ServiceError
-from desktop.services.estimates import issue
+from desktop.services.estimates import issue, owed
 from desktop.services.estimates.drafts import EstimateInput, ExpectedService, default_estimate
 from desktop.services.estimates.meter import DISPUTE_THRESHOLD
 from desktop.services.workspace import Workspace
@@ -48,9 +50,9 @@ def add_demo_estimates(ws: Workspace, plans: list[Plan], *, seed: int, end: date
         if p.kind == "individual" and p.stop >= end and p.start < since
     ]
     ongoing.sort(key=lambda p: p.superbill)  # private pay first: who a GFE is for
-    chosen = ongoing[:4]
+    chosen = ongoing[:5]
     rng.shuffle(chosen)
-    steps = (_disputed, _late, _on_time, _corrected)  # in the order they are issued
+    steps = (_disputed, _late, _on_time, _corrected, _owed)  # in the order they are issued
     issued = 0
     for plan, step in zip(chosen, steps, strict=False):
         try:
@@ -118,6 +120,14 @@ def _corrected(session: Session, rng: random.Random, plan: Plan, end: date) -> i
     )
     issue.correct_estimate(session, first.estimate_id, corrected, issued_on=moved)
     return 2
+
+
+def _owed(session: Session, rng: random.Random, plan: Plan, end: date) -> int:
+    """Sessions scheduled yesterday, three weeks out: the estimate is due, not yet given."""
+    scheduled = end - timedelta(days=1)
+    first = end + timedelta(days=rng.randint(15, 25))
+    owed.note_owed(session, plan.unit_id, scheduled, first, noted_on=scheduled)
+    return 0  # noted, not issued
 
 
 def _billed(session: Session, unit_id: int, first: date, last: date) -> Decimal:

@@ -50,6 +50,7 @@ TABLE_TOPICS: dict[str, Topic] = {
     "claim_events": Topic.CLAIMS,
     "estimates": Topic.ESTIMATES,
     "estimate_lines": Topic.ESTIMATES,
+    "estimates_owed": Topic.ESTIMATES,
     "practice": Topic.PRACTICE,
     "settings": Topic.PRACTICE,
     "payment_methods": Topic.PRACTICE,

@@ -26,7 +26,7 @@ from desktop.app.demo_file import create_demo_file
 from desktop.demo.practice import DEMO_PASSPHRASE
 from desktop.demo.signature import demo_signature_png
 from desktop.services.books import queries as books
-from desktop.services.estimates import follow
+from desktop.services.estimates import follow, owed
 from desktop.services.practice.signature import get_signature
 from desktop.services.workspace import Workspace
 
@@ -81,6 +81,7 @@ def test_same_seed_same_books(small_demo: Path, tmp_path: Path) -> None:
 def test_demo_has_estimates_in_every_state_that_matters(small_demo: Path) -> None:
     with Workspace.open(small_demo, passphrase=DEMO_PASSPHRASE) as ws:
         current = ws.read(follow.current_estimates, END)
+        waiting = ws.read(owed.owed_estimates, END)
         issued = ws.read(
             lambda s: s.scalars(select(Document.issued_on).where(Document.kind == "estimate")).all()
         )
@@ -89,6 +90,9 @@ def test_demo_has_estimates_in_every_state_that_matters(small_demo: Path) -> Non
     assert len(issued) == 5  # four estimates, one of them corrected
     assert max(issued) <= END
     assert len({e.unit_id for e in current}) == 4
+    (due,) = waiting  # one estimate owed, due in the days ahead
+    assert due.status == "due"
+    assert due.unit_id not in {e.unit_id for e in current}
     late = by_status["late"]
     assert late.due_by is not None
     assert late.issued_on > late.due_by

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal as D  # noqa: N817 - reads like the figures
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,9 +16,10 @@ from desktop.services.books import sessions
 from desktop.services.books.sessions import SessionInput
 from desktop.services.estimates.drafts import EstimateInput, ExpectedService
 from desktop.services.estimates.issue import issue_estimate
+from desktop.services.estimates.owed import note_owed
 from desktop.services.workspace import Workspace
 from desktop.ui import style
-from desktop.ui.dialogs.estimate import EstimateDialog
+from desktop.ui.dialogs.estimate import CloseOwedDialog, EstimateDialog
 from desktop.ui.formatting import format_date
 from desktop.ui.main_window import MainWindow
 from desktop.ui.pages import PAGE_IDS
@@ -219,3 +221,109 @@ def test_the_client_page_warns_when_billing_runs_over_the_estimate(
     )
     assert detail.good_faith_warning.text().startswith("Billed $410.00 over the estimate: at")
     assert "may start the patient-provider dispute process" in detail.good_faith_warning.text()
+
+
+def test_an_estimate_noted_as_owed_waits_above_the_list_and_enter_gives_it(
+    qtbot: QtBot, window: MainWindow, ui_workspace: Workspace, interaction: RecordingInteraction
+) -> None:
+    unit = ui_workspace.run(client_on_90834, "O1", "Omar Reyes")
+    page = estimates_page(window)
+    assert page.owed_box.isHidden()
+    first = TODAY + timedelta(days=21)
+
+    def note(dialog: EstimateDialog) -> bool:
+        qtbot.addWidget(dialog)
+        dialog.client.setCurrentIndex(dialog.client.findData(unit))
+        dialog.scheduled.set_value(TODAY)
+        dialog.first.set_value(first)
+        dialog.owed_button.click()
+        return dialog.result() == EstimateDialog.DialogCode.Accepted
+
+    page.open_dialog = note  # type: ignore[method-assign]
+    page.new_estimate()
+    assert interaction.errors == []
+    assert not page.owed_box.isHidden()
+    assert page.owed_model.rowCount() == 1
+    row = [page.owed_model.index(0, c).data() for c in range(page.owed_model.columnCount())]
+    assert row[:3] == ["Omar Reyes", format_date(TODAY), format_date(first)]
+    assert row[4] == "⚠ Due"
+    assert window.nav.item(ESTIMATES_ROW).text() == "Estimates  (1)"
+    seen: dict[str, object] = {}
+
+    def give(dialog: EstimateDialog) -> bool:
+        qtbot.addWidget(dialog)
+        seen["dates"] = (picked(dialog), dialog.scheduled.value(), dialog.first.value())
+        seen["owed_button"] = dialog.owed_button.isHidden()
+        dialog.issue_button.click()
+        return dialog.result() == EstimateDialog.DialogCode.Accepted
+
+    page.choose_output = lambda text: None  # type: ignore[method-assign]
+    page.open_dialog = give  # type: ignore[method-assign]
+    page.owed_table.selectRow(0)
+    page.give_owed()
+    assert seen["dates"] == (unit, TODAY, first)
+    assert seen["owed_button"] is True
+    assert page.owed_box.isHidden()
+    assert page.proxy.rowCount() == 1
+    assert cells(page, 0)[9] == "Issued"
+    assert window.nav.item(ESTIMATES_ROW).text() == "Estimates"
+
+
+def picked(dialog: EstimateDialog) -> object:
+    return dialog.client.currentData()
+
+
+def test_a_second_estimate_over_the_same_months_becomes_a_correction(
+    qtbot: QtBot, window: MainWindow, ui_workspace: Workspace
+) -> None:
+    unit = ui_workspace.run(estimated_and_billed, "T1", "Tess Ward", None)
+    page = estimates_page(window)
+    seen: dict[str, object] = {}
+
+    def again(dialog: EstimateDialog) -> bool:
+        qtbot.addWidget(dialog)
+        dialog.client.setCurrentIndex(dialog.client.findData(unit))
+        dialog.scheduled.set_value(TODAY)
+        dialog.first.set_value(TODAY + timedelta(days=14))
+        dialog.run_check()
+        seen["problems"] = dialog.problem_texts()
+        seen["offer"] = (dialog.switch_button.isHidden(), dialog.switch_button.text())
+        dialog.switch_button.click()
+        seen["title"] = dialog.windowTitle()
+        dialog.issue_button.click()
+        return dialog.result() == EstimateDialog.DialogCode.Accepted
+
+    page.choose_output = lambda text: None  # type: ignore[method-assign]
+    page.open_dialog = again  # type: ignore[method-assign]
+    page.new_estimate()
+    (problem,) = seen["problems"]  # type: ignore[misc]
+    assert "already covers" in str(problem)
+    hidden, text = seen["offer"]  # type: ignore[misc]
+    assert hidden is False
+    assert str(text).startswith("Correct GFE-")
+    assert str(text).endswith(" instead")
+    assert str(seen["title"]).startswith("Correct estimate GFE-")
+    assert page.proxy.rowCount() == 1
+    assert str(cells(page, 0)[1]).endswith(" v2")
+
+
+def test_an_estimate_owed_and_not_needed_is_closed_with_the_reason(
+    qtbot: QtBot, window: MainWindow, ui_workspace: Workspace
+) -> None:
+    unit = ui_workspace.run(client_on_90834, "N1", "Nia Park")
+    ui_workspace.run(note_owed, unit, TODAY, TODAY + timedelta(days=21))
+    page = estimates_page(window)
+    assert page.owed_model.rowCount() == 1
+
+    def close(dialog: QDialog) -> bool:
+        assert isinstance(dialog, CloseOwedDialog)
+        qtbot.addWidget(dialog)
+        assert not dialog.save_button.isEnabled()  # a reason first
+        dialog.reason.setText("did not go ahead")
+        dialog.save_button.click()
+        return dialog.result() == QDialog.DialogCode.Accepted
+
+    page.open_dialog = close  # type: ignore[method-assign]
+    page.close_selected_owed()  # the only one owed: no need to pick it
+    assert page.owed_model.rowCount() == 0
+    assert page.owed_box.isHidden()

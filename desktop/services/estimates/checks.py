@@ -2,21 +2,30 @@
 
 Nothing here is a warning: an estimate missing the client's date of birth, the
 provider's NPI or tax ID, a fee, or covering more than the 12 months one estimate
-may cover, is not the paper 45 CFR 149.610 asks for, so it is not issued.
+may cover, is not the paper 45 CFR 149.610 asks for, so it is not issued. Nor is
+a second estimate over days a current one already covers: the same billing would
+count against both, so the change is a corrected version of the one in force.
 """
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
+from datetime import date
 
-from db.models import BillingUnit, Client, Practice
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from db.models import BillingUnit, Client, Document, Estimate, Practice
 from desktop.domain.identifiers import npi_problem
 from desktop.reports.documents.estimate_rows import last_day_of_year_from
 from desktop.services.estimates.drafts import EstimateInput, PlannedLine, planned_lines
 
 
-def problems(session: Session, data: EstimateInput) -> tuple[str, ...]:
-    """Every reason the estimate cannot be issued as it stands; empty when it can."""
+def problems(
+    session: Session, data: EstimateInput, correcting_id: int | None = None
+) -> tuple[str, ...]:
+    """Every reason the estimate cannot be issued as it stands; empty when it can.
+
+    ``correcting_id``: the estimate this one is to replace as its next version."""
     found: list[str] = []
     unit = session.get(BillingUnit, data.unit_id)
     patient = session.get(Client, unit.identified_patient_id) if unit else None
@@ -29,12 +38,47 @@ def problems(session: Session, data: EstimateInput) -> tuple[str, ...]:
         )
     found += _provider(session.get(Practice, 1))
     found += _dates(data)
+    overlap = overlapping(session, data, correcting_id)
+    if overlap is not None:
+        number, first, last = overlap
+        found.append(
+            f"{number} already covers {first:%m/%d/%Y} to {last:%m/%d/%Y} for this client. "
+            f"Issue a corrected version of {number} instead, or start this estimate "
+            f"after {last:%m/%d/%Y}."
+        )
     if not data.frequency.strip():
         found.append("Say how often the sessions are expected, such as weekly.")
     if not data.items:
         found.append("List at least one expected service.")
     found += [p for line in planned_lines(session, data) if (p := _line(line))]
     return tuple(found)
+
+
+def overlapping(
+    session: Session, data: EstimateInput, correcting_id: int | None = None
+) -> tuple[str, date, date] | None:
+    """The client's current estimate whose period meets this one's, as (number, first
+    session, last day); None when there is none (the one being corrected aside)."""
+    newer = aliased(Document)
+    query = (
+        select(Document.number, Document.version, Estimate.first_service, Estimate.period_end)
+        .join(Document, Document.id == Estimate.document_id)
+        .outerjoin(newer, newer.supersedes_id == Document.id)
+        .where(
+            newer.id.is_(None),
+            Estimate.unit_id == data.unit_id,
+            Estimate.first_service <= data.period_end,
+            Estimate.period_end >= data.first_service,
+        )
+        .order_by(Estimate.first_service)
+    )
+    if correcting_id is not None:
+        query = query.where(Estimate.id != correcting_id)
+    row = session.execute(query.limit(1)).first()
+    if row is None:
+        return None
+    number, version, first, last = row
+    return (number if version == 1 else f"{number} v{version}"), first, last
 
 
 def _provider(practice: Practice | None) -> list[str]:
@@ -62,18 +106,18 @@ def _dates(data: EstimateInput) -> list[str]:
     asked = "asked for the estimate" if data.requested else "scheduled the first session"
     if data.first_service < data.scheduled_on:
         return [
-            f"The first session ({data.first_service:%Y-%m-%d}) is before the day the client "
-            f"{asked} ({data.scheduled_on:%Y-%m-%d}); correct one of the dates."
+            f"The first session ({data.first_service:%m/%d/%Y}) is before the day the client "
+            f"{asked} ({data.scheduled_on:%m/%d/%Y}); correct one of the dates."
         ]
     last = last_day_of_year_from(data.first_service)
     if data.period_end < data.first_service:
         return [
-            f"The estimate ends ({data.period_end:%Y-%m-%d}) before the first session "
-            f"({data.first_service:%Y-%m-%d}); end it on or after that day."
+            f"The estimate ends ({data.period_end:%m/%d/%Y}) before the first session "
+            f"({data.first_service:%m/%d/%Y}); end it on or after that day."
         ]
     if data.period_end > last:
         return [
-            f"One estimate covers at most 12 months: end this one by {last:%Y-%m-%d} and give "
+            f"One estimate covers at most 12 months: end this one by {last:%m/%d/%Y} and give "
             "another for the time after."
         ]
     return []

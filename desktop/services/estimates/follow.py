@@ -4,7 +4,9 @@ A current estimate is the latest version of its number. Its status is one word,
 the first of these that applies (the most pressing first):
 
 1. ``expired``: its period has ended (a new estimate is needed if care goes on);
-2. ``dispute-eligible``: billed at least $400 over it;
+2. ``dispute-eligible``: billed at least $400 over it, within the client's 120
+   days to start a dispute (after them it reads ``over``: still over, but the
+   dispute can no longer be started);
 3. ``over``: billed over it by the practice's warning threshold or more;
 4. ``scope-changed``: a service was billed that it does not list, or at a higher
    fee than it expects (``scope.py``; the rule expects a new estimate);
@@ -15,6 +17,7 @@ the first of these that applies (the most pressing first):
 ``estimates_needing_action`` counts, for the navigation, the current estimates
 that are expiring, expired while the client is still active, over, dispute
 eligible, scope-changed, or late. An expired estimate of a client no longer seen needs nothing.
+What is owed and not yet given (``owed.py``) counts too.
 """
 
 from __future__ import annotations
@@ -29,7 +32,8 @@ from sqlalchemy.orm import Session, aliased
 from db.models import BillingUnit, Client, Document, Estimate
 from desktop.domain.business_days import is_late
 from desktop.domain.money import ZERO
-from desktop.services.estimates.meter import Meter, billed_by_estimate
+from desktop.services.estimates.meter import Meter, billed_by_estimate, dispute_windows
+from desktop.services.estimates.owed import owed_estimates
 from desktop.services.estimates.scope import scope_changes
 from desktop.services.practice.settings import get_estimate_settings
 
@@ -62,10 +66,11 @@ class CurrentEstimate:
     total: Decimal
     billed: Decimal
     over_by: Decimal
-    dispute_eligible: bool
+    dispute_eligible: bool  # $400 or more over, and the 120 days to dispute not yet past
     late: bool
     status: str
     scope_notes: tuple[str, ...] = ()  # what was billed beyond it, one sentence a code
+    dispute_until: date | None = None  # the last day to start a dispute, once $400 over
 
     @property
     def label(self) -> str:
@@ -82,11 +87,12 @@ def status_of(
     late: bool,
     today: date,
     scope_notes: tuple[str, ...] = (),
+    dispute_until: date | None = None,
 ) -> str:
     """The one word for where an estimate stands (precedence in the module docstring)."""
     if period_end < today:
         return "expired"
-    if meter.dispute_eligible:
+    if meter.dispute_eligible and (dispute_until is None or today <= dispute_until):
         return "dispute-eligible"
     if meter.over:
         return "over"
@@ -119,11 +125,19 @@ def current_estimates(
     billed = billed_by_estimate(session, ids)
     scope = scope_changes(session, ids)
     warn_over = get_estimate_settings(session).warn_over
+    meters = {
+        estimate.id: Meter(estimate.total, billed.get(estimate.id, ZERO), warn_over)
+        for estimate, *_ in found
+    }
+    windows = dispute_windows(
+        session, {i: meter.total for i, meter in meters.items() if meter.dispute_eligible}
+    )
     rows = []
     for estimate, document, client, ref, unit_active in found:
-        meter = Meter(estimate.total, billed.get(estimate.id, ZERO), warn_over)
+        meter = meters[estimate.id]
         late = is_late(document.issued_on, estimate.due_by)
         notes = scope.get(estimate.id, ())
+        until = windows.get(estimate.id)
         rows.append(
             CurrentEstimate(
                 estimate_id=estimate.id,
@@ -145,15 +159,18 @@ def current_estimates(
                 total=estimate.total,
                 billed=meter.billed,
                 over_by=meter.over_by,
-                dispute_eligible=meter.dispute_eligible,
+                dispute_eligible=meter.dispute_eligible and (until is None or day <= until),
                 late=late,
-                status=status_of(meter, estimate.period_end, late, day, notes),
+                status=status_of(meter, estimate.period_end, late, day, notes, until),
                 scope_notes=notes,
+                dispute_until=until,
             )
         )
     return rows
 
 
 def estimates_needing_action(session: Session, today: date | None = None) -> int:
-    """How many current estimates need the practice's attention (the navigation count)."""
-    return sum(1 for row in current_estimates(session, today) if row.needs_action)
+    """How many estimates need the practice's attention (the navigation count): current
+    ones needing action, and every estimate owed and not yet given."""
+    current = sum(1 for row in current_estimates(session, today) if row.needs_action)
+    return current + len(owed_estimates(session, today))

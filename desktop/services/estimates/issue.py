@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import BillingUnit, Client, Document, Estimate, EstimateLine
@@ -35,7 +36,7 @@ from desktop.services.documents.store import (
     store,
 )
 from desktop.services.errors import InvalidInput, NotFound
-from desktop.services.estimates import checks
+from desktop.services.estimates import checks, owed
 from desktop.services.estimates.drafts import EstimateInput, planned_lines
 from desktop.services.practice.settings import get_estimate_settings
 
@@ -93,7 +94,9 @@ def _issue(
         raise NotFound("That client is not in this practice file; reopen the client list.")
     patient = session.get(Client, unit.identified_patient_id)
     assert patient is not None
-    found = checks.problems(session, data)
+    found = checks.problems(
+        session, data, None if replaces is None else _estimate_of(session, replaces.id)
+    )
     if found:
         raise CheckFailed(f"The Good Faith Estimate for {patient.legal_name}", found)
     assert patient.date_of_birth is not None
@@ -170,6 +173,7 @@ def _issue(
             )
         )
     session.flush()
+    owed.close_owed_by_estimate(session, unit.id, estimate.id, day)
     audit.record(
         session,
         "issue" if replaces is None else "supersede",
@@ -193,3 +197,7 @@ def _issue(
     return IssuedEstimate(
         estimate.id, issued, deadline, is_late(day, deadline), doc.total, doc.sessions
     )
+
+
+def _estimate_of(session: Session, document_id: int) -> int | None:
+    return session.scalar(select(Estimate.id).where(Estimate.document_id == document_id))

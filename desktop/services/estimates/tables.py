@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from desktop.reports.tabular import Column, Kind, Table
 from desktop.services.estimates.follow import current_estimates
+from desktop.services.estimates.owed import owed_estimates
 
 MONEY, DATE = Kind.MONEY, Kind.DATE
 
@@ -31,13 +32,33 @@ COLUMNS = (
 
 
 def estimates_table(session: Session, today: date | None = None) -> Table:
-    """One row per current estimate (a replaced version is left out), by client reference.
+    """One row per current estimate (a replaced version is left out), by client reference,
+    then one per estimate owed and not yet given.
 
     ``number`` is the estimate's number with its version when it is not the first
-    ("GFE-2026-0001 v2"); ``due_by`` is empty when the rule set no deadline.
+    ("GFE-2026-0001 v2"); ``due_by`` is empty when the rule set no deadline. An
+    estimate owed has no number, issue date, period or money yet; its status is
+    ``due`` or ``overdue``.
     """
     day = today or date.today()
-    rows = tuple(
+    owed = tuple(
+        (
+            o.client_ref,
+            "",
+            o.scheduled_on,
+            o.first_service,
+            o.due_by,
+            None,
+            None,
+            None,
+            None,
+            None,
+            "no",
+            o.status,
+        )
+        for o in owed_estimates(session, day)
+    )
+    issued = tuple(
         (
             e.client_ref,
             e.label,
@@ -57,11 +78,13 @@ def estimates_table(session: Session, today: date | None = None) -> Table:
     return Table(
         title="Good Faith Estimates",
         columns=COLUMNS,
-        rows=rows,
+        rows=issued + owed,
         subtitle=f"As of {day:%Y-%m-%d}",
         notes=(
             "Billed to date: the client's charges, not voided, dated within the estimate's period.",
-            "A client may dispute a bill at least $400 over the estimate (45 CFR 149.620).",
+            "A client may dispute a bill at least $400 over the estimate (45 CFR 149.620), "
+            "within 120 days of the bill.",
+            "Rows with no number: estimates owed and not yet given, due by the date shown.",
         ),
         sheet_name="Estimates",
     )

@@ -17,6 +17,7 @@ from desktop.services.errors import NotFound
 from desktop.services.estimates.drafts import EstimateInput, ExpectedService, default_estimate
 from desktop.services.estimates.follow import CurrentEstimate, current_estimates
 from desktop.services.estimates.meter import DISPUTE_THRESHOLD
+from desktop.services.estimates.owed import OwedEstimate, owed_estimates
 from desktop.services.practice.catalog import ServiceRow, list_services
 from desktop.services.practice.settings import get_estimate_settings
 
@@ -25,16 +26,19 @@ from desktop.services.practice.settings import get_estimate_settings
 class EstimatesPageView:
     estimates: tuple[CurrentEstimate, ...]  # every current estimate, by client reference
     today: date  # the day the statuses were worked out for
+    owed: tuple[OwedEstimate, ...] = ()  # owed and not yet given, soonest deadline first
 
     @property
     def needing_action(self) -> int:
-        return sum(1 for e in self.estimates if e.needs_action)
+        return sum(1 for e in self.estimates if e.needs_action) + len(self.owed)
 
 
 def estimates_page_view(session: Session, today: date | None = None) -> EstimatesPageView:
-    """Every current estimate with its meter and status."""
+    """Every current estimate with its meter and status, and what is owed."""
     day = today or date.today()
-    return EstimatesPageView(tuple(current_estimates(session, day)), day)
+    return EstimatesPageView(
+        tuple(current_estimates(session, day)), day, tuple(owed_estimates(session, day))
+    )
 
 
 @dataclass(frozen=True)
@@ -95,15 +99,18 @@ def estimate_as_given(session: Session, estimate_id: int) -> EstimateInput:
 
 @dataclass(frozen=True)
 class EstimateSummary:
-    """The client's current estimate, as the client page's one line about it tells it."""
+    """The client's current estimate and what they are owed, as the client page tells it."""
 
-    estimate: CurrentEstimate
+    estimate: CurrentEstimate | None
     warn_over: Decimal
     dispute_over: Decimal
+    owed: OwedEstimate | None = None
 
     @property
     def warned(self) -> bool:
         """Billed over it by the practice's warning threshold or more (expired or not)."""
+        if self.estimate is None:
+            return False
         over = self.estimate.over_by
         return over > 0 and over >= self.warn_over
 
@@ -111,9 +118,12 @@ class EstimateSummary:
 def client_estimate_summary(
     session: Session, unit_id: int, today: date | None = None
 ) -> EstimateSummary | None:
-    """The client's most recently issued current estimate, or None when they have none."""
+    """The client's most recently issued current estimate and the one they are owed, or
+    None when they have neither."""
     found = current_estimates(session, today, unit_id=unit_id)
-    if not found:
+    owed = owed_estimates(session, today, unit_id=unit_id)
+    if not found and not owed:
         return None
-    latest = max(found, key=lambda e: (e.issued_on, e.estimate_id))
-    return EstimateSummary(latest, get_estimate_settings(session).warn_over, DISPUTE_THRESHOLD)
+    latest = max(found, key=lambda e: (e.issued_on, e.estimate_id)) if found else None
+    warn_over = get_estimate_settings(session).warn_over
+    return EstimateSummary(latest, warn_over, DISPUTE_THRESHOLD, owed[0] if owed else None)

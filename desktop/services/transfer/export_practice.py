@@ -18,6 +18,7 @@ from db.models import (
     DocumentLine,
     Estimate,
     EstimateLine,
+    EstimateOwed,
     Payer,
     Payment,
     PaymentMethod,
@@ -240,6 +241,40 @@ def estimate_lines_table(session: Session) -> tuple[str, Table]:
         Column("unit_fee", MONEY),
     )
     return table("estimate_lines", columns, rows)
+
+
+def estimates_owed_table(
+    session: Session, refs: dict[int, str], client_refs: dict[int, str]
+) -> tuple[str, Table]:
+    """Estimates noted as owed, open or closed; ``estimate_id`` (the estimate that met
+    one) is its row in estimates.csv."""
+    rows = [
+        (
+            refs[o.unit_id],
+            client_refs[o.client_id],
+            o.scheduled_on,
+            format_flag(o.requested),
+            o.first_service,
+            o.due_by,
+            o.noted_on,
+            o.closed_on,
+            o.estimate_id,
+            o.closed_reason,
+        )
+        for o in session.scalars(select(EstimateOwed).order_by(EstimateOwed.id))
+    ]
+    columns = (
+        *text_columns("client_ref", "client"),
+        Column("scheduled_on", DATE),
+        Column("requested"),
+        Column("first_service", DATE),
+        Column("due_by", DATE),
+        Column("noted_on", DATE),
+        Column("closed_on", DATE),
+        Column("estimate_id", INT),
+        *text_columns("closed_reason"),
+    )
+    return table("estimates_owed", columns, rows)
 
 
 def claims_table(session: Session, payers: dict[int, str]) -> tuple[str, Table]:

@@ -105,6 +105,7 @@ def gather(session: Session, today: date | None = None) -> ExportBundle:
         export_practice.document_lines_table(session),
         export_practice.estimates_table(session, refs, client_refs),
         export_practice.estimate_lines_table(session),
+        export_practice.estimates_owed_table(session, refs, client_refs),
         export_practice.claims_table(session, payers),
         export_practice.claim_events_table(session),
         export_books.balances_table(session, refs),

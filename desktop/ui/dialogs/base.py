@@ -6,6 +6,7 @@ service is shown beside the field it names, or as a message when it names none.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QTimer
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -24,6 +26,7 @@ from desktop.ui.runner import ActionRunner, Outcome
 from desktop.ui.widgets.form import Form
 
 T = TypeVar("T")
+REASON_LIMIT = 200  # a reason is a sentence, kept in the audit log
 
 
 class FormDialog(QDialog, Generic[T]):
@@ -127,3 +130,42 @@ class FormDialog(QDialog, Generic[T]):
         field = self.field_aliases.get(field, field) if field else None
         if not self.form.show_error(field, str(error)):
             self.runner.interaction.show_error(self, str(error))
+
+
+class ReasonDialog(FormDialog[str]):
+    """Ask why, then ``action(reason)``: for what is never deleted but voided or closed."""
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        runner: ActionRunner,
+        *,
+        title: str,
+        about: str,
+        save_text: str,
+        example: str,
+        missing: str,
+        action: Callable[[str], Outcome[Any]],
+    ) -> None:
+        super().__init__(parent, title, runner, save_text=save_text)
+        text = QLabel(about)
+        text.setWordWrap(True)
+        self.body.addWidget(text)
+        self.reason = QLineEdit()
+        self.reason.setObjectName("reason")
+        self.reason.setMaxLength(REASON_LIMIT)
+        self.reason.setPlaceholderText(example)
+        self.form.add("reason", "Reason", self.reason, required=True)
+        self.body.addLayout(self.form.layout)
+        self._missing = missing
+        self._action = action
+        self.finish_layout()
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 34)
+        self.reason.setFocus()
+
+    def collect(self) -> tuple[str | None, dict[str, str]]:
+        reason = self.reason.text().strip()
+        return (reason, {}) if reason else (None, {"reason": self._missing})
+
+    def submit(self, data: str) -> Outcome[Any]:
+        return self._action(data)

@@ -5,10 +5,16 @@ The state lives in ``desktop.forms.estimate.EstimateForm``; this dialog feeds it
 the widgets and shows what it answers. The checker (``estimates.checks.problems``)
 runs on its own shortly after each change, and again on Check; Issue goes through
 ``runner.attempt``, and a refusal's sentences are listed here rather than in a box.
+
+When the estimate cannot be given yet, "Note as owed" keeps the client and the dates,
+so the deadline shows on the Estimates page until it is given. When the client
+already has a current estimate over the same days, the checker refuses a second
+one and the dialog offers to make this the corrected version of that one instead.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QTimer
@@ -33,13 +39,15 @@ from desktop.forms.estimate import MAX_COUNT, EstimateForm
 from desktop.services.clients.units import UnitRow
 from desktop.services.documents.blocks import CheckFailed
 from desktop.services.estimates import checks
-from desktop.services.estimates.follow import CurrentEstimate
+from desktop.services.estimates.follow import CurrentEstimate, current_estimates
 from desktop.services.estimates.issue import IssuedEstimate, correct_estimate, issue_estimate
+from desktop.services.estimates.owed import OwedEstimate, note_owed
 from desktop.services.estimates.views import estimate_as_given, estimate_form_view
 from desktop.ui import style
+from desktop.ui.dialogs.base import ReasonDialog
 from desktop.ui.dialogs.session import picked_unit, unit_picker
 from desktop.ui.formatting import format_date
-from desktop.ui.runner import ActionRunner
+from desktop.ui.runner import ActionRunner, Outcome
 from desktop.ui.widgets.date_edit import DateEdit
 from desktop.ui.widgets.money_edit import MoneyEdit
 
@@ -65,12 +73,17 @@ class EstimateDialog(QDialog):
         *,
         unit_id: int | None = None,
         correcting: CurrentEstimate | None = None,
+        owed: OwedEstimate | None = None,
         today: date | None = None,
     ) -> None:
         super().__init__(parent)
         self.runner = runner
         self.correcting = correcting
         self.issued: IssuedEstimate | None = None
+        self.noted: OwedEstimate | None = None  # noted as owed instead of issued
+        self.overlap: CurrentEstimate | None = None  # the current one this would overlap
+        if owed is not None:
+            unit_id = owed.unit_id
         self.checked: tuple[str, ...] | None = None  # the checker's last answer
         self._filling = False
         day = today or date.today()
@@ -78,12 +91,15 @@ class EstimateDialog(QDialog):
         self.services = view.services if view else ()
         given = runner.read(estimate_as_given, correcting.estimate_id) if correcting else None
         self.state = EstimateForm(
-            scheduled_on=day,
+            scheduled_on=owed.scheduled_on if owed else day,
             fees={s.code: s.default_fee for s in self.services},
             workdays=view.workdays if view else frozenset(range(5)),
             format_date=format_date,
             correcting=given,
         )
+        if owed is not None:
+            self.state.requested = owed.requested
+            self.state.set_first_service(owed.first_service)
         self.setWindowTitle(
             f"Correct estimate {correcting.label}" if correcting else "New Good Faith Estimate"
         )
@@ -98,6 +114,7 @@ class EstimateDialog(QDialog):
         self.client.setEnabled(correcting is None)
         form.addRow("Client", self.client)
         self.requested = QCheckBox("The client asked for an estimate (nothing scheduled yet)")
+        self.requested.setChecked(self.state.requested)
         form.addRow("", self.requested)
         self.scheduled = DateEdit(value=self.state.scheduled_on)
         self.scheduled_label = QLabel("Scheduled on")
@@ -155,6 +172,21 @@ class EstimateDialog(QDialog):
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.owed_button = QPushButton("Note as owed")
+        self.owed_button.setObjectName("note_owed")
+        self.owed_button.setToolTip(
+            "Not ready to give it yet: keep the client and dates so the deadline shows "
+            "on the Estimates page"
+        )
+        self.owed_button.clicked.connect(self.note_as_owed)
+        self.buttons.addButton(self.owed_button, QDialogButtonBox.ButtonRole.ActionRole)
+        # After addButton, which shows what it is given.
+        self.owed_button.setVisible(correcting is None and owed is None)
+        self.switch_button = QPushButton()
+        self.switch_button.setObjectName("correct_instead")
+        self.switch_button.clicked.connect(self.correct_instead)
+        self.buttons.addButton(self.switch_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.switch_button.setVisible(False)
         self.check_button = QPushButton("Check")
         self.issue_button = QPushButton(
             f"Issue version {correcting.version + 1}" if correcting else "Issue"
@@ -345,12 +377,39 @@ class EstimateDialog(QDialog):
         data = self.state.to_input()
         if data is None or not self.runner.is_open:
             return
-        found = self.runner.attempt_read(checks.problems, data)
+        correcting_id = self.correcting.estimate_id if self.correcting else None
+        found = self.runner.attempt_read(checks.problems, data, correcting_id)
         if found.error is not None:
             self.checked = (str(found.error),)
         else:
             self.checked = tuple(found.value or ())
         self.show_problems(self.checked)
+        self._offer_correction(data.unit_id, data.first_service, data.period_end)
+
+    def _offer_correction(self, unit_id: int, first: date, last: date) -> None:
+        """When the client's current estimate covers these days, offer to correct it."""
+        self.overlap = None
+        if self.correcting is None and self.checked:
+            found = self.runner.read(current_estimates, None, unit_id=unit_id, parent=self) or []
+            self.overlap = next(
+                (e for e in found if e.first_service <= last and e.period_end >= first), None
+            )
+        if self.overlap is not None:
+            self.switch_button.setText(f"Correct {self.overlap.label} instead")
+        self.switch_button.setVisible(self.overlap is not None)
+
+    def correct_instead(self) -> None:
+        """Make what is typed the next version of the overlapping estimate."""
+        if self.overlap is None:
+            return
+        self.correcting = self.overlap
+        self.state.correcting = True
+        self.client.setEnabled(False)
+        self.owed_button.setVisible(False)
+        self.switch_button.setVisible(False)
+        self.setWindowTitle(f"Correct estimate {self.overlap.label}")
+        self.issue_button.setText(f"Issue version {self.overlap.version + 1}")
+        self.run_check()
 
     def show_problems(self, problems: tuple[str, ...]) -> None:
         while self.problems_box.count():
@@ -383,6 +442,24 @@ class EstimateDialog(QDialog):
 
     # --- issuing ----------------------------------------------------------------------------
 
+    def note_as_owed(self) -> None:
+        """Keep the client and the dates as an estimate owed, to give before its deadline."""
+        unit_id, scheduled = picked_unit(self.client), self.scheduled.value()
+        first = self.first.value()
+        if unit_id is None or scheduled is None or first is None:
+            self.runner.interaction.show_info(
+                self, "Choose the client and enter both dates, then note the estimate as owed."
+            )
+            return
+        outcome = self.runner.attempt(
+            note_owed, unit_id, scheduled, first, self.requested.isChecked()
+        )
+        if outcome.error is not None:
+            self.runner.interaction.show_error(self, str(outcome.error))
+            return
+        self.noted = outcome.value
+        self.accept()
+
     def issue(self) -> None:
         data = self.state.to_input()
         if data is None:
@@ -400,3 +477,28 @@ class EstimateDialog(QDialog):
             return
         self.issued = outcome.value
         self.accept()
+
+
+class CloseOwedDialog(ReasonDialog):
+    """Close an estimate owed that is no longer needed, with the reason."""
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        runner: ActionRunner,
+        client_name: str,
+        action: Callable[[str], Outcome[object]],
+    ) -> None:
+        super().__init__(
+            parent,
+            runner,
+            title="Estimate not needed",
+            about=(
+                f"{client_name} will not be given this estimate. Nothing is deleted: the note "
+                "stays in the file, closed, with your reason."
+            ),
+            save_text="Close it",
+            example="e.g. did not go ahead",
+            missing="Say why no estimate is needed.",
+            action=action,
+        )

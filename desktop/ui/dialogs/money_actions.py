@@ -16,14 +16,14 @@ from desktop.services.books.payments import OpenCharge
 from desktop.services.books.refunds import record_refund
 from desktop.services.books.write_offs import write_off
 from desktop.services.practice.catalog import PaymentMethodRow
-from desktop.ui.dialogs.base import FormDialog
+from desktop.ui.dialogs.base import FormDialog, ReasonDialog
 from desktop.ui.formatting import format_date, money_text
 from desktop.ui.runner import ActionRunner, Outcome
 from desktop.ui.widgets.date_edit import DateEdit
 from desktop.ui.widgets.money_edit import MoneyEdit
 
 
-class VoidDialog(FormDialog[str]):
+class VoidDialog(ReasonDialog):
     """Ask why, then void: ``action(reason)`` does it (a void_session or void_entry call)."""
 
     def __init__(
@@ -33,28 +33,19 @@ class VoidDialog(FormDialog[str]):
         what: str,
         action: Callable[[str], Outcome[Any]],
     ) -> None:
-        super().__init__(parent, "Void", runner, save_text="Void")
-        about = QLabel(
-            f"Void {what}? Nothing is deleted: the entry stays in the books, marked void, "
-            "and any money applied to it becomes credit again."
+        super().__init__(
+            parent,
+            runner,
+            title="Void",
+            about=(
+                f"Void {what}? Nothing is deleted: the entry stays in the books, marked void, "
+                "and any money applied to it becomes credit again."
+            ),
+            save_text="Void",
+            example="e.g. entered twice",
+            missing="Say why this is being voided.",
+            action=action,
         )
-        about.setWordWrap(True)
-        self.body.addWidget(about)
-        self.reason = QLineEdit()
-        self.reason.setPlaceholderText("e.g. entered twice")
-        self.form.add("reason", "Reason", self.reason, required=True)
-        self.body.addLayout(self.form.layout)
-        self._action = action
-        self.finish_layout()
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 34)
-        self.reason.setFocus()
-
-    def collect(self) -> tuple[str | None, dict[str, str]]:
-        reason = self.reason.text().strip()
-        return (reason, {}) if reason else (None, {"reason": "Say why this is being voided."})
-
-    def submit(self, data: str) -> Outcome[Any]:
-        return self._action(data)
 
 
 @dataclass(frozen=True)

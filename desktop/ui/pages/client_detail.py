@@ -407,22 +407,32 @@ class ClientDetailView(QWidget):
 
 
 def good_faith_line(summary: EstimateSummary) -> str:
-    """ "Estimate GFE-2026-0003: $2,340.00 through 03/15/2027 · billed $1,200.00"."""
-    e = summary.estimate
-    return (
-        f"Estimate {e.label}: {money_text(e.total)} through {format_date(e.period_end)}"
-        f" · billed {money_text(e.billed)}"
-    )
+    """ "Estimate GFE-2026-0003: $2,340.00 through 03/15/2027 · billed $1,200.00", and
+    what is owed ("Estimate owed: due by 12/09/2026")."""
+    parts = []
+    if (e := summary.estimate) is not None:
+        parts.append(
+            f"Estimate {e.label}: {money_text(e.total)} through {format_date(e.period_end)}"
+            f" · billed {money_text(e.billed)}"
+        )
+    if (owed := summary.owed) is not None:
+        due = f"due by {format_date(owed.due_by)}" if owed.due_by else "due now"
+        word = "⚠ Estimate overdue" if owed.status == "overdue" else "Estimate owed"
+        parts.append(f"{word}: {due} (Estimates page, Enter to give it)")
+    return "   ·   ".join(parts)
 
 
 def good_faith_warning(summary: EstimateSummary) -> str:
     """A sentence when billing has run past the practice's warning line; else ""."""
     e = summary.estimate
+    if e is None:
+        return ""
     dispute = money_text(summary.dispute_over)
     if e.dispute_eligible:
+        until = f" until {format_date(e.dispute_until)}" if e.dispute_until else ""
         return (
             f"Billed {money_text(e.over_by)} over the estimate: at {dispute} or more over, the "
-            "client may start the patient-provider dispute process."
+            f"client may start the patient-provider dispute process{until}."
         )
     if summary.warned:
         return (

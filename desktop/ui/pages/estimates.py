@@ -3,7 +3,9 @@ against it and where it stands; issue a new one, print or save one as issued, co
 
 An estimate is kept as issued: Print and Save as PDF hand out the stored bytes, and a
 correction is a new version that replaces the old one in this list (the old one stays
-in the file, and in the Superbills page's list of every document).
+in the file, and in the Superbills page's list of every document). Above the list,
+when there are any, the estimates owed and not yet given, each with its deadline:
+Enter gives one (the dialog opens with its dates).
 """
 
 from __future__ import annotations
@@ -11,16 +13,26 @@ from __future__ import annotations
 from typing import ClassVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+)
 
 from desktop.services.changes import Topic
 from desktop.services.clients.units import UnitRow, list_units
 from desktop.services.documents.store import reprint
 from desktop.services.estimates.follow import EXPIRING_DAYS, CurrentEstimate
 from desktop.services.estimates.meter import DISPUTE_THRESHOLD
+from desktop.services.estimates.owed import OwedEstimate, close_owed
 from desktop.services.estimates.views import estimates_page_view
 from desktop.ui import style
-from desktop.ui.dialogs.estimate import EstimateDialog
+from desktop.ui.dialogs.estimate import CloseOwedDialog, EstimateDialog
 from desktop.ui.document_output import DocumentOutput
 from desktop.ui.formatting import format_date, money_text
 from desktop.ui.models.proxy import SearchProxy
@@ -57,9 +69,15 @@ def status_tip(row: CurrentEstimate) -> str:
             "for the months ahead."
         )
     if row.status == "dispute-eligible":
+        until = f" until {format_date(row.dispute_until)}" if row.dispute_until else ""
         return (
             f"Billed {over} over the estimate. At {money_text(DISPUTE_THRESHOLD)} or more over, "
-            "the client may start the patient-provider dispute process."
+            f"the client may start the patient-provider dispute process{until}."
+        )
+    if row.status == "over" and row.dispute_until is not None:
+        return (
+            f"Billed {over} over the estimate. The client's 120 days to start a dispute "
+            f"ended {format_date(row.dispute_until)}."
         )
     if row.status == "over":
         return (
@@ -117,6 +135,46 @@ COLUMNS: tuple[Column[CurrentEstimate], ...] = (
     Column("Status", status_text, tooltip=status_tip, alert=lambda e: e.needs_action),
 )
 CLIENT_COLUMN = 0
+OWED_ROWS_SHOWN = 3  # the owed list's height; more scroll
+
+
+def owed_status_text(row: OwedEstimate) -> str:
+    return "⚠ Overdue" if row.status == "overdue" else "⚠ Due"
+
+
+def owed_status_tip(row: OwedEstimate) -> str:
+    asked = "asked for it" if row.requested else "scheduled the first session"
+    if row.due_by is None:
+        return f"The client {asked} {format_date(row.scheduled_on)}; give it before the session."
+    verb = "was due" if row.status == "overdue" else "is due"
+    return (
+        f"The client {asked} {format_date(row.scheduled_on)}; the estimate {verb} by "
+        f"{format_date(row.due_by)}. Press Enter to give it."
+    )
+
+
+OWED_COLUMNS: tuple[Column[OwedEstimate], ...] = (
+    Column("Client", lambda o: o.client_name, tooltip=lambda o: o.client_ref),
+    Column(
+        "Scheduled or asked",
+        lambda o: format_date(o.scheduled_on) + (" (asked)" if o.requested else ""),
+        lambda o: o.scheduled_on,
+        numeric=True,
+    ),
+    Column(
+        "First session",
+        lambda o: format_date(o.first_service),
+        lambda o: o.first_service,
+        numeric=True,
+    ),
+    Column(
+        "Due by",
+        lambda o: format_date(o.due_by) or "Before the session",
+        lambda o: o.due_by or o.first_service,
+        numeric=True,
+    ),
+    Column("Status", owed_status_text, tooltip=owed_status_tip, alert=lambda o: True),
+)
 
 
 def _file_name(row: CurrentEstimate) -> str:
@@ -141,6 +199,7 @@ class EstimatesPage(DocumentOutput, Page):
     def __init__(self, context: PageContext) -> None:
         super().__init__(context)
         self.rows: tuple[CurrentEstimate, ...] = ()
+        self.owed_rows: tuple[OwedEstimate, ...] = ()
         self.model: RowsModel[CurrentEstimate] = RowsModel(
             COLUMNS,
             search_text=lambda e: f"{e.client_name} {e.client_ref} {e.label} {e.status}",
@@ -170,6 +229,7 @@ class EstimatesPage(DocumentOutput, Page):
         self.filter_box.currentIndexChanged.connect(lambda _i: self._show_rows())
         bar.addWidget(self.filter_box)
         layout.addLayout(bar)
+        layout.addWidget(self._owed_box())
         self.table = make_table(self.proxy, stretch_column=CLIENT_COLUMN)
         self.table.setObjectName("estimates_table")
         self.table.sortByColumn(CLIENT_COLUMN, Qt.SortOrder.AscendingOrder)
@@ -198,6 +258,34 @@ class EstimatesPage(DocumentOutput, Page):
         layout.addLayout(actions)
         self._selection()
 
+    def _owed_box(self) -> QGroupBox:
+        self.owed_box = QGroupBox("Owed, not yet given")
+        self.owed_box.setObjectName("owed_estimates")
+        box = QHBoxLayout(self.owed_box)
+        box.setSpacing(style.SPACING)
+        self.owed_model: RowsModel[OwedEstimate] = RowsModel(OWED_COLUMNS)
+        self.owed_table = make_table(self.owed_model, stretch_column=CLIENT_COLUMN)
+        self.owed_table.setObjectName("owed_table")
+        header = self.owed_table.horizontalHeader().height()
+        row = self.owed_table.verticalHeader().defaultSectionSize()
+        self.owed_table.setFixedHeight(header + row * OWED_ROWS_SHOWN + 4)
+        self.owed_table.activated.connect(lambda _index: self.give_owed())
+        box.addWidget(self.owed_table, 1)
+        buttons = QVBoxLayout()
+        self.give_button = QPushButton("Give the estimate…")
+        self.give_button.setObjectName("give_owed")
+        self.give_button.setToolTip("Open a new estimate with these dates (Enter)")
+        self.give_button.clicked.connect(self.give_owed)
+        buttons.addWidget(self.give_button)
+        self.not_needed_button = QPushButton("Not needed…")
+        self.not_needed_button.setToolTip("Close it with the reason, such as 'did not go ahead'")
+        self.not_needed_button.clicked.connect(self.close_selected_owed)
+        buttons.addWidget(self.not_needed_button)
+        buttons.addStretch(1)
+        box.addLayout(buttons)
+        self.owed_box.setVisible(False)
+        return self.owed_box
+
     # --- Page ------------------------------------------------------------------------------
 
     def refresh(self) -> None:
@@ -205,6 +293,12 @@ class EstimatesPage(DocumentOutput, Page):
         if view is None:
             return
         self.rows = view.estimates
+        self.owed_rows = view.owed
+        self.owed_model.set_rows(list(view.owed))
+        self.owed_box.setVisible(bool(view.owed))
+        self.owed_box.setTitle(
+            f"Owed, not yet given ({len(view.owed)})" if view.owed else "Owed, not yet given"
+        )
         self._show_rows()
 
     def _show_rows(self) -> None:
@@ -212,9 +306,11 @@ class EstimatesPage(DocumentOutput, Page):
         action = self.filter_box.currentData() == NEEDING_ACTION
         shown = [e for e in self.rows if e.needs_action] if action else list(self.rows)
         self.model.set_rows(shown)
-        waiting = sum(1 for e in self.rows if e.needs_action)
+        waiting = sum(1 for e in self.rows if e.needs_action) + len(self.owed_rows)
         noun = "estimate" if len(self.rows) == 1 else "estimates"
         text = f"{len(self.rows)} current {noun}"
+        if self.owed_rows:
+            text += f" · {len(self.owed_rows)} owed"
         if waiting:
             text += f" · {waiting} need{'s' if waiting == 1 else ''} action"
         self.count.setText(text)
@@ -224,6 +320,9 @@ class EstimatesPage(DocumentOutput, Page):
 
     def clear(self) -> None:
         self.rows = ()
+        self.owed_rows = ()
+        self.owed_model.clear()
+        self.owed_box.setVisible(False)
         self.model.clear()
         self.count.clear()
 
@@ -287,7 +386,7 @@ class EstimatesPage(DocumentOutput, Page):
     def _units(self) -> list[UnitRow] | None:
         return self.runner.read(list_units, parent=self)
 
-    def open_dialog(self, dialog: EstimateDialog) -> bool:
+    def open_dialog(self, dialog: QDialog) -> bool:
         """Show the dialog (tests replace this and work the dialog themselves)."""
         return bool(dialog.exec())
 
@@ -298,6 +397,37 @@ class EstimatesPage(DocumentOutput, Page):
         dialog = EstimateDialog(self, self.runner, units, unit_id=unit_id)
         if self.open_dialog(dialog) and dialog.issued is not None:
             self._issued(dialog)
+
+    def selected_owed(self) -> OwedEstimate | None:
+        rows = self.owed_table.selectionModel().selectedRows()
+        if rows:
+            return self.owed_model.row_at(rows[0].row())
+        return self.owed_rows[0] if len(self.owed_rows) == 1 else None
+
+    def give_owed(self) -> None:
+        """A new estimate for the client owed one, with the dates noted."""
+        owed = self.selected_owed()
+        units = self._units()
+        if owed is None or units is None:
+            if owed is None:
+                self.runner.interaction.show_info(self, "Choose the estimate owed in the list.")
+            return
+        dialog = EstimateDialog(self, self.runner, units, owed=owed)
+        if self.open_dialog(dialog) and dialog.issued is not None:
+            self._issued(dialog)
+
+    def close_selected_owed(self) -> None:
+        owed = self.selected_owed()
+        if owed is None:
+            self.runner.interaction.show_info(self, "Choose the estimate owed in the list.")
+            return
+        dialog = CloseOwedDialog(
+            self,
+            self.runner,
+            owed.client_name,
+            lambda reason: self.runner.attempt(close_owed, owed.owed_id, reason),
+        )
+        self.open_dialog(dialog)
 
     def correct_selected(self) -> None:
         chosen = self.selected()

@@ -132,9 +132,9 @@ def _without_tin(s: Session) -> None:
         (_without_tin, {}, "Add the practice's tax ID"),
         (None, {"items": (ExpectedService("90834", 2, D("0")),)}, "90834 (Therapy session"),
         (None, {"items": (ExpectedService("99999", 2),)}, "no service with code '99999'"),
-        (None, {"through": date(2027, 2, 23)}, "at most 12 months: end this one by 2027-02-22"),
-        (None, {"first_service": date(2026, 1, 30)}, "The first session (2026-01-30) is before"),
-        (None, {"through": date(2026, 2, 20)}, "ends (2026-02-20) before the first session"),
+        (None, {"through": date(2027, 2, 23)}, "at most 12 months: end this one by 02/22/2027"),
+        (None, {"first_service": date(2026, 1, 30)}, "The first session (01/30/2026) is before"),
+        (None, {"through": date(2026, 2, 20)}, "ends (02/20/2026) before the first session"),
         (None, {"frequency": " "}, "how often"),
     ],
 )
@@ -173,10 +173,11 @@ def test_numbers_run_per_year_and_the_pdf_is_kept_as_issued(
     workspace: Workspace, unit: int
 ) -> None:
     first = workspace.run(issue_estimate, plan(unit), ISSUED)
-    second = workspace.run(issue_estimate, plan(unit), ISSUED)
-    later = workspace.run(
+    other = workspace.run(client_on_90834, "B2", "Bo Lind")
+    second = workspace.run(issue_estimate, plan(other), ISSUED)
+    later = workspace.run(  # the client's next estimate, once the first one's period is over
         issue_estimate,
-        plan(unit, scheduled_on=date(2027, 1, 4), first_service=date(2027, 1, 25)),
+        plan(unit, scheduled_on=date(2027, 1, 4), first_service=date(2027, 2, 23)),
         date(2027, 1, 5),
     )
     assert [first.label, second.label, later.label] == [
@@ -234,19 +235,25 @@ THANKSGIVING_EVE = date(2026, 11, 25)  # Wednesday; Thursday 26 is a federal hol
 def test_the_deadline_skips_the_holiday_and_a_late_estimate_is_flagged(
     workspace: Workspace, unit: int
 ) -> None:
+    def client(ref: str) -> int:  # one client a case: a client has one estimate at a time
+        return workspace.run(client_on_90834, ref, f"Client {ref}")
+
     far = plan(unit, scheduled_on=THANKSGIVING_EVE, first_service=date(2026, 12, 14))
     # 10+ business days ahead: due in 3 business days (Fri 27, Mon 30, Tue 1).
     on_time = workspace.run(issue_estimate, far, date(2026, 12, 1))
     assert (on_time.due_by, on_time.late) == (date(2026, 12, 1), False)
-    late = workspace.run(issue_estimate, far, date(2026, 12, 2))
+    late = workspace.run(issue_estimate, replace(far, unit_id=client("L1")), date(2026, 12, 2))
     assert late.late is True
-    near = plan(unit, scheduled_on=THANKSGIVING_EVE, first_service=date(2026, 12, 2))
+    near = plan(client("N1"), scheduled_on=THANKSGIVING_EVE, first_service=date(2026, 12, 2))
     assert workspace.run(issue_estimate, near, date(2026, 11, 27)).due_by == date(2026, 11, 27)
     asked = plan(
-        unit, scheduled_on=THANKSGIVING_EVE, first_service=date(2026, 11, 25), requested=True
+        client("R1"),
+        scheduled_on=THANKSGIVING_EVE,
+        first_service=date(2026, 11, 25),
+        requested=True,
     )
     assert workspace.run(issue_estimate, asked, date(2026, 11, 25)).due_by == date(2026, 12, 1)
-    soon = plan(unit, scheduled_on=THANKSGIVING_EVE, first_service=date(2026, 11, 30))
+    soon = plan(client("S1"), scheduled_on=THANKSGIVING_EVE, first_service=date(2026, 11, 30))
     assert workspace.run(issue_estimate, soon, date(2026, 11, 30)).due_by is None
 
     statuses = {

@@ -25,7 +25,7 @@ from desktop.services.documents import store as documents_store
 from desktop.services.documents import superbills
 from desktop.services.documents.blocks import CheckFailed
 from desktop.services.documents.receipts import issue_receipt
-from desktop.services.estimates import follow
+from desktop.services.estimates import follow, owed
 from desktop.services.estimates.drafts import EstimateInput, ExpectedService
 from desktop.services.estimates.issue import correct_estimate, issue_estimate
 from desktop.services.practice.settings import Profile, create_practice
@@ -152,7 +152,8 @@ GFE_TODAY = date(2026, 4, 30)
 
 
 def _estimates(ws: Workspace) -> tuple[int, int]:
-    """An estimate billed $400 over (dispute-eligible), and one corrected to a second version."""
+    """An estimate billed $400 over (dispute-eligible), one noted as owed then given late and
+    corrected to a second version, and one still owed."""
     over = ws.run(client_on_90834, "G1", "Gail Ortiz")
     kept = ws.run(client_on_90834, "G2", "Hal Price")
     first = date(2026, 2, 23)
@@ -174,6 +175,7 @@ def _estimates(ws: Workspace) -> tuple[int, int]:
         frequency="every other week",
         show_diagnoses=True,
     )
+    ws.run(owed.note_owed, kept, date(2026, 3, 2), date(2026, 3, 16), True, date(2026, 3, 2))
     issued = ws.run(issue_estimate, plan, date(2026, 3, 9))  # after its deadline: late
     ws.run(
         correct_estimate,
@@ -182,13 +184,15 @@ def _estimates(ws: Workspace) -> tuple[int, int]:
         date(2026, 4, 1),
     )
     ws.run(sessions.record_session, SessionInput(kept, date(2026, 3, 16), "90791", minutes=60))
+    waiting = ws.run(client_on_90834, "G3", "Ida Quinn")
+    ws.run(owed.note_owed, waiting, date(2026, 4, 20), date(2026, 5, 11), False, date(2026, 4, 20))
     return over, kept
 
 
 def _estimate_csvs(folder: Path) -> dict[str, list[list[str]]]:
     """The estimates files as written, ids blanked (a new file numbers its rows anew)."""
     files = {}
-    for name in ("estimates", "estimate_lines"):
+    for name in ("estimates", "estimate_lines", "estimates_owed"):
         with (folder / f"{name}.csv").open(encoding="utf-8-sig", newline="") as handle:
             rows = list(csv.reader(handle))
         ids = [i for i, column in enumerate(rows[0]) if column.endswith("_id")]
@@ -219,14 +223,16 @@ def test_estimates_come_back_on_their_documents(workspace: Workspace, tmp_path: 
     out, fresh = _export_and_move(workspace, tmp_path)
     try:
         results = {r.kind: r for r in fresh.run(import_folder, out)}
-        assert (results["documents"].added, results["estimates"].added) == (3, 3)
+        # Three estimate versions, and two estimates owed (one met, one still open).
+        assert (results["documents"].added, results["estimates"].added) == (3, 5)
         assert _followed(fresh) == before
         meter = {
             e.label: (e.total, e.billed, e.over_by)
             for e in fresh.read(follow.current_estimates, GFE_TODAY)
         }
         assert meter["GFE-2026-0001"] == (D("280.00"), D("840.00"), D("560.00"))
-        assert fresh.read(follow.estimates_needing_action, GFE_TODAY) == 2
+        assert fresh.read(follow.estimates_needing_action, GFE_TODAY) == 3
+        assert [o.client_ref for o in fresh.read(owed.owed_estimates, GFE_TODAY)] == ["G3"]
         # Numbering carries on where it stopped.
         assert fresh.read(documents_store.next_number, DocumentKind.ESTIMATE, GFE_TODAY) == (
             "GFE-2026-0003"
