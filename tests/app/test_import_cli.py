@@ -72,7 +72,19 @@ def test_dry_run_then_import_then_again(db: Path, capsys: pytest.CaptureFixture[
     assert "added 0; 3 already imported." in capsys.readouterr().out
     report = IMPORT_FIXTURES / "simplepractice_appointment_status.csv"
     assert _import(db, "simplepractice", report, "--dry-run") == 0
-    assert "would add 5" in capsys.readouterr().out
+    assert "would add 8" in capsys.readouterr().out
+
+
+def test_a_report_without_status_needs_assume_attended(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report = IMPORT_FIXTURES / "simplepractice_no_status.csv"
+    assert _import(db, "simplepractice", report) == 1
+    assert f"{report}:1: Status: The report has no Status column" in capsys.readouterr().err
+    assert _import(db, "simplepractice", report, "--assume-attended") == 0
+    out = capsys.readouterr().out
+    assert f"{report}: 5 rows; added 5; 0 already imported." in out
+    assert "each payment is dated on its appointment's date of service" in out
 
 
 def test_a_dry_run_with_problems_exits_1(db: Path, capsys: pytest.CaptureFixture[str]) -> None:

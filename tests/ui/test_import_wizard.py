@@ -223,3 +223,29 @@ def test_a_simplepractice_report_needs_no_column_matching(
     qtbot.waitUntil(lambda: wizard.done_page.finished, timeout=20000)
     assert wizard.done_page.title() == "Imported"
     assert runner.read(list_clients)
+
+
+def test_a_report_without_status_is_imported_only_once_every_row_is_said_attended(
+    qtbot: QtBot, runner: ActionRunner
+) -> None:
+    report = Path(__file__).parent.parent / "fixtures" / "import" / "simplepractice_no_status.csv"
+    wizard = ImportWizard(None, runner)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    assert not wizard.source.attended.isVisible()
+    wizard.source.buttons[ImportKind.SIMPLEPRACTICE].setChecked(True)
+    assert wizard.source.attended.isVisible()
+    wizard.source.path.setText(str(report))
+    wizard.next()
+    _wait_for_check(qtbot, wizard)
+    assert not wizard.preview.isComplete()
+    assert "no Status column" in wizard.preview.model.rows()[0].message
+    wizard.back()
+    wizard.source.attended.setChecked(True)
+    wizard.next()
+    _wait_for_check(qtbot, wizard)
+    assert wizard.preview.isComplete(), wizard.preview.summary.text()
+    assert "dated on its appointment's date of service" in wizard.preview.summary.text()
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.done_page.finished, timeout=20000)
+    assert wizard.done_page.title() == "Imported"

@@ -17,6 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -97,6 +98,11 @@ class SourcePage(QWizardPage):
         row.addWidget(self.path, 1)
         row.addWidget(self.browse)
         layout.addLayout(row)
+        self.attended = QCheckBox(
+            "Every appointment was attended (for a report exported without its Status column)"
+        )
+        self.attended.toggled.connect(self.plan.choose_assume_attended)
+        layout.addWidget(self.attended)
         self.note = _muted(QLabel())
         layout.addWidget(self.note)
         layout.addStretch(1)
@@ -112,6 +118,7 @@ class SourcePage(QWizardPage):
         self.path_label.setText(self.plan.path_label)
         self.path.setPlaceholderText(self.plan.path_hint)
         self.note.setText(self.plan.note)
+        self.attended.setVisible(self.plan.asks_attended)
         self.completeChanged.emit()
 
     def _path_changed(self, text: str) -> None:

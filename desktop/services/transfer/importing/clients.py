@@ -9,6 +9,7 @@ the exact dates.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from sqlalchemy import func, select
@@ -155,12 +156,39 @@ def _client_input(
     )
 
 
-def payer_id(session: Session, name: str, external_id: str = "") -> int:
-    """The payer with this name (ignoring case), created when the books have none."""
-    existing = session.scalar(select(Payer.id).where(func.lower(Payer.name) == name.lower()))
-    if existing is not None:
-        return existing
-    return create_payer(session, PayerInput(name=name[:120], external_id=external_id[:40])).id
+_PAYER_LABEL = re.compile(r"(?P<name>.*?)\s*\((?P<id>[A-Za-z0-9 -]{1,40})\)\s*")
+
+
+def split_payer_label(label: str) -> tuple[str, str]:
+    """``Aetna (60054)`` as (name, payer id); a label without an id as (name, "")."""
+    match = _PAYER_LABEL.fullmatch(label.strip())
+    if match is None or not match["name"].strip():
+        return " ".join(label.split()), ""
+    return " ".join(match["name"].split()), match["id"].strip()
+
+
+def payer_id(session: Session, label: str) -> int:
+    """The payer a label such as ``Aetna (60054)`` or ``Aetna`` names, created when the books
+    have none: matched on the payer id first (so ``Aetna Health (60054)`` is the same
+    insurer), then on the name ignoring case."""
+    whole = session.scalars(
+        select(Payer.id).where(func.lower(Payer.name) == label.strip().lower()).order_by(Payer.id)
+    ).first()
+    if whole is not None:  # a payer whose own name has brackets in it
+        return whole
+    name, external = split_payer_label(label)
+    if external:
+        by_id = session.scalars(
+            select(Payer.id).where(Payer.external_id == external).order_by(Payer.id)
+        ).first()
+        if by_id is not None:
+            return by_id
+    by_name = session.scalars(
+        select(Payer.id).where(func.lower(Payer.name) == name.lower()).order_by(Payer.id)
+    ).first()
+    if by_name is not None:
+        return by_name
+    return create_payer(session, PayerInput(name=name[:120], external_id=external[:40])).id
 
 
 def _payer_id(session: Session, name: str, cache: dict[str, int]) -> int:

@@ -36,6 +36,7 @@ class ImportResult:
     skipped: int  # rows already there: same client_ref, same row key, or the same entry
     ignored_columns: tuple[str, ...]
     units_added: int = 0  # couples and families created (clients only)
+    notes: tuple[str, ...] = ()  # what the import assumed, in sentences the person should read
 
 
 Progress = Callable[[int, int], None]  # (rows done, rows in all), for a progress bar

@@ -53,11 +53,14 @@ def preview_import(
     *,
     name: str | None = None,
     progress: Progress | None = None,
+    assume_attended: bool = False,
 ) -> ImportPreview:
     """Try the import and undo it: the problems, or what it would add. Changes nothing."""
     savepoint = session.begin_nested()
     try:
-        return attempt_file(session, kind, path, mapping, name, progress)
+        return attempt_file(
+            session, kind, path, mapping, name, progress, assume_attended=assume_attended
+        )
     finally:
         savepoint.rollback()
         # The audit log's tip is cached per session; the entries it names are gone now.
@@ -72,9 +75,15 @@ def run_import(
     *,
     name: str | None = None,
     progress: Progress | None = None,
+    assume_attended: bool = False,
 ) -> ImportResult:
-    """Import the file, all of it; raises ``ImportRejected`` listing every problem."""
-    preview = attempt_file(session, kind, path, mapping, name, progress)
+    """Import the file, all of it; raises ``ImportRejected`` listing every problem.
+
+    ``assume_attended``: a SimplePractice report without its Status column is read as
+    every appointment attended (otherwise it is refused)."""
+    preview = attempt_file(
+        session, kind, path, mapping, name, progress, assume_attended=assume_attended
+    )
     if preview.problems or preview.result is None:
         raise ImportRejected(list(preview.problems))
     return preview.result
@@ -87,6 +96,8 @@ def attempt_file(
     mapping: dict[str, str] | None,
     name: str | None,
     progress: Progress | None,
+    *,
+    assume_attended: bool = False,
 ) -> ImportPreview:
     """Import one file in the current transaction, collecting its problems (the caller
     rolls back or raises): what ``preview_import`` and ``run_import`` share."""
@@ -96,7 +107,7 @@ def attempt_file(
     table = read.table
     found = Findings(table.file, list(read.problems), progress)
     if kind is ImportKind.SIMPLEPRACTICE:
-        result = import_simplepractice(session, table, found)
+        result = import_simplepractice(session, table, found, assume_attended=assume_attended)
         return ImportPreview(result, tuple(sorted(found.problems)))
     matched, header_problems = match_header(table, LAYOUTS[kind], mapping)
     if header_problems:
