@@ -43,7 +43,8 @@ def test_a_rejected_file_lists_every_problem_and_writes_nothing(
     assert _import(db, "sessions", bad) == 1
     lines = capsys.readouterr().err.splitlines()
     assert lines[0] == (
-        f"{bad}:2: date: '2026-13-01' is not a date; write it as YYYY-MM-DD, such as 2026-03-31."
+        f"{bad}:2: date: '2026-13-01' is not a date on the calendar; write it as "
+        "YYYY-MM-DD or M/D/YYYY, such as 2026-03-31 or 3/31/2026."
     )
     assert [line.split(": ", 2)[:2] for line in lines[:-1]] == [
         [f"{bad}:2", "date"],

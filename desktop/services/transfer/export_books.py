@@ -39,6 +39,7 @@ from desktop.services.transfer.format import (
     DATE,
     INT,
     LAYOUTS,
+    MEMBERSHIP_COLUMNS,
     MONEY,
     AppliedCharge,
     ImportKind,
@@ -67,29 +68,32 @@ def clients_table(session: Session, payers: dict[int, str], today: date) -> tupl
     for c in session.scalars(select(Client).order_by(Client.client_ref)):
         unit = own.get(c.id)
         fee = unit.default_fee if unit is not None and unit.default_fee > 0 else None
-        rows.append(
-            (
-                c.client_ref,
-                c.legal_first_name,
-                c.legal_last_name,
-                c.preferred_name,
-                c.date_of_birth,
-                c.email,
-                c.phone,
-                c.address,
-                c.city,
-                c.state,
-                c.zip,
-                c.billing,
-                fee,
-                payers.get(c.payer_id, "") if c.payer_id else "",
-                c.member_id,
-                c.group_number,
-                ";".join(d.code for d in in_force[c.id]),
-                *groups.get(c.id, ("", "", "", "")),
-            )
-        )
-    kinds = {"date_of_birth": DATE, "default_fee": MONEY}
+        cells = {
+            "client_ref": c.client_ref,
+            "first_name": c.legal_first_name,
+            "middle_name": c.legal_middle_name,
+            "last_name": c.legal_last_name,
+            "preferred_name": c.preferred_name,
+            "date_of_birth": c.date_of_birth,
+            "email": c.email,
+            "phone": c.phone,
+            "address": c.address,
+            "city": c.city,
+            "state": c.state,
+            "zip": c.zip,
+            "billing": c.billing,
+            "default_fee": fee,
+            "payer": payers.get(c.payer_id, "") if c.payer_id else "",
+            "member_id": c.member_id,
+            "group_number": c.group_number,
+            "subscriber_relationship": c.subscriber_relationship,
+            "subscriber_name": c.subscriber_name,
+            "subscriber_date_of_birth": c.subscriber_date_of_birth,
+            "diagnoses": ";".join(d.code for d in in_force[c.id]),
+            **dict(zip(MEMBERSHIP_COLUMNS, groups.get(c.id, ("", "", "", "")), strict=True)),
+        }
+        rows.append(tuple(cells[name] for name in CLIENTS_FILE_COLUMNS))
+    kinds = {"date_of_birth": DATE, "subscriber_date_of_birth": DATE, "default_fee": MONEY}
     return table("clients", layout_columns(CLIENTS_FILE_COLUMNS, kinds), rows)
 
 

@@ -10,13 +10,16 @@ the exact dates.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import Client, Payer
-from desktop.domain.kinds import BillingPreference
+from desktop.domain.kinds import BillingPreference, Relationship
+from desktop.domain.kinds import values as values_of
 from desktop.services.clients import icd
 from desktop.services.clients.diagnoses import add_diagnosis
 from desktop.services.clients.lookups import find_unit_by_ref
@@ -40,6 +43,10 @@ MAX_DIAGNOSES = 12
 _FIELD_COLUMNS = {
     "legal_last_name": "last_name",
     "legal_first_name": "first_name",
+    "legal_middle_name": "middle_name",
+    "subscriber_relationship": "subscriber_relationship",
+    "subscriber_name": "subscriber_name",
+    "subscriber_date_of_birth": "subscriber_date_of_birth",
     "client_ref": "client_ref",
     "preferred_name": "preferred_name",
     "date_of_birth": "date_of_birth",
@@ -68,34 +75,34 @@ def import_clients(
         found.step(done, len(table.rows))
         text = {c: clean(matched.get(cells, c)) for c in matched.index}
         ref = text.get("client_ref", "")
+        ref_ok = bool(ref) and ref.lower() not in seen
         if not ref:
             found.add(number, "client_ref", "Every client needs a client_ref.")
-            continue
-        if ref.lower() in seen:
+        elif not ref_ok:
             found.add(
                 number, "client_ref", f"{ref} is also on row {seen[ref.lower()]}; refs are unique."
             )
-            continue
-        seen[ref.lower()] = number
-        memberships = read_memberships(text, number, found)
-        units_readable = units_readable and memberships is not None
-        for unit_ref, membership in memberships or ():
-            unit_refs.setdefault(unit_ref.lower(), unit_ref)
-            units.setdefault(unit_ref.lower(), []).append(membership)
-        if _exists(session, ref):
-            skipped += 1
-            continue
+        else:
+            seen[ref.lower()] = number
+            memberships = read_memberships(text, number, found)
+            units_readable = units_readable and memberships is not None
+            for unit_ref, membership in memberships or ():
+                unit_refs.setdefault(unit_ref.lower(), unit_ref)
+                units.setdefault(unit_ref.lower(), []).append(membership)
+            if _exists(session, ref):
+                skipped += 1
+                continue
+        # Every problem of the row at once: what cannot be read, then what the books refuse.
         data = _client_input(session, text, number, found, payers)
         codes = _diagnoses(text.get("diagnoses", ""), number, found)
-        if data is None or codes is None:
-            continue
-        problems = client_problems(data)
+        problems = client_problems(data.value)
         for name, message in problems.items():
-            found.add(number, _FIELD_COLUMNS.get(name, name), message)
-        if problems:
+            if name not in data.unread:
+                found.add(number, _FIELD_COLUMNS.get(name, name), message)
+        if not ref_ok or not data.ok or codes is None or problems:
             continue
         try:
-            detail = create_client(session, data)
+            detail = create_client(session, data.value)
             for rank, code in enumerate(codes, start=1):
                 add_diagnosis(session, detail.id, code, DIAGNOSES_FROM, rank)
         except ServiceError as exc:
@@ -112,37 +119,62 @@ def _exists(session: Session, ref: str) -> bool:
     return client is not None or find_unit_by_ref(session, ref) is not None
 
 
+@dataclass(frozen=True)
+class _Read:
+    """A row as a client: ``unread`` names the fields whose cells could not be read (left
+    empty in ``value``, and reported already)."""
+
+    value: ClientInput
+    unread: frozenset[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.unread
+
+
+_DATES = {"date_of_birth": "date_of_birth", "subscriber_date_of_birth": "subscriber_date_of_birth"}
+
+
 def _client_input(
     session: Session,
     text: dict[str, str],
     number: int,
     found: Findings,
     payers: dict[str, int],
-) -> ClientInput | None:
-    ok = True
+) -> _Read:
+    unread: set[str] = set()
     values: dict[str, object] = {}
-    try:
-        billing = text.get("billing") or "private"
-        values["billing"] = BillingPreference(parse_choice(billing, ("private", "superbill")))
-    except FieldError as exc:
-        found.add(number, "billing", str(exc))
-        ok = False
-    for column, parse in (("date_of_birth", parse_date), ("default_fee", parse_amount)):
-        if text.get(column):
-            try:
-                values[column] = parse(text[column])
-            except FieldError as exc:
-                found.add(number, column, str(exc))
-                ok = False
+
+    def take(column: str, field: str, parse: Callable[[str], object]) -> None:
+        if not text.get(column):
+            return
+        try:
+            values[field] = parse(text[column])
+        except FieldError as exc:
+            found.add(number, column, str(exc))
+            unread.add(field)
+
+    take(
+        "billing",
+        "billing",
+        lambda t: BillingPreference(parse_choice(t, values_of(BillingPreference))),
+    )
+    take(
+        "subscriber_relationship",
+        "subscriber_relationship",
+        lambda t: Relationship(parse_choice(t, values_of(Relationship))),
+    )
+    for column, field in _DATES.items():
+        take(column, field, parse_date)
+    take("default_fee", "default_fee", parse_amount)
     payer_name = text.get("payer", "")
     if payer_name:
         values["payer_id"] = _payer_id(session, payer_name, payers)
-    if not ok:
-        return None
-    return ClientInput(
+    data = ClientInput(
         client_ref=text.get("client_ref", ""),
         legal_last_name=text.get("last_name", ""),
         legal_first_name=text.get("first_name", ""),
+        legal_middle_name=text.get("middle_name", ""),
         preferred_name=text.get("preferred_name", ""),
         email=text.get("email", ""),
         phone=text.get("phone", ""),
@@ -152,8 +184,10 @@ def _client_input(
         zip=text.get("zip", ""),
         member_id=text.get("member_id", ""),
         group_number=text.get("group_number", ""),
+        subscriber_name=text.get("subscriber_name", ""),
         **values,  # type: ignore[arg-type]
     )
+    return _Read(data, frozenset(unread))
 
 
 _PAYER_LABEL = re.compile(r"(?P<name>.*?)\s*\((?P<id>[A-Za-z0-9 -]{1,40})\)\s*")

@@ -25,6 +25,7 @@ from desktop.services.books.write_offs import write_off
 from desktop.services.errors import ServiceError
 from desktop.services.practice.catalog import ServiceInput, create_service, normalize_modifiers
 from desktop.services.transfer.format import (
+    DATE_FORMS,
     LAYOUTS,
     FieldError,
     ImportKind,
@@ -173,7 +174,7 @@ def _parse(text: dict[str, str], number: int, found: Findings) -> _Parsed | None
             found.add(number, column, str(exc))
 
     if not text["date"]:
-        found.add(number, "date", "Every session needs its date, as YYYY-MM-DD.")
+        found.add(number, "date", f"Every session needs its date, as {DATE_FORMS}.")
     take("date", parse_date, "service_date")
     code = text["service_code"].upper()
     if (problem := code_problem(code)) is not None:
