@@ -37,10 +37,12 @@ from desktop.services.books import queries as books
 from desktop.services.transfer.format import (
     CLIENTS_FILE_COLUMNS,
     DATE,
+    FEE_STATUS,
     INT,
     LAYOUTS,
     MEMBERSHIP_COLUMNS,
     MONEY,
+    NO_MODIFIERS,
     AppliedCharge,
     ImportKind,
     format_applied_to,
@@ -90,6 +92,7 @@ def clients_table(session: Session, payers: dict[int, str], today: date) -> tupl
             "subscriber_name": c.subscriber_name,
             "subscriber_date_of_birth": c.subscriber_date_of_birth,
             "diagnoses": ";".join(d.code for d in in_force[c.id]),
+            "diagnosis_codes_only": format_flag(c.diagnosis_codes_only),
             **dict(zip(MEMBERSHIP_COLUMNS, groups.get(c.id, ("", "", "", "")), strict=True)),
         }
         rows.append(tuple(cells[name] for name in CLIENTS_FILE_COLUMNS))
@@ -163,7 +166,7 @@ def sessions_table(
             "fee": s.fee,
             "status": s.status,
             "place_of_service": s.place_of_service,
-            "modifiers": s.modifiers,
+            "modifiers": s.modifiers or NO_MODIFIERS,
             "addon_code": codes[s.addon_service_id] if s.addon_service_id else "",
             "addon_fee": s.addon_fee,
             **_write_off_cells(offs),
@@ -178,7 +181,7 @@ def sessions_table(
             "minutes": None,
             "service_code": codes[charge.service_id],
             "fee": charge.amount,
-            "status": "attended",
+            "status": FEE_STATUS,
             "addon_fee": None,
             **_write_off_cells(offs),
         }

@@ -238,6 +238,10 @@ class Layout:
         return self.required + self.optional
 
 
+# The sessions layout's status for a charge that is not a session (a report, a letter).
+FEE_STATUS = "fee"
+# A session with no modifiers at all, as against a blank cell (the payer's or practice's own).
+NO_MODIFIERS = "none"
 # Couples and families in the clients layout: rows sharing a unit_ref are one billing unit.
 MEMBERSHIP_COLUMNS = ("unit_ref", "unit_kind", "identified_patient", "pays_share")
 # The clients layout's columns, in the order an export writes them.
@@ -264,6 +268,7 @@ CLIENTS_FILE_COLUMNS = (
     "subscriber_name",
     "subscriber_date_of_birth",
     "diagnoses",
+    "diagnosis_codes_only",
     *MEMBERSHIP_COLUMNS,
 )
 _CLIENTS_REQUIRED = ("client_ref", "last_name")

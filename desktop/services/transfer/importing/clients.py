@@ -32,6 +32,7 @@ from desktop.services.transfer.format import (
     parse_amount,
     parse_choice,
     parse_date,
+    parse_flag,
 )
 from desktop.services.transfer.importing.common import Findings, ImportResult
 from desktop.services.transfer.importing.layouts import Matched
@@ -59,6 +60,7 @@ _FIELD_COLUMNS = {
     "default_fee": "default_fee",
     "city": "city",
     "address": "address",
+    "diagnosis_codes_only": "diagnosis_codes_only",
 }
 
 
@@ -167,6 +169,7 @@ def _client_input(
     for column, field in _DATES.items():
         take(column, field, parse_date)
     take("default_fee", "default_fee", parse_amount)
+    take("diagnosis_codes_only", "diagnosis_codes_only", parse_flag)
     payer_name = text.get("payer", "")
     if payer_name:
         values["payer_id"] = _payer_id(session, payer_name, payers)
