@@ -146,3 +146,18 @@ def test_import_all_brings_an_export_folder_into_a_new_practice(
     (out / "payments.csv").write_text("client_ref,date,amount,method\nNOBODY,2025-01-01,5,Cash\n")
     assert main(["import", "all", str(out), "--db", str(laptop)]) == 1
     assert capsys.readouterr().err.splitlines()[0].startswith(f"{out / 'payments.csv'}:2: ")
+
+
+def test_report_incomplete_after_a_simplepractice_import(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report = IMPORT_FIXTURES / "simplepractice_appointment_status.csv"
+    assert _import(db, "simplepractice", report) == 0
+    capsys.readouterr()
+    assert main(["report", "incomplete", "--db", str(db)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [
+        "client_ref,client,billing,missing",
+        "SP-OKONKWO-JUNIPER,Juniper Okonkwo,superbill,date of birth; address; member ID; diagnosis",
+        "SP-MARLOW-TENNANT,Marlow Tennant,private,date of birth; address",
+    ]
