@@ -17,6 +17,7 @@ from desktop.services.transfer.importing import (
     preview_import,
     run_import,
 )
+from desktop.services.transfer.importing.common import FULL_CHECK_ROWS
 from desktop.services.transfer.importing.readers import read_csv_bytes, separator
 from desktop.services.workspace import Workspace
 
@@ -103,3 +104,28 @@ def test_the_insured_person_and_the_middle_name_come_in(
         )
     )
     assert milo == ("Milo James Park", "child", "Dana Park", date(1980, 6, 30))
+
+
+def test_a_long_file_with_problems_is_refused_on_what_it_reads(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """Past FULL_CHECK_ROWS the books are not touched once a row cannot be read: the
+    applied_to below would be a refusal of the books, and is not reached."""
+    workspace.run(run_import, ImportKind.CLIENTS, _clients(tmp_path))
+    lines = ["client_ref,date,amount,method,applied_to"]
+    lines += ["C-1,3/1/2025,10.00,Cash,"] * FULL_CHECK_ROWS
+    lines += ["C-1,2025-03-01,10.00,Cash,2025-01-06 90834 10.00", "C-2,2/30/2025,10.00,Cash,"]
+    path = tmp_path / "payments.csv"
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    preview = workspace.read(preview_import, ImportKind.PAYMENTS, path)
+    assert [(p.row, p.column) for p in preview.problems] == [(FULL_CHECK_ROWS + 3, "date")]
+    short = tmp_path / "short.csv"
+    short.write_text("\r\n".join([lines[0], *lines[-2:]]) + "\r\n", encoding="utf-8")
+    preview = workspace.read(preview_import, ImportKind.PAYMENTS, short)
+    assert [(p.row, p.column) for p in preview.problems] == [(2, "applied_to"), (3, "date")]
+
+
+def _clients(tmp_path: Path) -> Path:
+    path = tmp_path / "clients.csv"
+    path.write_text("client_ref,last_name\r\nC-1,Lane\r\nC-2,Reyes\r\n", encoding="utf-8")
+    return path

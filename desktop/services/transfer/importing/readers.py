@@ -64,7 +64,7 @@ def _fail(label: str, message: str, row: int = FILE_ROW) -> ReadResult:
 
 
 def _has_text(cells: list[str]) -> bool:
-    return any(c.strip() for c in cells)
+    return bool("".join(cells).strip())
 
 
 def read_csv_bytes(data: bytes, label: str, *, header_only: bool = False) -> ReadResult:
@@ -93,11 +93,12 @@ def read_csv_bytes(data: bytes, label: str, *, header_only: bool = False) -> Rea
         return _fail(
             label, f"This row is not valid CSV ({exc}); check its quotes.", len(records) + 1
         )
-    for number, cells in records:
-        if any("\x00" in cell for cell in cells):
-            return _fail(
-                label, "This row holds a NUL character; the file is not plain text.", number
-            )
+    if "\x00" in text:  # rare: only then is the row that holds it looked for
+        for number, cells in records:
+            if any("\x00" in cell for cell in cells):
+                return _fail(
+                    label, "This row holds a NUL character; the file is not plain text.", number
+                )
     return _shape(label, records)
 
 
@@ -170,7 +171,13 @@ def _shape(
     while header and not header[-1].strip():
         header = header[:-1]
     rows: list[tuple[int, tuple[str, ...]]] = []
+    width = len(header)
     for number, cells in kept[1:]:
+        if len(cells) == width and max(map(len, cells), default=0) <= MAX_CELL:
+            rows.append((number, tuple(cells)))  # the common case, kept quick
+            if number in by_row:
+                problems += _formula_problems(label, number, header, by_row[number])
+            continue
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
             problems.append(
                 Problem(
@@ -186,14 +193,21 @@ def _shape(
             continue
         padded = list(cells[: len(header)]) + [""] * (len(header) - len(cells))
         rows.append((number, tuple(padded)))
-        for position, formula in by_row.get(number, ()):
-            if position < len(header):
-                column = header[position] or "(row)"
-                problems.append(Problem(label, number, column, _formula(formula)))
+        problems += _formula_problems(label, number, header, by_row.get(number, ()))
     kept_rows = {n for n, _ in rows}
     cells = frozenset((n, p) for n, found in by_row.items() if n in kept_rows for p, _ in found)
     table = RawTable(label, tuple(header), tuple(rows), cells)
     return ReadResult(table, tuple(problems))
+
+
+def _formula_problems(
+    label: str, number: int, header: list[str], formulas: list[tuple[int, str]] | tuple[()]
+) -> list[Problem]:
+    return [
+        Problem(label, number, header[position] or "(row)", _formula(formula))
+        for position, formula in formulas
+        if position < len(header)
+    ]
 
 
 def _formula(formula: str) -> str:

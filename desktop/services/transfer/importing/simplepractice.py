@@ -31,6 +31,7 @@ from desktop.services.errors import ServiceError
 from desktop.services.transfer.format import MAX_AMOUNT, FieldError, clean, parse_amount
 from desktop.services.transfer.importing.clients import payer_id
 from desktop.services.transfer.importing.common import (
+    FULL_CHECK_ROWS,
     Findings,
     ImportResult,
     RowKeys,
@@ -138,15 +139,22 @@ def import_simplepractice(
     if index is None:
         return ImportResult("simplepractice", table.file, len(table.rows), 0, 0, ())
     keys = RowKeys(SOURCE)
-    added = skipped = 0
-    paid_any = False
+    total = len(table.rows)
+    # Every row read first, touching nothing: a long report with problems is refused then.
+    ready: list[tuple[int, dict[str, str], str, _Parsed]] = []
     for done, (number, cells) in enumerate(table.rows):
-        found.step(done, len(table.rows))
+        found.step(done, total * 2)
         text = {name: clean(cells[position]) for name, position in index.items()}
         row_key = keys.key(tuple(" ".join(c.split()) for c in cells))
         parsed = _parse(text, number, found)
-        if parsed is None:
-            continue
+        if parsed is not None:
+            ready.append((number, text, row_key, parsed))
+    if len(ready) != total and total > FULL_CHECK_ROWS:
+        return ImportResult("simplepractice", table.file, total, 0, 0, ())
+    added = skipped = 0
+    paid_any = False
+    for done, (number, text, row_key, parsed) in enumerate(ready):
+        found.step(total + done, total * 2)
         if already_imported(session, SOURCE, row_key):
             skipped += 1
             continue
@@ -184,9 +192,7 @@ def import_simplepractice(
         remember(session, SOURCE, row_key, "session", row.id)
         added += 1
     notes = (SERVICE_DATE_NOTE,) if paid_any and "payment_date" not in index else ()
-    return ImportResult(
-        "simplepractice", table.file, len(table.rows), added, skipped, (), notes=notes
-    )
+    return ImportResult("simplepractice", table.file, total, added, skipped, (), notes=notes)
 
 
 _Parsed = tuple[date, time | None, str, SessionStatus, Decimal, Decimal, date | None]
