@@ -169,6 +169,7 @@ def sessions_table(
             "modifiers": s.modifiers or NO_MODIFIERS,
             "addon_code": codes[s.addon_service_id] if s.addon_service_id else "",
             "addon_fee": s.addon_fee,
+            "memo": s.memo,
             **_write_off_cells(offs),
         }
         rows.append(tuple(cells[n] for n in names))
@@ -217,6 +218,7 @@ def payments_table(
         total, last = refunded.get(r.payment_id, (ZERO, r.refund_date))
         refunded[r.payment_id] = (total + r.amount, max(last, r.refund_date))
     by_hand_units, applied = _applied_by_hand(session)
+    client_refs = dict(session.execute(select(Client.id, Client.client_ref)).all())
     rows = []
     for p in session.scalars(
         select(Payment)
@@ -235,6 +237,7 @@ def payments_table(
                 back[0] if back else None,
                 back[1] if back else None,
                 format_applied_to(applied[p.id]) if p.unit_id in by_hand_units else "",
+                client_refs[p.payer_client_id] if p.payer_client_id else "",
             )
         )
     kinds = {"date": DATE, "amount": MONEY, "fee": MONEY, "refunded": MONEY, "refund_date": DATE}

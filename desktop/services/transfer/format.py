@@ -295,12 +295,13 @@ LAYOUTS: dict[ImportKind, Layout] = {
             "write_off",
             "write_off_date",
             "write_off_reason",
+            "memo",
         ),
     ),
     ImportKind.PAYMENTS: Layout(
         ImportKind.PAYMENTS,
         required=("client_ref", "date", "amount", "method"),
-        optional=("reference", "fee", "refunded", "refund_date", "applied_to"),
+        optional=("reference", "fee", "refunded", "refund_date", "applied_to", "paid_by"),
     ),
 }
 

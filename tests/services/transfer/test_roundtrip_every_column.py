@@ -15,18 +15,21 @@ import csv
 import io
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal as D  # noqa: N817 - reads like the hand-worked figures
 from pathlib import Path
 
 from db.models import Base
 from desktop.domain.kinds import Relationship
+from desktop.services.books import payments, sessions
 from desktop.services.clients.people import get_client_detail, update_client
+from desktop.services.clients.units import list_units
 from desktop.services.practice import catalog
 from desktop.services.practice.settings import Profile, create_practice
 from desktop.services.transfer.exporting import export_all
 from desktop.services.transfer.format import LAYOUTS, ImportKind
 from desktop.services.transfer.importing.everything import import_folder
 from desktop.services.workspace import Workspace
-from tests.books_helpers import client_id
+from tests.books_helpers import client_id, method_id
 from tests.conftest import PASSPHRASE
 from tests.services.transfer.test_export_roundtrip import _customise, build
 
@@ -50,6 +53,7 @@ RENAMED: dict[str, str] = {
     "sessions.addon_service_id": "sessions.addon_code",
     "sessions.fee_cents": "sessions.fee",
     "sessions.addon_fee_cents": "sessions.addon_fee",
+    "payments.payer_client_id": "payments.paid_by",
     "sessions.voided_at": "voids.date",
     "sessions.void_reason": "voids.reason",
     "payments.unit_id": "payments.client_ref",
@@ -194,8 +198,6 @@ NOT_CARRIED: dict[str, str] = {
     "billing_units.recurring_minutes": "not carried yet: the recurring appointment",
     "billing_units.place_of_service": "not carried yet: the unit's own place of service",
     "billing_units.modifiers": "not carried yet: the unit's own modifiers",
-    "sessions.memo": "not carried yet: a session's note",
-    "payments.payer_client_id": "not carried yet: which partner of a couple paid",
 }
 # The files that hold the books as they stand, and so come back byte for byte. The rest
 # (allocations, charges, refunds, voids, write_offs) are the ledger's history, with its
@@ -242,6 +244,19 @@ def _practice(ws: Workspace) -> None:
             subscriber_date_of_birth=date(1984, 2, 29),
             diagnosis_codes_only=True,
         ),
+    )
+    # A couple's payment made by one partner, and a session with a note.
+    couple = next(u.unit_id for u in ws.read(list_units, None, True) if u.ref == "CPL-RIVERA")
+    cash = ws.run(method_id, "Cash")
+    ws.run(
+        payments.record_payment,
+        payments.PaymentInput(
+            couple, date(2025, 3, 5), D("50.00"), cash, payer_client_id=ws.read(client_id, "D-4")
+        ),
+    )
+    ws.run(
+        sessions.record_session,
+        sessions.SessionInput(couple, date(2025, 3, 18), "90847", memo="Both partners came"),
     )
     adult = ws.read(client_id, "A-1")
     aetna = next(p.id for p in ws.read(catalog.list_payers, True) if p.name == "Aetna")

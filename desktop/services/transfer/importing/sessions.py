@@ -223,6 +223,8 @@ def _parse(text: dict[str, str], number: int, found: Findings) -> _Parsed | None
         found.add(number, "fee", "A fee row needs its fee (status fee: a charge, not a session).")
     take("place_of_service", _place_of_service)
     take("modifiers", _modifiers)
+    if text["memo"]:
+        data["memo"] = text["memo"]
     if text["addon_code"]:
         addon = text["addon_code"].upper()
         if (problem := code_problem(addon)) is not None:
