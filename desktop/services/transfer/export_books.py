@@ -93,10 +93,21 @@ def clients_table(session: Session, payers: dict[int, str], today: date) -> tupl
             "subscriber_date_of_birth": c.subscriber_date_of_birth,
             "diagnoses": ";".join(d.code for d in in_force[c.id]),
             "diagnosis_codes_only": format_flag(c.diagnosis_codes_only),
+            "estimate_allowed": c.est_allowed,
+            "estimate_deductible_left": c.est_deductible,
+            "estimate_coinsurance": (
+                format_share(c.est_coinsurance_bp) if c.est_coinsurance_bp is not None else ""
+            ),
             **dict(zip(MEMBERSHIP_COLUMNS, groups.get(c.id, ("", "", "", "")), strict=True)),
         }
         rows.append(tuple(cells[name] for name in CLIENTS_FILE_COLUMNS))
-    kinds = {"date_of_birth": DATE, "subscriber_date_of_birth": DATE, "default_fee": MONEY}
+    kinds = {
+        "date_of_birth": DATE,
+        "subscriber_date_of_birth": DATE,
+        "default_fee": MONEY,
+        "estimate_allowed": MONEY,
+        "estimate_deductible_left": MONEY,
+    }
     return table("clients", layout_columns(CLIENTS_FILE_COLUMNS, kinds), rows)
 
 

@@ -244,6 +244,7 @@ FEE_STATUS = "fee"
 NO_MODIFIERS = "none"
 # Couples and families in the clients layout: rows sharing a unit_ref are one billing unit.
 MEMBERSHIP_COLUMNS = ("unit_ref", "unit_kind", "identified_patient", "pays_share")
+ESTIMATOR_COLUMNS = ("estimate_allowed", "estimate_deductible_left", "estimate_coinsurance")
 # The clients layout's columns, in the order an export writes them.
 CLIENTS_FILE_COLUMNS = (
     "client_ref",
@@ -269,6 +270,8 @@ CLIENTS_FILE_COLUMNS = (
     "subscriber_date_of_birth",
     "diagnoses",
     "diagnosis_codes_only",
+    # The reimbursement estimator's inputs kept with the client.
+    *ESTIMATOR_COLUMNS,
     *MEMBERSHIP_COLUMNS,
 )
 _CLIENTS_REQUIRED = ("client_ref", "last_name")

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from db.models import Client, Payer
 from desktop.domain.kinds import BillingPreference, Relationship
 from desktop.domain.kinds import values as values_of
+from desktop.services.claims.estimates import EstimateInput, save_estimate
 from desktop.services.clients import icd
 from desktop.services.clients.diagnoses import add_diagnosis
 from desktop.services.clients.lookups import find_unit_by_ref
@@ -33,6 +34,7 @@ from desktop.services.transfer.format import (
     parse_choice,
     parse_date,
     parse_flag,
+    parse_share,
 )
 from desktop.services.transfer.importing.common import Findings, ImportResult
 from desktop.services.transfer.importing.layouts import Matched
@@ -107,6 +109,8 @@ def import_clients(
             detail = create_client(session, data.value)
             for rank, code in enumerate(codes, start=1):
                 add_diagnosis(session, detail.id, code, DIAGNOSES_FROM, rank)
+            if data.estimate is not None:
+                save_estimate(session, detail.id, data.estimate)
         except ServiceError as exc:
             found.add(number, _FIELD_COLUMNS.get(getattr(exc, "field", ""), "(row)"), str(exc))
             continue
@@ -128,6 +132,7 @@ class _Read:
 
     value: ClientInput
     unread: frozenset[str]
+    estimate: EstimateInput | None = None  # the estimator's inputs, when any is given
 
     @property
     def ok(self) -> bool:
@@ -190,7 +195,39 @@ def _client_input(
         subscriber_name=text.get("subscriber_name", ""),
         **values,  # type: ignore[arg-type]
     )
-    return _Read(data, frozenset(unread))
+    estimate = _estimate(text, number, found, unread)
+    return _Read(data, frozenset(unread), estimate)
+
+
+def _estimate(
+    text: dict[str, str], number: int, found: Findings, unread: set[str]
+) -> EstimateInput | None:
+    values: dict[str, object] = {}
+    for column, parse in (
+        ("estimate_allowed", parse_amount),
+        ("estimate_deductible_left", parse_amount),
+        ("estimate_coinsurance", _coinsurance),
+    ):
+        if text.get(column):
+            try:
+                values[column] = parse(text[column])
+            except FieldError as exc:
+                found.add(number, column, str(exc))
+                unread.add(column)
+    if not values:
+        return None
+    return EstimateInput(
+        values.get("estimate_allowed"),  # type: ignore[arg-type]
+        values.get("estimate_deductible_left"),  # type: ignore[arg-type]
+        values.get("estimate_coinsurance"),  # type: ignore[arg-type]
+    )
+
+
+def _coinsurance(text: str) -> int:
+    try:
+        return parse_share(text)
+    except ValueError:
+        raise FieldError(f"'{text}' is not a percentage from 0 to 100, such as 20.") from None
 
 
 _PAYER_LABEL = re.compile(r"(?P<name>.*?)\s*\((?P<id>[A-Za-z0-9 -]{1,40})\)\s*")
