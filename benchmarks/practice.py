@@ -65,7 +65,7 @@ def practice_for(args: argparse.Namespace) -> tuple[Path, str]:
 def _sources_key() -> str:
     """Changes whenever the demo generator or the schema changes."""
     digest = hashlib.sha256()
-    sources = [ROOT / "desktop" / "services" / "demo.py"]
+    sources = sorted((ROOT / "desktop" / "demo").glob("*.py"))
     sources += sorted((ROOT / "db" / "migrations" / "versions").glob("*.py"))
     for source in sources:
         digest.update(source.read_bytes())

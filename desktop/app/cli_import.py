@@ -66,7 +66,13 @@ def register(subparsers: Subparsers) -> None:
             action="store_true",
             help="check the file and list its problems; change nothing",
         )
-        if kind is not ImportKind.SIMPLEPRACTICE:
+        if kind is ImportKind.SIMPLEPRACTICE:
+            sub.add_argument(
+                "--assume-attended",
+                action="store_true",
+                help="the report has no Status column: read every appointment as attended",
+            )
+        else:
             sub.add_argument(
                 "--map",
                 action="append",
@@ -125,16 +131,19 @@ def run(args: argparse.Namespace) -> int:
     kind: ImportKind = args.import_kind
     columns = mapping(getattr(args, "map", []))
     name = str(path)
+    attended = getattr(args, "assume_attended", False)
     with open_workspace(args) as ws:
         if args.dry_run:
-            preview = ws.read(preview_import, kind, path, columns, name=name)
+            preview = ws.read(
+                preview_import, kind, path, columns, name=name, assume_attended=attended
+            )
             if preview.problems:
                 _reject(preview.problems)
             assert preview.result is not None
             _summary(preview.result, dry_run=True)
             return EXIT_OK
         try:
-            result = ws.run(run_import, kind, path, columns, name=name)
+            result = ws.run(run_import, kind, path, columns, name=name, assume_attended=attended)
         except ImportRejected as exc:
             _reject(exc.problems)
     _summary(result, dry_run=False)
@@ -158,5 +167,7 @@ def _reject(problems: tuple[Problem, ...]) -> None:
 
 def _summary(result: ImportResult, *, dry_run: bool) -> None:
     say(summary_line(result, dry_run=dry_run))
+    for note in result.notes:
+        say(note)
     if result.ignored_columns:
         say(f"Ignored columns: {', '.join(result.ignored_columns)}.")

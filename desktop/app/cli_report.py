@@ -34,6 +34,7 @@ from desktop.app.cli_common import (
 )
 from desktop.reports.tabular import Table, write_csv, write_xlsx
 from desktop.services.books import report_tables
+from desktop.services.clients import readiness
 from desktop.services.workspace import Workspace
 
 FORMATS = ("csv", "xlsx")
@@ -174,6 +175,15 @@ def services(ws: Workspace, args: argparse.Namespace) -> Table:
 @report("write-offs", help="write-offs and discounts by reason", options=(period,))
 def write_offs(ws: Workspace, args: argparse.Namespace) -> Table:
     return ws.read(report_tables.write_offs_table, args.start, args.end)
+
+
+@report(
+    "incomplete",
+    help="active clients who lack what a superbill or estimate needs (date of birth, "
+    "address, insurer, member ID, diagnosis, legal first name)",
+)
+def incomplete(ws: Workspace, args: argparse.Namespace) -> Table:
+    return ws.read(readiness.to_complete_table)
 
 
 # --- the command ----------------------------------------------------------------------

@@ -17,6 +17,7 @@ from desktop.services.transfer.importing import (
     LAYOUTS,
     HeaderCheck,
     ImportKind,
+    ImportResult,
     Layout,
     Problem,
     default_matches,
@@ -69,6 +70,8 @@ class ImportPlan:
         self.read_failure = ""
         self._reads = 0
         self.chosen: dict[str, str] = {}  # layout column -> the file's column chosen for it
+        # A SimplePractice report without its Status column: every appointment attended.
+        self.assume_attended = False
         # The check (a dry run) and the import.
         self.checked: Checked | None = None
         self.check_failure = ""
@@ -84,6 +87,14 @@ class ImportPlan:
 
     def choose_path(self, text: str) -> None:
         self.path_text = text
+
+    def choose_assume_attended(self, attended: bool) -> None:
+        self.assume_attended = attended
+
+    @property
+    def asks_attended(self) -> bool:
+        """Whether the first step offers "every appointment was attended"."""
+        return self.kind == ImportKind.SIMPLEPRACTICE
 
     @property
     def is_folder(self) -> bool:
@@ -217,7 +228,8 @@ class ImportPlan:
         if self.is_folder:
             return ImportSource(None, self.path)
         mapping = self.mapping() if self.maps_columns else {}
-        return ImportSource(ImportKind(self.kind), self.path, mapping)
+        attended = self.assume_attended and self.asks_attended
+        return ImportSource(ImportKind(self.kind), self.path, mapping, attended)
 
     # --- 3. the check ---------------------------------------------------------------------
 
@@ -258,7 +270,7 @@ class ImportPlan:
                 f"{count} problem{'s' if count != 1 else ''} to fix first; nothing will be "
                 "imported until there are none."
             )
-        return "\n".join(summary_line(r, dry_run=True) for r in self.checked.results)
+        return "\n".join(_lines(self.checked.results, dry_run=True))
 
     def check_advice(self) -> str | None:
         """The check page's subtitle once the check is done (None: leave it as it is)."""
@@ -297,9 +309,18 @@ class ImportPlan:
             return self.import_failure
         if self.imported is None:
             return "Importing…"
-        lines = [summary_line(r, dry_run=False) for r in self.imported.results]
+        lines = _lines(self.imported.results, dry_run=False)
         lines.append(
             f"Clients now owe {format_money(self.imported.owed)} in all; "
             f"{format_money(self.imported.credit)} is credit waiting to be used."
         )
         return "\n".join(lines)
+
+
+def _lines(results: Sequence[ImportResult], *, dry_run: bool) -> list[str]:
+    """Each file's outcome, followed by what its import assumed."""
+    lines: list[str] = []
+    for result in results:
+        lines.append(summary_line(result, dry_run=dry_run))
+        lines.extend(result.notes)
+    return lines

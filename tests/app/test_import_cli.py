@@ -43,7 +43,8 @@ def test_a_rejected_file_lists_every_problem_and_writes_nothing(
     assert _import(db, "sessions", bad) == 1
     lines = capsys.readouterr().err.splitlines()
     assert lines[0] == (
-        f"{bad}:2: date: '2026-13-01' is not a date; write it as YYYY-MM-DD, such as 2026-03-31."
+        f"{bad}:2: date: '2026-13-01' is not a date on the calendar; write it as "
+        "YYYY-MM-DD or M/D/YYYY, such as 2026-03-31 or 3/31/2026."
     )
     assert [line.split(": ", 2)[:2] for line in lines[:-1]] == [
         [f"{bad}:2", "date"],
@@ -72,7 +73,19 @@ def test_dry_run_then_import_then_again(db: Path, capsys: pytest.CaptureFixture[
     assert "added 0; 3 already imported." in capsys.readouterr().out
     report = IMPORT_FIXTURES / "simplepractice_appointment_status.csv"
     assert _import(db, "simplepractice", report, "--dry-run") == 0
-    assert "would add 5" in capsys.readouterr().out
+    assert "would add 8" in capsys.readouterr().out
+
+
+def test_a_report_without_status_needs_assume_attended(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report = IMPORT_FIXTURES / "simplepractice_no_status.csv"
+    assert _import(db, "simplepractice", report) == 1
+    assert f"{report}:1: Status: The report has no Status column" in capsys.readouterr().err
+    assert _import(db, "simplepractice", report, "--assume-attended") == 0
+    out = capsys.readouterr().out
+    assert f"{report}: 5 rows; added 5; 0 already imported." in out
+    assert "each payment is dated on its appointment's date of service" in out
 
 
 def test_a_dry_run_with_problems_exits_1(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -133,3 +146,18 @@ def test_import_all_brings_an_export_folder_into_a_new_practice(
     (out / "payments.csv").write_text("client_ref,date,amount,method\nNOBODY,2025-01-01,5,Cash\n")
     assert main(["import", "all", str(out), "--db", str(laptop)]) == 1
     assert capsys.readouterr().err.splitlines()[0].startswith(f"{out / 'payments.csv'}:2: ")
+
+
+def test_report_incomplete_after_a_simplepractice_import(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report = IMPORT_FIXTURES / "simplepractice_appointment_status.csv"
+    assert _import(db, "simplepractice", report) == 0
+    capsys.readouterr()
+    assert main(["report", "incomplete", "--db", str(db)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [
+        "client_ref,client,billing,missing",
+        "SP-OKONKWO-JUNIPER,Juniper Okonkwo,superbill,date of birth; address; member ID; diagnosis",
+        "SP-MARLOW-TENNANT,Marlow Tennant,private,date of birth; address",
+    ]

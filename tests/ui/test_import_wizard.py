@@ -25,6 +25,7 @@ from desktop.ui.dialogs.import_wizard import NONE, ImportWizard, PageId
 from desktop.ui.main_window import MainWindow
 from desktop.ui.pages.settings import SettingsPage
 from desktop.ui.runner import ActionRunner
+from tests.paths import FIXTURES
 from tests.ui.conftest import UI_PASSPHRASE, RecordingInteraction
 
 
@@ -223,3 +224,65 @@ def test_a_simplepractice_report_needs_no_column_matching(
     qtbot.waitUntil(lambda: wizard.done_page.finished, timeout=20000)
     assert wizard.done_page.title() == "Imported"
     assert runner.read(list_clients)
+
+
+def test_a_report_without_status_is_imported_only_once_every_row_is_said_attended(
+    qtbot: QtBot, runner: ActionRunner
+) -> None:
+    report = Path(__file__).parent.parent / "fixtures" / "import" / "simplepractice_no_status.csv"
+    wizard = ImportWizard(None, runner)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    assert not wizard.source.attended.isVisible()
+    wizard.source.buttons[ImportKind.SIMPLEPRACTICE].setChecked(True)
+    assert wizard.source.attended.isVisible()
+    wizard.source.path.setText(str(report))
+    wizard.next()
+    _wait_for_check(qtbot, wizard)
+    assert not wizard.preview.isComplete()
+    assert "no Status column" in wizard.preview.model.rows()[0].message
+    wizard.back()
+    wizard.source.attended.setChecked(True)
+    wizard.next()
+    _wait_for_check(qtbot, wizard)
+    assert wizard.preview.isComplete(), wizard.preview.summary.text()
+    assert "dated on its appointment's date of service" in wizard.preview.summary.text()
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.done_page.finished, timeout=20000)
+    assert wizard.done_page.title() == "Imported"
+
+
+def test_after_a_simplepractice_import_the_list_goes_straight_to_a_client(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    report = FIXTURES / "import" / "simplepractice_appointment_status.csv"
+    window.show_page("settings")
+    page = window.page("settings")
+    assert isinstance(page, SettingsPage)
+    page.start_import()
+    wizard = page.data.wizard
+    assert wizard is not None
+    wizard.source.buttons[ImportKind.SIMPLEPRACTICE].setChecked(True)
+    wizard.source.path.setText(str(report))
+    wizard.next()
+    _wait_for_check(qtbot, wizard)
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.done_page.finished, timeout=20000)
+    assert wizard.done_page.to_complete.isVisible()
+    wizard.done_page.to_complete.click()
+    assert not wizard.isVisible()
+    listed = wizard.done_page.list
+    assert listed is not None
+    rows = listed.model.rows()
+    assert {(c.client_ref, c.missing) for c in rows} == {
+        ("SP-OKONKWO-JUNIPER", ("date of birth", "address", "member ID", "diagnosis")),
+        ("SP-MARLOW-TENNANT", ("date of birth", "address")),
+    }
+    assert listed.summary.text().startswith("2 clients still lack")
+    listed.table.selectRow(next(i for i, c in enumerate(rows) if c.client_ref[3] == "M"))
+    listed.open_button.click()
+    assert not listed.isVisible()
+    clients = window.page("clients")
+    assert window.current_page() is clients
+    assert clients.detail.unit is not None  # type: ignore[attr-defined]
+    assert clients.detail.unit.ref == "SP-MARLOW-TENNANT"  # type: ignore[attr-defined]

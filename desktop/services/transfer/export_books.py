@@ -37,9 +37,12 @@ from desktop.services.books import queries as books
 from desktop.services.transfer.format import (
     CLIENTS_FILE_COLUMNS,
     DATE,
+    FEE_STATUS,
     INT,
     LAYOUTS,
+    MEMBERSHIP_COLUMNS,
     MONEY,
+    NO_MODIFIERS,
     AppliedCharge,
     ImportKind,
     format_applied_to,
@@ -67,29 +70,44 @@ def clients_table(session: Session, payers: dict[int, str], today: date) -> tupl
     for c in session.scalars(select(Client).order_by(Client.client_ref)):
         unit = own.get(c.id)
         fee = unit.default_fee if unit is not None and unit.default_fee > 0 else None
-        rows.append(
-            (
-                c.client_ref,
-                c.legal_first_name,
-                c.legal_last_name,
-                c.preferred_name,
-                c.date_of_birth,
-                c.email,
-                c.phone,
-                c.address,
-                c.city,
-                c.state,
-                c.zip,
-                c.billing,
-                fee,
-                payers.get(c.payer_id, "") if c.payer_id else "",
-                c.member_id,
-                c.group_number,
-                ";".join(d.code for d in in_force[c.id]),
-                *groups.get(c.id, ("", "", "", "")),
-            )
-        )
-    kinds = {"date_of_birth": DATE, "default_fee": MONEY}
+        cells = {
+            "client_ref": c.client_ref,
+            "first_name": c.legal_first_name,
+            "middle_name": c.legal_middle_name,
+            "last_name": c.legal_last_name,
+            "preferred_name": c.preferred_name,
+            "date_of_birth": c.date_of_birth,
+            "email": c.email,
+            "phone": c.phone,
+            "address": c.address,
+            "city": c.city,
+            "state": c.state,
+            "zip": c.zip,
+            "billing": c.billing,
+            "default_fee": fee,
+            "payer": payers.get(c.payer_id, "") if c.payer_id else "",
+            "member_id": c.member_id,
+            "group_number": c.group_number,
+            "subscriber_relationship": c.subscriber_relationship,
+            "subscriber_name": c.subscriber_name,
+            "subscriber_date_of_birth": c.subscriber_date_of_birth,
+            "diagnoses": ";".join(d.code for d in in_force[c.id]),
+            "diagnosis_codes_only": format_flag(c.diagnosis_codes_only),
+            "estimate_allowed": c.est_allowed,
+            "estimate_deductible_left": c.est_deductible,
+            "estimate_coinsurance": (
+                format_share(c.est_coinsurance_bp) if c.est_coinsurance_bp is not None else ""
+            ),
+            **dict(zip(MEMBERSHIP_COLUMNS, groups.get(c.id, ("", "", "", "")), strict=True)),
+        }
+        rows.append(tuple(cells[name] for name in CLIENTS_FILE_COLUMNS))
+    kinds = {
+        "date_of_birth": DATE,
+        "subscriber_date_of_birth": DATE,
+        "default_fee": MONEY,
+        "estimate_allowed": MONEY,
+        "estimate_deductible_left": MONEY,
+    }
     return table("clients", layout_columns(CLIENTS_FILE_COLUMNS, kinds), rows)
 
 
@@ -159,9 +177,10 @@ def sessions_table(
             "fee": s.fee,
             "status": s.status,
             "place_of_service": s.place_of_service,
-            "modifiers": s.modifiers,
+            "modifiers": s.modifiers or NO_MODIFIERS,
             "addon_code": codes[s.addon_service_id] if s.addon_service_id else "",
             "addon_fee": s.addon_fee,
+            "memo": s.memo,
             **_write_off_cells(offs),
         }
         rows.append(tuple(cells[n] for n in names))
@@ -174,7 +193,7 @@ def sessions_table(
             "minutes": None,
             "service_code": codes[charge.service_id],
             "fee": charge.amount,
-            "status": "attended",
+            "status": FEE_STATUS,
             "addon_fee": None,
             **_write_off_cells(offs),
         }
@@ -210,6 +229,7 @@ def payments_table(
         total, last = refunded.get(r.payment_id, (ZERO, r.refund_date))
         refunded[r.payment_id] = (total + r.amount, max(last, r.refund_date))
     by_hand_units, applied = _applied_by_hand(session)
+    client_refs = dict(session.execute(select(Client.id, Client.client_ref)).all())
     rows = []
     for p in session.scalars(
         select(Payment)
@@ -228,6 +248,7 @@ def payments_table(
                 back[0] if back else None,
                 back[1] if back else None,
                 format_applied_to(applied[p.id]) if p.unit_id in by_hand_units else "",
+                client_refs[p.payer_client_id] if p.payer_client_id else "",
             )
         )
     kinds = {"date": DATE, "amount": MONEY, "fee": MONEY, "refunded": MONEY, "refund_date": DATE}

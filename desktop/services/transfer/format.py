@@ -3,7 +3,8 @@
 One module for both directions, so that whatever ``quietledger export`` writes
 reads back as it was:
 
-- dates are ISO (``2026-03-31``), times of day ``HH:MM``;
+- dates are written ISO (``2026-03-31``) and read ISO or US (``3/31/2026``,
+  ``03/31/26``), times of day ``HH:MM``;
 - money is a plain amount (``150.00``), never negative, read exactly;
 - whole numbers are plain digits; a flag is ``yes`` or ``no``; a choice is one
   of a fixed list of words, in any case;
@@ -52,15 +53,52 @@ def clean(text: str) -> str:
     return text
 
 
-def parse_date(text: str) -> date:
-    """An ISO date, ``2026-03-31``."""
+_US_DATE = re.compile(r"(?P<m>[0-9]{1,2})/(?P<d>[0-9]{1,2})/(?P<y>[0-9]{4}|[0-9]{2})")
+_DOTTED = re.compile(r"[0-9]{1,2}[.-][0-9]{1,2}[.-][0-9]{2,4}")
+DATE_FORMS = "YYYY-MM-DD or M/D/YYYY, such as 2026-03-31 or 3/31/2026"
+
+
+def century(two_digits: int, this_year: int) -> int:
+    """The century rule for ``MM/DD/YY``: 20YY unless that is after this year, then 19YY
+    (``03/31/26`` is 2026; a birth date ``07/04/58`` is 1958)."""
+    year = 2000 + two_digits
+    return year if year <= this_year else year - 100
+
+
+def parse_date(text: str, *, this_year: int | None = None) -> date:
+    """A date as ISO ``2026-03-31``, US ``3/31/2026``, or ``03/31/26`` (see ``century``).
+
+    Month comes first in a US date, as the app shows dates; a date that is not on the
+    calendar, or could be read either way (``04.03.2026``), is refused with a sentence.
+    """
     raw = text.strip()
     if _ISO_DATE.fullmatch(raw):
         try:
             return date.fromisoformat(raw)
         except ValueError:
-            pass
-    raise FieldError(f"'{raw}' is not a date; write it as YYYY-MM-DD, such as 2026-03-31.")
+            raise FieldError(
+                f"'{raw}' is not a date on the calendar; write it as {DATE_FORMS}."
+            ) from None
+    match = _US_DATE.fullmatch(raw)
+    if match is not None:
+        year = int(match["y"])
+        if len(match["y"]) == 2:
+            year = century(year, this_year or date.today().year)
+        month, day = int(match["m"]), int(match["d"])
+        if month > 12 and day <= 12:
+            raise FieldError(
+                f"'{raw}' is not a date: US dates put the month first (M/D/YYYY), and there "
+                f"is no month {month}; did you mean {day}/{month}/{match['y']}?"
+            )
+        try:
+            return date(year, month, day)
+        except ValueError:
+            raise FieldError(
+                f"'{raw}' is not a date on the calendar; write it as {DATE_FORMS}."
+            ) from None
+    if _DOTTED.fullmatch(raw):
+        raise FieldError(f"'{raw}' could be read more than one way; write it as {DATE_FORMS}.")
+    raise FieldError(f"'{raw}' is not a date; write it as {DATE_FORMS}.")
 
 
 def parse_time(text: str) -> time:
@@ -200,12 +238,18 @@ class Layout:
         return self.required + self.optional
 
 
+# The sessions layout's status for a charge that is not a session (a report, a letter).
+FEE_STATUS = "fee"
+# A session with no modifiers at all, as against a blank cell (the payer's or practice's own).
+NO_MODIFIERS = "none"
 # Couples and families in the clients layout: rows sharing a unit_ref are one billing unit.
 MEMBERSHIP_COLUMNS = ("unit_ref", "unit_kind", "identified_patient", "pays_share")
+ESTIMATOR_COLUMNS = ("estimate_allowed", "estimate_deductible_left", "estimate_coinsurance")
 # The clients layout's columns, in the order an export writes them.
 CLIENTS_FILE_COLUMNS = (
     "client_ref",
     "first_name",
+    "middle_name",
     "last_name",
     "preferred_name",
     "date_of_birth",
@@ -220,7 +264,14 @@ CLIENTS_FILE_COLUMNS = (
     "payer",
     "member_id",
     "group_number",
+    # The insured person, when it is not the client (a child on a parent's plan).
+    "subscriber_relationship",
+    "subscriber_name",
+    "subscriber_date_of_birth",
     "diagnoses",
+    "diagnosis_codes_only",
+    # The reimbursement estimator's inputs kept with the client.
+    *ESTIMATOR_COLUMNS,
     *MEMBERSHIP_COLUMNS,
 )
 _CLIENTS_REQUIRED = ("client_ref", "last_name")
@@ -247,12 +298,13 @@ LAYOUTS: dict[ImportKind, Layout] = {
             "write_off",
             "write_off_date",
             "write_off_reason",
+            "memo",
         ),
     ),
     ImportKind.PAYMENTS: Layout(
         ImportKind.PAYMENTS,
         required=("client_ref", "date", "amount", "method"),
-        optional=("reference", "fee", "refunded", "refund_date", "applied_to"),
+        optional=("reference", "fee", "refunded", "refund_date", "applied_to", "paid_by"),
     ),
 }
 

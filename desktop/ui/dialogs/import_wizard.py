@@ -11,12 +11,14 @@ files, so both skip the columns page.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import IntEnum
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -42,6 +44,7 @@ from desktop.services.transfer.importing import (
 from desktop.services.transfer.importing.jobs import check_job, import_job
 from desktop.ui import style
 from desktop.ui.background import JobResult, run_in_background
+from desktop.ui.dialogs.to_complete import ToCompleteDialog, open_to_complete
 from desktop.ui.models.rows import Column, RowsModel
 from desktop.ui.runner import ActionRunner
 from desktop.ui.widgets.tables import make_table
@@ -97,6 +100,11 @@ class SourcePage(QWizardPage):
         row.addWidget(self.path, 1)
         row.addWidget(self.browse)
         layout.addLayout(row)
+        self.attended = QCheckBox(
+            "Every appointment was attended (for a report exported without its Status column)"
+        )
+        self.attended.toggled.connect(self.plan.choose_assume_attended)
+        layout.addWidget(self.attended)
         self.note = _muted(QLabel())
         layout.addWidget(self.note)
         layout.addStretch(1)
@@ -112,6 +120,7 @@ class SourcePage(QWizardPage):
         self.path_label.setText(self.plan.path_label)
         self.path.setPlaceholderText(self.plan.path_hint)
         self.note.setText(self.plan.note)
+        self.attended.setVisible(self.plan.asks_attended)
         self.completeChanged.emit()
 
     def _path_changed(self, text: str) -> None:
@@ -310,8 +319,22 @@ class PreviewPage(_ReportPage):
 
 
 class DonePage(_ReportPage):
-    def __init__(self, plan: ImportPlan, runner: ActionRunner) -> None:
+    def __init__(
+        self, plan: ImportPlan, runner: ActionRunner, open_unit: Callable[[int], None] | None
+    ) -> None:
         super().__init__(plan, runner, "Importing")
+        self.open_unit = open_unit
+        self.list: ToCompleteDialog | None = None
+        self.to_complete = QPushButton("Clients to &complete…")
+        self.to_complete.setToolTip("Who still lacks what a superbill or estimate needs")
+        self.to_complete.clicked.connect(self.show_to_complete)
+        self.to_complete.hide()
+        line = QHBoxLayout()
+        line.addWidget(self.to_complete)
+        line.addStretch(1)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertLayout(1, line)
 
     @property
     def finished(self) -> bool:
@@ -335,7 +358,16 @@ class DonePage(_ReportPage):
             self.plan.import_done(result.value)
             self.setTitle(self.plan.import_title())
             self.summary.setText(self.plan.import_summary())
+            self.to_complete.setVisible(self.open_unit is not None)
         self.completeChanged.emit()
+
+    def show_to_complete(self) -> None:
+        """Close the wizard and list, over the window, the clients still to complete."""
+        assert self.open_unit is not None
+        wizard = self.wizard()
+        window = wizard.parentWidget()
+        wizard.accept()
+        self.list = open_to_complete(window, self.runner, self.open_unit)
 
     def _show(self, message: str, problems: list[Problem] | tuple[Problem, ...] = ()) -> None:
         self.plan.import_failed(message, problems)
@@ -348,7 +380,12 @@ class DonePage(_ReportPage):
 
 
 class ImportWizard(QWizard):
-    def __init__(self, parent: QWidget | None, runner: ActionRunner) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None,
+        runner: ActionRunner,
+        open_unit: Callable[[int], None] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Import")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
@@ -359,7 +396,7 @@ class ImportWizard(QWizard):
         self.source = SourcePage(self.plan)
         self.columns = ColumnsPage(self.plan)
         self.preview = PreviewPage(self.plan, runner)
-        self.done_page = DonePage(self.plan, runner)
+        self.done_page = DonePage(self.plan, runner, open_unit)
         for page_id, page in (
             (PageId.SOURCE, self.source),
             (PageId.COLUMNS, self.columns),
@@ -369,8 +406,13 @@ class ImportWizard(QWizard):
             self.setPage(page_id, page)
 
 
-def open_import_wizard(parent: QWidget | None, runner: ActionRunner) -> ImportWizard:
-    """Show the wizard (not blocking); the caller may keep it to watch it."""
-    wizard = ImportWizard(parent, runner)
+def open_import_wizard(
+    parent: QWidget | None,
+    runner: ActionRunner,
+    open_unit: Callable[[int], None] | None = None,
+) -> ImportWizard:
+    """Show the wizard (not blocking); the caller may keep it to watch it. With
+    ``open_unit``, the last page offers the clients still to complete."""
+    wizard = ImportWizard(parent, runner, open_unit)
     wizard.show()
     return wizard

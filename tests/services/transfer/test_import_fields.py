@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from desktop.services.transfer.format import (
     AppliedCharge,
     FieldError,
+    century,
     clean,
     format_applied_to,
     parse_amount,
@@ -53,11 +54,38 @@ def test_amounts_refused(text: str) -> None:
         parse_amount(text)
 
 
-def test_dates_are_iso_and_ascii() -> None:
+def test_dates_are_iso_or_us_and_ascii() -> None:
     assert parse_date("2026-03-31") == date(2026, 3, 31)
-    for bad in ("2026-02-30", "20260331", "03/31/2026", "٢٠٢٦-٠٣-٣١", "2026-W13-1", ""):
-        with pytest.raises(FieldError, match="YYYY-MM-DD"):
+    assert parse_date("3/31/2026") == date(2026, 3, 31)
+    assert parse_date("03/01/2026") == date(2026, 3, 1)  # month first, as the app shows
+    for bad in ("2026-02-30", "20260331", "2/30/2026", "٢٠٢٦-٠٣-٣١", "2026-W13-1", "", "3/31"):
+        with pytest.raises(FieldError, match="YYYY-MM-DD or M/D/YYYY"):
             parse_date(bad)
+
+
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [
+        ("03/31/26", date(2026, 3, 31)),  # 2026 is this year: 20YY
+        ("12/31/26", date(2026, 12, 31)),
+        ("01/01/00", date(2000, 1, 1)),
+        ("07/04/58", date(1958, 7, 4)),  # 2058 is still to come: 19YY
+        ("1/2/27", date(1927, 1, 2)),
+    ],
+)
+def test_two_digit_years_follow_the_century_rule(text: str, meant: date) -> None:
+    assert parse_date(text, this_year=2026) == meant
+    assert century(26, 2026) == 2026
+    assert century(27, 2026) == 1927
+
+
+def test_ambiguous_and_impossible_dates_say_why() -> None:
+    with pytest.raises(FieldError, match=r"month first.*no month 13; did you mean 2/13/2026"):
+        parse_date("13/2/2026")
+    with pytest.raises(FieldError, match="could be read more than one way"):
+        parse_date("04.03.2026")
+    with pytest.raises(FieldError, match="not a date on the calendar"):
+        parse_date("2/29/2026")
 
 
 def test_us_date_times() -> None:

@@ -37,7 +37,8 @@ SP_CELL = st.one_of(
     st.text(max_size=12),
     st.sampled_from(
         ["01/05/2026 09:00", "13/05/2026 09:00", "Ada Lane", "Lane, Ada", "90834 ", "PAID",
-         "UNPAID", "NO CHARGE", "OVER", "$150.00", "0", "Aetna (60054)", "Show", "No Show"]
+         "UNPAID", "NO CHARGE", "OVER", "$150.00", "-$5.00", "0", "Aetna (60054)", "Show",
+         "No Show", "Clinician Canceled", "Late Canceled"]
     ),
 )  # fmt: skip
 SP_HEADER = [

@@ -35,6 +35,7 @@ class ImportSource:
     kind: ImportKind | None
     path: Path
     mapping: dict[str, str] = field(default_factory=dict)  # the file's column -> the layout's
+    assume_attended: bool = False  # a SimplePractice report without its Status column
 
     @property
     def is_folder(self) -> bool:
@@ -75,7 +76,14 @@ def check(workspace: Workspace, source: ImportSource, progress: Progress) -> Che
         folder = workspace.read(preview_folder, source.path, progress=report)
         return Checked(folder.results, folder.problems)
     mapping = dict(source.mapping) or None
-    one = workspace.read(preview_import, source.kind, source.path, mapping, progress=report)
+    one = workspace.read(
+        preview_import,
+        source.kind,
+        source.path,
+        mapping,
+        progress=report,
+        assume_attended=source.assume_attended,
+    )
     return Checked((one.result,) if one.result is not None else (), one.problems)
 
 
@@ -87,7 +95,15 @@ def bring_in(workspace: Workspace, source: ImportSource, progress: Progress) -> 
         results = workspace.run(import_folder, source.path, progress=report)
     else:
         mapping = dict(source.mapping) or None
-        results = (workspace.run(run_import, source.kind, source.path, mapping, progress=report),)
+        one = workspace.run(
+            run_import,
+            source.kind,
+            source.path,
+            mapping,
+            progress=report,
+            assume_attended=source.assume_attended,
+        )
+        results = (one,)
     balances = workspace.read(books.balances).values()
     owed = sum((b.owed for b in balances), Decimal("0"))
     credit = sum((b.credit for b in balances), Decimal("0"))

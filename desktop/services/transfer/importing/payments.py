@@ -19,7 +19,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import Charge, Payment, PaymentMethod, Service
+from db.models import Charge, Client, Payment, PaymentMethod, Service
 from desktop.services.books import open_amounts, refunds
 from desktop.services.books import payments as payment_service
 from desktop.services.errors import InvalidInput
@@ -52,6 +52,7 @@ _FIELD_COLUMNS = {
     "date": "refund_date",
     "allocations": "applied_to",
     "applied_to": "applied_to",
+    "payer": "paid_by",
 }
 
 
@@ -71,6 +72,16 @@ def import_payments(
     return import_ledger_rows(session, table, matched, found, _ROWS)
 
 
+def _paid_by(session: Session, ref: str) -> int | None:
+    """Which member of a couple or family paid, by client_ref (blank: the account)."""
+    if not ref:
+        return None
+    found = session.scalar(select(Client.id).where(func.lower(Client.client_ref) == ref.lower()))
+    if found is None:
+        raise InvalidInput(f"There is no client '{ref}' to have paid this.", field="payer")
+    return found
+
+
 def _twin_key(unit_id: int, parsed: _Row, text: dict[str, str]) -> tuple[object, ...]:
     return (unit_id, parsed.on, parsed.amount, text["method"].lower(), text["reference"])
 
@@ -87,6 +98,7 @@ def _record(session: Session, unit_id: int, parsed: _Row, text: dict[str, str]) 
             amount=parsed.amount,
             method_id=method_id(session, text["method"]),
             reference=text["reference"],
+            payer_client_id=_paid_by(session, text["paid_by"]),
             fee=parsed.fee,
             allocations=by_hand,
         ),

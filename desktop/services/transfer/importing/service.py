@@ -18,7 +18,7 @@ from desktop.services.audit import log as audit
 from desktop.services.transfer.format import LAYOUTS, ImportKind
 from desktop.services.transfer.importing.clients import import_clients
 from desktop.services.transfer.importing.common import Findings, ImportResult, Progress
-from desktop.services.transfer.importing.layouts import Matched, match_header
+from desktop.services.transfer.importing.layouts import Matched, key, match_header
 from desktop.services.transfer.importing.payments import import_payments
 from desktop.services.transfer.importing.problems import ImportRejected, Problem
 from desktop.services.transfer.importing.readers import RawTable, read_table
@@ -53,11 +53,14 @@ def preview_import(
     *,
     name: str | None = None,
     progress: Progress | None = None,
+    assume_attended: bool = False,
 ) -> ImportPreview:
     """Try the import and undo it: the problems, or what it would add. Changes nothing."""
     savepoint = session.begin_nested()
     try:
-        return attempt_file(session, kind, path, mapping, name, progress)
+        return attempt_file(
+            session, kind, path, mapping, name, progress, assume_attended=assume_attended
+        )
     finally:
         savepoint.rollback()
         # The audit log's tip is cached per session; the entries it names are gone now.
@@ -72,9 +75,15 @@ def run_import(
     *,
     name: str | None = None,
     progress: Progress | None = None,
+    assume_attended: bool = False,
 ) -> ImportResult:
-    """Import the file, all of it; raises ``ImportRejected`` listing every problem."""
-    preview = attempt_file(session, kind, path, mapping, name, progress)
+    """Import the file, all of it; raises ``ImportRejected`` listing every problem.
+
+    ``assume_attended``: a SimplePractice report without its Status column is read as
+    every appointment attended (otherwise it is refused)."""
+    preview = attempt_file(
+        session, kind, path, mapping, name, progress, assume_attended=assume_attended
+    )
     if preview.problems or preview.result is None:
         raise ImportRejected(list(preview.problems))
     return preview.result
@@ -87,6 +96,8 @@ def attempt_file(
     mapping: dict[str, str] | None,
     name: str | None,
     progress: Progress | None,
+    *,
+    assume_attended: bool = False,
 ) -> ImportPreview:
     """Import one file in the current transaction, collecting its problems (the caller
     rolls back or raises): what ``preview_import`` and ``run_import`` share."""
@@ -96,14 +107,31 @@ def attempt_file(
     table = read.table
     found = Findings(table.file, list(read.problems), progress)
     if kind is ImportKind.SIMPLEPRACTICE:
-        result = import_simplepractice(session, table, found)
-        return ImportPreview(result, tuple(sorted(found.problems)))
+        result = import_simplepractice(session, table, found, assume_attended=assume_attended)
+        return ImportPreview(result, _without_formula_noise(table, {}, read.problems, found))
     matched, header_problems = match_header(table, LAYOUTS[kind], mapping)
     if header_problems:
         return ImportPreview(None, tuple(sorted([*found.problems, *header_problems])))
     result = _IMPORTERS[kind](session, table, matched, found)
     result = replace(result, ignored_columns=matched.ignored)
-    return ImportPreview(result, tuple(sorted(found.problems)))
+    return ImportPreview(result, _without_formula_noise(table, matched.index, read.problems, found))
+
+
+def _without_formula_noise(
+    table: RawTable, index: dict[str, int], read: tuple[Problem, ...], found: Findings
+) -> tuple[Problem, ...]:
+    """Every problem, less an importer's complaint about a formula cell (it read the cell as
+    blank, and "enter the last name" would mislead): the reader named the formula already."""
+    if not table.formulas:
+        return tuple(sorted(found.problems))
+    names: dict[int, set[str]] = {}
+    for position, name in enumerate(table.header):
+        names.setdefault(position, set()).add(key(name))
+    for column, position in index.items():
+        names.setdefault(position, set()).add(key(column))
+    noisy = {(row, name) for row, position in table.formulas for name in names.get(position, ())}
+    kept = [p for p in found.problems if p in read or (p.row, key(p.column)) not in noisy]
+    return tuple(sorted(kept))
 
 
 @dataclass(frozen=True)

@@ -21,11 +21,15 @@ from db.models import Session as SessionRecord
 from desktop.domain.kinds import AdjustmentReason, SessionStatus, values
 from desktop.services.books import open_amounts
 from desktop.services.books import sessions as session_service
+from desktop.services.books.fees import record_fee
 from desktop.services.books.write_offs import write_off
 from desktop.services.errors import ServiceError
 from desktop.services.practice.catalog import ServiceInput, create_service, normalize_modifiers
 from desktop.services.transfer.format import (
+    DATE_FORMS,
+    FEE_STATUS,
     LAYOUTS,
+    NO_MODIFIERS,
     FieldError,
     ImportKind,
     parse_amount,
@@ -99,6 +103,8 @@ def import_sessions(
 def _record(session: Session, unit_id: int, parsed: _Parsed, text: dict[str, str]) -> int:
     data, write_off_amount, write_off_on, reason = parsed
     service_for(session, str(data["service_code"]))
+    if data.get("status") == FEE_STATUS:
+        return _record_fee(session, unit_id, parsed)
     if data.get("addon_code"):
         service_for(session, str(data["addon_code"]))
     row = session_service.record_session(
@@ -108,6 +114,27 @@ def _record(session: Session, unit_id: int, parsed: _Parsed, text: dict[str, str
     if write_off_amount:
         _write_off(session, row.id, write_off_amount, write_off_on or row.service_date, reason)
     return row.id
+
+
+def _record_fee(session: Session, unit_id: int, parsed: _Parsed) -> int:
+    """A charge that is not a session, with what was written off it."""
+    data, write_off_amount, write_off_on, reason = parsed
+    on = data["service_date"]
+    assert isinstance(on, date)
+    charge_id = record_fee(
+        session,
+        unit_id,
+        str(data["service_code"]),
+        on,
+        data["fee"],  # type: ignore[arg-type]
+    )
+    if write_off_amount:
+        if write_off_amount > open_amounts.charge_open_amount(session, charge_id):
+            raise _WriteOffTooBig()
+        write_off(
+            session, charge_id, write_off_amount, reason, on=write_off_on or on, note="Imported"
+        )
+    return charge_id
 
 
 def _twin_key(unit_id: int, parsed: _Parsed, text: dict[str, str]) -> tuple[object, ...]:
@@ -138,26 +165,35 @@ def _in_books(session: Session, twin: tuple[object, ...]) -> int:
     )
     if fee is not None:
         query = query.where(SessionRecord.fee == fee)
+    if status == FEE_STATUS:
+        return _fees_in_books(session, unit_id, on, code, fee)
     found = session.scalar(query) or 0
     if start is None and fee is not None and status == SessionStatus.ATTENDED.value:
-        # A fee that is not a session (a report) is exported as a session row of its own.
-        found += (
-            session.scalar(
-                select(func.count())
-                .select_from(Charge)
-                .join(Service, Service.id == Charge.service_id)
-                .where(
-                    Charge.unit_id == unit_id,
-                    Charge.session_id.is_(None),
-                    Charge.service_date == on,
-                    Service.code == code,
-                    Charge.amount == fee,
-                    Charge.void_txn_id.is_(None),
-                )
-            )
-            or 0
-        )
+        # An export written before fees had a status of their own wrote them as attended.
+        found += _fees_in_books(session, unit_id, on, code, fee)
     return found
+
+
+def _fees_in_books(session: Session, unit_id: object, on: object, code: object, fee: object) -> int:
+    """How many charges that are not sessions, just like this one, the books hold."""
+    if fee is None:
+        return 0
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Charge)
+            .join(Service, Service.id == Charge.service_id)
+            .where(
+                Charge.unit_id == unit_id,
+                Charge.session_id.is_(None),
+                Charge.service_date == on,
+                Service.code == code,
+                Charge.amount == fee,
+                Charge.void_txn_id.is_(None),
+            )
+        )
+        or 0
+    )
 
 
 def _parse(text: dict[str, str], number: int, found: Findings) -> _Parsed | None:
@@ -173,7 +209,7 @@ def _parse(text: dict[str, str], number: int, found: Findings) -> _Parsed | None
             found.add(number, column, str(exc))
 
     if not text["date"]:
-        found.add(number, "date", "Every session needs its date, as YYYY-MM-DD.")
+        found.add(number, "date", f"Every session needs its date, as {DATE_FORMS}.")
     take("date", parse_date, "service_date")
     code = text["service_code"].upper()
     if (problem := code_problem(code)) is not None:
@@ -182,9 +218,13 @@ def _parse(text: dict[str, str], number: int, found: Findings) -> _Parsed | None
     take("start_time", parse_time)
     take("minutes", lambda t: parse_whole(t, low=0, high=600, what="minutes"))
     take("fee", parse_amount)
-    take("status", lambda t: SessionStatus(parse_choice(t, values(SessionStatus))))
+    take("status", _status)
+    if data.get("status") == FEE_STATUS and "fee" not in data and not text["fee"]:
+        found.add(number, "fee", "A fee row needs its fee (status fee: a charge, not a session).")
     take("place_of_service", _place_of_service)
     take("modifiers", _modifiers)
+    if text["memo"]:
+        data["memo"] = text["memo"]
     if text["addon_code"]:
         addon = text["addon_code"].upper()
         if (problem := code_problem(addon)) is not None:
@@ -216,6 +256,12 @@ def _parse(text: dict[str, str], number: int, found: Findings) -> _Parsed | None
     return data, amount, on, reason
 
 
+def _status(text: str) -> SessionStatus | str:
+    """A session's status, or ``fee``: a charge that is not a session (a report)."""
+    choice = parse_choice(text, (*values(SessionStatus), FEE_STATUS))
+    return FEE_STATUS if choice == FEE_STATUS else SessionStatus(choice)
+
+
 def _place_of_service(text: str) -> str:
     if re.fullmatch(r"[0-9]{2}", text):
         return text
@@ -223,6 +269,8 @@ def _place_of_service(text: str) -> str:
 
 
 def _modifiers(text: str) -> str:
+    if text.strip().casefold() == NO_MODIFIERS:
+        return ""
     mods = normalize_modifiers(text)
     parts = mods.split(",") if mods else []
     if len(parts) > 4 or not all(_MODIFIER.fullmatch(p) for p in parts):

@@ -5,6 +5,11 @@ the client's share, the second ones the insurer's (they follow the "Insurance
 Payment Status" column when it is present, else they are simply the second
 occurrence). Only the client's share is imported: the books track what the
 client owes the practice. See docs/IMPORT.md for every assumption.
+
+Every appointment status of the report has a meaning in the books: Show is a
+session; No Show and Late Canceled are fees (never on a superbill); Canceled
+and Clinician Canceled charge nothing and are never billable. A report without
+its Status column is refused unless the person says every row was attended.
 """
 
 from __future__ import annotations
@@ -17,15 +22,16 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from desktop.domain.kinds import BillingPreference, SessionStatus
-from desktop.domain.money import ZERO
+from desktop.domain.money import ZERO, MoneyError, parse_money
 from desktop.services.books import payments as payment_service
 from desktop.services.books import sessions as session_service
 from desktop.services.clients.lookups import find_unit_by_ref
 from desktop.services.clients.people import ClientInput, create_client
 from desktop.services.errors import ServiceError
-from desktop.services.transfer.format import FieldError, clean, parse_amount
+from desktop.services.transfer.format import MAX_AMOUNT, FieldError, clean, parse_amount
 from desktop.services.transfer.importing.clients import payer_id
 from desktop.services.transfer.importing.common import (
+    FULL_CHECK_ROWS,
     Findings,
     ImportResult,
     RowKeys,
@@ -52,6 +58,9 @@ _NAMED = {
     "payer": "payer",
     "status": "appointment_status",
     "appointment status": "appointment_status",
+    "payment date": "payment_date",
+    "date paid": "payment_date",
+    "paid on": "payment_date",
 }
 _REQUIRED = ("date", "client", "code", "client_status", "client_charge", "client_paid")
 _LABELS = {
@@ -64,6 +73,7 @@ _LABELS = {
     "client_unpaid": "Unpaid",
     "payer": "Payer",
     "appointment_status": "Status",
+    "payment_date": "Payment Date",
 }
 _PAYMENT_STATUSES = ("paid", "unpaid", "no charge", "over")
 _APPOINTMENT_STATUSES = {
@@ -76,11 +86,26 @@ _APPOINTMENT_STATUSES = {
     "late cancelled": SessionStatus.LATE_CANCEL,
     "canceled": SessionStatus.CANCELLED,
     "cancelled": SessionStatus.CANCELLED,
+    # The clinician called it off: never billable, never on a superbill.
+    "clinician canceled": SessionStatus.CANCELLED,
+    "clinician cancelled": SessionStatus.CANCELLED,
 }
-_PAYER = re.compile(r"(?P<name>.*?)\s*\((?P<id>[^()]*)\)\s*")
+STATUS_WORDS = "Show, No Show, Canceled, Late Canceled or Clinician Canceled"
+NO_STATUS_COLUMN = (
+    "The report has no Status column, so attended sessions cannot be told from late "
+    "cancels and no-shows; export it again with the Status column, or say that every "
+    "row was attended (the wizard's 'Every appointment was attended', or "
+    "--assume-attended)."
+)
+SERVICE_DATE_NOTE = (
+    "The report has no Payment Date column, so each payment is dated on its appointment's "
+    "date of service; income by day and by tax year follows those dates."
+)
 
 
-def columns(table: RawTable, found: Findings) -> dict[str, int] | None:
+def columns(
+    table: RawTable, found: Findings, *, assume_attended: bool = False
+) -> dict[str, int] | None:
     """Where each column the import uses sits, telling the repeated names apart."""
     index: dict[str, int] = {}
     names = [key(h) for h in table.header]
@@ -98,26 +123,42 @@ def columns(table: RawTable, found: Findings) -> dict[str, int] | None:
     missing = [c for c in _REQUIRED if c not in index]
     for column in missing:
         found.add(HEADER_ROW, _LABELS[column], f"The report has no {_LABELS[column]} column.")
+    if "appointment_status" not in index and not assume_attended:
+        found.add(HEADER_ROW, _LABELS["appointment_status"], NO_STATUS_COLUMN)
+        return None
     return None if missing else index
 
 
-def import_simplepractice(session: Session, table: RawTable, found: Findings) -> ImportResult:
-    index = columns(table, found)
+def import_simplepractice(
+    session: Session, table: RawTable, found: Findings, *, assume_attended: bool = False
+) -> ImportResult:
+    """Each row a session (or fee) of a client found or created by name, with what the
+    client paid for it as a payment; ``assume_attended`` reads a report without its Status
+    column as every appointment attended."""
+    index = columns(table, found, assume_attended=assume_attended)
     if index is None:
         return ImportResult("simplepractice", table.file, len(table.rows), 0, 0, ())
     keys = RowKeys(SOURCE)
-    added = skipped = 0
+    total = len(table.rows)
+    # Every row read first, touching nothing: a long report with problems is refused then.
+    ready: list[tuple[int, dict[str, str], str, _Parsed]] = []
     for done, (number, cells) in enumerate(table.rows):
-        found.step(done, len(table.rows))
+        found.step(done, total * 2)
         text = {name: clean(cells[position]) for name, position in index.items()}
         row_key = keys.key(tuple(" ".join(c.split()) for c in cells))
         parsed = _parse(text, number, found)
-        if parsed is None:
-            continue
+        if parsed is not None:
+            ready.append((number, text, row_key, parsed))
+    if len(ready) != total and total > FULL_CHECK_ROWS:
+        return ImportResult("simplepractice", table.file, total, 0, 0, ())
+    added = skipped = 0
+    paid_any = False
+    for done, (number, text, row_key, parsed) in enumerate(ready):
+        found.step(total + done, total * 2)
         if already_imported(session, SOURCE, row_key):
             skipped += 1
             continue
-        on, at, code, status, charge, paid = parsed
+        on, at, code, status, charge, paid, paid_on = parsed
         try:
             unit_id = _unit_for(session, text["client"], text.get("payer", ""))
             service_for(session, code)
@@ -137,24 +178,28 @@ def import_simplepractice(session: Session, table: RawTable, found: Findings) ->
                     session,
                     payment_service.PaymentInput(
                         unit_id=unit_id,
-                        received_date=on,
+                        received_date=paid_on or on,
                         amount=paid,
                         method_id=method_id(session, METHOD),
                         reference=REFERENCE,
                         fee=ZERO,
                     ),
                 )
+                paid_any = True
         except ServiceError as exc:
             found.add(number, "(row)", str(exc))
             continue
         remember(session, SOURCE, row_key, "session", row.id)
         added += 1
-    return ImportResult("simplepractice", table.file, len(table.rows), added, skipped, ())
+    notes = (SERVICE_DATE_NOTE,) if paid_any and "payment_date" not in index else ()
+    return ImportResult("simplepractice", table.file, total, added, skipped, (), notes=notes)
 
 
-def _parse(
-    text: dict[str, str], number: int, found: Findings
-) -> tuple[date, time | None, str, SessionStatus, Decimal, Decimal] | None:
+_Parsed = tuple[date, time | None, str, SessionStatus, Decimal, Decimal, date | None]
+
+
+def _parse(text: dict[str, str], number: int, found: Findings) -> _Parsed | None:
+    """The row's values, every problem of the row reported at once (None if any)."""
     before = len(found.problems)
     on: date | None = None
     at: time | None = None
@@ -162,6 +207,12 @@ def _parse(
         on, at = parse_sheet_date_time(text["date"])
     except FieldError as exc:
         found.add(number, _LABELS["date"], str(exc))
+    paid_on: date | None = None
+    if text.get("payment_date"):
+        try:
+            paid_on, _ = parse_sheet_date_time(text["payment_date"])
+        except FieldError as exc:
+            found.add(number, _LABELS["payment_date"], str(exc))
     if not text["client"]:
         found.add(number, _LABELS["client"], "Every appointment needs the client's name.")
     elif len(text["client"]) > 160:
@@ -174,21 +225,10 @@ def _parse(
         if name not in text:
             continue
         try:
-            amounts[name] = parse_amount(text[name]) if text[name] else ZERO
+            amounts[name] = _amount(text[name], negative=name == "client_unpaid")
         except FieldError as exc:
             found.add(number, _LABELS[name], str(exc))
-    status = SessionStatus.ATTENDED
-    if text.get("appointment_status"):
-        found_status = _APPOINTMENT_STATUSES.get(key(text["appointment_status"]))
-        if found_status is None:
-            found.add(
-                number,
-                _LABELS["appointment_status"],
-                f"'{text['appointment_status']}' is not Show, No Show, Late Cancelled or "
-                "Cancelled.",
-            )
-        else:
-            status = found_status
+    status = _appointment_status(text, number, found)
     pay_status = key(text["client_status"])
     if pay_status not in _PAYMENT_STATUSES:
         found.add(
@@ -196,16 +236,52 @@ def _parse(
             _LABELS["client_status"],
             f"'{text['client_status']}' is not PAID, UNPAID, NO CHARGE or OVER.",
         )
-    if len(found.problems) != before or on is None:
+    if len(found.problems) != before or on is None or status is None:
         return None
     charge, paid = amounts["client_charge"], amounts["client_paid"]
     problem = _status_problem(pay_status, charge, paid, amounts.get("client_unpaid"))
     if problem is None and status is SessionStatus.CANCELLED and charge > 0:
-        problem = "A cancelled appointment has a charge; mark it Late Cancelled or clear the fee."
+        problem = (
+            f"A {text.get('appointment_status') or 'canceled'} appointment is never billable, "
+            f"but it charges {charge}; mark it Late Canceled, or set its fee to 0."
+        )
     if problem is not None:
         found.add(number, _LABELS["client_status"], problem)
         return None
-    return on, at, code, status, charge, paid
+    return on, at, code, status, charge, paid, paid_on
+
+
+def _amount(text: str, *, negative: bool) -> Decimal:
+    """A report amount; blank is zero. Unpaid is negative on an overpaid (OVER) row."""
+    if not text:
+        return ZERO
+    if not negative:
+        return parse_amount(text)
+    try:
+        value = parse_money(text, allow_negative=True)
+    except MoneyError as exc:
+        raise FieldError(str(exc)) from None
+    if abs(value) > MAX_AMOUNT:
+        raise FieldError(f"'{text}' is more than {MAX_AMOUNT:,}; check the amount.")
+    return value
+
+
+def _appointment_status(text: dict[str, str], number: int, found: Findings) -> SessionStatus | None:
+    """The row's status; every row is attended when the report has no Status column (the
+    person said so: ``columns`` refuses the report otherwise)."""
+    if "appointment_status" not in text:
+        return SessionStatus.ATTENDED
+    written = text["appointment_status"]
+    status = _APPOINTMENT_STATUSES.get(key(written))
+    if status is None:
+        found.add(
+            number,
+            _LABELS["appointment_status"],
+            f"'{written}' is not {STATUS_WORDS}."
+            if written
+            else f"Enter the appointment's status: {STATUS_WORDS}.",
+        )
+    return status
 
 
 def _status_problem(
@@ -220,9 +296,13 @@ def _status_problem(
         return f"NO CHARGE, but the client's charge is {charge}."
     if status == "over" and paid <= charge:
         return f"OVER (overpaid), but {paid} of {charge} was paid."
-    if status != "over" and unpaid is not None and charge - paid != unpaid:
-        return f"Charge {charge} less Paid {paid} is not Unpaid {unpaid}."
-    return None
+    if unpaid is None or charge - paid == unpaid:
+        return None
+    if status == "over" and unpaid == 0:  # some reports leave an overpayment's Unpaid at 0
+        return None
+    if unpaid < 0 and status != "over":
+        return f"Unpaid is {unpaid}, below zero, but the payment status is not OVER."
+    return f"Charge {charge} less Paid {paid} is not Unpaid {unpaid}."
 
 
 def client_ref(name: str) -> str:
@@ -248,12 +328,7 @@ def _unit_for(session: Session, name: str, payer_text: str) -> int:
     if unit is not None:
         return unit.id
     first, last = _split_name(name)
-    payer = None
-    if payer_text:
-        match = _PAYER.fullmatch(payer_text)
-        payer_name, external = (match["name"], match["id"]) if match else (payer_text, "")
-        if payer_name.strip():
-            payer = payer_id(session, payer_name.strip(), external.strip())
+    payer = payer_id(session, payer_text) if payer_text.strip(" ()") else None
     detail = create_client(
         session,
         ClientInput(

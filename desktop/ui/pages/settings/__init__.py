@@ -31,7 +31,7 @@ class SettingsPage(Page):
         self.payers = payers_tab(self.runner)
         self.preferences = PreferencesTab(self.runner)
         self.security = SecurityTab(self.runner)
-        self.data = DataTab(self.runner)
+        self.data = DataTab(self.runner, self.context.navigator.open_unit)
         self.tabs.addTab(self.profile, "Practice")
         self.tabs.addTab(self.services, "Services and fees")
         self.tabs.addTab(self.methods, "Payment methods")

@@ -7,6 +7,7 @@ behind), and a sentence saying where the files are.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -24,6 +25,7 @@ from desktop.services.transfer.exporting import ExportResult
 from desktop.ui import style
 from desktop.ui.background import JobResult
 from desktop.ui.dialogs.import_wizard import ImportWizard, open_import_wizard
+from desktop.ui.dialogs.to_complete import ToCompleteDialog, open_to_complete
 from desktop.ui.runner import ActionRunner
 
 
@@ -40,10 +42,14 @@ def _row(button: QPushButton, text: str) -> QVBoxLayout:
 
 
 class DataTab(QWidget):
-    def __init__(self, runner: ActionRunner) -> None:
+    def __init__(
+        self, runner: ActionRunner, open_unit: Callable[[int], None] | None = None
+    ) -> None:
         super().__init__()
         self.runner = runner
+        self.open_unit = open_unit
         self.wizard: ImportWizard | None = None
+        self.to_complete: ToCompleteDialog | None = None
         self.last_export: ExportResult | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, style.MARGIN, 0, 0)
@@ -62,6 +68,18 @@ class DataTab(QWidget):
                 "imported at all, and importing the same file twice adds nothing.",
             )
         )
+        layout = bring.layout()
+        assert isinstance(layout, QVBoxLayout)
+        self.to_complete_button = QPushButton("Clients to complete…")
+        self.to_complete_button.setToolTip(
+            "Clients who lack what a superbill or estimate needs, such as a date of birth"
+        )
+        self.to_complete_button.clicked.connect(self.show_to_complete)
+        self.to_complete_button.setVisible(open_unit is not None)
+        line = QHBoxLayout()
+        line.addWidget(self.to_complete_button)
+        line.addStretch(1)
+        layout.addLayout(line)
         outer.addWidget(bring)
 
         take = QGroupBox("Take everything out")
@@ -97,7 +115,11 @@ class DataTab(QWidget):
     def start_import(self) -> None:
         if not self.runner.is_open:
             return
-        self.wizard = open_import_wizard(self.window(), self.runner)
+        self.wizard = open_import_wizard(self.window(), self.runner, self.open_unit)
+
+    def show_to_complete(self) -> None:
+        if self.runner.is_open and self.open_unit is not None:
+            self.to_complete = open_to_complete(self.window(), self.runner, self.open_unit)
 
     # --- export -------------------------------------------------------------------------------
 

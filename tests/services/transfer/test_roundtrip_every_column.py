@@ -1,0 +1,336 @@
+"""Moving out with nothing lost, proven by walking the models rather than by a list.
+
+Every column of every table in the books is either written by ``export all`` (under
+its own name, or a name ``RENAMED`` gives) or named in ``NOT_CARRIED`` with the reason
+it need not or cannot be; a column added later fails here until it is one or the
+other. Then a practice is exported, imported into a new file and exported again, and
+the files that hold the books as they stand come out byte for byte the same, ids
+aside; the import layouts' columns each hold a value somewhere in the test practice, so
+a column the import drops cannot pass unseen.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal as D  # noqa: N817 - reads like the hand-worked figures
+from pathlib import Path
+
+from db.models import Base
+from desktop.domain.kinds import Relationship
+from desktop.services.books import payments, sessions
+from desktop.services.claims.estimates import EstimateInput, save_estimate
+from desktop.services.clients.people import get_client_detail, update_client
+from desktop.services.clients.units import list_units
+from desktop.services.practice import catalog
+from desktop.services.practice.settings import Profile, create_practice
+from desktop.services.transfer.exporting import export_all
+from desktop.services.transfer.format import LAYOUTS, ImportKind
+from desktop.services.transfer.importing.everything import import_folder
+from desktop.services.workspace import Workspace
+from tests.books_helpers import client_id, method_id
+from tests.conftest import PASSPHRASE
+from tests.services.transfer.test_export_roundtrip import _customise, build
+
+# The model column -> (export file, column) where its name there differs.
+RENAMED: dict[str, str] = {
+    "clients.legal_first_name": "clients.first_name",
+    "clients.legal_middle_name": "clients.middle_name",
+    "clients.legal_last_name": "clients.last_name",
+    "clients.payer_id": "clients.payer",
+    "clients.active": "billing_units.active",  # with the client's own unit
+    "clients.est_allowed_cents": "clients.estimate_allowed",
+    "clients.est_deductible_cents": "clients.estimate_deductible_left",
+    "clients.est_coinsurance_bp": "clients.estimate_coinsurance",
+    "billing_units.identified_patient_id": "billing_units.identified_patient",
+    "billing_units.default_fee_cents": "billing_units.default_fee",
+    "unit_members.client_id": "clients.client_ref",
+    "unit_members.unit_id": "clients.unit_ref",
+    "unit_members.role": "clients.identified_patient",
+    "unit_members.pays_share_bp": "clients.pays_share",
+    "diagnoses.client_id": "diagnoses.client_ref",
+    "sessions.unit_id": "sessions.client_ref",
+    "sessions.service_date": "sessions.date",
+    "sessions.service_id": "sessions.service_code",
+    "sessions.addon_service_id": "sessions.addon_code",
+    "sessions.fee_cents": "sessions.fee",
+    "sessions.addon_fee_cents": "sessions.addon_fee",
+    "payments.payer_client_id": "payments.paid_by",
+    "sessions.voided_at": "voids.date",
+    "sessions.void_reason": "voids.reason",
+    "payments.unit_id": "payments.client_ref",
+    "payments.received_date": "payments.date",
+    "payments.method_id": "payments.method",
+    "payments.amount_cents": "payments.amount",
+    "payments.fee_cents": "payments.fee",
+    "payments.void_txn_id": "voids.voided_id",
+    "charges.unit_id": "charges.client_ref",
+    "charges.service_id": "charges.service_code",
+    "charges.service_date": "charges.date",
+    "charges.amount_cents": "charges.amount",
+    "charges.void_txn_id": "charges.voided_on",
+    "adjustments.id": "write_offs.write_off_id",
+    "adjustments.charge_id": "write_offs.charge_id",
+    "adjustments.kind": "write_offs.kind",
+    "adjustments.reason": "write_offs.reason",
+    "adjustments.note": "write_offs.note",
+    "adjustments.amount_cents": "write_offs.amount",
+    "adjustments.void_txn_id": "write_offs.voided_on",
+    "allocations.id": "allocations.allocation_id",
+    "allocations.manual": "allocations.by_hand",
+    "allocations.amount_cents": "allocations.amount",
+    "allocations.void_txn_id": "allocations.voided_on",
+    "refunds.id": "refunds.refund_id",
+    "refunds.unit_id": "refunds.client_ref",
+    "refunds.refund_date": "refunds.date",
+    "refunds.method_id": "refunds.method",
+    "refunds.amount_cents": "refunds.amount",
+    "refunds.void_txn_id": "refunds.voided_on",
+    "documents.id": "documents.document_id",
+    "documents.unit_id": "documents.client_ref",
+    "documents.client_id": "documents.client",
+    "documents.supersedes_id": "documents.supersedes_document_id",
+    "documents.payment_id": "documents.payment_date",
+    "documents.pdf": "documents.pdf_file",
+    "documents.total_charged_cents": "documents.total_charged",
+    "documents.total_paid_cents": "documents.total_paid",
+    "documents.balance_cents": "documents.balance",
+    "document_lines.fee_cents": "document_lines.fee",
+    "document_lines.paid_cents": "document_lines.paid",
+    "claims.id": "claims.claim_id",
+    "claims.document_id": "claims.superbill",
+    "claims.payer_id": "claims.payer",
+    "claims.billed_cents": "claims.billed",
+    "claims.allowed_cents": "claims.allowed",
+    "claims.reimbursed_cents": "claims.reimbursed",
+    "claim_events.event_date": "claim_events.date",
+    "estimates.id": "estimates.estimate_id",
+    "estimates.unit_id": "estimates.client_ref",
+    "estimates.client_id": "estimates.client",
+    "estimates.total_cents": "estimates.total",
+    "estimate_lines.unit_fee_cents": "estimate_lines.unit_fee",
+    "unit_balances.unit_id": "balances.client_ref",
+    "unit_balances.owed_cents": "balances.owed",
+    "unit_balances.credit_cents": "balances.credit",
+    "payers.typical_allowed_cents": "payers.typical_allowed",
+    "payment_methods.fee_fixed_cents": "payment_methods.fee_fixed",
+    "services.default_fee_cents": "services.default_fee",
+    "practice.signature_png": "signature.png",
+}
+_REBUILT = "rebuilt by posting the imported entries; the ledger CSVs show what it holds"
+_OWN = "the new file's own record, made as it is used"
+# The model column -> why it is not in the export.
+NOT_CARRIED: dict[str, str] = {
+    **{
+        f"{table}.id": "a row id: every file names rows by reference, code or name"
+        for table in (
+            "payers",
+            "payment_methods",
+            "practice",
+            "services",
+            "clients",
+            "billing_units",
+            "diagnoses",
+            "sessions",
+            "payments",
+            "charges",
+            "ledger_splits",
+            "ledger_txns",
+            "audit_log",
+            "imported_rows",
+            "estimate_lines",
+            "claim_events",
+        )
+    },
+    **{
+        f"imported_rows.{c}": _OWN
+        for c in ("source", "row_key", "entity", "entity_id", "imported_at")
+    },
+    **{
+        f"audit_log.{c}": _OWN
+        for c in (
+            "at",
+            "user_name",
+            "action",
+            "entity",
+            "entity_id",
+            "unit_id",
+            "before_json",
+            "after_json",
+            "prev_hash",
+            "entry_hash",
+        )
+    },
+    **{
+        f"ledger_txns.{c}": _REBUILT
+        for c in ("kind", "txn_date", "unit_id", "memo", "reverses_id", "created_at")
+    },
+    **{
+        f"ledger_splits.{c}": _REBUILT
+        for c in (
+            "txn_id",
+            "account",
+            "amount_cents",
+            "unit_id",
+            "charge_id",
+            "payment_id",
+            "method_id",
+            "service_id",
+            "reason",
+        )
+    },
+    **{f"{t}.txn_id": _REBUILT for t in ("charges", "adjustments", "allocations", "refunds")},
+    "payments.txn_id": _REBUILT,
+    "clients.created_at": _OWN,
+    "billing_units.created_at": _OWN,
+    "sessions.created_at": _OWN,
+    "documents.issued_at": "the moment of issue; issued_on and the PDF's hash are kept",
+    "claim_events.recorded_at": _OWN,
+    "settings.key": "written as practice.csv's setting names",
+    "settings.value": "written as practice.csv's values",
+    # Not carried yet: each is lost by a move, and is listed so that it is not forgotten.
+    "billing_units.default_service_id": "not carried yet: the unit's usual service",
+    "billing_units.recurring_weekday": "not carried yet: the recurring appointment",
+    "billing_units.recurring_time": "not carried yet: the recurring appointment",
+    "billing_units.recurring_every_weeks": "not carried yet: the recurring appointment",
+    "billing_units.recurring_start": "not carried yet: the recurring appointment",
+    "billing_units.recurring_minutes": "not carried yet: the recurring appointment",
+    "billing_units.place_of_service": "not carried yet: the unit's own place of service",
+    "billing_units.modifiers": "not carried yet: the unit's own modifiers",
+}
+# The files that hold the books as they stand, and so come back byte for byte. The rest
+# (allocations, charges, refunds, voids, write_offs) are the ledger's history, with its
+# voids and changes; an import replays the books as they stand, not that history.
+AS_THEY_STAND = (
+    "balances", "billing_units", "claim_events", "claims", "clients", "diagnoses",
+    "document_lines", "documents", "estimate_lines", "estimates", "payers",
+    "payment_methods", "payments", "practice", "services", "sessions",
+)  # fmt: skip
+
+
+def _headers(folder: Path) -> dict[str, set[str]]:
+    heads = {}
+    for path in folder.glob("*.csv"):
+        rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+        heads[path.stem] = set(rows[0])
+        if path.stem == "practice":  # one row per setting
+            heads["practice"] |= {row[0] for row in rows[1:]}
+    heads["signature"] = {"png"}
+    return heads
+
+
+def _without_ids(path: Path) -> list[list[str]]:
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    keep = [i for i, name in enumerate(rows[0]) if not name.endswith("_id")]
+    return [[row[i] for i in keep] for row in rows]
+
+
+def _practice(ws: Workspace) -> None:
+    build(ws)
+    _customise(ws)
+    # A child on a parent's plan, with a middle name, whose superbills print codes only.
+    kid = ws.read(client_id, "B-2")
+    data = ws.read(get_client_detail, kid).data
+    ws.run(
+        update_client,
+        kid,
+        replace(
+            data,
+            legal_middle_name="Quinn",
+            date_of_birth=date(2015, 5, 1),
+            subscriber_relationship=Relationship.CHILD,
+            subscriber_name="Morgan Test",
+            subscriber_date_of_birth=date(1984, 2, 29),
+            diagnosis_codes_only=True,
+        ),
+    )
+    # A couple's payment made by one partner, and a session with a note.
+    couple = next(u.unit_id for u in ws.read(list_units, None, True) if u.ref == "CPL-RIVERA")
+    cash = ws.run(method_id, "Cash")
+    ws.run(
+        payments.record_payment,
+        payments.PaymentInput(
+            couple, date(2025, 3, 5), D("50.00"), cash, payer_client_id=ws.read(client_id, "D-4")
+        ),
+    )
+    ws.run(
+        sessions.record_session,
+        sessions.SessionInput(couple, date(2025, 3, 18), "90847", memo="Both partners came"),
+    )
+    adult = ws.read(client_id, "A-1")
+    ws.run(save_estimate, adult, EstimateInput(D("110.00"), D("250.00"), 2000))
+    aetna = next(p.id for p in ws.read(catalog.list_payers, True) if p.name == "Aetna")
+    ws.run(
+        update_client,
+        adult,
+        replace(
+            ws.read(get_client_detail, adult).data,
+            preferred_name="Al",
+            email="al@example.com",
+            phone="(518) 555-0199",
+            address="12 Elm St, Apt 2",
+            city="Albany",
+            state="NY",
+            zip="12207-1234",
+            payer_id=aetna,
+            member_id="W123",
+            group_number="G-77",
+        ),
+    )
+
+
+def test_every_model_column_is_exported_or_said_why_not(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    _practice(workspace)
+    workspace.read(export_all, tmp_path / "out")
+    heads = _headers(tmp_path / "out")
+    missing = []
+    for table in Base.metadata.sorted_tables:
+        for column in table.columns:
+            name = f"{table.name}.{column.name}"
+            if name in NOT_CARRIED:
+                continue
+            file, _, exported = RENAMED.get(name, name).partition(".")
+            own = exported.removesuffix("_cents")
+            if own not in heads.get(file, set()):
+                missing.append(name)
+    assert missing == [], (
+        "These columns are in the books but not in export all: add them to an export "
+        "file and its import (and docs/IMPORT.md), or say in NOT_CARRIED why not."
+    )
+    stale = [n for n in NOT_CARRIED if n.partition(".")[0] not in Base.metadata.tables]
+    assert stale == []
+
+
+def test_export_import_export_is_byte_for_byte(workspace: Workspace, tmp_path: Path) -> None:
+    _practice(workspace)
+    one, two = tmp_path / "one", tmp_path / "two"
+    workspace.read(export_all, one)
+    for kind in (ImportKind.CLIENTS, ImportKind.SESSIONS, ImportKind.PAYMENTS):
+        rows = _without_ids(one / f"{kind.value}.csv")
+        blank = [
+            column
+            for i, column in enumerate(rows[0])
+            if column in LAYOUTS[kind].columns and not any(row[i] for row in rows[1:])
+        ]
+        assert blank == [], (
+            f"{kind.value}.csv: no row of the test practice holds {blank}; give one a value "
+            "in _practice() so that the round trip proves it survives."
+        )
+    laptop = Workspace.create(tmp_path / "laptop" / "books.qlb", PASSPHRASE)
+    try:
+        laptop.run(create_practice, Profile(practice_name="Placeholder"), user_name="Dana")
+        laptop.run(import_folder, one)
+        laptop.read(export_all, two)
+    finally:
+        laptop.close()
+    differ = [
+        stem for stem in AS_THEY_STAND if _without_ids(one / f"{stem}.csv") != _without_ids(
+            two / f"{stem}.csv"
+        )
+    ]  # fmt: skip
+    assert differ == []
+    assert (one / "signature.png").exists() == (two / "signature.png").exists()
