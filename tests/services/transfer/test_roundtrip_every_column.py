@@ -24,6 +24,7 @@ from desktop.services.books import payments, sessions
 from desktop.services.claims.estimates import EstimateInput, save_estimate
 from desktop.services.clients.people import get_client_detail, update_client
 from desktop.services.clients.units import list_units
+from desktop.services.estimates.owed import note_owed
 from desktop.services.practice import catalog
 from desktop.services.practice.settings import Profile, create_practice
 from desktop.services.transfer.exporting import export_all
@@ -111,6 +112,8 @@ RENAMED: dict[str, str] = {
     "estimates.client_id": "estimates.client",
     "estimates.total_cents": "estimates.total",
     "estimate_lines.unit_fee_cents": "estimate_lines.unit_fee",
+    "estimates_owed.unit_id": "estimates_owed.client_ref",
+    "estimates_owed.client_id": "estimates_owed.client",
     "unit_balances.unit_id": "balances.client_ref",
     "unit_balances.owed_cents": "balances.owed",
     "unit_balances.credit_cents": "balances.credit",
@@ -141,6 +144,7 @@ NOT_CARRIED: dict[str, str] = {
             "audit_log",
             "imported_rows",
             "estimate_lines",
+            "estimates_owed",
             "claim_events",
         )
     },
@@ -205,7 +209,7 @@ NOT_CARRIED: dict[str, str] = {
 # voids and changes; an import replays the books as they stand, not that history.
 AS_THEY_STAND = (
     "balances", "billing_units", "claim_events", "claims", "clients", "diagnoses",
-    "document_lines", "documents", "estimate_lines", "estimates", "payers",
+    "document_lines", "documents", "estimate_lines", "estimates", "estimates_owed", "payers",
     "payment_methods", "payments", "practice", "services", "sessions",
 )  # fmt: skip
 
@@ -259,6 +263,9 @@ def _practice(ws: Workspace) -> None:
         sessions.record_session,
         sessions.SessionInput(couple, date(2025, 3, 18), "90847", memo="Both partners came"),
     )
+    # A Good Faith Estimate owed and not yet given.
+    single = next(u.unit_id for u in ws.read(list_units, None, True) if u.ref == "A-1")
+    ws.run(note_owed, single, date(2025, 4, 1), date(2025, 4, 21), False, date(2025, 4, 1))
     adult = ws.read(client_id, "A-1")
     ws.run(save_estimate, adult, EstimateInput(D("110.00"), D("250.00"), 2000))
     aetna = next(p.id for p in ws.read(catalog.list_payers, True) if p.name == "Aetna")
