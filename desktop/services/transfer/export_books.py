@@ -74,6 +74,7 @@ def clients_table(session: Session, payers: dict[int, str], today: date) -> tupl
                 c.legal_last_name,
                 c.preferred_name,
                 c.date_of_birth,
+                c.sex,
                 c.email,
                 c.phone,
                 c.address,

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import Client, Payer
-from desktop.domain.kinds import BillingPreference
+from desktop.domain.kinds import BillingPreference, Sex
 from desktop.services.clients import icd
 from desktop.services.clients.diagnoses import add_diagnosis
 from desktop.services.clients.lookups import find_unit_by_ref
@@ -28,6 +28,7 @@ from desktop.services.transfer.format import (
     parse_amount,
     parse_choice,
     parse_date,
+    parse_sex,
 )
 from desktop.services.transfer.importing.common import Findings, ImportResult
 from desktop.services.transfer.importing.layouts import Matched
@@ -42,6 +43,7 @@ _FIELD_COLUMNS = {
     "client_ref": "client_ref",
     "preferred_name": "preferred_name",
     "date_of_birth": "date_of_birth",
+    "sex": "sex",
     "email": "email",
     "phone": "phone",
     "state": "state",
@@ -133,6 +135,11 @@ def _client_input(
             except FieldError as exc:
                 found.add(number, column, str(exc))
                 ok = False
+    try:
+        values["sex"] = Sex(parse_sex(text.get("sex", "")))
+    except FieldError as exc:
+        found.add(number, "sex", str(exc))
+        ok = False
     payer_name = text.get("payer", "")
     if payer_name:
         values["payer_id"] = _payer_id(session, payer_name, payers)
