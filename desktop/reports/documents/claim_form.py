@@ -149,13 +149,18 @@ def _tax_id(provider: ProviderBlock) -> Iterator[Placed]:
 
 def _provider(doc: ClaimFormDoc, provider: ProviderBlock) -> Iterator[Placed]:
     """31 (name and date), 32 (the office) and 33 (billing provider, phone, NPI)."""
-    yield 60, 1, _person(provider)[:20]
+    name, credentials = provider.provider_name or provider.practice_name, provider.credentials
+    if len(_person(provider)) <= 20:
+        yield 60, 1, _person(provider)
+    else:  # the box is 20 columns wide: the credentials go on a line of their own
+        yield 59, 1, name[:20]
+        yield 60, 1, credentials[:20]
     yield 61, 13, f"{doc.issued_on:%m %d %y}"  # the 6-digit date the manual allows
     street = _street(provider.address)
     city = f"{provider.city} {provider.state} {provider.zip}".strip()
     office = provider.practice_name or provider.provider_name
     for n, text in enumerate((office, street, city)):
-        yield 58 + n, 23, text[:26]
+        yield 58 + n, 23, text[:27]
     if provider.organization_npi:
         yield 61, 24, provider.organization_npi
     yield from _phone(57, 66, provider.phone)

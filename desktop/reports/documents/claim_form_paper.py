@@ -44,8 +44,8 @@ FIELDS: tuple[tuple[int, int, int, str], ...] = (
     (13, 74, 79, "STATE"),
     (15, 1, 14, "ZIP CODE"),
     (15, 14, 30, "TELEPHONE (Include Area Code)"),
-    (15, 50, 65, "ZIP CODE"),
-    (15, 65, 79, "TELEPHONE (Include Area Code)"),
+    (15, 50, 64, "ZIP CODE"),
+    (15, 64, 79, "TELEPHONE (Include Area Code)"),
     (17, 1, 30, "9. OTHER INSURED'S NAME (Last Name, First Name, Middle Initial)"),
     (17, 30, 50, "10. IS PATIENT'S CONDITION RELATED TO:"),
     (17, 50, 79, "11. INSURED'S POLICY GROUP OR FECA NUMBER"),
@@ -71,7 +71,7 @@ FIELDS: tuple[tuple[int, int, int, str], ...] = (
     (35, 50, 79, "20. OUTSIDE LAB?                    $ CHARGES"),
     (37, 50, 79, "22. RESUBMISSION CODE          ORIGINAL REF. NO."),
     (39, 50, 79, "23. PRIOR AUTHORIZATION NUMBER"),
-    (55, 1, 22, "25. FEDERAL TAX I.D. NUMBER       SSN  EIN"),
+    (55, 1, 22, "25. FEDERAL TAX I.D. NUMBER"),
     (55, 22, 37, "26. PATIENT'S ACCOUNT NO."),
     (55, 37, 50, "27. ACCEPT ASSIGNMENT?"),
     (55, 50, 61, "28. TOTAL CHARGE"),
@@ -118,8 +118,10 @@ CAPTIONS: tuple[tuple[float, float, str], ...] = (
     (7.3, 8, "MEDICAID"),
     (7.3, 15, "TRICARE"),
     (7.3, 24, "CHAMPVA"),
-    (7.3, 31, "GROUP HEALTH PLAN"),
-    (7.3, 39, "FECA BLK LUNG"),
+    (6.95, 31, "GROUP"),
+    (7.4, 31, "HEALTH PLAN"),
+    (6.95, 39, "FECA"),
+    (7.4, 39, "BLK LUNG"),
     (7.3, 45, "OTHER"),
     (9.3, 31, "MM     DD     YY"),
     (12, 30.2, "Self"),
@@ -153,6 +155,8 @@ CAPTIONS: tuple[tuple[float, float, str], ...] = (
     (40, 14.3, "J."),
     (40, 27.3, "K."),
     (40, 40.3, "L."),
+    (55.6, 16.9, "SSN"),
+    (55.6, 18.9, "EIN"),
     (56, 50.2, "$"),
     (56, 61.2, "$"),
     (61, 22.3, "a."),
@@ -371,7 +375,7 @@ def _bottom(canv: Any) -> None:
             "apply to this bill and are made a part thereof.)",
         )
     ):
-        canv.drawString(edge_of(1) + 1.5, top_of(57) - 12 - n * 6, text)
+        canv.drawString(edge_of(1) + 1.5, top_of(57) - 10.5 - n * 5.5, text)
     canv.drawString(x_of(1), baseline_of(61), "SIGNED")
     canv.drawString(x_of(11.2), baseline_of(61), "DATE")
     canv.setLineWidth(0.4)
