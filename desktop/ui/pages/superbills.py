@@ -357,6 +357,7 @@ class SuperbillsPage(DocumentOutput, Page):
 
     handlers: ClassVar = {
         PageCommand.ISSUE_SUPERBILL: issue_one,
+        PageCommand.ISSUE_CLAIM_FORM: issue_claim_form,
         PageCommand.PRINT_SELECTED: print_selected,
     }
 
