@@ -34,14 +34,14 @@ PROVIDER = ProviderBlock(
     tax_id="12-3456789",
     license_number="MFT-123",
     license_state="NY",
-    address="12 State St",
+    address="12 State St.\n#4",
     city="Albany",
     state="NY",
-    zip="12207",
+    zip="12207-1234",
     phone="(518) 555-0100",
 )
 CLIENT = ClientBlock(
-    legal_name="Maya Rose Okafor",
+    legal_name="Maya R. Okafor",
     date_of_birth=date(1988, 3, 5),
     address="45 Elm St",
     city="Troy",
@@ -104,7 +104,7 @@ def test_patient_and_insured_items_1_to_11(data_only: bool) -> None:
     assert cells[(10, 50)] == "OKAFOR, MAYA, R"  # 4: the patient is the insured
     assert cells[(12, 1)] == "45 ELM ST"  # 5
     assert (cells[(14, 1)], cells[(14, 26)], cells[(16, 1)]) == ("TROY", "NY", "12180")
-    assert (cells[(16, 15)], cells[(16, 19)]) == ("518", "555 0142")
+    assert (cells[(16, 15)], cells[(16, 19)]) == ("518", "5550142")  # no separator
     assert cells[(12, 33)] == "X"  # 6: self
     assert (cells[(12, 50)], cells[(14, 50)], cells[(16, 50)]) == ("45 ELM ST", "TROY", "12180")
     assert cells[(18, 50)] == "654321"  # 11
@@ -164,10 +164,10 @@ def test_item_21_and_24_with_pointers_and_item_25_to_33() -> None:
     assert cells[(60, 1)] == "DANA WHITFIELD LMFT"  # 31
     assert cells[(61, 13)] == "03 01 26"
     assert cells[(58, 23)] == "QUIET HARBOR THERAPY"  # 32
-    assert cells[(59, 23)] == "12 STATE ST"
-    assert cells[(60, 23)] == "ALBANY NY 12207"
-    assert (cells[(57, 66)], cells[(57, 70)]) == ("518", "555 0100")  # 33: phone
-    assert cells[(58, 50)] == "DANA WHITFIELD LMFT"
+    assert cells[(59, 23)] == "12 STATE ST 4"  # no punctuation in addresses
+    assert cells[(60, 23)] == "ALBANY NY 122071234"  # ZIP+4 without the hyphen
+    assert (cells[(57, 66)], cells[(57, 70)]) == ("518", "5550100")  # 33: phone
+    assert cells[(58, 50)] == "DANA WHITFIELD"  # 33: the billing name
     assert cells[(61, 51)] == "1234567893"  # 33a
 
 

@@ -5,7 +5,9 @@ says, for what a member files with their insurer after paying the provider:
 
 - items 1-11: the patient and the insured as the insurer knows them (names
   Last, First, Middle initial; dates MM DD YYYY; sex only when recorded; no
-  other coverage, and no accident or employment relation, is claimed: 10a-c NO);
+  other coverage, and no accident or employment relation, is claimed: 10a-c NO;
+  addresses without punctuation, ZIP codes without the hyphen, telephone
+  numbers without separators);
 - 12 and 13 are left for the member to sign: 13 unsigned keeps the benefit
   payable to the member, who has paid; 27 Accept assignment is NO for the same reason;
 - 21: ICD indicator 0 (ICD-10-CM), up to twelve codes A-L without the dot;
@@ -43,6 +45,7 @@ SERVICE_LINE = 44  # item 24's first unshaded line; each further line is two lin
 _RELATIONSHIP_BOX = {"self": 33, "spouse": 38, "child": 42, "other": 47}
 
 Placed = tuple[int, float, str]  # (line, column, text)
+_NO_PUNCTUATION = str.maketrans(dict.fromkeys(",.#", " "))
 
 
 def render_claim_form(
@@ -92,15 +95,15 @@ def items(doc: ClaimFormDoc, page: ClaimFormPage) -> Iterator[Placed]:
     street = _street(client.address)
     yield 12, 1, street  # 5
     yield 12, _RELATIONSHIP_BOX[client.subscriber_relationship], "X"  # 6
-    yield 14, 1, client.city
+    yield 14, 1, _plain(client.city)
     yield 14, 26, client.state
-    yield 16, 1, client.zip
+    yield 16, 1, _zip(client.zip)
     yield from _phone(16, 15, doc.patient_phone)
     if not client.is_dependent:  # 7: the insured's address is the patient's own
         yield 12, 50, street
-        yield 14, 50, client.city
+        yield 14, 50, _plain(client.city)
         yield 14, 74, client.state
-        yield 16, 50, client.zip
+        yield 16, 50, _zip(client.zip)
         yield from _phone(16, 65, doc.patient_phone)
     yield 18, 50, client.group_number  # 11
     for line in (20, 22, 24):  # 10a-c: NO
@@ -157,14 +160,15 @@ def _provider(doc: ClaimFormDoc, provider: ProviderBlock) -> Iterator[Placed]:
         yield 60, 1, credentials[:20]
     yield 61, 13, f"{doc.issued_on:%m %d %y}"  # the 6-digit date the manual allows
     street = _street(provider.address)
-    city = f"{provider.city} {provider.state} {provider.zip}".strip()
+    city = f"{_plain(provider.city)} {provider.state} {_zip(provider.zip)}".strip()
     office = provider.practice_name or provider.provider_name
     for n, text in enumerate((office, street, city)):
         yield 58 + n, 23, text[:27]
     if provider.organization_npi:
         yield 61, 24, provider.organization_npi
     yield from _phone(57, 66, provider.phone)
-    for n, text in enumerate((_person(provider), street, city)):
+    # 33's first line is the billing name as registered for the NPI, without credentials.
+    for n, text in enumerate((_plain(name), street, city)):
         yield 58 + n, 50, text[:29]
     yield 61, 51, provider.npi  # 33a
     if provider.taxonomy:
@@ -181,8 +185,9 @@ def _insured_name(client: ClientBlock) -> str:
 
 
 def _name(full: str) -> str:
-    """``Maya R Okafor`` as ``OKAFOR, MAYA, R`` (item 2 and 4: Last, First, Middle initial)."""
-    parts = full.split()
+    """``Maya R. Okafor`` as ``OKAFOR, MAYA, R`` (items 2 and 4: Last, First, Middle initial,
+    separated by commas, no periods)."""
+    parts = full.replace(".", " ").split()
     if len(parts) < 2:
         return full
     last, first, middle = parts[-1], parts[0], parts[1:-1]
@@ -191,7 +196,18 @@ def _name(full: str) -> str:
 
 
 def _street(address: str) -> str:
-    return ", ".join(part.strip() for part in address.splitlines() if part.strip())
+    """Street lines on one line without punctuation: "123 N Main Street 101", not "#101"."""
+    return _plain(" ".join(address.splitlines()))
+
+
+def _plain(text: str) -> str:
+    """Addresses carry no commas, periods or other symbols (items 5, 7, 32, 33)."""
+    return " ".join(text.translate(_NO_PUNCTUATION).split())
+
+
+def _zip(code: str) -> str:
+    """ZIP+4 as nine digits, without the hyphen."""
+    return "".join(ch for ch in code if ch.isdigit())
 
 
 def _date_8(line: int, col: int, day: date | None) -> Iterator[Placed]:
@@ -203,11 +219,12 @@ def _date_8(line: int, col: int, day: date | None) -> Iterator[Placed]:
 
 
 def _phone(line: int, col: int, phone: str) -> Iterator[Placed]:
-    """Area code inside the printed parentheses, the number after them."""
+    """Area code inside the printed parentheses, the number after them, with no hyphen or
+    space inside it."""
     digits = "".join(ch for ch in phone if ch.isdigit())[-10:]
     if len(digits) == 10:
         yield line, col, digits[:3]
-        yield line, col + 4, f"{digits[3:6]} {digits[6:]}"
+        yield line, col + 4, digits[3:]
 
 
 def _amount(line: int, col: int, amount: Decimal) -> Iterator[Placed]:
