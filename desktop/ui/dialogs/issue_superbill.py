@@ -7,6 +7,7 @@ with the issued document.
 
 from __future__ import annotations
 
+import textwrap
 from datetime import date
 from typing import Any
 
@@ -171,7 +172,9 @@ class IssueSuperbillDialog(QDialog):
                 label.setWordWrap(True)
                 self.findings_box.addWidget(_coloured(label, style.error_color(self)))
             else:
-                box = QCheckBox(f"I have read this: {found.text}")
+                # A check box's text never wraps by itself; long warnings are folded here.
+                box = QCheckBox(textwrap.fill(f"I have read this: {found.text}", 72))
+                box.setAccessibleName(found.text)
                 box.toggled.connect(lambda _on: self._update())
                 self.warning_boxes.append((box, found))
                 self.findings_box.addWidget(box)
