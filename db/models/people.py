@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from desktop.domain.kinds import BillingPreference, Relationship, UnitKind, values
+from desktop.domain.kinds import BillingPreference, Relationship, Sex, UnitKind, values
 
 from .base import Base, Cents, UtcDateTime, cents_check, nullable_cents_check, one_of, utcnow
 
@@ -30,6 +30,7 @@ class Client(Base):
     __table_args__ = (
         one_of("billing", values(BillingPreference)),
         one_of("subscriber_relationship", values(Relationship)),
+        one_of("sex", values(Sex)),
         CheckConstraint("length(trim(legal_last_name)) > 0", name="last_name_required"),
         CheckConstraint("length(trim(client_ref)) > 0", name="ref_required"),
         nullable_cents_check("est_allowed_cents"),
@@ -48,6 +49,8 @@ class Client(Base):
     legal_last_name: Mapped[str] = mapped_column(String(80))
     preferred_name: Mapped[str] = mapped_column(String(80), default="")
     date_of_birth: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # As the insurer has it (CMS-1500 items 3 and 11a); empty when not recorded.
+    sex: Mapped[str] = mapped_column(String(1), default=Sex.NOT_RECORDED.value)
     email: Mapped[str] = mapped_column(String(200), default="")
     phone: Mapped[str] = mapped_column(String(30), default="")
     address: Mapped[str] = mapped_column(String(200), default="")

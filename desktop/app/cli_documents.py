@@ -179,7 +179,8 @@ def _issue_to_file(args: argparse.Namespace, issue: Callable[[Session], IssuedDo
             for problem in failed.problems:
                 print(problem, file=sys.stderr, flush=True)
             return EXIT_FAILED
-    say(f"Issued {issued.kind.value} {issued.label} for {issued.client_name}; saved to {args.out}.")
+    kind = issued.kind.value.replace("_", " ")
+    say(f"Issued {kind} {issued.label} for {issued.client_name}; saved to {args.out}.")
     for warning in issued.acknowledged_warnings:
         say(f"Acknowledged: {warning}")
     return EXIT_OK

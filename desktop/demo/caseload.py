@@ -14,8 +14,17 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from desktop.demo.names import COUPLE_DX, INDIVIDUAL_DX, PREFERRED, STREETS, TOWNS, Names
-from desktop.domain.kinds import BillingPreference, Relationship
+from desktop.demo.names import (
+    COUPLE_DX,
+    FEMALE_NAMES,
+    INDIVIDUAL_DX,
+    MALE_NAMES,
+    PREFERRED,
+    STREETS,
+    TOWNS,
+    Names,
+)
+from desktop.domain.kinds import BillingPreference, Relationship, Sex
 from desktop.services.clients import diagnoses, people, units
 
 SESSION_TIMES = tuple(time(h, m) for h in range(8, 19) for m in (0,))
@@ -60,6 +69,7 @@ def _client_input(
         legal_last_name=last,
         preferred_name=PREFERRED.get(first, ""),
         date_of_birth=born,
+        sex=_sex(first) if superbill else Sex.NOT_RECORDED,
         email=f"{first.lower()}.{last.lower()}@example.com".replace("ø", "o")
         .replace("é", "e")
         .replace("ć", "c"),
@@ -77,6 +87,13 @@ def _client_input(
         subscriber_name=subscriber[0] if subscriber else "",
         subscriber_date_of_birth=subscriber[1] if subscriber else None,
     )
+
+
+def _sex(first: str) -> Sex:
+    # Read from the name, not drawn: the demo's random sequence (and its books) stay the same.
+    if first in FEMALE_NAMES:
+        return Sex.FEMALE
+    return Sex.MALE if first in MALE_NAMES else Sex.NOT_RECORDED
 
 
 def _diagnose(

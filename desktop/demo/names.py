@@ -132,6 +132,65 @@ TOWNS = (
     ("Saratoga Springs", "12866"),
 )
 
+# The sex insurers have on file, for the demo's superbill clients (CMS-1500 item 3); names
+# not listed (Quinn, Wren, double-barrelled ones) are left "not recorded".
+FEMALE_NAMES = frozenset(
+    [
+        "Amara",
+        "Camila",
+        "Elena",
+        "Grace",
+        "Imani",
+        "Kaia",
+        "Maya",
+        "Olivia",
+        "Priya",
+        "Sofia",
+        "Uma",
+        "Yara",
+        "Aisha",
+        "Chloe",
+        "Esme",
+        "Gabriela",
+        "Ines",
+        "Keiko",
+        "Mira",
+        "Paloma",
+        "Rosa",
+        "Tess",
+        "Vera",
+    ]
+)
+MALE_NAMES = frozenset(
+    [
+        "Ben",
+        "Dmitri",
+        "Farid",
+        "Hiroshi",
+        "Jonah",
+        "Luis",
+        "Nikos",
+        "Rafael",
+        "Tomasz",
+        "Victor",
+        "Xavier",
+        "Zane",
+        "Bjorn",
+        "Darius",
+        "Felix",
+        "Hugo",
+        "Jasper",
+        "Leon",
+        "Noah",
+        "Oren",
+        "Samir",
+        "Ulrich",
+        "Wes",
+        "Yusuf",
+    ]
+)
+
+
 # Diagnoses typical of a couples and sex therapy practice; all billable ICD-10-CM codes.
 INDIVIDUAL_DX = (
     ("F43.23",),

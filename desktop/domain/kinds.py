@@ -78,6 +78,7 @@ class DocumentKind(StrEnum):
     STATEMENT = "statement"
     RECEIPT = "receipt"
     ESTIMATE = "estimate"  # a Good Faith Estimate (45 CFR 149.610)
+    CLAIM_FORM = "claim_form"  # a CMS-1500 (02/12) health insurance claim form
 
 
 class ClaimStatus(StrEnum):
@@ -114,6 +115,19 @@ class Relationship(StrEnum):
     SPOUSE = "spouse"
     CHILD = "child"
     OTHER = "other"
+
+
+class Sex(StrEnum):
+    """The client's sex as their insurer records it; the CMS-1500 has boxes for M and F only,
+    and the NUCC manual says to leave them blank when it is not known."""
+
+    NOT_RECORDED = ""
+    FEMALE = "F"
+    MALE = "M"
+
+    @property
+    def label(self) -> str:
+        return {"": "Not recorded", "F": "Female", "M": "Male"}[self.value]
 
 
 def values(enum: type[StrEnum]) -> tuple[str, ...]:

@@ -3,11 +3,14 @@
 Errors block issuing: the insurer would certainly reject the claim, or the
 paper would be wrong (a missing NPI, a diagnosis code that cannot be billed,
 an add-on without its primary code, a late-cancel fee on a superbill, a date
-past the payer's filing limit). Warnings can be acknowledged and issued
+past the payer's filing limit, a place of service not on CMS's list, a modifier
+a therapy claim never uses). Warnings can be acknowledged and issued
 anyway, because the practice may know better (minutes that do not match the
 code's time rule when the minutes were not recorded precisely; 90847 with
 only Z63.0, which most payers deny but some pay; a missing member ID the
-client can add on the claim form; a filing deadline less than 30 days away).
+client can add on the claim form; a filing deadline less than 30 days away; a
+telehealth place of service and modifier that a payer's policy reads as a
+contradiction).
 """
 
 from __future__ import annotations
@@ -19,6 +22,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from desktop.domain.claim_codes import (
+    modifiers_problem,
+    place_of_service_problem,
+    telehealth_problem,
+)
 from desktop.domain.coding import ADD_ON_CODES, combination_problems, minutes_problem
 from desktop.domain.identifiers import ein_problem, npi_problem
 from desktop.domain.kinds import SessionStatus
@@ -40,6 +48,8 @@ class DiagnosisInEffect:
 
     code: str
     billable: bool
+    known: bool = True  # in the ICD-10-CM release judged against
+    release: str = ""  # that release, named in the message: "April 1, 2026"
 
 
 @dataclass(frozen=True)
@@ -52,6 +62,8 @@ class LineFacts:
     minutes: int | None
     diagnoses: Sequence[DiagnosisInEffect]  # in force on service_date, primary first
     status: str = SessionStatus.ATTENDED.value
+    place_of_service: str = "11"
+    modifiers: str = ""  # "95,GT"
 
 
 @dataclass(frozen=True)
@@ -192,14 +204,8 @@ def _line_problems(line: LineFacts, facts: SuperbillFacts) -> list[Problem]:
         problems.append(_error("diagnoses", f"No diagnosis was in effect on {when}.", n))
     for diagnosis in line.diagnoses:
         if not diagnosis.billable:
-            problems.append(
-                _error(
-                    "diagnoses",
-                    f"{diagnosis.code} is a category, not a billable code; "
-                    "choose a more specific code.",
-                    n,
-                )
-            )
+            problems.append(_error("diagnoses", _not_billable(diagnosis), n))
+    problems += _code_problems(line)
     if reason := minutes_problem(line.code, line.minutes):
         problems.append(_warning("minutes", reason, n))
     if line.code == "90847" and {_plain(d.code) for d in line.diagnoses} == _RELATIONSHIP_ONLY:
@@ -212,6 +218,30 @@ def _line_problems(line: LineFacts, facts: SuperbillFacts) -> list[Problem]:
             )
         )
     problems += _filing_problems(line, facts)
+    return problems
+
+
+def _not_billable(diagnosis: DiagnosisInEffect) -> str:
+    release = f" (ICD-10-CM {diagnosis.release} release)" if diagnosis.release else ""
+    if not diagnosis.known:
+        return f"{diagnosis.code} is not an ICD-10-CM code{release}; check the code."
+    return (
+        f"{diagnosis.code} is a category, not a billable code{release}; "
+        "choose a more specific code."
+    )
+
+
+def _code_problems(line: LineFacts) -> list[Problem]:
+    """Place of service and modifiers: CMS's list and the known modifiers block; a
+    telehealth pair that payers read as a contradiction is a warning."""
+    n = line.line_no
+    problems: list[Problem] = []
+    if reason := place_of_service_problem(line.place_of_service):
+        problems.append(_error("place_of_service", reason, n))
+    if reason := modifiers_problem(line.modifiers):
+        problems.append(_error("modifiers", reason, n))
+    if not problems and (reason := telehealth_problem(line.place_of_service, line.modifiers)):
+        problems.append(_warning("modifiers", reason, n))
     return problems
 
 

@@ -274,3 +274,23 @@ def test_errors_block_and_warnings_do_not() -> None:
     assert not can_issue([warning, error])
     assert error.blocks
     assert not warning.blocks
+
+
+def test_codes_off_the_lists_block_and_telehealth_pairs_warn() -> None:
+    bad = check_superbill(facts(lines=(line(1, place_of_service="00", modifiers="ZZ"),)))
+    assert (
+        "not a CMS place-of-service code" in only(bad, "place_of_service", Severity.ERROR).message
+    )
+    assert "ZZ is not a modifier" in only(bad, "modifiers", Severity.ERROR).message
+    odd = check_superbill(facts(lines=(line(1, place_of_service="11", modifiers="93"),)))
+    assert "Medicare" in only(odd, "modifiers", Severity.WARNING).message
+
+
+def test_a_code_not_in_the_release_says_so_and_names_it() -> None:
+    unknown = DiagnosisInEffect("F99.99", billable=False, known=False, release="April 1, 2026")
+    problems = check_superbill(facts(lines=(line(1, diagnoses=(unknown,)),)))
+    message = only(problems, "diagnoses", Severity.ERROR).message
+    assert (
+        message
+        == "F99.99 is not an ICD-10-CM code (ICD-10-CM April 1, 2026 release); check the code."
+    )

@@ -156,3 +156,29 @@ def test_a_regular_slot_is_recorded_once_a_week(
     page.record_recurring()
     assert page.model.total() == 1
     assert interaction.infos[-1].startswith("Every regular session")  # type: ignore[attr-defined]
+
+
+def test_codes_off_the_lists_are_refused_and_telehealth_pairs_warned(
+    qtbot: QtBot, runner: ActionRunner
+) -> None:
+    from desktop.services.clients.units import list_units
+    from desktop.services.practice.catalog import list_services
+
+    unit_id = make_client(runner)
+    units, services = runner.read(list_units) or [], runner.read(list_services) or []
+    dialog = SessionDialog(None, runner, units, services, unit_id=unit_id)
+    qtbot.addWidget(dialog)
+    dialog.pos.setText("10")
+    dialog.modifiers.setText("")
+    assert "95 (video)" in dialog.telehealth.text()
+    dialog.modifiers.setText("95")
+    assert dialog.telehealth.isHidden()
+    dialog.pos.setText("11")
+    dialog.modifiers.setText("93")
+    assert "Medicare" in dialog.telehealth.text()
+    dialog.pos.setText("88")
+    dialog.modifiers.setText("ZZ")
+    dialog.save()
+    assert "not a CMS place-of-service code" in dialog.form.message("place_of_service")
+    assert "ZZ is not a modifier" in dialog.form.message("modifiers")
+    assert runner.read(list_sessions) == []

@@ -191,3 +191,25 @@ def test_stale_search_results_are_dropped(qtbot: QtBot, runner: ActionRunner) ->
     qtbot.wait(50)
     assert len(seen) == 1
     assert [h.code for h in dialog.hits.rows()] == ["Z63.0"]
+
+
+def test_the_clients_sex_is_chosen_saved_and_shown_again(
+    qtbot: QtBot, runner: ActionRunner
+) -> None:
+    from desktop.domain.kinds import Sex
+    from desktop.services.clients.people import get_client_detail
+
+    dialog = new_client_dialog(runner)
+    qtbot.addWidget(dialog)
+    assert dialog.sex.currentData() == Sex.NOT_RECORDED.value
+    qtbot.keyClicks(dialog.last, "Rivera")
+    dialog.sex.setCurrentIndex(dialog.sex.findData(Sex.FEMALE.value))
+    dialog.save()
+    client_id = dialog.result_value.id  # type: ignore[union-attr]
+    detail = runner.read(get_client_detail, client_id)
+    assert detail is not None
+    assert detail.data.sex is Sex.FEMALE
+    services = runner.read(list_services) or []
+    again = ClientDialog(None, runner, services, [], detail)
+    qtbot.addWidget(again)
+    assert again.sex.currentText() == "Female"

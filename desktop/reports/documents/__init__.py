@@ -15,6 +15,8 @@ from typing import Any
 _HOMES = {
     "Cancelled": ".batch",
     "render_batch": ".batch",
+    "render_blank_claim_form": ".claim_form",
+    "render_claim_form": ".claim_form",
     "render_estimate": ".estimate",
     "render_receipt": ".receipt",
     "render_statement": ".statement",
@@ -24,6 +26,8 @@ _HOMES = {
 __all__ = [
     "Cancelled",
     "render_batch",
+    "render_blank_claim_form",
+    "render_claim_form",
     "render_estimate",
     "render_receipt",
     "render_statement",

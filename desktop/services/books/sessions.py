@@ -18,6 +18,11 @@ from sqlalchemy.orm import Session, aliased
 from db.models import BillingUnit, Charge, Client, Payer, Practice, Service
 from db.models import Session as SessionRecord
 from db.models.base import utcnow
+from desktop.domain.claim_codes import (
+    modifiers_problem,
+    place_of_service_problem,
+    split_modifiers,
+)
 from desktop.domain.coding import ADD_ON_CODES, suggest_code
 from desktop.domain.kinds import SessionStatus
 from desktop.services.audit import log as audit
@@ -168,11 +173,12 @@ def _validate(session: Session, data: SessionInput) -> tuple[Service, Service | 
         raise InvalidInput("The add-on fee cannot be negative.", field="addon_fee")
     if data.minutes is not None and not 0 <= data.minutes <= 600:
         raise InvalidInput("Minutes are between 0 and 600.", field="minutes")
-    pos = data.place_of_service
-    if pos is not None and (len(pos) != 2 or not pos.isdigit()):
-        raise InvalidInput(
-            "Place of service is two digits, such as 11 or 10.", field="place_of_service"
-        )
+    if data.place_of_service is not None and (
+        problem := place_of_service_problem(data.place_of_service)
+    ):
+        raise InvalidInput(problem, field="place_of_service")
+    if data.modifiers is not None and (problem := modifiers_problem(data.modifiers)):
+        raise InvalidInput(problem, field="modifiers")
     if data.service_date > date.today() + timedelta(days=366):
         raise InvalidInput(
             "That date is more than a year away; check the year.", field="service_date"
@@ -207,11 +213,18 @@ def _apply(
     record.status = data.status.value
     if defaults is not None:
         record.place_of_service = data.place_of_service or defaults.place_of_service
-        record.modifiers = data.modifiers if data.modifiers is not None else defaults.modifiers
+        record.modifiers = (
+            _modifiers(data.modifiers) if data.modifiers is not None else defaults.modifiers
+        )
     else:
         record.place_of_service = data.place_of_service or "11"
-        record.modifiers = data.modifiers or ""
+        record.modifiers = _modifiers(data.modifiers or "")
     record.memo = data.memo
+
+
+def _modifiers(text: str) -> str:
+    """``95 gt`` as ``95,GT``: one spelling, so the checks and the forms read one thing."""
+    return ",".join(split_modifiers(text))
 
 
 def _billable_lines(record: SessionRecord) -> list[tuple[int, Decimal]]:

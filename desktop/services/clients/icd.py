@@ -1,7 +1,11 @@
 """ICD-10-CM look-up: search by code prefix or by words, and describe one code.
 
 The code set comes from the ``simple-icd-10-cm`` package, which parses the whole
-classification when imported (about two seconds). It is therefore imported on
+classification when imported (about two seconds). The package carries one
+ICD-10-CM release only (1.5.0: the April 1, 2026 tabular list), not the
+history of releases, so billability "on a date of service" is judged against
+that release for every date; ``release()`` names it, and the checks say which
+release they used. It is therefore imported on
 first use, never when this module is, and the index is built once behind a lock
 so that a background search and a foreground check can share it.
 """
@@ -12,6 +16,7 @@ import re
 import threading
 import warnings
 from dataclasses import dataclass
+from datetime import date
 
 # Mental-health (F) and factors-influencing-health (Z) codes are what a therapy
 # practice uses nearly always; word searches list them first.
@@ -58,6 +63,40 @@ def _load() -> list[_Entry]:
                 _by_bare[entry.bare] = entry
             _entries = entries
         return _entries
+
+
+_RELEASE_FILE = re.compile(r"icd10c?-tabular-([A-Za-z]+)-([0-9]{1,2})-([0-9]{4})\.xml")
+
+
+def release() -> str:
+    """The ICD-10-CM release the package carries, as "April 1, 2026" (read from its data)."""
+    from importlib.resources import files
+
+    for entry in files("simple_icd_10_cm.data").iterdir():
+        if match := _RELEASE_FILE.fullmatch(entry.name):
+            return f"{match[1]} {int(match[2])}, {match[3]}"
+    return "the release shipped with simple-icd-10-cm"
+
+
+@dataclass(frozen=True)
+class Billability:
+    """Whether a code may go on a claim, and which release said so."""
+
+    known: bool  # in the release at all
+    billable: bool  # a leaf: specific enough to bill
+    release: str
+
+
+def billability(code: str, on: date) -> Billability:
+    """``code`` judged for a date of service ``on``.
+
+    The package holds one release, so every date is judged against it (see the
+    module's note); ``on`` is taken so callers state the date they mean, and so a
+    library with more releases can be dropped in here alone.
+    """
+    del on  # one release only: the same answer for every date
+    hit = describe(code)
+    return Billability(hit is not None, hit is not None and hit.billable, release())
 
 
 def warm() -> None:

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import BillingUnit, Client, Payer, Service, UnitMember
-from desktop.domain.kinds import BillingPreference, Relationship, UnitKind
+from desktop.domain.kinds import BillingPreference, Relationship, Sex, UnitKind
 from desktop.services.audit import log as audit
 from desktop.services.clients.diagnoses import DiagnosisRow, diagnosis_rows
 from desktop.services.clients.lookups import (
@@ -48,6 +48,7 @@ class ClientInput:
     preferred_name: str = ""  # shown on screen; never printed on a superbill
     client_ref: str = ""  # blank: the next free C-0001 style reference
     date_of_birth: date | None = None
+    sex: Sex = Sex.NOT_RECORDED  # as the insurer has it; the CMS-1500 prints it
     email: str = ""
     phone: str = ""
     address: str = ""
@@ -76,6 +77,7 @@ _CLIENT_COLUMNS = (
     "legal_last_name",
     "preferred_name",
     "date_of_birth",
+    "sex",
     "email",
     "phone",
     "address",
@@ -302,6 +304,7 @@ def get_client_detail(session: Session, client_id: int) -> ClientDetail:
     values = {name: getattr(client, name) for name in _CLIENT_COLUMNS}
     values["billing"] = BillingPreference(client.billing)
     values["subscriber_relationship"] = Relationship(client.subscriber_relationship)
+    values["sex"] = Sex(client.sex)
     data = ClientInput(
         **values,
         default_service_id=unit.default_service_id,
@@ -345,7 +348,7 @@ def _check_links(session: Session, data: ClientInput) -> None:
 
 
 def _column_value(value: Any) -> Any:
-    return value.value if isinstance(value, BillingPreference | Relationship) else value
+    return value.value if isinstance(value, BillingPreference | Relationship | Sex) else value
 
 
 def _client_audit(client: Client, unit: BillingUnit) -> dict[str, Any]:

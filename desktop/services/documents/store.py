@@ -26,6 +26,7 @@ PREFIXES = {
     DocumentKind.STATEMENT: "ST",
     DocumentKind.RECEIPT: "RC",
     DocumentKind.ESTIMATE: "GFE",
+    DocumentKind.CLAIM_FORM: "CF",
 }
 
 

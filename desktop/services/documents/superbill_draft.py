@@ -122,8 +122,15 @@ def draft(
     period_to: date,
     issued_on: date | None,
     replacing_id: int | None = None,
+    kind: DocumentKind = DocumentKind.SUPERBILL,
 ) -> Draft:
-    """Gather and check a superbill; ``replacing_id`` is the version a correction replaces."""
+    """Gather and check a superbill; ``replacing_id`` is the version a correction replaces.
+
+    ``kind`` is the document the lines will go on: a date already on a current superbill
+    blocks another superbill, and on a claim form it is a warning (a second claim for a
+    date is usually denied as a duplicate, but a payer may ask for the form after the
+    superbill).
+    """
     if period_from > period_to:
         raise InvalidInput("The period ends before it starts.", field="period_to")
     patient = unit.identified_patient
@@ -158,7 +165,7 @@ def draft(
         today=issued_on,
         lines=[_facts(n, line) for n, line in enumerate(lines, start=1)],
     )
-    problems = check_superbill(facts) + _already_issued(session, lines, replacing_id)
+    problems = check_superbill(facts) + _already_issued(session, lines, replacing_id, kind)
     return Draft(
         unit,
         patient,
@@ -207,20 +214,22 @@ def _facts(line_no: int, line: Line) -> LineFacts:
         service_date=line.charge.service_date,
         code=line.service.code,
         minutes=line.record.minutes if primary else None,
-        diagnoses=[DiagnosisInEffect(d.code, _billable(d.code)) for d in line.diagnoses],
+        diagnoses=[_judged(d.code, line.charge.service_date) for d in line.diagnoses],
         status=line.record.status,
+        place_of_service=line.record.place_of_service,
+        modifiers=line.record.modifiers,
     )
 
 
-def _billable(code: str) -> bool:
-    hit = icd.describe(code)
-    return hit is not None and hit.billable
+def _judged(code: str, on: date) -> DiagnosisInEffect:
+    judged = icd.billability(code, on)
+    return DiagnosisInEffect(code, judged.billable, judged.known, judged.release)
 
 
 def _already_issued(
-    session: Session, lines: Sequence[Line], replacing_id: int | None
+    session: Session, lines: Sequence[Line], replacing_id: int | None, kind: DocumentKind
 ) -> list[Problem]:
-    """A date of service already on a current superbill would be claimed twice."""
+    """A date of service already on a current document of ``kind`` would be claimed twice."""
     by_charge = {line.charge.id: n for n, line in enumerate(lines, start=1)}
     if not by_charge:
         return []
@@ -230,7 +239,7 @@ def _already_issued(
         .join(Document, Document.id == DocumentLine.document_id)
         .where(
             DocumentLine.charge_id.in_(list(by_charge)),
-            Document.kind == DocumentKind.SUPERBILL.value,
+            Document.kind == kind.value,
             Document.id.not_in(newer),
         )
     )
@@ -240,15 +249,26 @@ def _already_issued(
     for charge_id, number, version in session.execute(query):
         line_no = by_charge[charge_id]
         day = lines[line_no - 1].charge.service_date
-        problems.append(
-            Problem(
-                Severity.ERROR,
-                "lines",
-                f"{day:%m/%d/%Y} is already on {number} version {version}; reprint that "
-                "superbill, or issue a correction of it.",
-                line_no,
+        if kind is DocumentKind.SUPERBILL:
+            problems.append(
+                Problem(
+                    Severity.ERROR,
+                    "lines",
+                    f"{day:%m/%d/%Y} is already on {number} version {version}; reprint that "
+                    "superbill, or issue a correction of it.",
+                    line_no,
+                )
             )
-        )
+        else:
+            problems.append(
+                Problem(
+                    Severity.WARNING,
+                    "lines",
+                    f"{day:%m/%d/%Y} is already on claim form {number}; a payer may deny a "
+                    "second claim for it as a duplicate.",
+                    line_no,
+                )
+            )
     return problems
 
 
@@ -279,6 +299,24 @@ def superbill_doc(
         codes_only=codes_only,
         supersedes_number=replaces.number if replaces else None,
         supersedes_version=replaces.version if replaces else None,
+    )
+
+
+def document_lines(draft: Draft, doc: SuperbillDoc) -> tuple[DocumentLine, ...]:
+    """The stored lines of a document printed from ``draft``: what each charge printed as."""
+    return tuple(
+        DocumentLine(
+            charge_id=line.charge.id,
+            service_date=printed.service_date,
+            place_of_service=printed.place_of_service,
+            code=printed.code,
+            modifiers=printed.modifiers,
+            pointers=printed.pointers,
+            units=printed.units,
+            fee=printed.fee,
+            paid=printed.paid,
+        )
+        for line, printed in zip(draft.lines, doc.lines, strict=True)
     )
 
 

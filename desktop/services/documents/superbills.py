@@ -24,7 +24,7 @@ from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
-from db.models import BillingUnit, Charge, Client, DocumentLine
+from db.models import BillingUnit, Charge, Client
 from desktop.domain.kinds import BillingPreference, DocumentKind
 from desktop.reports import documents as renderers  # load on first use
 from desktop.reports.documents.rows import SuperbillDoc
@@ -229,15 +229,21 @@ def issue_month_job(year: int, month: int) -> Job[SuperbillBatch]:
 
 
 def _accepted(draft: sb.Draft, acknowledge: Acknowledge) -> tuple[str, ...]:
+    return accepted_warnings(f"The superbill for {draft.unit.name}", draft.findings, acknowledge)
+
+
+def accepted_warnings(
+    what: str, findings: tuple[Finding, ...], acknowledge: Acknowledge
+) -> tuple[str, ...]:
     """The warnings the person accepted; raises CheckFailed for errors or any left unread."""
-    what = f"The superbill for {draft.unit.name}"
-    if draft.errors:
-        raise CheckFailed(what, [f.shown for f in draft.findings])
-    texts = tuple(f.text for f in draft.warnings)
+    if any(f.blocks for f in findings):
+        raise CheckFailed(what, [f.shown for f in findings])
+    warnings = [f for f in findings if not f.blocks]
+    texts = tuple(f.text for f in warnings)
     if acknowledge is True:
         return texts
     given = set() if acknowledge is False else set(acknowledge)
-    unread = [f.shown for f in draft.warnings if f.text not in given]
+    unread = [f.shown for f in warnings if f.text not in given]
     if unread:
         raise CheckFailed(what, [*unread, "Acknowledge the warnings to issue it anyway."])
     return texts
@@ -270,20 +276,7 @@ def _store(
             period_to=doc.period_to,
             supersedes_id=supersedes_id,
             acknowledged_warnings=accepted,
-            lines=tuple(
-                DocumentLine(
-                    charge_id=line.charge.id,
-                    service_date=printed.service_date,
-                    place_of_service=printed.place_of_service,
-                    code=printed.code,
-                    modifiers=printed.modifiers,
-                    pointers=printed.pointers,
-                    units=printed.units,
-                    fee=printed.fee,
-                    paid=printed.paid,
-                )
-                for line, printed in zip(draft.lines, doc.lines, strict=True)
-            ),
+            lines=sb.document_lines(draft, doc),
         ),
     )
     claims_follow.follow_superbill(session, issued.id)

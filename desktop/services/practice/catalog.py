@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Payer, PaymentMethod, Service
 from db.models import Session as SessionRecord
+from desktop.domain.claim_codes import modifiers_problem, place_of_service_problem
 from desktop.domain.money import ZERO, format_money
 from desktop.services.audit import log as audit
 from desktop.services.errors import InvalidInput, NotAllowed, NotFound
@@ -308,8 +309,6 @@ def _sessions_using(session: Session, service_id: int) -> int:
 
 # --- payers ---------------------------------------------------------------------------
 
-_MODIFIER = re.compile(r"^[A-Z0-9]{2}$")
-
 
 @dataclass(frozen=True)
 class PayerInput:
@@ -371,13 +370,10 @@ def payer_problems(data: PayerInput) -> dict[str, str]:
     if not 1 <= data.usual_days_to_pay <= 365:
         problems["usual_days_to_pay"] = "Usual days to pay is between 1 and 365."
     pos = data.place_of_service
-    if pos is not None and not (len(pos) == 2 and pos.isdigit()):
-        problems["place_of_service"] = "Place of service is two digits, such as 11 or 10."
-    if data.modifiers is not None:
-        mods = normalize_modifiers(data.modifiers)
-        parts = mods.split(",") if mods else []
-        if len(parts) > 4 or not all(_MODIFIER.match(p) for p in parts):
-            problems["modifiers"] = "Modifiers are up to four two-character codes, such as 95."
+    if pos is not None and (problem := place_of_service_problem(pos)):
+        problems["place_of_service"] = problem
+    if data.modifiers is not None and (problem := modifiers_problem(data.modifiers)):
+        problems["modifiers"] = problem
     if data.typical_allowed is not None and data.typical_allowed < 0:
         problems["typical_allowed"] = "The typical allowed amount cannot be negative."
     return problems

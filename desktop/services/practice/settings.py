@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from db.models import PaymentMethod, Practice, Service, Setting
 from desktop.domain.business_days import MONDAY_TO_FRIDAY
+from desktop.domain.claim_codes import modifiers_problem, place_of_service_problem
 from desktop.domain.coding import DEFAULT_SERVICES
 from desktop.domain.identifiers import ein_problem, normalize_ein, npi_problem
 from desktop.domain.kinds import AgingBasis
@@ -260,11 +261,10 @@ def update_settings(session: Session, settings: PracticeSettings) -> PracticeSet
         raise InvalidInput("Auto-lock is between 1 and 240 minutes.", field="autolock_minutes")
     if not 0 <= settings.due_days <= 120:
         raise InvalidInput("Days until due is between 0 and 120.", field="due_days")
-    pos = settings.default_place_of_service
-    if len(pos) != 2 or not pos.isdigit():
-        raise InvalidInput(
-            "Place of service is two digits, such as 11 or 10.", field="default_place_of_service"
-        )
+    if problem := place_of_service_problem(settings.default_place_of_service):
+        raise InvalidInput(problem, field="default_place_of_service")
+    if problem := modifiers_problem(settings.default_modifiers):
+        raise InvalidInput(problem, field="default_modifiers")
     practice = practice_row(session)
     before = get_settings(session)
     for name in _SETTINGS_FIELDS:

@@ -77,6 +77,7 @@ def clients_table(session: Session, payers: dict[int, str], today: date) -> tupl
             "last_name": c.legal_last_name,
             "preferred_name": c.preferred_name,
             "date_of_birth": c.date_of_birth,
+            "sex": c.sex,
             "email": c.email,
             "phone": c.phone,
             "address": c.address,

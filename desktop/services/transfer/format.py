@@ -149,6 +149,18 @@ def parse_choice(text: str, choices: tuple[str, ...]) -> str:
 YES_NO = ("yes", "no")
 
 
+def parse_sex(text: str) -> str:
+    """``F``, ``M`` or blank (not recorded) from F/M or the words, in any case."""
+    raw = text.strip().lower()
+    if not raw:
+        return ""
+    return {"f": "F", "female": "F", "m": "M", "male": "M"}.get(raw) or _bad_sex(text)
+
+
+def _bad_sex(text: str) -> str:
+    raise FieldError(f"'{text.strip()}' is not F or M; leave it blank when it is not recorded.")
+
+
 def format_flag(flag: bool) -> str:
     """``yes`` or ``no``."""
     return "yes" if flag else "no"
@@ -253,6 +265,7 @@ CLIENTS_FILE_COLUMNS = (
     "last_name",
     "preferred_name",
     "date_of_birth",
+    "sex",
     "email",
     "phone",
     "address",

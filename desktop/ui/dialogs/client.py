@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.domain.kinds import BillingPreference, Relationship
+from desktop.domain.kinds import BillingPreference, Relationship, Sex
 from desktop.services.claims.insights import payer_insights
 from desktop.services.clients.people import (
     ClientDetail,
@@ -112,6 +112,11 @@ class ClientDialog(FormDialog[ClientInput]):
         name_rows = rows
         box, rows = _group("Contact")
         self.dob = add("date_of_birth", "Date of birth", DateEdit(optional=True), layout=rows)
+        self.sex = _combo()
+        for sex in Sex:
+            self.sex.addItem(sex.label, sex.value)
+        self.sex.setToolTip("As the insurer has it; the CMS-1500 claim form asks for it.")
+        add("sex", "Sex", self.sex, layout=rows)
         self.email = add("email", "Email", _line(200, "name@example.com"), layout=rows)
         self.phone = add("phone", "Phone", _line(30, "(518) 555-0142"), layout=rows)
         self.address = add("address", "Address", _line(200), layout=rows)
@@ -196,6 +201,7 @@ class ClientDialog(FormDialog[ClientInput]):
         self.preferred.setText(data.preferred_name)
         self.ref.setText(data.client_ref)
         self.dob.set_value(data.date_of_birth)
+        _select(self.sex, data.sex)
         self.email.setText(data.email)
         self.phone.setText(data.phone)
         self.address.setText(data.address)
@@ -231,6 +237,7 @@ class ClientDialog(FormDialog[ClientInput]):
             preferred_name=self.preferred.text(),
             client_ref=self.ref.text(),
             date_of_birth=self.dob.value(),
+            sex=Sex(self.sex.currentData()),
             email=self.email.text(),
             phone=self.phone.text(),
             address=self.address.text(),

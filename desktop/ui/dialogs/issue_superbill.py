@@ -7,7 +7,9 @@ with the issued document.
 
 from __future__ import annotations
 
+import textwrap
 from datetime import date
+from typing import Any
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -27,7 +29,7 @@ from desktop.services.documents.blocks import Finding
 from desktop.services.documents.store import IssuedDocument
 from desktop.ui import style
 from desktop.ui.formatting import format_date
-from desktop.ui.runner import ActionRunner
+from desktop.ui.runner import ActionRunner, Outcome
 from desktop.ui.widgets.date_edit import DateEdit
 
 
@@ -40,6 +42,8 @@ def _coloured(label: QLabel, colour: object) -> QLabel:
 
 class IssueSuperbillDialog(QDialog):
     """Choose a client and dates (or correct ``document``), check, acknowledge, issue."""
+
+    noun = "superbill"  # what the summary lines call the document
 
     def __init__(
         self,
@@ -65,7 +69,7 @@ class IssueSuperbillDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(style.MARGIN, style.MARGIN, style.MARGIN, style.MARGIN)
         layout.setSpacing(style.SECTION_SPACING)
-        form = QFormLayout()
+        form = self.form = QFormLayout()
         form.setSpacing(style.SPACING)
         self.client = QComboBox()
         self.client.setObjectName("superbill_client")
@@ -134,16 +138,25 @@ class IssueSuperbillDialog(QDialog):
             return
         # A refusal (a client who pays privately, dates the wrong way round) is shown here,
         # in the dialog, rather than as a message box on every change of client.
-        if self.document is None:
-            found = self.runner.attempt_read(superbills.check, *chosen)
-        else:
-            found = self.runner.attempt_read(superbills.check_correction, self.document)
+        found = self._check(chosen)
         if found.error is not None:
             self.show_findings(None)
             self.issue_button.setEnabled(False)
             self.summary.setText(str(found.error))
             return
         self.show_findings(tuple(found.value or ()))
+
+    def _check(self, chosen: tuple[int, date, date]) -> Outcome[Any]:
+        if self.document is None:
+            return self.runner.attempt_read(superbills.check, *chosen)
+        return self.runner.attempt_read(superbills.check_correction, self.document)
+
+    def _issue(self, chosen: tuple[int, date, date], accepted: list[str]) -> Outcome[Any]:
+        if self.document is not None:
+            return self.runner.attempt(
+                superbills.correct_superbill, self.document.id, acknowledge=accepted
+            )
+        return self.runner.attempt(superbills.issue_superbill, *chosen, acknowledge=accepted)
 
     def show_findings(self, findings: tuple[Finding, ...] | None) -> None:
         while self.findings_box.count():
@@ -159,7 +172,9 @@ class IssueSuperbillDialog(QDialog):
                 label.setWordWrap(True)
                 self.findings_box.addWidget(_coloured(label, style.error_color(self)))
             else:
-                box = QCheckBox(f"I have read this: {found.text}")
+                # A check box's text never wraps by itself; long warnings are folded here.
+                box = QCheckBox(textwrap.fill(f"I have read this: {found.text}", 72))
+                box.setAccessibleName(found.text)
                 box.toggled.connect(lambda _on: self._update())
                 self.warning_boxes.append((box, found))
                 self.findings_box.addWidget(box)
@@ -172,11 +187,11 @@ class IssueSuperbillDialog(QDialog):
             text = "Choose a client and the dates of service."
         elif errors:
             noun = "error" if len(errors) == 1 else "errors"
-            text = f"{len(errors)} {noun} must be fixed before this superbill can be issued."
+            text = f"{len(errors)} {noun} must be fixed before this {self.noun} can be issued."
         elif unread:
-            text = "Tick each warning to say it was read; it is kept with the superbill."
+            text = f"Tick each warning to say it was read; it is kept with the {self.noun}."
         elif self.findings:
-            text = "Every warning is acknowledged; the superbill can be issued."
+            text = f"Every warning is acknowledged; the {self.noun} can be issued."
         else:
             text = "The checker found no problems."
         self.summary.setText(text)
@@ -189,12 +204,7 @@ class IssueSuperbillDialog(QDialog):
         if chosen is None or not self.issue_button.isEnabled():
             return
         accepted = [found.text for _box, found in self.warning_boxes]
-        if self.document is not None:
-            outcome = self.runner.attempt(
-                superbills.correct_superbill, self.document.id, acknowledge=accepted
-            )
-        else:
-            outcome = self.runner.attempt(superbills.issue_superbill, *chosen, acknowledge=accepted)
+        outcome = self._issue(chosen, accepted)
         if outcome.error is not None:
             self.runner.interaction.show_error(self, str(outcome.error))
             self.run_check()

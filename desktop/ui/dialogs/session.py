@@ -12,8 +12,21 @@ from datetime import date, time
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QComboBox, QCompleter, QLineEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QWidget,
+)
 
+from desktop.domain.claim_codes import (
+    modifiers_problem,
+    place_of_service_problem,
+    telehealth_problem,
+)
 from desktop.domain.kinds import SessionStatus
 from desktop.services.books.recurring import set_slot
 from desktop.services.books.sessions import (
@@ -137,6 +150,14 @@ class SessionDialog(FormDialog[tuple[SessionInput, str]]):
             signal = field.currentIndexChanged if isinstance(field, QComboBox) else field.textEdited
             signal.connect(lambda *_a, n=name: self._by_hand.add(n) if not self._filling else None)
         self.body.addLayout(form.layout)
+        # A payer-rule mismatch (POS 10 without 95, POS 11 with 93): said, never blocking.
+        self.telehealth = QLabel()
+        self.telehealth.setWordWrap(True)
+        self.telehealth.setObjectName("warning")
+        self.telehealth.hide()
+        self.body.addWidget(self.telehealth)
+        self.pos.textChanged.connect(self._check_telehealth)
+        self.modifiers.textChanged.connect(self._check_telehealth)
         if session is not None:
             self._show_session(session)
         else:
@@ -144,6 +165,14 @@ class SessionDialog(FormDialog[tuple[SessionInput, str]]):
         self.finish_layout()
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 36)
         (self.day.line if session or unit_id else self.client).setFocus()
+
+    def _check_telehealth(self) -> None:
+        pos, mods = self.pos.text().strip(), self.modifiers.text()
+        problem = None
+        if place_of_service_problem(pos) is None and modifiers_problem(mods) is None:
+            problem = telehealth_problem(pos, mods)
+        self.telehealth.setText(f"Warning: {problem}" if problem else "")
+        self.telehealth.setVisible(problem is not None)
 
     def _show_session(self, row: SessionRow) -> None:
         self._filling = True
@@ -194,8 +223,10 @@ class SessionDialog(FormDialog[tuple[SessionInput, str]]):
         if self.fee.problem():
             problems["fee"] = self.fee.problem()
         pos = self.pos.text().strip()
-        if pos and not (len(pos) == 2 and pos.isdigit()):
-            problems["place_of_service"] = "A place of service is two digits, such as 11 or 10."
+        if pos and (problem := place_of_service_problem(pos)):
+            problems["place_of_service"] = problem
+        if problem := modifiers_problem(self.modifiers.text()):
+            problems["modifiers"] = problem
         if problems or unit_id is None:
             return None, problems
         day = self.day.value()

@@ -126,6 +126,7 @@ PAGES: tuple[PageSpec, ...] = (
         _superbills,
         (
             Command("Issue a &superbill…", "Ctrl+Shift+B", PageCommand.ISSUE_SUPERBILL),
+            Command("Issue a CMS-&1500 claim form…", "Ctrl+Shift+M", PageCommand.ISSUE_CLAIM_FORM),
             Command("&Print the selected document…", "Ctrl+P", PageCommand.PRINT_SELECTED),
         ),
     ),

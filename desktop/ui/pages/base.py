@@ -30,6 +30,7 @@ class PageCommand(Enum):
     RECORD_SESSION = auto()
     RECORD_PAYMENT = auto()
     ISSUE_SUPERBILL = auto()
+    ISSUE_CLAIM_FORM = auto()
     NEW_ESTIMATE = auto()
     PRINT_SELECTED = auto()
     IMPORT = auto()

@@ -34,6 +34,7 @@ from desktop.services.documents.views import documents_page_view
 from desktop.ui import style
 from desktop.ui.background import JobResult
 from desktop.ui.charts import month_starts
+from desktop.ui.dialogs.issue_claim_form import IssueClaimFormDialog
 from desktop.ui.dialogs.issue_superbill import IssueSuperbillDialog, period_text
 from desktop.ui.dialogs.statement_batch import StatementBatchDialog
 from desktop.ui.document_output import DocumentOutput, ask_pdf_path, save_pdf
@@ -50,6 +51,7 @@ KIND_TEXT = {
     DocumentKind.SUPERBILL: "Superbill",
     DocumentKind.STATEMENT: "Statement",
     DocumentKind.RECEIPT: "Receipt",
+    DocumentKind.CLAIM_FORM: "CMS-1500",
 }
 
 DOCUMENT_COLUMNS: tuple[Column[IssuedDocument], ...] = (
@@ -104,6 +106,11 @@ class SuperbillsPage(DocumentOutput, Page):
         issue = QPushButton("Issue a superbill…")
         issue.clicked.connect(self.issue_one)
         bar.addWidget(issue)
+        claim_form = QPushButton("CMS-1500…")
+        claim_form.setObjectName("issue_claim_form_button")
+        claim_form.setToolTip("Issue a CMS-1500 (02/12) claim form for a client and period")
+        claim_form.clicked.connect(lambda: self.issue_claim_form())
+        bar.addWidget(claim_form)
         bar.addSpacing(style.SECTION_SPACING)
         bar.addWidget(QLabel("Every superbill client for"))
         self.month = QComboBox()
@@ -127,6 +134,7 @@ class SuperbillsPage(DocumentOutput, Page):
         self.kind.addItem("Superbills", DocumentKind.SUPERBILL)
         self.kind.addItem("Statements", DocumentKind.STATEMENT)
         self.kind.addItem("Receipts", DocumentKind.RECEIPT)
+        self.kind.addItem("CMS-1500 claim forms", DocumentKind.CLAIM_FORM)
         self.kind.addItem("All documents", None)
         self.kind.currentIndexChanged.connect(lambda _i: self.refresh())
         self.table = make_table(self.proxy, stretch_column=CLIENT_COLUMN)
@@ -238,6 +246,21 @@ class SuperbillsPage(DocumentOutput, Page):
         self.select_document(dialog.issued.id)
         return dialog.issued
 
+    def issue_claim_form(self, unit_id: int | None = None) -> IssuedDocument | None:
+        units = self._units()
+        if units is None:
+            return None
+        start, end = last_month(date.today())
+        dialog = IssueClaimFormDialog(
+            self, self.runner, units, start=start, end=end, unit_id=unit_id
+        )
+        if not dialog.exec() or dialog.issued is None:
+            return None
+        self.kind.setCurrentIndex(max(self.kind.findData(DocumentKind.CLAIM_FORM), 0))
+        self.refresh()
+        self.select_document(dialog.issued.id)
+        return dialog.issued
+
     def correct_selected(self) -> None:
         document = self.selected()
         units = self._units()
@@ -334,6 +357,7 @@ class SuperbillsPage(DocumentOutput, Page):
 
     handlers: ClassVar = {
         PageCommand.ISSUE_SUPERBILL: issue_one,
+        PageCommand.ISSUE_CLAIM_FORM: issue_claim_form,
         PageCommand.PRINT_SELECTED: print_selected,
     }
 
@@ -351,6 +375,7 @@ class DocumentsButton(DocumentOutput, QPushButton):
         self.issued: IssuedDocument | None = None
         menu = QMenu(self)
         menu.addAction("Issue a superbill…", self.superbill)
+        menu.addAction("Issue a CMS-1500 claim form…", self.claim_form)
         menu.addAction("Issue a statement as of today", self.statement)
         self.receipts = menu.addMenu("Receipt for a payment")
         self.receipts.aboutToShow.connect(self._fill_receipts)
@@ -372,6 +397,18 @@ class DocumentsButton(DocumentOutput, QPushButton):
             return
         start, end = last_month(date.today())
         dialog = IssueSuperbillDialog(
+            self, self.runner, units, start=start, end=end, unit_id=unit_id
+        )
+        if dialog.exec():
+            self._offer(dialog.issued)
+
+    def claim_form(self) -> None:
+        unit_id = self._unit_id()
+        units = self.runner.read(list_units, parent=self)
+        if unit_id is None or units is None:
+            return
+        start, end = last_month(date.today())
+        dialog = IssueClaimFormDialog(
             self, self.runner, units, start=start, end=end, unit_id=unit_id
         )
         if dialog.exec():

@@ -185,7 +185,8 @@ def test_books_facts_reach_the_checker(workspace: Workspace) -> None:
     ]
     assert errors == [
         "Enter the provider's license number in the practice profile.",
-        "Line 1: F43.2 is a category, not a billable code; choose a more specific code.",
+        "Line 1: F43.2 is a category, not a billable code (ICD-10-CM April 1, 2026 release); "
+        "choose a more specific code.",
         "Line 1: 02/02/2026 is past the payer's 90-day filing limit (it ended 05/03/2026).",
     ]
 

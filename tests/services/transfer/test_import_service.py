@@ -363,3 +363,36 @@ def test_preview_then_import_in_one_action_keeps_the_audit_chain(workspace: Work
 
     assert workspace.run(both).added == 3
     assert workspace.read(audit.verify_chain).intact
+
+
+def test_sex_is_read_in_the_clients_layout(workspace: Workspace, tmp_path: Path) -> None:
+    rows = [["client_ref", "last_name", "sex"], ["A-1", "Ames", "female"], ["B-2", "Bell", "m"]]
+    workspace.run(run_import, ImportKind.CLIENTS, _write(tmp_path / "c.csv", rows))
+    stored = workspace.read(lambda s: dict(s.execute(select(Client.client_ref, Client.sex)).all()))
+    assert stored == {"A-1": "F", "B-2": "M"}
+    bad = [["client_ref", "last_name", "sex"], ["C-3", "Cole", "yes"]]
+    problems = _rejected(workspace, ImportKind.CLIENTS, _write(tmp_path / "d.csv", bad))
+    assert [(r, c) for r, c, _ in problems] == [(2, "sex")]
+    assert "not F or M" in problems[0][2]
+
+
+def test_places_of_service_and_modifiers_off_the_lists_are_refused(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    workspace.run(run_import, ImportKind.CLIENTS, CLIENTS)
+    ref = workspace.read(lambda s: s.scalars(select(Client.client_ref)).first())
+    header = ["client_ref", "date", "service_code", "place_of_service", "modifiers"]
+    rows = [
+        header,
+        [ref, "2026-02-02", "90834", "00", ""],
+        [ref, "2026-02-03", "90834", "88", "95"],
+        [ref, "2026-02-04", "90834", "10", "ZZ"],
+    ]
+    problems = _rejected(workspace, ImportKind.SESSIONS, _write(tmp_path / "s.csv", rows))
+    assert [(r, c) for r, c, _ in problems] == [
+        (2, "place_of_service"),
+        (3, "place_of_service"),
+        (4, "modifiers"),
+    ]
+    assert "not a CMS place-of-service code" in problems[1][2]
+    assert "ZZ is not a modifier a therapy claim uses" in problems[2][2]

@@ -19,7 +19,7 @@ from decimal import Decimal as D  # noqa: N817 - reads like the hand-worked figu
 from pathlib import Path
 
 from db.models import Base
-from desktop.domain.kinds import Relationship
+from desktop.domain.kinds import Relationship, Sex
 from desktop.services.books import payments, sessions
 from desktop.services.claims.estimates import EstimateInput, save_estimate
 from desktop.services.clients.people import get_client_detail, update_client
@@ -243,6 +243,7 @@ def _practice(ws: Workspace) -> None:
         replace(
             data,
             legal_middle_name="Quinn",
+            sex=Sex.FEMALE,
             date_of_birth=date(2015, 5, 1),
             subscriber_relationship=Relationship.CHILD,
             subscriber_name="Morgan Test",

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import Client, Payer
-from desktop.domain.kinds import BillingPreference, Relationship
+from desktop.domain.kinds import BillingPreference, Relationship, Sex
 from desktop.domain.kinds import values as values_of
 from desktop.services.claims.estimates import EstimateInput, save_estimate
 from desktop.services.clients import icd
@@ -34,6 +34,7 @@ from desktop.services.transfer.format import (
     parse_choice,
     parse_date,
     parse_flag,
+    parse_sex,
     parse_share,
 )
 from desktop.services.transfer.importing.common import Findings, ImportResult
@@ -53,6 +54,7 @@ _FIELD_COLUMNS = {
     "client_ref": "client_ref",
     "preferred_name": "preferred_name",
     "date_of_birth": "date_of_birth",
+    "sex": "sex",
     "email": "email",
     "phone": "phone",
     "state": "state",
@@ -175,6 +177,7 @@ def _client_input(
         take(column, field, parse_date)
     take("default_fee", "default_fee", parse_amount)
     take("diagnosis_codes_only", "diagnosis_codes_only", parse_flag)
+    take("sex", "sex", lambda t: Sex(parse_sex(t)))
     payer_name = text.get("payer", "")
     if payer_name:
         values["payer_id"] = _payer_id(session, payer_name, payers)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Charge, Service
 from db.models import Session as SessionRecord
+from desktop.domain.claim_codes import modifiers_problem, place_of_service_problem
 from desktop.domain.kinds import AdjustmentReason, SessionStatus, values
 from desktop.services.books import open_amounts
 from desktop.services.books import sessions as session_service
@@ -50,7 +51,6 @@ from desktop.services.transfer.importing.readers import RawTable
 SOURCE = "sessions"
 _CODE = re.compile(r"[A-Z0-9+-]{1,12}")
 _PROCEDURE = re.compile(r"\+?[0-9]{5}")
-_MODIFIER = re.compile(r"[A-Z0-9]{2}")
 _FIELD_COLUMNS = {
     "service_code": "service_code",
     "fee": "fee",
@@ -263,19 +263,17 @@ def _status(text: str) -> SessionStatus | str:
 
 
 def _place_of_service(text: str) -> str:
-    if re.fullmatch(r"[0-9]{2}", text):
-        return text
-    raise FieldError(f"'{text}' is not a place of service; use two digits, such as 11 or 10.")
+    if (problem := place_of_service_problem(text)) is not None:
+        raise FieldError(f"'{text}': {problem}")
+    return text.strip()
 
 
 def _modifiers(text: str) -> str:
     if text.strip().casefold() == NO_MODIFIERS:
         return ""
-    mods = normalize_modifiers(text)
-    parts = mods.split(",") if mods else []
-    if len(parts) > 4 or not all(_MODIFIER.fullmatch(p) for p in parts):
-        raise FieldError(f"'{text}' is not a list of modifiers; use codes such as 95 or 95,GT.")
-    return mods
+    if (problem := modifiers_problem(text)) is not None:
+        raise FieldError(f"'{text}': {problem}")
+    return normalize_modifiers(text)
 
 
 def _write_off(

@@ -27,6 +27,7 @@ from desktop.services.practice.settings import (
     update_preferences,
 )
 from desktop.ui import style
+from desktop.ui.pages.settings.printer_offset import PrinterOffsetBox
 from desktop.ui.runner import ActionRunner
 from desktop.ui.widgets.form import Form
 from desktop.ui.widgets.money_edit import MoneyEdit
@@ -147,6 +148,8 @@ class PreferencesTab(QWidget):
         left.addStretch(1)
         right = QVBoxLayout()
         right.addWidget(defaults)
+        self.printer = PrinterOffsetBox(runner)
+        right.addWidget(self.printer)
         right.addStretch(1)
         columns.addLayout(left, 1)
         columns.addLayout(right, 1)
@@ -212,9 +215,11 @@ class PreferencesTab(QWidget):
         self.warn_over.set_value(estimates.warn_over)
         self.form.show({})
         self.revalidate()
+        self.printer.refresh()
 
     def clear(self) -> None:
         self._saved = None
+        self.printer.clear()
         self.modifiers.clear()
         self.message.clear()
         self.warn_over.clear()
