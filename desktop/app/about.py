@@ -72,7 +72,7 @@ def resource_notices() -> list[LicenseNotice]:
     notices.append(
         LicenseNotice("DejaVu fonts", "Bitstream Vera and Arev fonts license", fonts.read_text())
     )
-    return notices
+    return sorted(notices, key=lambda notice: notice.component.casefold())
 
 
 def _notice(dist: metadata.Distribution) -> LicenseNotice:

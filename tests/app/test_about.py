@@ -53,7 +53,7 @@ def test_every_runtime_dependency_has_its_license_text(
     ("component", "phrase"),
     [
         ("Qt 6", "GNU LESSER GENERAL PUBLIC LICENSE"),
-        ("GNU GPL v3", "GNU GENERAL PUBLIC LICENSE"),
+        ("Qt 6: the GNU GPL v3 its LGPL builds on", "GNU GENERAL PUBLIC LICENSE"),
         ("Python 3", "PYTHON SOFTWARE FOUNDATION LICENSE"),
         ("SQLCipher", "ZETETIC LLC"),
         ("OpenSSL", "Apache License"),
