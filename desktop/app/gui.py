@@ -15,6 +15,8 @@ from pathlib import Path
 
 from db import keys
 from desktop.app import paths
+from desktop.app.about import about_facts
+from desktop.resources import resource_path
 from desktop.services.errors import ServiceError
 from desktop.services.workspace import Workspace
 
@@ -25,6 +27,7 @@ def run_gui(path: Path | None, demo: bool) -> int:
     """Run the window until it is closed; the exit status for the command line."""
     _import_before_qt()
     from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from desktop.ui import style
@@ -37,6 +40,9 @@ def run_gui(path: Path | None, demo: bool) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("Quiet Ledger")
     app.setOrganizationName("QuietLedger")
+    # The menu entry's name (packaging/), so a Wayland desktop shows its icon for the window.
+    app.setDesktopFileName("app.quietledger.QuietLedger")
+    app.setWindowIcon(QIcon(str(resource_path("icons", "quietledger.png"))))
     style.apply(app)
     # From here cycles are collected on this thread only (see desktop.ui.collector).
     UiThreadCollector(app)
@@ -68,12 +74,12 @@ def run_gui(path: Path | None, demo: bool) -> int:
         workspace = dialog.workspace
     interaction = DialogInteraction()
     runner = ActionRunner(workspace, interaction)
-    window = MainWindow(runner, opener, label, interaction)
+    window = MainWindow(runner, opener, label, interaction, about=about_facts)
     window.show()
     # Start-up is over: its objects live as long as the window (see desktop.app.launch).
     QTimer.singleShot(0, gc.freeze)
-    if os.environ.get("QUIETLEDGER_QUIT_WHEN_SHOWN") == "1":
-        _quit_once_shown(app)
+    if _quit_when_shown():
+        _report_shown("shown", app.quit)
     try:
         return app.exec()
     finally:
@@ -119,6 +125,8 @@ def _first_run(default: Path) -> tuple[Path, bool, Workspace | None] | None:
 
     while True:
         welcome = WelcomeDialog()
+        if _quit_when_shown():
+            _report_shown("shown: welcome", welcome.reject)
         if not welcome.exec():
             return None
         if welcome.choice == DEMO:
@@ -136,13 +144,21 @@ def _first_run(default: Path) -> tuple[Path, bool, Workspace | None] | None:
             return Path(chosen), False, None
 
 
-def _quit_once_shown(app: object) -> None:
-    """For benchmarks/startup.py: say "shown" once the window is up, then quit."""
+QUIT_WHEN_SHOWN_ENV = "QUIETLEDGER_QUIT_WHEN_SHOWN"
+
+
+def _quit_when_shown() -> bool:
+    """For benchmarks/startup.py and packaging/smoke.sh: report the first screen, then quit."""
+    return os.environ.get(QUIT_WHEN_SHOWN_ENV) == "1"
+
+
+def _report_shown(message: str, close: Callable[[], object]) -> None:
+    """Print ``message`` once the event loop runs (the screen is up), then ``close`` it."""
     from PySide6.QtCore import QTimer
 
     def done() -> None:
-        print("shown", flush=True)
-        app.quit()  # type: ignore[attr-defined]
+        print(message, flush=True)
+        close()
 
     QTimer.singleShot(0, done)
 

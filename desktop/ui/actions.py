@@ -19,7 +19,8 @@ class ActionSpec:
 LOCK = ActionSpec("lock", "&Lock", "Ctrl+L")
 FIND = ActionSpec("find", "&Find", "Ctrl+F")
 QUIT = ActionSpec("quit", "&Quit", "Ctrl+Q")
-WINDOW_ACTIONS = (FIND, LOCK, QUIT)
+ABOUT = ActionSpec("about", "&About Quiet Ledger", "")
+WINDOW_ACTIONS = (FIND, LOCK, QUIT, ABOUT)
 
 
 def page_shortcut(position: int) -> str:

@@ -6,6 +6,7 @@ changes to the books go through the action runner.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
@@ -34,6 +35,7 @@ from desktop.ui.pages.base import Page, PageCommand, PageContext
 from desktop.ui.runner import ActionRunner
 
 if TYPE_CHECKING:
+    from desktop.forms.about import AboutFacts
     from desktop.ui.dialogs.unlock import Opener, UnlockDialog
 
 APP_TITLE = "Quiet Ledger"
@@ -54,12 +56,14 @@ class MainWindow(QMainWindow):
         interaction: Interaction,
         *,
         remember_geometry: bool = True,
+        about: Callable[[], AboutFacts] | None = None,
     ) -> None:
         super().__init__()
         self.runner = runner
         self._opener = opener
         self._file_label = file_label
         self._remember = remember_geometry
+        self._about = about  # Help -> About's facts, gathered when it is opened
         self._unlock_dialog: UnlockDialog | None = None
         self._lock_pending = False  # Lock asked for while a job was using the file
         self._context = PageContext(runner=runner, interaction=interaction, navigator=self)
@@ -137,6 +141,19 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, i=position: self.nav.setCurrentRow(i))
             go_menu.addAction(action)
         self._data_menus = (file_menu, go_menu)
+        if self._about is not None:
+            about = self._action(actions.ABOUT.text, actions.ABOUT.shortcut)
+            about.setMenuRole(QAction.MenuRole.AboutRole)
+            about.triggered.connect(self.show_about)
+            bar.addMenu("&Help").addAction(about)
+
+    def show_about(self) -> None:
+        from desktop.ui.dialogs.about import AboutDialog  # built only when asked for
+
+        if self._about is not None:
+            dialog = AboutDialog(self._about(), self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.open()
 
     def _action(self, text: str, shortcut: str) -> QAction:
         action = QAction(text, self)

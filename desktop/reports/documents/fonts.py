@@ -15,6 +15,8 @@ from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from desktop.resources import resource_path
+
 REGULAR = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
 _FILES = {REGULAR: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf"}
@@ -25,15 +27,10 @@ _registered = False
 
 def font_dir() -> Path:
     """Where the TTFs are: ``resources/fonts`` in a checkout, ``desktop/_resources`` installed."""
-    here = Path(__file__).resolve()
-    candidates = (
-        here.parents[2] / "_resources" / "fonts",  # wheel: resources -> desktop/_resources
-        here.parents[3] / "resources" / "fonts",  # source checkout
-    )
-    for candidate in candidates:
-        if (candidate / _FILES[REGULAR]).is_file():
-            return candidate
-    raise FileNotFoundError("The document fonts are missing from resources/fonts.")
+    try:
+        return resource_path("fonts", _FILES[REGULAR]).parent
+    except FileNotFoundError:
+        raise FileNotFoundError("The document fonts are missing from resources/fonts.") from None
 
 
 def ensure_fonts() -> None:
