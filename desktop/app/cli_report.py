@@ -132,7 +132,10 @@ def _output(parser: argparse.ArgumentParser) -> None:
 
 
 @report(
-    "aging", options=(as_of,), help="what each client owes, by age (0-30, 31-60, 61-90, 91+ days)"
+    "aging",
+    options=(as_of,),
+    help="what each client owes by days past due (current, 1-30, 31-60, 61-90, 91+), "
+    "then unapplied credit; the total is net A/R",
 )
 def aging(ws: Workspace, args: argparse.Namespace) -> Table:
     return ws.read(report_tables.aging_table, args.as_of)

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from desktop.domain.aging import UNAPPLIED_CREDIT
 from desktop.domain.kinds import AgingBasis
 from desktop.domain.money import ZERO, format_plain
 from desktop.reports.tabular import TOTAL_LABEL, Column, Kind, Table
@@ -43,27 +44,51 @@ def _total(values: list[Decimal]) -> Decimal:
 
 
 def aging_table(session: Session, as_of: date) -> Table:
-    """Who owes what, by age: one row per client who owes, then a TOTAL row."""
+    """Who owes what, by how long past due: one row per client who owes, then the
+    unapplied credit as a negative line, then a TOTAL row whose total is net A/R."""
     report = books.aging(session, as_of)
-    basis = "due date" if report.basis is AgingBasis.DUE_DATE else "date of service"
-    columns = (
-        Column("client_ref"),
-        Column("client"),
-        *(_summed(name) for name in report.bucket_names),
-        _summed("total"),
-    )
-    rows = tuple((r.client_ref, r.client, *r.buckets, r.total) for r in report.rows)
+    return aging_report_table(report, [(r.client_ref, r.client, r) for r in report.rows])
+
+
+def aging_report_table(
+    report: books.AgingReport,
+    labelled: list[tuple[str, str, books.AgingRow]],
+    client_column: str = "client",
+) -> Table:
+    """An aging report as a table, its clients shown as ``labelled`` says (ref, label, row).
+
+    The buckets of the TOTAL row sum the client rows; its total also takes in the
+    UNAPPLIED CREDIT line (a negative amount, buckets empty), so it is net A/R.
+    """
+    blanks = (None,) * len(report.bucket_names)
+    rows = tuple((ref, label, *r.buckets, r.total) for ref, label, r in labelled)
+    credit_row = (UNAPPLIED_CREDIT, "", *blanks, -report.credit)
     return Table(
         title="Accounts receivable aging",
-        subtitle=f"As of {as_of.isoformat()}",
-        columns=columns,
-        rows=rows,
-        total=(TOTAL_LABEL, "", *report.totals, report.total),
-        notes=(
-            f"Each charge is aged in days from its {basis}; only activity dated on or "
-            f"before {as_of.isoformat()} counts.",
+        subtitle=f"As of {report.as_of.isoformat()}",
+        columns=(
+            Column("client_ref"),
+            Column(client_column),
+            *(_summed(name.lower()) for name in report.bucket_names),
+            _summed("total"),
         ),
+        rows=(*rows, credit_row),
+        total=(TOTAL_LABEL, "", *report.totals, report.net),
+        notes=(aging_note(report),),
         sheet_name="Aging",
+    )
+
+
+def aging_note(report: books.AgingReport) -> str:
+    """How the aging was counted, in a sentence for the foot of the report."""
+    terms = report.terms_days
+    due = "on its date of service" if terms == 0 else f"{terms} days after its date of service"
+    since = "its date of service" if report.basis is AgingBasis.SERVICE_DATE else "its due date"
+    return (
+        f"A charge is due {due} and is Current until then (the due date included); past "
+        f"due, it is aged in days from {since}. Only activity dated on or before "
+        f"{report.as_of.isoformat()} counts. Unapplied credit is shown as a negative "
+        "line, so the total is net A/R (owed less credit)."
     )
 
 
