@@ -88,8 +88,9 @@ def register(subparsers: Subparsers) -> None:
         "statement",
         help="issue a statement of account for a client",
         description=(
-            "Issue a statement as of a date: balance forward, activity since the last "
-            "statement (or since --from), closing balance and amount due."
+            "Issue a statement as of a date: every open charge with what is still owed, "
+            "activity since the last statement (a first statement: since the oldest open "
+            "charge; or since --from), an aging line, closing balance and amount due."
         ),
     )
     _client(parser)
@@ -102,7 +103,8 @@ def register(subparsers: Subparsers) -> None:
         type=iso_date,
         default=None,
         metavar="DATE",
-        help="first day of activity shown (default: the day after the last statement)",
+        help="first day of activity shown (default: the day after the last statement, or "
+        "for a first statement the date of the oldest open charge)",
     )
     _out(parser)
     parser.set_defaults(handler=run_statement)

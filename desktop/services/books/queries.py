@@ -12,14 +12,15 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import text
+from sqlalchemy import case, func, select, text
 from sqlalchemy.orm import Session
 
-from db.models import Practice
+from db.models import Charge, LedgerSplit, LedgerTxn, Practice, Service
+from db.models import Session as TherapySession
 from db.queries.aging import aging_cents
 from db.queries.balances import SPLIT_TOTALS_SQL, balances_cents
 from desktop.domain.aging import BUCKETS
-from desktop.domain.kinds import AgingBasis
+from desktop.domain.kinds import Account, AgingBasis
 from desktop.domain.money import ZERO, from_cents
 from desktop.services.clients.lookups import unit_names
 
@@ -139,6 +140,65 @@ def _describe(row: dict) -> tuple[str, str, str, int | None]:
     if kind == "refund":
         return "refund", f"Refund, {row['refund_method']}", "refund", row["refund_id"]
     return "void", f"Void of {row['reversed_kind']}: {row['memo']}", "void", None
+
+
+# --- open charges --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    """A charge with something still owed on it as of a date."""
+
+    charge_id: int
+    service_date: date
+    code: str
+    description: str  # the charge's own text (the practice's label when it was made)
+    minutes: int | None  # the session's length, for the session's own service only
+    charged: Decimal
+    owed: Decimal
+
+    @property
+    def paid(self) -> Decimal:
+        """What payments, credits and write-offs have taken off the charge."""
+        return self.charged - self.owed
+
+
+def open_items(session: Session, unit_id: int, as_of: date) -> list[OpenItem]:
+    """The unit's open charges as of a date, oldest date of service first."""
+    owed = (
+        select(LedgerSplit.charge_id, func.sum(LedgerSplit.amount).label("owed"))
+        .join(LedgerTxn, LedgerTxn.id == LedgerSplit.txn_id)
+        .where(
+            LedgerSplit.account == Account.RECEIVABLE.value,
+            LedgerSplit.unit_id == unit_id,
+            LedgerTxn.txn_date <= as_of,
+        )
+        .group_by(LedgerSplit.charge_id)
+        .having(func.sum(LedgerSplit.amount) > 0)
+        .subquery()
+    )
+    own_minutes = case(
+        (TherapySession.service_id == Charge.service_id, TherapySession.minutes), else_=None
+    )
+    rows = session.execute(
+        select(
+            Charge.id,
+            Charge.service_date,
+            Service.code,
+            func.coalesce(func.nullif(Charge.description, ""), Service.label),
+            own_minutes,
+            Charge.amount,
+            owed.c.owed,
+        )
+        .join(owed, owed.c.charge_id == Charge.id)
+        .join(Service, Service.id == Charge.service_id)
+        .outerjoin(TherapySession, TherapySession.id == Charge.session_id)
+        .order_by(Charge.service_date, Charge.id)
+    ).all()
+    return [
+        OpenItem(cid, day, code, text_, minutes, charged, Decimal(left))
+        for cid, day, code, text_, minutes, charged, left in rows
+    ]
 
 
 # --- aging ----------------------------------------------------------------------------
