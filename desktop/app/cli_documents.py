@@ -111,7 +111,11 @@ def register(subparsers: Subparsers) -> None:
 
     parser = add_command(subparsers, "receipt", help="issue a receipt for a payment")
     parser.add_argument(
-        "--payment", type=int, required=True, metavar="ID", help="the payment's number"
+        "--payment",
+        type=int,
+        required=True,
+        metavar="ID",
+        help="the payment's id, as 'quietledger report payments' lists it",
     )
     _out(parser)
     parser.set_defaults(handler=run_receipt)

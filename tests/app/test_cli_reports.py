@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from desktop.app.cli import main
 from desktop.domain.kinds import AdjustmentReason
@@ -304,3 +305,32 @@ def test_starting_the_command_does_not_load_openpyxl() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_payments_show_the_id_a_receipt_asks_for(
+    books: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert report(books, "payments", "--from", "2026-03-01", "--to", "2026-03-31") == 0
+    header, *rows, total = rows_of(capsys.readouterr().out)
+    assert header == [
+        "payment_id", "date", "client_ref", "client", "method", "reference",
+        "amount", "applied", "credit", "status",
+    ]  # fmt: skip
+    assert [(r[1], r[2], r[6], r[7], r[8]) for r in rows] == [
+        ("2026-03-01", "A1", "100.00", "100.00", "0.00"),
+        ("2026-03-02", "E5", "300.00", "0.00", "200.00"),
+        ("2026-03-05", "B2", "100.00", "100.00", "0.00"),
+    ]
+    assert total[0] == "TOTAL"
+    assert total[6:9] == ["500.00", "200.00", "200.00"]
+    # The id listed is the one ``receipt --payment`` takes.
+    out = tmp_path / "receipt.pdf"
+    eve = next(r for r in rows if r[2] == "E5")
+    assert main(["receipt", "--payment", eve[0], "--out", str(out), "--db", str(books)]) == 0
+    receipt_text = "".join(page.extract_text() for page in PdfReader(out).pages)
+    assert "Eve Tran" in receipt_text
+    assert "$300.00" in receipt_text
+    capsys.readouterr()
+    assert report(books, "payments", "--from", "2026-03-01", "--to", "2026-03-31",
+                  "--client", "B2") == 0  # fmt: skip
+    assert [r[2] for r in rows_of(capsys.readouterr().out)[1:-1]] == ["B2"]

@@ -369,3 +369,28 @@ def test_statement_with_nothing_open_says_so() -> None:
     text = text_of(render_statement(statement(open_items=(), aging=())))
     assert "No charges are open." in text
     assert "How long the open charges have been due" not in text
+
+
+def test_receipt_carries_what_a_benefits_administrator_asks_for() -> None:
+    doc = receipt(
+        npi="1234567893",
+        tax_id="12-3456789",
+        client_address=MailingAddress("Олег Петров", "7 Pine Road", "Troy", "NY", "12180"),
+        applied=(AppliedTo(date(2025, 3, 3), "Psychotherapy, 53 minutes (90837)", D190),),
+        credit_remaining=Decimal("210.00"),
+    )
+    text = text_of(render_receipt(doc))
+    for printed in (
+        "NPI 1234567893 · EIN 12-3456789",
+        "7 Pine Road",
+        "Troy, NY 12180",
+        "Paid for",
+        "03/03/2025 Psychotherapy, 53 minutes (90837) $190.00",
+    ):
+        assert printed in text
+
+
+def test_receipt_masks_a_social_security_number() -> None:
+    text = text_of(render_receipt(receipt(tax_id="123-45-6789", tax_id_kind="ssn")))
+    assert "SSN XXX-XX-6789" in text
+    assert "123-45" not in text

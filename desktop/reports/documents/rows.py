@@ -353,9 +353,16 @@ class ReceiptDoc:
     reference: str = ""
     applied: Sequence[AppliedTo] = ()
     credit_remaining: Decimal = ZERO  # the client's whole credit after this payment
+    # What a benefits (HSA/FSA) administrator checks: who was paid, and who paid.
+    npi: str = ""
+    tax_id_kind: str = "ein"  # "ein" prints in full; "ssn" prints masked to the last four
+    tax_id: str = ""
+    client_address: MailingAddress | None = None
 
     def __post_init__(self) -> None:
         _tuple(self, "applied")
+        if self.tax_id_kind not in TAX_ID_KINDS:
+            raise ValueError(f"tax_id_kind must be one of {TAX_ID_KINDS}.")
         _money(self.amount, "amount")
         _money(self.credit_remaining, "credit remaining")
         if self.unapplied < 0:

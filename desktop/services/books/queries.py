@@ -163,6 +163,13 @@ class OpenItem:
         return self.charged - self.owed
 
 
+# A charge's length in minutes: its session's, when the charge is for the session's own
+# service (an add-on charge of the same session is not that long). Outer-join sessions.
+CHARGE_MINUTES = case(
+    (TherapySession.service_id == Charge.service_id, TherapySession.minutes), else_=None
+)
+
+
 def open_items(session: Session, unit_id: int, as_of: date) -> list[OpenItem]:
     """The unit's open charges as of a date, oldest date of service first."""
     owed = (
@@ -177,16 +184,13 @@ def open_items(session: Session, unit_id: int, as_of: date) -> list[OpenItem]:
         .having(func.sum(LedgerSplit.amount) > 0)
         .subquery()
     )
-    own_minutes = case(
-        (TherapySession.service_id == Charge.service_id, TherapySession.minutes), else_=None
-    )
     rows = session.execute(
         select(
             Charge.id,
             Charge.service_date,
             Service.code,
             func.coalesce(func.nullif(Charge.description, ""), Service.label),
-            own_minutes,
+            CHARGE_MINUTES,
             Charge.amount,
             owed.c.owed,
         )

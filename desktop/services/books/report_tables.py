@@ -21,7 +21,7 @@ from desktop.domain.aging import UNAPPLIED_CREDIT
 from desktop.domain.kinds import AgingBasis
 from desktop.domain.money import ZERO, format_plain
 from desktop.reports.tabular import TOTAL_LABEL, Column, Kind, Table
-from desktop.services.books import period_reports
+from desktop.services.books import payment_list, period_reports
 from desktop.services.books import queries as books
 from desktop.services.clients.lookups import unit_by_ref, unit_names
 
@@ -248,6 +248,66 @@ def income_table(session: Session, start: date, end: date) -> Table:
             "A voided payment counts on the day it was voided.",
         ),
         sheet_name="Income",
+    )
+
+
+def payments_table(
+    session: Session, start: date, end: date, client_ref: str | None = None
+) -> Table:
+    """Payments received in a period, each with its id (what ``quietledger receipt
+    --payment ID`` asks for), how much of it was applied and what is still credit."""
+    unit_id = unit_by_ref(session, client_ref).id if client_ref else None
+    units = unit_names(session)
+    found = payment_list.list_payments(session, start=start, end=end, unit_id=unit_id)
+    rows = tuple(
+        (
+            p.id,
+            p.received_date,
+            *units[p.unit_id],
+            p.method,
+            p.reference,
+            p.amount,
+            p.applied,
+            p.unapplied,
+            "voided" if p.voided else "",
+        )
+        for p in found
+    )
+    live = [p for p in found if not p.voided]
+    return Table(
+        title="Payments received",
+        subtitle=_period(start, end),
+        columns=(
+            Column("payment_id", Kind.INTEGER),
+            Column("date", Kind.DATE),
+            Column("client_ref"),
+            Column("client"),
+            Column("method"),
+            Column("reference"),
+            Column("amount", MONEY),
+            Column("applied", MONEY),
+            Column("credit", MONEY),
+            Column("status"),
+        ),
+        rows=rows,
+        total=(
+            TOTAL_LABEL,
+            None,
+            "",
+            "",
+            "",
+            "",
+            _total([p.amount for p in live]),
+            _total([p.applied for p in live]),
+            _total([p.unapplied for p in live]),
+            "",
+        ),
+        notes=(
+            "For a receipt: quietledger receipt --payment PAYMENT_ID --out FILE.pdf. Credit is "
+            "what of a payment is neither applied to a charge nor refunded. Totals leave "
+            "voided payments out.",
+        ),
+        sheet_name="Payments",
     )
 
 

@@ -24,6 +24,7 @@ from desktop.services.documents import store as documents_store
 from desktop.services.errors import NotAllowed
 from desktop.services.workspace import Workspace
 from tests.books_helpers import add_unit, client_id, method_id
+from tests.conftest import VALID_EIN, VALID_NPI
 
 AS_OF = date(2026, 2, 28)
 ISSUED = date(2026, 3, 2)
@@ -184,9 +185,22 @@ def test_receipt_shows_where_the_payment_went(workspace: Workspace) -> None:
         D("200.00"),
     )
     text = text_of(workspace.read(documents_store.reprint, issued.id))
-    for printed in ("Ana Lopez", "$200.00", "Card", "4242", "Therapy session, 45 minutes"):
+    # What a benefits administrator asks for: provider NPI and EIN, the client's name and
+    # address, and each service's date, code and what it was, in plain words.
+    for printed in (
+        "Ana Lopez",
+        "9 Oak Lane",
+        "Troy, NY 12180",
+        f"NPI {VALID_NPI}",
+        f"EIN {VALID_EIN}",
+        "$200.00",
+        "Card",
+        "4242",
+        "01/05/2026 Psychotherapy, 50 minutes (90834) $50.00",
+        "02/02/2026 Psychotherapy, 50 minutes (90834) $150.00",
+    ):
         assert printed in text
-    for absent in (*DIAGNOSIS_TEXT, "Annie", "90834"):
+    for absent in (*DIAGNOSIS_TEXT, "Annie", "Therapy session, 45 minutes"):
         assert absent not in text
     with pytest.raises(NotAllowed, match="already the receipt"):
         workspace.run(documents_receipts.issue_receipt, payment.id, issued_on=ISSUED)
