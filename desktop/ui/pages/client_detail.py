@@ -434,11 +434,15 @@ def good_faith_warning(summary: EstimateSummary) -> str:
 
 
 def _fee_text(unit: UnitDetail) -> str:
-    if unit.default_fee is not None:
-        return money_text(unit.default_fee)
-    if unit.service_fee is not None:
-        return f"{money_text(unit.service_fee)} (the service's fee)"
-    return ""
+    """The fee the session form proposes, and where it comes from when not set here."""
+    if unit.usual_fee is None:
+        return ""
+    fee = money_text(unit.usual_fee)
+    if unit.usual_fee_charged_on is not None:
+        return f"{fee} (last charged for {unit.usual_service_code})"
+    if unit.default_fee is None:
+        return f"{fee} (the fee for {unit.usual_service_code})"
+    return fee
 
 
 def _with_current(
