@@ -2,8 +2,8 @@
 
 A practice that sees a client at a reduced fee often never types it on the
 client: the sessions carry it. So the fee proposed for a service is the unit's
-own fee (for its usual service, or for any service when it has none), else the
-fee of the unit's last attended session of that service, else the catalogue's.
+own fee (for its usual service), else the fee of the unit's last attended
+session of that service, else the catalogue's.
 The client list and page show the same figure for the unit's usual service (the
 one set on it, else the service of its last attended session).
 """
@@ -81,9 +81,9 @@ class UnitFee:
 
 
 def fee_for(unit: UnitFee, service_id: int, list_fee: Decimal, last: LastFees) -> Decimal:
-    """The fee to propose for a service: the unit's own (for its usual service, or for any
-    when it has none), else the one it was last charged for it, else ``list_fee``."""
-    if unit.fee > 0 and unit.service_id in (None, service_id):
+    """The fee to propose for a service: the unit's own (for its usual service), else the
+    one it was last charged for it, else ``list_fee``."""
+    if unit.fee > 0 and unit.service_id == service_id:
         return unit.fee
     if service_id in last:
         return last[service_id].fee

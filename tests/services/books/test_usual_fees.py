@@ -5,6 +5,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal as D  # noqa: N817 - reads like the hand-worked figures
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import BillingUnit, Service
 from desktop.domain.kinds import SessionStatus
 from desktop.services.books import sessions
 from desktop.services.books.sessions import SessionInput
@@ -45,6 +49,9 @@ def test_a_client_without_a_fee_of_their_own_is_proposed_what_they_were_last_cha
 def test_the_fee_set_on_the_client_comes_first(workspace: Workspace) -> None:
     unit = workspace.run(add_unit, "L1", "Lea Park", fee="140.00")
     seen(workspace, unit, date(2026, 3, 2), "175.00")
+    # A fee typed on the client is for the client's usual service.
+    assert workspace.read(sessions.defaults_for, unit, 55).fee == D("175.00")
+    workspace.run(usual_service, unit, "90837")
     assert workspace.read(sessions.defaults_for, unit, 55).fee == D("140.00")
     row = next(r for r in workspace.read(list_units) if r.unit_id == unit)
     assert row.default_fee == D("140.00")
@@ -57,3 +64,12 @@ def test_a_client_never_seen_shows_no_usual_fee(workspace: Workspace) -> None:
     row = next(r for r in workspace.read(list_units) if r.unit_id == unit)
     assert row.default_fee is None
     assert workspace.read(get_unit_detail, unit).usual_fee is None
+
+
+def usual_service(session: Session, unit_id: int, code: str) -> None:
+    unit = session.get(BillingUnit, unit_id)
+    assert unit is not None
+    unit.default_service_id = session.execute(
+        select(Service.id).where(Service.code == code)
+    ).scalar_one()
+    session.flush()
