@@ -55,6 +55,17 @@ def deadline_hint(next_step: AppealLevel | None) -> str:
     }.get(next_step, "")  # type: ignore[arg-type]
 
 
+def _date_label(claim: ClaimRow, target: ClaimStatus) -> str:
+    """What the date means; an appeal names its step ("Date the first-level appeal was
+    sent")."""
+    step = claim.next_step if target is S.APPEALED else None
+    if step is AppealLevel.EXTERNAL:
+        return "Date external review was requested"
+    if step is not None:
+        return f"Date the {step.label.lower()} was sent"
+    return _field_label(target)
+
+
 def _field_label(target: ClaimStatus) -> str:
     text = DATE_MEANING[target].removeprefix("the ")
     return text[:1].upper() + text[1:]
@@ -87,7 +98,7 @@ class ClaimStatusDialog(FormDialog[ClaimChange]):
         claim = detail.claim
         self.body.addWidget(_about(detail))
         self.on = DateEdit(value=self.today)
-        self.form.add("on", _field_label(target), self.on)
+        self.form.add("on", _date_label(claim, target), self.on)
         self.claim_number: QLineEdit | None = None
         if target in (S.SUBMITTED, S.IN_PROCESS, *PAYMENT, S.DENIED):
             self.claim_number = QLineEdit(claim.claim_number)

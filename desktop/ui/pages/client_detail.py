@@ -300,7 +300,7 @@ class ClientDetailView(QWidget):
         self.billing.fill(
             {
                 "billing": "Gets superbills" if superbill else "Pays privately (no superbill)",
-                "service": unit.default_service_code or "",
+                "service": _service_text(unit),
                 "fee": _fee_text(unit),
                 "owed": money_text(balance.owed),
                 "credit": money_text(balance.credit),
@@ -430,6 +430,15 @@ def good_faith_warning(summary: EstimateSummary) -> str:
             f"{money_text(summary.warn_over)} warning line; at {dispute} over the client may "
             "dispute the bill. Issue a corrected version on the Estimates page."
         )
+    return ""
+
+
+def _service_text(unit: UnitDetail) -> str:
+    """The usual service: the one set on the client, else that of the last session."""
+    if unit.default_service_code:
+        return unit.default_service_code
+    if unit.usual_service_code:
+        return f"{unit.usual_service_code} (as the last session)"
     return ""
 
 
