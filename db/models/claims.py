@@ -45,6 +45,10 @@ class Claim(Base):
     denial_note: Mapped[str] = mapped_column(Text, default="")
     appeal_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     appeal_deadline: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # The appeal chain (``desktop.domain.appeals.AppealLevel``): the step last taken, and
+    # the one a denial opened (None when none is open).
+    appeal_level: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_appeal_level: Mapped[int | None] = mapped_column(Integer, nullable=True)
     notes: Mapped[str] = mapped_column(Text, default="")
     snoozed_until: Mapped[date | None] = mapped_column(Date, nullable=True)
     created_on: Mapped[date] = mapped_column(Date)

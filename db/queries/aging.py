@@ -1,8 +1,11 @@
 """Aging of receivables as of a date, in one SQL pass.
 
 What is still owed on each charge is the sum of the receivable splits that name
-it, counting only transactions dated on or before the as-of date. The age is
-counted from the date of service (or from the due date, ``due_days`` later).
+it, counting only transactions dated on or before the as-of date. A charge is
+due ``terms`` days after its date of service; until then (the due date itself
+included) it is Current. Past due, it is bucketed by days past its due date or,
+when ``from_service`` is set, by days since its date of service. The rule is
+``desktop.domain.aging.bucket_index``, written here in SQL.
 """
 
 from __future__ import annotations
@@ -12,34 +15,52 @@ from datetime import date
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-_AGING_SQL = text(
-    """
+_AGING_SQL = """
     WITH open_charges AS (
         SELECT s.charge_id AS charge_id, SUM(s.amount_cents) AS owed
         FROM ledger_splits AS s
         JOIN ledger_txns AS t ON t.id = s.txn_id
-        WHERE s.account = 'receivable' AND t.txn_date <= :as_of
+        WHERE s.account = 'receivable' AND t.txn_date <= :as_of {unit_filter}
         GROUP BY s.charge_id
         HAVING SUM(s.amount_cents) <> 0
-    ), aged AS (
+    ), dated AS (
         SELECT c.unit_id AS unit_id, o.owed AS owed,
-               CAST(julianday(:as_of) - julianday(c.service_date) AS INTEGER) - :due_days
-                   AS age
+               CAST(julianday(:as_of) - julianday(c.service_date) AS INTEGER) AS since
         FROM open_charges AS o JOIN charges AS c ON c.id = o.charge_id
+    ), aged AS (
+        SELECT unit_id, owed, since - :terms AS past_due,
+               CASE WHEN :from_service = 1 THEN since ELSE since - :terms END AS age
+        FROM dated
     )
     SELECT unit_id,
-           SUM(CASE WHEN age <= 30 THEN owed ELSE 0 END) AS b0,
-           SUM(CASE WHEN age BETWEEN 31 AND 60 THEN owed ELSE 0 END) AS b1,
-           SUM(CASE WHEN age BETWEEN 61 AND 90 THEN owed ELSE 0 END) AS b2,
-           SUM(CASE WHEN age > 90 THEN owed ELSE 0 END) AS b3,
+           SUM(CASE WHEN past_due <= 0 THEN owed ELSE 0 END) AS current_owed,
+           SUM(CASE WHEN past_due > 0 AND age <= 30 THEN owed ELSE 0 END) AS b1,
+           SUM(CASE WHEN past_due > 0 AND age BETWEEN 31 AND 60 THEN owed ELSE 0 END) AS b2,
+           SUM(CASE WHEN past_due > 0 AND age BETWEEN 61 AND 90 THEN owed ELSE 0 END) AS b3,
+           SUM(CASE WHEN past_due > 0 AND age > 90 THEN owed ELSE 0 END) AS b4,
            SUM(owed) AS total
     FROM aged
     GROUP BY unit_id
-    """
-)
+"""
+_ALL_UNITS = text(_AGING_SQL.format(unit_filter=""))
+_ONE_UNIT = text(_AGING_SQL.format(unit_filter="AND s.unit_id = :unit_id"))
 
 
-def aging_cents(session: Session, as_of: date, due_days: int = 0) -> list[tuple[int, ...]]:
-    """(unit_id, 0-30, 31-60, 61-90, 91+, total) in cents, one row per unit that owes."""
-    rows = session.execute(_AGING_SQL, {"as_of": as_of.isoformat(), "due_days": due_days})
+def aging_cents(
+    session: Session,
+    as_of: date,
+    terms: int = 0,
+    *,
+    from_service: bool = False,
+    unit_id: int | None = None,
+) -> list[tuple[int, ...]]:
+    """(unit_id, current, 1-30, 31-60, 61-90, 91+, total) in cents, one row per unit that
+    owes (only ``unit_id``'s row when one is named)."""
+    params = {
+        "as_of": as_of.isoformat(),
+        "terms": terms,
+        "from_service": int(from_service),
+        "unit_id": unit_id,
+    }
+    rows = session.execute(_ALL_UNITS if unit_id is None else _ONE_UNIT, params)
     return [tuple(row) for row in rows]

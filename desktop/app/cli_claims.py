@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 
 from desktop.app.cli_report import report
+from desktop.domain.appeals import AppealLevel
 from desktop.domain.kinds import ClaimStatus
 from desktop.reports.tabular import Table
 from desktop.services.claims import tables as claims_tables
@@ -26,10 +27,28 @@ def _status(parser: argparse.ArgumentParser) -> None:
     )
 
 
-@report("claims", options=(_status,), help="every out-of-network claim and where it stands")
+_STEPS = {level.value_name: level for level in AppealLevel if level is not AppealLevel.NONE}
+
+
+def _step(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--step",
+        choices=list(_STEPS),
+        default=None,
+        metavar="STEP",
+        help="only claims at this step of the appeal chain: " + ", ".join(_STEPS),
+    )
+
+
+@report(
+    "claims",
+    options=(_status, _step),
+    help="every out-of-network claim, where it stands and its appeal step",
+)
 def claims(ws: Workspace, args: argparse.Namespace) -> Table:
     status = ClaimStatus(args.status) if args.status else None
-    return ws.read(claims_tables.claims_table, status)
+    step = _STEPS[args.step] if args.step else None
+    return ws.read(claims_tables.claims_table, status, step=step)
 
 
 @report("payers", help="each payer's claims: share reimbursed, days to pay, denials")

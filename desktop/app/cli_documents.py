@@ -1,4 +1,5 @@
-"""``quietledger superbill|superbills|statement|receipt``: issue a document and save its PDF.
+"""``quietledger superbill|superbills|statement|receipt``: issue a document and save its PDF;
+``quietledger reprint``: save an issued document's PDF again, exactly as it was issued.
 
 Each command issues a numbered document, keeps it in the practice file and
 writes the same bytes to ``--out`` (0600, written whole or not at all). The
@@ -88,8 +89,9 @@ def register(subparsers: Subparsers) -> None:
         "statement",
         help="issue a statement of account for a client",
         description=(
-            "Issue a statement as of a date: balance forward, activity since the last "
-            "statement (or since --from), closing balance and amount due."
+            "Issue a statement as of a date: every open charge with what is still owed, "
+            "activity since the last statement (a first statement: since the oldest open "
+            "charge; or since --from), an aging line, closing balance and amount due."
         ),
     )
     _client(parser)
@@ -102,17 +104,42 @@ def register(subparsers: Subparsers) -> None:
         type=iso_date,
         default=None,
         metavar="DATE",
-        help="first day of activity shown (default: the day after the last statement)",
+        help="first day of activity shown (default: the day after the last statement, or "
+        "for a first statement the date of the oldest open charge)",
     )
     _out(parser)
     parser.set_defaults(handler=run_statement)
 
     parser = add_command(subparsers, "receipt", help="issue a receipt for a payment")
     parser.add_argument(
-        "--payment", type=int, required=True, metavar="ID", help="the payment's number"
+        "--payment",
+        type=int,
+        required=True,
+        metavar="ID",
+        help="the payment's id, as 'quietledger report payments' lists it",
     )
     _out(parser)
     parser.set_defaults(handler=run_receipt)
+
+    parser = add_command(
+        subparsers,
+        "reprint",
+        help="save an issued document's PDF again, exactly as issued",
+        description=(
+            "Write the stored PDF of an issued superbill, statement, receipt or Good Faith "
+            "Estimate, byte for byte as it was issued. Nothing new is issued."
+        ),
+    )
+    parser.add_argument("number", metavar="NUMBER", help="the document's number, e.g. SB-2026-0001")
+    parser.add_argument(
+        "--version",
+        type=int,
+        default=None,
+        metavar="N",
+        help="an earlier version of a corrected document (default: the current one)",
+    )
+    _out(parser)
+    parser.set_defaults(handler=run_reprint)
 
 
 def _client(parser: argparse.ArgumentParser) -> None:
@@ -247,3 +274,19 @@ def run_receipt(args: argparse.Namespace) -> int:
     from desktop.services.documents.receipts import issue_receipt
 
     return _issue_to_file(args, lambda session: issue_receipt(session, args.payment))
+
+
+def run_reprint(args: argparse.Namespace) -> int:
+    from desktop.services.documents.store import find_by_number, reprint
+
+    def read(session: Session) -> IssuedDocument:
+        found = find_by_number(session, args.number, args.version)
+        _write(args.out, reprint(session, found.id))
+        return found
+
+    _check_out(args)
+    with open_workspace(args) as ws:
+        found = ws.read(read)
+    version = f" version {found.version}" if found.version > 1 or found.superseded else ""
+    say(f"Saved {found.kind.value} {found.number}{version} for {found.client_name} to {args.out}.")
+    return EXIT_OK

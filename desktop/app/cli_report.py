@@ -103,14 +103,23 @@ def period(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--to", dest="end", help="last day of the period, included", **day)
 
 
-def client(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--client",
-        dest="client_ref",
-        required=True,
-        metavar="REF",
-        help="the client's reference, as shown on the client's page",
-    )
+def _client(required: bool) -> Option:
+    def add(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument(
+            "--client",
+            dest="client_ref",
+            required=required,
+            default=None,
+            metavar="REF",
+            help="the client's reference, as shown on the client's page"
+            + ("" if required else "; default: every client"),
+        )
+
+    return add
+
+
+client = _client(required=True)
+client_optional = _client(required=False)
 
 
 def _output(parser: argparse.ArgumentParser) -> None:
@@ -133,7 +142,10 @@ def _output(parser: argparse.ArgumentParser) -> None:
 
 
 @report(
-    "aging", options=(as_of,), help="what each client owes, by age (0-30, 31-60, 61-90, 91+ days)"
+    "aging",
+    options=(as_of,),
+    help="what each client owes by days past due (current, 1-30, 31-60, 61-90, 91+), "
+    "then unapplied credit; the total is net A/R",
 )
 def aging(ws: Workspace, args: argparse.Namespace) -> Table:
     return ws.read(report_tables.aging_table, args.as_of)
@@ -160,6 +172,15 @@ def income(ws: Workspace, args: argparse.Namespace) -> Table:
 )
 def ledger(ws: Workspace, args: argparse.Namespace) -> Table:
     return ws.read(report_tables.ledger_table, args.client_ref, args.as_of)
+
+
+@report(
+    "payments",
+    options=(period, client_optional),
+    help="payments received, with the payment id a receipt asks for",
+)
+def payments(ws: Workspace, args: argparse.Namespace) -> Table:
+    return ws.read(report_tables.payments_table, args.start, args.end, args.client_ref)
 
 
 @report("balances", options=(as_of,), help="each client's amount owed and credit on account")

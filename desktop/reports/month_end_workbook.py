@@ -245,11 +245,19 @@ def _write_cover(ws: Worksheet, book: MonthEndBook, written: list[WrittenTable])
         f"={_line_ref(rf, rollforward, AR_CLOSING)}",
         "Roll-forward",
     )
-    aged = cover.amount("ar_aging", "Closing A/R aged", f"={aging.reference('total')}", "Aging")
+    credit_in_books = cover.amount(
+        "ar_credit",
+        "less unapplied client credit",
+        f"={_line_ref(rf, rollforward, CREDIT_CLOSING)}",
+        "Roll-forward",
+    )
+    aged = cover.amount(
+        "ar_aging", "Net A/R aged (owed less credit)", f"={aging.reference('total')}", "Aging"
+    )
     ar_check = cover.check(
         "ar_check",
         "A/R ties",
-        _tie([f"{computed}-{books_closing}", f"{books_closing}-{aged}"]),
+        _tie([f"{computed}-{books_closing}", f"{books_closing}-{credit_in_books}-{aged}"]),
     )
 
     cover.skip()

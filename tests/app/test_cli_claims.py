@@ -98,6 +98,7 @@ def test_claims_csv(books: Path, capsys: pytest.CaptureFixture[str]) -> None:
         "no_authorization",
         "2026-09-08",
     )
+    assert (denied["appeal_step"], denied["next_step"]) == ("claim", "first_appeal")
     assert (denied["filing_deadline"], denied["filing_days_left"]) == ("2027-02-03", "")
     assert total[0] == "TOTAL"
     assert (total[7], total[11], total[12]) == ("350.00", "160.00", "140.00")
@@ -107,6 +108,29 @@ def test_claims_of_one_status(books: Path, capsys: pytest.CaptureFixture[str]) -
     rows = run(books, capsys, "claims", "--status", "paid")
     assert [r[0] for r in rows[1:-1]] == ["SB-2026-0001"]
     assert main(["report", "claims", "--status", "lost", "--db", str(books)]) == 2
+
+
+def test_claims_at_one_step_of_the_appeal_chain(
+    books: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Workspace.open(books, passphrase=PASSPHRASE) as ws:
+        denied = next(c.id for c in ws.read(claims.list_claims) if c.status is S.DENIED)
+        why = {"denial_reason": DenialReason.NO_AUTHORIZATION}
+        ws.run(move, denied, S.APPEALED, date(2026, 3, 20))
+        ws.run(move, denied, S.DENIED, date(2026, 4, 1), **why)
+        ws.run(move, denied, S.APPEALED, date(2026, 4, 10))
+    header, *body, _total = run(books, capsys, "claims", "--step", "external_review")
+    row = dict(zip(header, body[0], strict=True))
+    assert len(body) == 1
+    assert (row["superbill"], row["status"], row["appeal_step"]) == (
+        "SB-2026-0002",
+        "appealed",
+        "external_review",
+    )
+    # The first-level denial opened external review: four months, not another 180 days.
+    assert row["appeal_deadline"] == "2026-08-01"
+    assert run(books, capsys, "claims", "--step", "first_appeal")[1:-1] == []
+    assert main(["report", "claims", "--step", "third_appeal", "--db", str(books)]) == 2
 
 
 def test_payers_csv_and_xlsx(

@@ -168,6 +168,7 @@ def test_statement_and_receipt(
     )
     text = text_of(statement)
     assert "Balance on" in text
+    assert "Open charges" in text
     assert "$150.00" in text
     assert "F43.23" not in text
     with Workspace.open(practice, passphrase=PASSPHRASE) as ws:
@@ -180,6 +181,27 @@ def test_statement_and_receipt(
     assert kinds == ["receipt", "statement"]
     assert run(practice, "receipt", "--payment", "999", "--out", str(receipt)) == 1
     assert "no payment number 999" in capsys.readouterr().err
+
+
+def test_reprint_writes_the_stored_pdf_exactly_as_issued(
+    practice: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = tmp_path / "first.pdf"
+    period = ["--from", f"{FIRST}", "--to", f"{LAST}"]
+    assert run(practice, "superbill", "--client", "K1", *period, "--out", str(first)) == 0
+    number = f"SB-{date.today().year}-0001"
+    capsys.readouterr()
+    again = tmp_path / "again.pdf"
+    # The number as printed, in any case; nothing new is issued.
+    assert run(practice, "reprint", number.lower(), "--out", str(again)) == 0
+    assert again.read_bytes() == first.read_bytes()
+    assert stat.S_IMODE(again.stat().st_mode) == 0o600
+    assert f"Saved superbill {number} for Katherine Doyle" in capsys.readouterr().out
+    assert stored(practice) == [("superbill", number, 1)]
+    assert run(practice, "reprint", number, "--version", "2", "--out", str(again)) == 1
+    assert f"{number} has no version 2; its versions are 1." in capsys.readouterr().err
+    assert run(practice, "reprint", "SB-1999-0001", "--out", str(again)) == 1
+    assert "No document is numbered SB-1999-0001" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from desktop.app.cli import main
 from desktop.domain.kinds import AdjustmentReason
@@ -90,24 +91,39 @@ def test_aging_csv(books: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert report(books, "aging", "--as-of", "2026-03-10") == 0
     out = capsys.readouterr().out
     assert out.replace("\r\n", "\n") == (
-        "client_ref,client,0-30,31-60,61-90,91+,total\n"
-        "D4,'+1 -2,150.00,0.00,0.00,0.00,150.00\n"
-        'B2,"\'=HYPERLINK(""http://evil.example"",""Pay"") Doe",150.00,50.00,0.00,0.00,200.00\n'
-        "C3,'@SUM(A1) Grey,0.00,0.00,0.00,120.00,120.00\n"
-        "A1,Ana Lopez,150.00,0.00,50.00,0.00,200.00\n"
-        "TOTAL,,450.00,50.00,50.00,120.00,670.00\n"
+        "client_ref,client,current,1-30,31-60,61-90,91+,total\n"
+        "D4,'+1 -2,0.00,150.00,0.00,0.00,0.00,150.00\n"
+        'B2,"\'=HYPERLINK(""http://evil.example"",""Pay"") Doe",'
+        "0.00,150.00,50.00,0.00,0.00,200.00\n"
+        "C3,'@SUM(A1) Grey,0.00,0.00,0.00,0.00,120.00,120.00\n"
+        "A1,Ana Lopez,0.00,150.00,0.00,50.00,0.00,200.00\n"
+        "UNAPPLIED CREDIT,,,,,,,-200.00\n"
+        "TOTAL,,0.00,450.00,50.00,50.00,120.00,470.00\n"
     )
+
+
+def test_aging_csv_current_is_what_is_due_on_the_day(
+    books: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # D4's Mar 9 session is due Mar 9 (terms of 0 days): Current as of that day.
+    assert report(books, "aging", "--as-of", "2026-03-09") == 0
+    rows = rows_of(capsys.readouterr().out)
+    assert rows[1] == ["D4", "'+1 -2", "150.00", "0.00", "0.00", "0.00", "0.00", "150.00"]
 
 
 def test_aging_total_row_is_the_sum_of_the_rows(
     books: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert report(books, "aging", "--as-of", "2026-04-30") == 0
-    header, *rows, total = rows_of(capsys.readouterr().out)
+    header, *rows, credit, total = rows_of(capsys.readouterr().out)
     assert total[0] == "TOTAL"
+    assert credit == ["UNAPPLIED CREDIT", "", "", "", "", "", "", "-200.00"]
     for column in range(2, 7):
         assert sum(D(row[column]) for row in rows) == D(total[column]), header[column]
-    assert all(sum(D(v) for v in row[2:6]) == D(row[6]) for row in [*rows, total])
+    assert all(sum(D(v) for v in row[2:7]) == D(row[7]) for row in rows)
+    # The total is net A/R: what the clients owe less the credit they hold.
+    assert sum(D(row[7]) for row in rows) + D(credit[7]) == D(total[7])
+    assert D(total[7]) == sum((D(v) for v in total[2:7]), D(0)) - D("200.00")
 
 
 def test_rollforward_csv_ties(books: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -184,16 +200,17 @@ def test_xlsx_from_the_out_extension(
     out = tmp_path / "exports" / "aging.XLSX"
     out.parent.mkdir()
     assert report(books, "aging", "--as-of", "2026-03-10", "--out", str(out)) == 0
-    assert capsys.readouterr().out == f"Wrote the aging report (4 rows) to {out}.\n"
+    assert capsys.readouterr().out == f"Wrote the aging report (5 rows) to {out}.\n"
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert os.listdir(out.parent) == ["aging.XLSX"]
     ws = load_workbook(out).active
     assert ws.title == "Aging"
-    header = ["client_ref", "client", "0-30", "31-60", "61-90", "91+", "total"]
+    header = ["client_ref", "client", "current", "1-30", "31-60", "61-90", "91+", "total"]
     assert [c.value for c in ws[4]] == header
     assert ws["B6"].value == "'" + HYPERLINK + " Doe"
-    assert ws["A9"].value == "TOTAL"
-    assert ws["G9"].value == "=ROUND(SUM(G5:G8),2)"
+    assert (ws["A9"].value, ws["H9"].value) == ("UNAPPLIED CREDIT", -200)
+    assert ws["A10"].value == "TOTAL"
+    assert ws["H10"].value == "=ROUND(SUM(H5:H9),2)"
 
 
 def test_csv_file_with_explicit_format(
@@ -202,7 +219,7 @@ def test_csv_file_with_explicit_format(
     out = tmp_path / "aging.xlsx"
     args = ("aging", "--as-of", "2026-03-10", "--format", "csv", "--out", str(out))
     assert report(books, *args) == 0
-    assert out.read_bytes().startswith(b"\xef\xbb\xbfclient_ref,client,0-30")
+    assert out.read_bytes().startswith(b"\xef\xbb\xbfclient_ref,client,current,1-30")
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
 
 
@@ -261,7 +278,7 @@ def test_db_option_anywhere(books: Path, where: str, capsys: pytest.CaptureFixtu
         "end": ["report", *rest, *db],
     }[where]
     assert main(argv) == 0
-    assert capsys.readouterr().out.endswith("TOTAL,,450.00,50.00,50.00,120.00,670.00\r\n")
+    assert capsys.readouterr().out.endswith("TOTAL,,0.00,450.00,50.00,50.00,120.00,470.00\r\n")
 
 
 def test_as_a_separate_process(books: Path) -> None:
@@ -288,3 +305,32 @@ def test_starting_the_command_does_not_load_openpyxl() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_payments_show_the_id_a_receipt_asks_for(
+    books: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert report(books, "payments", "--from", "2026-03-01", "--to", "2026-03-31") == 0
+    header, *rows, total = rows_of(capsys.readouterr().out)
+    assert header == [
+        "payment_id", "date", "client_ref", "client", "method", "reference",
+        "amount", "applied", "credit", "status",
+    ]  # fmt: skip
+    assert [(r[1], r[2], r[6], r[7], r[8]) for r in rows] == [
+        ("2026-03-01", "A1", "100.00", "100.00", "0.00"),
+        ("2026-03-02", "E5", "300.00", "0.00", "200.00"),
+        ("2026-03-05", "B2", "100.00", "100.00", "0.00"),
+    ]
+    assert total[0] == "TOTAL"
+    assert total[6:9] == ["500.00", "200.00", "200.00"]
+    # The id listed is the one ``receipt --payment`` takes.
+    out = tmp_path / "receipt.pdf"
+    eve = next(r for r in rows if r[2] == "E5")
+    assert main(["receipt", "--payment", eve[0], "--out", str(out), "--db", str(books)]) == 0
+    receipt_text = "".join(page.extract_text() for page in PdfReader(out).pages)
+    assert "Eve Tran" in receipt_text
+    assert "$300.00" in receipt_text
+    capsys.readouterr()
+    assert report(books, "payments", "--from", "2026-03-01", "--to", "2026-03-31",
+                  "--client", "B2") == 0  # fmt: skip
+    assert [r[2] for r in rows_of(capsys.readouterr().out)[1:-1]] == ["B2"]

@@ -22,6 +22,7 @@ from desktop.reports.documents.rows import (
     ReceiptDoc,
     StatementDoc,
     StatementLine,
+    StatementOpenItem,
 )
 
 MONEY_RE = re.compile(r"-?\$[0-9,]+\.[0-9]{2}")
@@ -73,8 +74,19 @@ def statement(**changes: object) -> StatementDoc:
         period_from=date(2025, 3, 1),
         due_on=date(2025, 4, 15),
         message="We now accept HSA and FSA cards.",
+        open_items=(
+            StatementOpenItem(
+                date(2025, 3, 10), "Psychotherapy, 53 minutes (90837)", D190, Decimal("120.00")
+            ),
+            StatementOpenItem(date(2025, 3, 17), "Psychotherapy, 55 minutes (90837)", D190, D190),
+        ),
+        aging=(D190, Decimal("120.00"), ZERO, ZERO, ZERO),
+        last_statement_on=date(2025, 2, 28),
     )
     return replace(base, **changes)
+
+
+D190 = Decimal("190.00")
 
 
 def receipt(**changes: object) -> ReceiptDoc:
@@ -125,8 +137,16 @@ def test_statement_prints_everything_a_client_needs() -> None:
         "Apt 3B",
         "Troy, NY 12180",
         "Account summary",
-        "Balance on 03/01/2025 $40.00",
-        "Account activity",
+        "Balance before 03/01/2025 $40.00",
+        "03/01/2025 to 03/31/2025",
+        "How long the open charges have been due",
+        "Current 1-30 days 31-60 days 61-90 days Over 90 days Total owed",
+        "$190.00 $120.00 $0.00 $0.00 $0.00 $310.00",
+        "Open charges",
+        "03/10/2025 Psychotherapy, 53 minutes (90837) $190.00 $70.00 $120.00",
+        "03/17/2025 Psychotherapy, 55 minutes (90837) $190.00 $190.00",
+        "Still owed $310.00",
+        "Activity since your last statement, of 02/28/2025",
         "Balance forward",
         "Therapy session, 60 minutes",
         "Payment, Visa ending 4242, thank you",
@@ -262,7 +282,10 @@ def test_long_statement_paginates_below_the_fold_with_repeated_header() -> None:
         assert f"Page {number} of {len(pages)}" in page
     first_fold = 11 / 3
     for text, _x, top in placed_text(pdf):
-        if re.match(r"[0-9]{2}/[0-9]{2}/2025 ", text) or text.startswith("Balance forward"):
+        period = text.endswith(" to 03/31/2025")  # the statement's period, in its details
+        if re.match(r"[0-9]{2}/[0-9]{2}/2025 ", text) and not period:
+            assert top > first_fold, text
+        if text.startswith("Balance forward"):
             assert top > first_fold, text
     totals = next(t for t in pages[-1].splitlines() if t.startswith("Totals"))
     assert amounts(totals)[-1] == doc.closing_balance
@@ -331,3 +354,43 @@ def test_receipt_refuses_diagnoses_and_over_application() -> None:
 
 def test_receipt_bytes_are_reproducible() -> None:
     assert render_receipt(receipt()) == render_receipt(receipt())
+
+
+def test_statement_nets_credit_on_account_against_the_open_charges() -> None:
+    owed = (StatementOpenItem(date(2025, 3, 3), "Psychotherapy (90834)", D190, D190),) * 2
+    doc = statement(open_items=owed)  # 380 open, closing balance 310: 70 of credit held
+    assert doc.credit_held == Decimal("70.00")
+    text = text_of(render_statement(doc))
+    assert "Less credit on account -$70.00" in text
+    assert "Balance after credit $310.00" in text
+
+
+def test_statement_with_nothing_open_says_so() -> None:
+    text = text_of(render_statement(statement(open_items=(), aging=())))
+    assert "No charges are open." in text
+    assert "How long the open charges have been due" not in text
+
+
+def test_receipt_carries_what_a_benefits_administrator_asks_for() -> None:
+    doc = receipt(
+        npi="1234567893",
+        tax_id="12-3456789",
+        client_address=MailingAddress("Олег Петров", "7 Pine Road", "Troy", "NY", "12180"),
+        applied=(AppliedTo(date(2025, 3, 3), "Psychotherapy, 53 minutes (90837)", D190),),
+        credit_remaining=Decimal("210.00"),
+    )
+    text = text_of(render_receipt(doc))
+    for printed in (
+        "NPI 1234567893 · EIN 12-3456789",
+        "7 Pine Road",
+        "Troy, NY 12180",
+        "Paid for",
+        "03/03/2025 Psychotherapy, 53 minutes (90837) $190.00",
+    ):
+        assert printed in text
+
+
+def test_receipt_masks_a_social_security_number() -> None:
+    text = text_of(render_receipt(receipt(tax_id="123-45-6789", tax_id_kind="ssn")))
+    assert "SSN XXX-XX-6789" in text
+    assert "123-45" not in text

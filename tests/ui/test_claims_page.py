@@ -11,12 +11,13 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy.orm import Session
 
-from desktop.domain.kinds import ClaimStatus
+from desktop.domain.kinds import ClaimStatus, DenialReason
 from desktop.services.claims import tracking as claims
 from desktop.services.claims import updates
 from desktop.services.claims.rules import ClaimChange
 from desktop.services.workspace import Workspace
 from desktop.ui.dialogs.claim import ClaimStatusDialog
+from desktop.ui.formatting import format_date
 from desktop.ui.pages.base import PageContext
 from desktop.ui.pages.claims import ClaimsPage
 from desktop.ui.runner import ActionRunner
@@ -130,3 +131,36 @@ def test_the_list_filters_by_status(
     assert page.proxy.rowCount() == 0
     page.search.setText("x1")  # the claim number
     assert page.proxy.rowCount() == 1
+
+
+def test_the_appeal_chain_in_the_panel_and_the_denial_dialog(
+    qtbot: QtBot, ui_workspace: Workspace, page: ClaimsPage, runner: ActionRunner
+) -> None:
+    def appealed(session: Session) -> int:
+        claim_id = submitted_claim(session)
+        for target, on in ((S.DENIED, 30), (S.APPEALED, 25)):
+            change = ClaimChange(
+                to_status=target,
+                on=TODAY - timedelta(days=on),
+                denial_reason=DenialReason.NO_AUTHORIZATION if target is S.DENIED else None,
+            )
+            updates.change_status(session, claim_id, change, today=TODAY)
+        return claim_id
+
+    claim_id = ui_workspace.run(appealed)
+    page.reload()
+    page.open_claim(claim_id)
+    assert page.detail.subtitle.text() == "Aetna · First-level appeal sent"
+    sent = format_date(TODAY - timedelta(days=25))
+    assert page.detail.values["appeal"].text() == f"First-level appeal sent {sent}"
+    detail = runner.read(claims.get_claim, claim_id)
+    assert detail is not None
+    dialog = ClaimStatusDialog(page, runner, detail, S.DENIED, today=TODAY)
+    qtbot.addWidget(dialog)
+    assert dialog.second_level is not None
+    assert dialog.appeal_deadline is not None
+    # Without a second level the final internal denial opens external review.
+    assert dialog.appeal_deadline.line.placeholderText() == "4 months after the denial"
+    dialog.second_level.setChecked(True)
+    assert dialog.appeal_deadline.line.placeholderText().endswith("60 days after the denial")
+    assert "Second-level appeal" in dialog.appeal_deadline.toolTip()

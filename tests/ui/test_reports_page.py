@@ -65,8 +65,11 @@ def test_aging_as_of_a_date_exports_what_it_shows_and_opens_the_client(
     rows = shown(page)
     assert rows[0][:2] == ["A1", "Ana Lopez"]
     assert rows[0][-1] == "$150.00"
+    # Ben's 50 of credit is its own negative line, so the total is net A/R.
+    assert rows[-2][0] == "UNAPPLIED CREDIT"
+    assert rows[-2][-1] == "-$50.00"
     assert rows[-1][0] == "TOTAL"
-    assert rows[-1][-1] == "$150.00"
+    assert rows[-1][-1] == "$100.00"
     assert "As of 2026-03-31" in page.heading.text()
 
     target = tmp_path / "aging.csv"
@@ -235,7 +238,8 @@ def test_charts_show_the_books_and_save_as_png(
     page.tabs.setCurrentIndex(1)
     page.months.setCurrentIndex(page.months.findData(24))
     assert len(page.income_chart.bars) == 24
-    assert [bar.amount for bar in page.aging_chart.bars] == [D(0), D(0), D(0), D("150.00")]
+    assert [bar.label for bar in page.aging_chart.bars][:2] == ["Current", "1-30"]
+    assert [bar.amount for bar in page.aging_chart.bars] == [D(0), D(0), D(0), D(0), D("150.00")]
     march = next(bar for bar in page.income_chart.bars if bar.label == "March 2026")
     assert march.amount == D("350.00")
     target = tmp_path / "aging.png"

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from PySide6.QtCore import Qt, QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 
+from desktop.services.books.sessions import SessionInput, record_session
 from desktop.services.clients.people import ClientInput, create_client, get_client_detail
 from desktop.services.practice.catalog import list_services
 from desktop.ui.dialogs.client import ClientDialog
@@ -213,3 +215,21 @@ def test_the_clients_sex_is_chosen_saved_and_shown_again(
     again = ClientDialog(None, runner, services, [], detail)
     qtbot.addWidget(again)
     assert again.sex.currentText() == "Female"
+
+
+def test_the_list_and_page_show_the_fee_last_charged(qtbot: QtBot, window: MainWindow) -> None:
+    detail = window.runner.run(
+        create_client, ClientInput(legal_first_name="Kai", legal_last_name="Moreno")
+    )
+    assert detail is not None
+    page = clients_page(window)
+    unit_id = page.model.rows()[0].unit_id
+    session = SessionInput(unit_id, date(2026, 3, 2), "90837", minutes=55, fee=Decimal("175.00"))
+    window.runner.run(record_session, session)
+    page.show_list()
+    usual = next(i for i, c in enumerate(page.model.columns) if c.title == "Usual fee")
+    assert page.model.index(0, usual).data() == "$175.00"
+    page.open_unit(unit_id)
+    billing = page.detail.billing.values
+    assert billing["fee"].text() == "$175.00 (last charged for 90837)"
+    assert billing["service"].text() == "90837 (as the last session)"

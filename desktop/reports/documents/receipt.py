@@ -1,8 +1,9 @@
 """The payment receipt: one page, the amount paid first, then where it went.
 
-It carries no diagnosis and no procedure-code detail beyond the practice's
-own service labels, so it can go to whoever paid (a partner, a parent) and
-to an HSA or FSA administrator.
+It carries no diagnosis, so it can go to whoever paid (a partner, a parent).
+It carries what an HSA or FSA administrator asks for: the provider's NPI and
+tax id, the payer's name and address, and the date, code and plain words of
+each service the payment went to.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from .style import (
     person_with_credentials,
     us_date,
 )
+from .superbill import masked_ssn
 from .tables import itemised, summary, text_block
 
 TITLE = "Receipt"
@@ -46,7 +48,7 @@ def render_receipt(doc: ReceiptDoc) -> bytes:
         DocumentStart(f"{TITLE} {doc.number} · {doc.client_name}"),
         letterhead(
             p.name,
-            [provider, *address_lines(p.address, p.city, p.state, p.zip), contact],
+            [provider, *address_lines(p.address, p.city, p.state, p.zip), contact, _ids(doc)],
             TITLE,
             "Payment received with thanks",
             [f"No. {doc.number}", f"Issued {us_date(doc.issued_on)}"],
@@ -69,6 +71,15 @@ def render_receipt(doc: ReceiptDoc) -> bytes:
     return build_pdf(story, title=f"{TITLE} {doc.number}", author=p.name, created=doc.issued_on)
 
 
+def _ids(doc: ReceiptDoc) -> str:
+    """``NPI 1234567893 · EIN 12-3456789``: the provider as a benefits administrator checks."""
+    parts = [f"NPI {doc.npi}"] if doc.npi else []
+    if doc.tax_id:
+        tax = doc.tax_id if doc.tax_id_kind == "ein" else masked_ssn(doc.tax_id)
+        parts.append(f"{doc.tax_id_kind.upper()} {tax}")
+    return " · ".join(parts)
+
+
 def _paid_box(doc: ReceiptDoc) -> Flowable:
     """Who paid and how on the left; a large "Paid" amount on the right."""
     how = doc.method + (f" ({doc.reference})" if doc.reference else "")
@@ -76,7 +87,7 @@ def _paid_box(doc: ReceiptDoc) -> Flowable:
     details = Grid(
         [Column(86, color=MUTED), Column(details_width - 86, size=9)],
         [
-            Row(["Received from", doc.client_name]),
+            Row(["Received from", "\n".join([doc.client_name, *_address(doc)])]),
             Row(["Payment date", long_date(doc.payment_date)]),
             Row(["Method", how]),
         ],
@@ -97,6 +108,11 @@ def _paid_box(doc: ReceiptDoc) -> Flowable:
     )
 
 
+def _address(doc: ReceiptDoc) -> list[str]:
+    a = doc.client_address
+    return address_lines(a.address, a.city, a.state, a.zip) if a is not None else []
+
+
 def _applied(doc: ReceiptDoc) -> Grid:
     label_width = CONTENT_WIDTH - _DATE_WIDTH - _AMOUNT_WIDTH
     columns = [Column(_DATE_WIDTH), Column(label_width), Column(_AMOUNT_WIDTH, align=RIGHT)]
@@ -104,8 +120,8 @@ def _applied(doc: ReceiptDoc) -> Grid:
         [us_date(item.service_date), item.label, format_money(item.amount)] for item in doc.applied
     ]
     total = ["", "Total applied", format_money(doc.applied_total)]
-    headers = ["Date of service", "Service", "Amount"]
-    return itemised(columns, headers, body, total, caption="Applied to")
+    headers = ["Date of service", "Service (procedure code)", "Amount"]
+    return itemised(columns, headers, body, total, caption="Paid for")
 
 
 def _summary(doc: ReceiptDoc) -> Grid:

@@ -240,6 +240,27 @@ class StatementLine:
 
 
 @dataclass(frozen=True)
+class StatementOpenItem:
+    """A charge still owed when the statement was made, with what is left of it."""
+
+    on: date
+    service: str
+    charged: Decimal
+    owed: Decimal
+
+    def __post_init__(self) -> None:
+        _money(self.charged, "charged")
+        _money(self.owed, "still owed")
+        if self.owed > self.charged:
+            raise ValueError("More is owed on a charge than it was.")
+        _no_diagnosis(self.service, "A statement line")
+
+    @property
+    def paid(self) -> Decimal:
+        return self.charged - self.owed
+
+
+@dataclass(frozen=True)
 class StatementDoc:
     """A balance statement mailed in a #10 double-window envelope."""
 
@@ -253,9 +274,14 @@ class StatementDoc:
     period_from: date | None = None  # first day of activity shown
     due_on: date | None = None
     message: str = ""
+    open_items: Sequence[StatementOpenItem] = ()  # every charge still owed, however old
+    aging: Sequence[Decimal] = ()  # owed by age: Current, 1-30, 31-60, 61-90, over 90
+    last_statement_on: date | None = None  # None on a client's first statement
 
     def __post_init__(self) -> None:
         _tuple(self, "lines")
+        _tuple(self, "open_items")
+        _tuple(self, "aging")
         _money(self.opening_balance, "opening balance", negative=True)
         _no_diagnosis(self.message, "The statement message")
 
@@ -289,6 +315,16 @@ class StatementDoc:
     def credit_on_account(self) -> Decimal:
         return max(-self.closing_balance, ZERO)
 
+    @property
+    def open_total(self) -> Decimal:
+        """What the open charges still owe, before any credit on account."""
+        return sum((item.owed for item in self.open_items), ZERO)
+
+    @property
+    def credit_held(self) -> Decimal:
+        """Credit on account that nets against the open charges."""
+        return self.open_total - self.closing_balance if self.open_items else ZERO
+
 
 @dataclass(frozen=True)
 class AppliedTo:
@@ -317,9 +353,16 @@ class ReceiptDoc:
     reference: str = ""
     applied: Sequence[AppliedTo] = ()
     credit_remaining: Decimal = ZERO  # the client's whole credit after this payment
+    # What a benefits (HSA/FSA) administrator checks: who was paid, and who paid.
+    npi: str = ""
+    tax_id_kind: str = "ein"  # "ein" prints in full; "ssn" prints masked to the last four
+    tax_id: str = ""
+    client_address: MailingAddress | None = None
 
     def __post_init__(self) -> None:
         _tuple(self, "applied")
+        if self.tax_id_kind not in TAX_ID_KINDS:
+            raise ValueError(f"tax_id_kind must be one of {TAX_ID_KINDS}.")
         _money(self.amount, "amount")
         _money(self.credit_remaining, "credit remaining")
         if self.unapplied < 0:

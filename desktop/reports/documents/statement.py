@@ -25,7 +25,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
-from desktop.domain.money import format_money
+from desktop.domain.money import ZERO, format_money
 
 from .fonts import BOLD, REGULAR, ensure_fonts
 from .grid import LEFT, RIGHT, Column, Grid
@@ -41,7 +41,7 @@ from .layout import (
 )
 from .rows import StatementDoc
 from .style import ACCENT, INK, MUTED, RULE, SHADE, city_line, long_date, us_date
-from .tables import itemised, summary, text_block
+from .tables import flexible_columns, heading, itemised, summary, text_block
 
 TITLE = "Statement"
 
@@ -52,6 +52,14 @@ FOLDS = (PAGE_HEIGHT / 3, PAGE_HEIGHT * 2 / 3)  # from the top
 BODY_TOP = 3.8 * INCH  # the account summary starts just below the first fold
 _RIGHT_X = 5.3 * INCH  # statement details: clear of the address window however the sheet slides
 
+AGING_HEADERS = ("Current", "1-30 days", "31-60 days", "61-90 days", "Over 90 days")
+_OPEN_COLUMNS = (
+    ("Date", 62, LEFT),
+    ("Service", 0, LEFT),
+    ("Charged", 72, RIGHT),
+    ("Paid or\ncredited", 72, RIGHT),
+    ("Still owed", 82, RIGHT),
+)
 _COLUMNS = (
     ("Date", 62, LEFT),
     ("Description", 0, LEFT),
@@ -149,7 +157,7 @@ def _details(canvas: Canvas, doc: StatementDoc) -> None:
     rows = [
         ("Statement no.", doc.number),
         ("Statement date", us_date(doc.issued_on)),
-        ("Activity through", us_date(doc.as_of)),
+        ("Period", _period(doc)),
     ]
     if doc.practice.phone:
         rows.append(("Questions", doc.practice.phone))
@@ -185,8 +193,14 @@ def _details(canvas: Canvas, doc: StatementDoc) -> None:
     canvas.drawString(_RIGHT_X, box_top - 36, note)
 
 
+def _period(doc: StatementDoc) -> str:
+    if doc.period_from is None:
+        return f"through {us_date(doc.as_of)}"
+    return f"{us_date(doc.period_from)} to {us_date(doc.as_of)}"
+
+
 def _body(doc: StatementDoc) -> list[Flowable]:
-    start = f"on {us_date(doc.period_from)}" if doc.period_from else "forward"
+    start = f"before {us_date(doc.period_from)}" if doc.period_from else "forward"
     totals = summary(
         [
             (f"Balance {start}", format_money(doc.opening_balance)),
@@ -206,13 +220,47 @@ def _body(doc: StatementDoc) -> list[Flowable]:
     if contact:
         payable += f" Questions about this statement: {contact}."
     closing += [Spacer(1, 6), text_block(payable, size=7.5, color=MUTED)]
-    return [
-        totals,
-        Spacer(1, 14),
-        _activity(doc),
-        Spacer(1, 12),
-        KeepTogether(closing),
+    story: list[Flowable] = [totals, Spacer(1, 12)]
+    if doc.aging:
+        story += [_aging(doc), Spacer(1, 12)]
+    story += [_open_charges(doc), Spacer(1, 12), _activity(doc), Spacer(1, 12)]
+    return [*story, KeepTogether(closing)]
+
+
+def _aging(doc: StatementDoc) -> Flowable:
+    """One line: what the open charges owe by how long past due, and their total."""
+    width = CONTENT_WIDTH / (len(AGING_HEADERS) + 1)
+    columns = [Column(width, align=RIGHT) for _ in range(len(AGING_HEADERS) + 1)]
+    cells = [format_money(amount) for amount in doc.aging]
+    grid = itemised(
+        columns, [*AGING_HEADERS, "Total owed"], [[*cells, format_money(sum(doc.aging, ZERO))]]
+    )
+    return KeepTogether([heading("How long the open charges have been due"), grid])
+
+
+def _open_charges(doc: StatementDoc) -> Flowable:
+    """Every charge still owed, however old: date, service, charged, paid, still owed."""
+    caption = "Open charges"
+    if not doc.open_items:
+        return KeepTogether([heading(caption), text_block("No charges are open.")])
+    columns = flexible_columns(_OPEN_COLUMNS)
+    body = [
+        [
+            us_date(item.on),
+            item.service,
+            format_money(item.charged),
+            format_money(item.paid) if item.paid else "",
+            format_money(item.owed),
+        ]
+        for item in doc.open_items
     ]
+    label, due = "Still owed", doc.open_total
+    if doc.credit_held > 0:
+        body.append(["", "Less credit on account", "", "", format_money(-doc.credit_held)])
+        label, due = "Balance after credit", doc.closing_balance
+    total = ["", label, "", "", format_money(due)]
+    headers = [header for header, _, _ in _OPEN_COLUMNS]
+    return itemised(columns, headers, body, total, caption=caption)
 
 
 def _due_sentence(doc: StatementDoc) -> str:
@@ -226,10 +274,12 @@ def _due_sentence(doc: StatementDoc) -> str:
 
 
 def _activity(doc: StatementDoc) -> Grid:
-    fixed = sum(width for _, width, _ in _COLUMNS)
-    columns = [Column(width or CONTENT_WIDTH - fixed, align=align) for _, width, align in _COLUMNS]
+    columns = flexible_columns(_COLUMNS)
     first = us_date(doc.period_from) if doc.period_from else ""
     body = [[first, "Balance forward", "", "", format_money(doc.opening_balance)]]
+    caption = f"Account activity from {first}" if first else "Account activity"
+    if doc.last_statement_on is not None:
+        caption = f"Activity since your last statement, of {us_date(doc.last_statement_on)}"
     for line, balance in zip(doc.lines, doc.running_balances, strict=True):
         body.append(
             [
@@ -248,4 +298,4 @@ def _activity(doc: StatementDoc) -> Grid:
         format_money(doc.closing_balance),
     ]
     headers = [header for header, _, _ in _COLUMNS]
-    return itemised(columns, headers, body, total, caption="Account activity")
+    return itemised(columns, headers, body, total, caption=caption)

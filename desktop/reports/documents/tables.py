@@ -71,6 +71,12 @@ def two_boxes(
     return SideBySide(key_value_box(*left, half), key_value_box(*right, half), half, gap)
 
 
+def flexible_columns(spec: Sequence[tuple[str, float, str]]) -> list[Column]:
+    """Columns from (header, width, align); a width of 0 takes what the others leave."""
+    fixed = sum(width for _, width, _ in spec)
+    return [Column(width or CONTENT_WIDTH - fixed, align=align) for _, width, align in spec]
+
+
 def itemised(
     columns: Sequence[Column],
     header: Sequence[str],

@@ -12,14 +12,15 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import text
+from sqlalchemy import case, func, select, text
 from sqlalchemy.orm import Session
 
-from db.models import Practice
+from db.models import Charge, LedgerSplit, LedgerTxn, Practice, Service
+from db.models import Session as TherapySession
 from db.queries.aging import aging_cents
 from db.queries.balances import SPLIT_TOTALS_SQL, balances_cents
 from desktop.domain.aging import BUCKETS
-from desktop.domain.kinds import AgingBasis
+from desktop.domain.kinds import Account, AgingBasis
 from desktop.domain.money import ZERO, from_cents
 from desktop.services.clients.lookups import unit_names
 
@@ -141,7 +142,73 @@ def _describe(row: dict) -> tuple[str, str, str, int | None]:
     return "void", f"Void of {row['reversed_kind']}: {row['memo']}", "void", None
 
 
+# --- open charges --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    """A charge with something still owed on it as of a date."""
+
+    charge_id: int
+    service_date: date
+    code: str
+    description: str  # the charge's own text (the practice's label when it was made)
+    minutes: int | None  # the session's length, for the session's own service only
+    charged: Decimal
+    owed: Decimal
+
+    @property
+    def paid(self) -> Decimal:
+        """What payments, credits and write-offs have taken off the charge."""
+        return self.charged - self.owed
+
+
+# A charge's length in minutes: its session's, when the charge is for the session's own
+# service (an add-on charge of the same session is not that long). Outer-join sessions.
+CHARGE_MINUTES = case(
+    (TherapySession.service_id == Charge.service_id, TherapySession.minutes), else_=None
+)
+
+
+def open_items(session: Session, unit_id: int, as_of: date) -> list[OpenItem]:
+    """The unit's open charges as of a date, oldest date of service first."""
+    owed = (
+        select(LedgerSplit.charge_id, func.sum(LedgerSplit.amount).label("owed"))
+        .join(LedgerTxn, LedgerTxn.id == LedgerSplit.txn_id)
+        .where(
+            LedgerSplit.account == Account.RECEIVABLE.value,
+            LedgerSplit.unit_id == unit_id,
+            LedgerTxn.txn_date <= as_of,
+        )
+        .group_by(LedgerSplit.charge_id)
+        .having(func.sum(LedgerSplit.amount) > 0)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            Charge.id,
+            Charge.service_date,
+            Service.code,
+            func.coalesce(func.nullif(Charge.description, ""), Service.label),
+            CHARGE_MINUTES,
+            Charge.amount,
+            owed.c.owed,
+        )
+        .join(owed, owed.c.charge_id == Charge.id)
+        .join(Service, Service.id == Charge.service_id)
+        .outerjoin(TherapySession, TherapySession.id == Charge.session_id)
+        .order_by(Charge.service_date, Charge.id)
+    ).all()
+    return [
+        OpenItem(cid, day, code, text_, minutes, charged, Decimal(left))
+        for cid, day, code, text_, minutes, charged, left in rows
+    ]
+
+
 # --- aging ----------------------------------------------------------------------------
+
+
+Buckets = tuple[Decimal, Decimal, Decimal, Decimal, Decimal]
 
 
 @dataclass(frozen=True)
@@ -149,48 +216,72 @@ class AgingRow:
     unit_id: int
     client_ref: str
     client: str
-    buckets: tuple[Decimal, Decimal, Decimal, Decimal]
+    buckets: Buckets  # Current, 1-30, 31-60, 61-90, 91+
     total: Decimal
 
 
 @dataclass(frozen=True)
 class AgingReport:
+    """Open charges by age, one row per client who owes, and the unapplied credit that
+    nets against them (QuickBooks' way: credit is a negative line, the total is net A/R)."""
+
     as_of: date
     basis: AgingBasis
+    terms_days: int  # payment terms: a charge is due this many days after its service
     rows: tuple[AgingRow, ...]
-    totals: tuple[Decimal, Decimal, Decimal, Decimal]
-    total: Decimal
+    totals: Buckets
+    owed: Decimal  # gross A/R: what the rows add up to
+    credit: Decimal  # unapplied client credit, as a positive amount
     bucket_names: tuple[str, ...] = BUCKETS
+
+    @property
+    def net(self) -> Decimal:
+        """Net A/R: what is owed less the credit clients hold."""
+        return self.owed - self.credit
+
+
+def _aging_rule(session: Session) -> tuple[AgingBasis, int]:
+    practice = session.get(Practice, 1)
+    if practice is None:
+        return AgingBasis.SERVICE_DATE, 0
+    return AgingBasis(practice.aging_basis), practice.due_days
+
+
+def _buckets(cents: tuple[int, ...]) -> Buckets:
+    return tuple(from_cents(b) for b in cents)  # type: ignore[return-value]
+
+
+def unit_aging(session: Session, unit_id: int, as_of: date) -> Buckets:
+    """One client's open charges by age as of a date (zeros when nothing is owed)."""
+    basis, terms = _aging_rule(session)
+    found = aging_cents(
+        session, as_of, terms, from_service=basis is AgingBasis.SERVICE_DATE, unit_id=unit_id
+    )
+    return _buckets(found[0][1:6]) if found else _buckets((0,) * len(BUCKETS))
 
 
 def aging(session: Session, as_of: date) -> AgingReport:
-    """What each client owes, by how old it is, as of a date (one row per client who owes)."""
-    practice = session.get(Practice, 1)
-    basis = AgingBasis(practice.aging_basis) if practice else AgingBasis.SERVICE_DATE
-    due_days = practice.due_days if practice and basis is AgingBasis.DUE_DATE else 0
+    """What each client owes, by how long past due, as of a date, and the credit held."""
+    basis, terms = _aging_rule(session)
     names = unit_names(session)
     rows = []
-    for unit_id, b0, b1, b2, b3, total in aging_cents(session, as_of, due_days):
+    found = aging_cents(session, as_of, terms, from_service=basis is AgingBasis.SERVICE_DATE)
+    for unit_id, *cents, total in found:
         if total == 0:
             continue
         ref, name = names[unit_id]
-        rows.append(
-            AgingRow(
-                unit_id,
-                ref,
-                name,
-                tuple(from_cents(b) for b in (b0, b1, b2, b3)),  # type: ignore[arg-type]
-                from_cents(total),
-            )
-        )
+        rows.append(AgingRow(unit_id, ref, name, _buckets(tuple(cents)), from_cents(total)))
     rows.sort(key=lambda r: (r.client.lower(), r.client_ref))
-    totals = tuple(sum((r.buckets[i] for r in rows), ZERO) for i in range(4))
+    totals = tuple(sum((r.buckets[i] for r in rows), ZERO) for i in range(len(BUCKETS)))
+    credit = sum((b.credit for b in balances(session, as_of).values()), ZERO)
     return AgingReport(
         as_of,
         basis,
+        terms,
         tuple(rows),
         totals,  # type: ignore[arg-type]
         sum((r.total for r in rows), ZERO),
+        credit,
     )
 
 

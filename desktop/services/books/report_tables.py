@@ -17,10 +17,11 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from desktop.domain.aging import UNAPPLIED_CREDIT
 from desktop.domain.kinds import AgingBasis
 from desktop.domain.money import ZERO, format_plain
 from desktop.reports.tabular import TOTAL_LABEL, Column, Kind, Table
-from desktop.services.books import period_reports
+from desktop.services.books import payment_list, period_reports
 from desktop.services.books import queries as books
 from desktop.services.clients.lookups import unit_by_ref, unit_names
 
@@ -43,27 +44,51 @@ def _total(values: list[Decimal]) -> Decimal:
 
 
 def aging_table(session: Session, as_of: date) -> Table:
-    """Who owes what, by age: one row per client who owes, then a TOTAL row."""
+    """Who owes what, by how long past due: one row per client who owes, then the
+    unapplied credit as a negative line, then a TOTAL row whose total is net A/R."""
     report = books.aging(session, as_of)
-    basis = "due date" if report.basis is AgingBasis.DUE_DATE else "date of service"
-    columns = (
-        Column("client_ref"),
-        Column("client"),
-        *(_summed(name) for name in report.bucket_names),
-        _summed("total"),
-    )
-    rows = tuple((r.client_ref, r.client, *r.buckets, r.total) for r in report.rows)
+    return aging_report_table(report, [(r.client_ref, r.client, r) for r in report.rows])
+
+
+def aging_report_table(
+    report: books.AgingReport,
+    labelled: list[tuple[str, str, books.AgingRow]],
+    client_column: str = "client",
+) -> Table:
+    """An aging report as a table, its clients shown as ``labelled`` says (ref, label, row).
+
+    The buckets of the TOTAL row sum the client rows; its total also takes in the
+    UNAPPLIED CREDIT line (a negative amount, buckets empty), so it is net A/R.
+    """
+    blanks = (None,) * len(report.bucket_names)
+    rows = tuple((ref, label, *r.buckets, r.total) for ref, label, r in labelled)
+    credit_row = (UNAPPLIED_CREDIT, "", *blanks, -report.credit)
     return Table(
         title="Accounts receivable aging",
-        subtitle=f"As of {as_of.isoformat()}",
-        columns=columns,
-        rows=rows,
-        total=(TOTAL_LABEL, "", *report.totals, report.total),
-        notes=(
-            f"Each charge is aged in days from its {basis}; only activity dated on or "
-            f"before {as_of.isoformat()} counts.",
+        subtitle=f"As of {report.as_of.isoformat()}",
+        columns=(
+            Column("client_ref"),
+            Column(client_column),
+            *(_summed(name.lower()) for name in report.bucket_names),
+            _summed("total"),
         ),
+        rows=(*rows, credit_row),
+        total=(TOTAL_LABEL, "", *report.totals, report.net),
+        notes=(aging_note(report),),
         sheet_name="Aging",
+    )
+
+
+def aging_note(report: books.AgingReport) -> str:
+    """How the aging was counted, in a sentence for the foot of the report."""
+    terms = report.terms_days
+    due = "on its date of service" if terms == 0 else f"{terms} days after its date of service"
+    since = "its date of service" if report.basis is AgingBasis.SERVICE_DATE else "its due date"
+    return (
+        f"A charge is due {due} and is Current until then (the due date included); past "
+        f"due, it is aged in days from {since}. Only activity dated on or before "
+        f"{report.as_of.isoformat()} counts. Unapplied credit is shown as a negative "
+        "line, so the total is net A/R (owed less credit)."
     )
 
 
@@ -223,6 +248,66 @@ def income_table(session: Session, start: date, end: date) -> Table:
             "A voided payment counts on the day it was voided.",
         ),
         sheet_name="Income",
+    )
+
+
+def payments_table(
+    session: Session, start: date, end: date, client_ref: str | None = None
+) -> Table:
+    """Payments received in a period, each with its id (what ``quietledger receipt
+    --payment ID`` asks for), how much of it was applied and what is still credit."""
+    unit_id = unit_by_ref(session, client_ref).id if client_ref else None
+    units = unit_names(session)
+    found = payment_list.list_payments(session, start=start, end=end, unit_id=unit_id)
+    rows = tuple(
+        (
+            p.id,
+            p.received_date,
+            *units[p.unit_id],
+            p.method,
+            p.reference,
+            p.amount,
+            p.applied,
+            p.unapplied,
+            "voided" if p.voided else "",
+        )
+        for p in found
+    )
+    live = [p for p in found if not p.voided]
+    return Table(
+        title="Payments received",
+        subtitle=_period(start, end),
+        columns=(
+            Column("payment_id", Kind.INTEGER),
+            Column("date", Kind.DATE),
+            Column("client_ref"),
+            Column("client"),
+            Column("method"),
+            Column("reference"),
+            Column("amount", MONEY),
+            Column("applied", MONEY),
+            Column("credit", MONEY),
+            Column("status"),
+        ),
+        rows=rows,
+        total=(
+            TOTAL_LABEL,
+            None,
+            "",
+            "",
+            "",
+            "",
+            _total([p.amount for p in live]),
+            _total([p.applied for p in live]),
+            _total([p.unapplied for p in live]),
+            "",
+        ),
+        notes=(
+            "For a receipt: quietledger receipt --payment PAYMENT_ID --out FILE.pdf. Credit is "
+            "what of a payment is neither applied to a charge nor refunded. Totals leave "
+            "voided payments out.",
+        ),
+        sheet_name="Payments",
     )
 
 

@@ -26,7 +26,7 @@ from desktop.domain.claim_codes import (
 from desktop.domain.coding import ADD_ON_CODES, suggest_code
 from desktop.domain.kinds import SessionStatus
 from desktop.services.audit import log as audit
-from desktop.services.books import applying, dates, ledger, voids
+from desktop.services.books import applying, dates, ledger, usual_fees, voids
 from desktop.services.books.held import get_held
 from desktop.services.errors import InvalidInput, NotAllowed, NotFound
 
@@ -129,8 +129,9 @@ def _unit_payer(session: Session, unit: BillingUnit) -> Payer | None:
 
 
 def defaults_for(session: Session, unit_id: int, minutes: int | None = None) -> SessionDefaults:
-    """Pre-filled values: minutes suggest a code; fee from the unit; POS and modifiers from
-    the unit, else its payer, else the practice."""
+    """Pre-filled values: minutes suggest a code; the client's usual fee for it (set on the
+    client, else what they were last charged for it); POS and modifiers from the unit, else
+    its payer, else the practice."""
     unit = _unit(session, unit_id)
     practice = session.get(Practice, 1)
     assert practice is not None
@@ -143,7 +144,7 @@ def defaults_for(session: Session, unit_id: int, minutes: int | None = None) -> 
     ):
         code = suggested
     chosen = _service(session, code) if service is None or code != service.code else service
-    fee = unit.default_fee if unit.default_fee > 0 and chosen is service else chosen.default_fee
+    fee = usual_fees.proposed_fee(session, unit, chosen)
     payer = _unit_payer(session, unit)
     pos = (
         unit.place_of_service

@@ -124,22 +124,37 @@ def _claim_item(
         due = since + timedelta(days=usual)
         if due > today:
             return None
-        what = "Appeal sent" if claim.status is S.APPEALED else "Submitted"
+        what = claim.step if claim.status is S.APPEALED else "Submitted"
         text = (
             f"{what} {_days((today - since).days)} ago; {claim.payer} usually answers in "
             f"{_days(usual)}. Call about claim {claim.claim_number or 'status'}."
         )
         return _item(FollowUp.SLOW_PAYER, due, claim, today, text)
     if claim.status is S.DENIED:
-        deadline = claim.appeal_deadline
-        if deadline is not None and (deadline - today).days <= FILING_WARNING_DAYS:
-            reason = claim.denial_reason.label.lower() if claim.denial_reason else "no reason"
-            text = f"Denied ({reason}); the appeal deadline is {_when(deadline, today)}."
-            return _item(FollowUp.APPEAL_DEADLINE, deadline, claim, today, text)
-        if deadline is None:
-            due = claim.eob_date or today
-            text = "Denied with no appeal deadline recorded; appeal it or close it."
-            return _item(FollowUp.DENIED, due, claim, today, text)
+        return _denied(claim, today)
+    return None
+
+
+def _denied(claim: ClaimRow, today: date) -> QueueItem | None:
+    """A denial: the next step of the appeal chain and its deadline, or closing it."""
+    deadline, step = claim.appeal_deadline, claim.next_step
+    reason = claim.denial_reason.label.lower() if claim.denial_reason else "no reason"
+    if step is None:
+        text = f"{claim.step} ({reason}); no appeal is left: close the claim."
+        return _item(FollowUp.DENIED, claim.eob_date or today, claim, today, text)
+    if deadline is not None and (deadline - today).days <= FILING_WARNING_DAYS:
+        text = (
+            f"{claim.step} ({reason}); the deadline for the {step.label.lower()} is "
+            f"{_when(deadline, today)}."
+        )
+        return _item(FollowUp.APPEAL_DEADLINE, deadline, claim, today, text)
+    if deadline is None:
+        due = claim.eob_date or today
+        text = (
+            f"{claim.step} with no deadline recorded for the {step.label.lower()}; "
+            "send it or close the claim."
+        )
+        return _item(FollowUp.DENIED, due, claim, today, text)
     return None
 
 

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from desktop.domain.appeals import AppealLevel
 from desktop.domain.kinds import ClaimStatus, DenialReason
 
 S = ClaimStatus
-APPEAL_DAYS = 180  # a common window for a first-level appeal, counted from the denial
 FILING_WARNING_DAYS = 30  # a filing or appeal deadline this close needs action now
 
 NEXT: dict[ClaimStatus, tuple[ClaimStatus, ...]] = {
@@ -35,7 +35,7 @@ DATE_MEANING = {
     S.PAID: "the EOB date",
     S.PARTLY_PAID: "the EOB date",
     S.DENIED: "the date of the denial (its EOB date)",
-    S.APPEALED: "the date the appeal was sent",
+    S.APPEALED: "the date the appeal (or the request for external review) was sent",
     S.CLOSED: "the date the claim was closed",
 }
 
@@ -52,7 +52,9 @@ class ClaimChange:
     paid_on: date | None = None  # when the insurer paid; default the EOB date
     denial_reason: DenialReason | None = None
     denial_note: str = ""
-    appeal_deadline: date | None = None  # default: APPEAL_DAYS after the denial
+    appeal_deadline: date | None = None  # default: the next step's rule (``domain.appeals``)
+    # On the denial of a first-level appeal: the letter offers a second internal level.
+    second_level: bool = False
     note: str = ""
 
 
@@ -137,5 +139,11 @@ def filing_deadline(first_service: date, filing_days: int) -> date:
     return first_service + timedelta(days=filing_days)
 
 
-def default_appeal_deadline(denied_on: date) -> date:
-    return denied_on + timedelta(days=APPEAL_DAYS)
+def appeal_problem(next_level: AppealLevel | None) -> str | None:
+    """Why a claim cannot be appealed now, or None when a next step is open."""
+    if next_level is None:
+        return (
+            "The external review decided this claim, and its decision is final: there is "
+            "no further appeal. Close the claim."
+        )
+    return None

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from desktop.domain.appeals import AppealLevel
 from desktop.domain.kinds import ClaimStatus
 from desktop.reports.tabular import TOTAL_LABEL, Column, Kind, Table
 from desktop.services.claims.insights import payer_insights
@@ -21,11 +22,17 @@ ZERO = Decimal("0.00")
 
 
 def claims_table(
-    session: Session, status: ClaimStatus | None = None, today: date | None = None
+    session: Session,
+    status: ClaimStatus | None = None,
+    today: date | None = None,
+    step: AppealLevel | None = None,
 ) -> Table:
-    """Every claim (or those of one status), most recent service first."""
+    """Every claim (or those of one status, or at one step of the appeal chain), most
+    recent service first."""
     day = today or date.today()
     found = list_claims(session, status=status, today=day)
+    if step is not None:
+        found = [c for c in found if c.appeal_level is step]
     rows = tuple(
         (
             c.superbill,
@@ -46,6 +53,8 @@ def claims_table(
             c.denial_reason.value if c.denial_reason else "",
             c.appeal_date,
             c.appeal_deadline,
+            c.appeal_level.value_name,
+            c.next_step.value_name if c.next_step is not None else "",
             c.filing_deadline,
             c.filing_days_left,
         )
@@ -70,6 +79,8 @@ def claims_table(
         Column("denial_reason"),
         Column("appeal_date", DATE),
         Column("appeal_deadline", DATE),
+        Column("appeal_step"),
+        Column("next_step"),
         Column("filing_deadline", DATE),
         Column("filing_days_left", INTEGER),
     )
@@ -82,10 +93,12 @@ def claims_table(
         subtitle=f"As of {day.isoformat()}",
         columns=columns,
         rows=rows,
-        total=(*total, None, None, "", None, None, None, None),
+        total=(*total, None, None, "", None, None, "", "", None, None),
         notes=(
             "Line is set when a claim follows one line of its superbill. Filing days "
-            "left count only until the claim is submitted.",
+            "left count only until the claim is submitted. Appeal step is the step of the "
+            "appeal chain last taken (claim, first_appeal, second_appeal, external_review); "
+            "next step is the one a denial opened, due by the appeal deadline.",
         ),
         sheet_name="Claims",
     )

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from db.models import BillingUnit, Claim, ClaimEvent, Client, Document, DocumentLine, Payer
+from desktop.domain.appeals import AppealLevel, step_text
 from desktop.domain.kinds import ClaimStatus, DenialReason, DocumentKind
 from desktop.services.audit import log as audit
 from desktop.services.claims.rules import (
@@ -61,10 +62,24 @@ class ClaimRow:
     filing_deadline: date
     filing_days_left: int | None  # None once submitted: the limit no longer matters
     next_statuses: tuple[ClaimStatus, ...]
+    appeal_level: AppealLevel = AppealLevel.NONE  # the step of the chain last taken
+    next_appeal_level: AppealLevel | None = None  # the step a denial opened, if any
 
     @property
     def is_open(self) -> bool:
         return self.status is not S.CLOSED
+
+    @property
+    def step(self) -> str:
+        """Where the claim stands in the appeal chain: "First-level appeal denied"."""
+        return step_text(self.status, self.appeal_level)
+
+    @property
+    def next_step(self) -> AppealLevel | None:
+        """The appeal open to the client now (a denial or an underpayment opened it)."""
+        if self.status in (S.DENIED, S.PARTLY_PAID):
+            return self.next_appeal_level
+        return None
 
 
 @dataclass(frozen=True)
@@ -167,8 +182,20 @@ def _row(
         created_on=claim.created_on,
         filing_deadline=deadline,
         filing_days_left=(deadline - today).days if unsubmitted else None,
-        next_statuses=NEXT[status],
+        next_statuses=_next_statuses(status, claim.next_appeal_level),
+        appeal_level=AppealLevel(claim.appeal_level),
+        next_appeal_level=(
+            AppealLevel(claim.next_appeal_level) if claim.next_appeal_level is not None else None
+        ),
     )
+
+
+def _next_statuses(status: ClaimStatus, next_level: int | None) -> tuple[ClaimStatus, ...]:
+    """The statuses the claim may move to; no appeal once an external review has decided."""
+    allowed = NEXT[status]
+    if status in (S.DENIED, S.PARTLY_PAID) and next_level is None:
+        return tuple(s for s in allowed if s is not S.APPEALED)
+    return allowed
 
 
 def list_claims(

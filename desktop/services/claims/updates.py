@@ -17,12 +17,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Claim, ClaimEvent, Document
+from desktop.domain.appeals import AppealLevel, deadline_for, next_after_denial
 from desktop.domain.kinds import ClaimStatus, DenialReason
 from desktop.services.audit import log as audit
 from desktop.services.claims.rules import (
     ClaimChange,
+    appeal_problem,
     change_problems,
-    default_appeal_deadline,
     transition_problem,
 )
 from desktop.services.claims.tracking import ClaimEventRow, ClaimRow, get_claim
@@ -41,6 +42,8 @@ _AUDITED = (
     "denial_note",
     "appeal_date",
     "appeal_deadline",
+    "appeal_level",
+    "next_appeal_level",
     "notes",
     "snoozed_until",
 )
@@ -92,6 +95,8 @@ def change_status(
     current = ClaimStatus(claim.status)
     target = ClaimStatus(change.to_status)
     problem = transition_problem(current, target)
+    if problem is None and target is S.APPEALED:
+        problem = appeal_problem(_level(claim.next_appeal_level))
     if problem:
         raise NotAllowed(problem)
     day = today or date.today()
@@ -138,14 +143,32 @@ def _apply(claim: Claim, target: ClaimStatus, change: ClaimChange, on: date) -> 
         claim.paid_on = change.paid_on or on
         if change.allowed is not None:
             claim.allowed = change.allowed
+        if target is S.PARTLY_PAID:  # an underpayment may be appealed like a denial
+            _open_next_step(claim, change)
     elif target is S.DENIED:
         assert change.denial_reason is not None
         claim.eob_date = on
         claim.denial_reason = DenialReason(change.denial_reason).value
         claim.denial_note = change.denial_note.strip()
-        claim.appeal_deadline = change.appeal_deadline or default_appeal_deadline(on)
+        step = _open_next_step(claim, change)
+        # The next step's own clock, from this notice: a denied appeal never restarts
+        # the clock of its level.
+        claim.appeal_deadline = (change.appeal_deadline or deadline_for(step, on)) if step else None
     elif target is S.APPEALED:
+        claim.appeal_level = int(_level(claim.next_appeal_level) or AppealLevel.FIRST)
+        claim.next_appeal_level = None
         claim.appeal_date = on
+
+
+def _level(value: int | None) -> AppealLevel | None:
+    return AppealLevel(value) if value is not None else None
+
+
+def _open_next_step(claim: Claim, change: ClaimChange) -> AppealLevel | None:
+    """Record the step this adverse decision opens (``domain.appeals``), and return it."""
+    step = next_after_denial(AppealLevel(claim.appeal_level), change.second_level)
+    claim.next_appeal_level = int(step) if step is not None else None
+    return step
 
 
 def edit_claim(session: Session, claim_id: int, *, claim_number: str, notes: str) -> ClaimRow:

@@ -22,6 +22,7 @@ from db.models import Session as SessionRecord
 from desktop.domain.kinds import UnitKind
 from desktop.services.audit import log as audit
 from desktop.services.books import queries as books
+from desktop.services.books import usual_fees
 from desktop.services.clients.lookups import (
     FULL_SHARE,
     VALID_REF,
@@ -79,6 +80,10 @@ class UnitDetail:
     service_fee: Decimal | None  # the default service's fee, which applies when the above is None
     members: tuple[MemberRow, ...]
     patient: ClientDetail  # the identified patient
+    # What the session form proposes for the usual service (``books.usual_fees``), and why.
+    usual_fee: Decimal | None = None
+    usual_service_code: str | None = None
+    usual_fee_charged_on: date | None = None  # set when the fee is the last one charged
 
     def to_input(self) -> CoupleInput:
         return CoupleInput(
@@ -161,6 +166,14 @@ def get_unit_detail(session: Session, unit_id: int) -> UnitDetail:
             pair[0].client_id,
         ),
     )
+    last = usual_fees.last_fees(session, unit.id).get(unit.id, {})
+    usual_id = usual_fees.usual_service_id(unit.default_service_id, last)
+    usual = session.get(Service, usual_id) if usual_id is not None else None
+    usual_fee = charged_on = None
+    if usual is not None:
+        usual_fee = usual_fees.fee_for(usual_fees.of_unit(unit), usual.id, usual.default_fee, last)
+        if usual_fee != unit.default_fee and usual.id in last:
+            charged_on = last[usual.id].on
     return UnitDetail(
         unit_id=unit.id,
         ref=unit.ref,
@@ -185,6 +198,9 @@ def get_unit_detail(session: Session, unit_id: int) -> UnitDetail:
             for m, client in members
         ),
         patient=get_client_detail(session, unit.identified_patient_id),
+        usual_fee=usual_fee,
+        usual_service_code=usual.code if usual is not None else None,
+        usual_fee_charged_on=charged_on,
     )
 
 
@@ -317,7 +333,7 @@ class UnitRow:
     identified_patient_name: str  # legal name
     last_session: date | None
     default_service_code: str | None
-    default_fee: Decimal | None  # the unit's fee, else its service's fee
+    default_fee: Decimal | None  # the usual fee: the unit's, else last charged, else the list's
     owed: Decimal
     credit: Decimal
 
@@ -357,6 +373,7 @@ def list_units(
             unit.name,
             unit.active,
             unit.default_fee_cents,
+            unit.default_service_id,
             client.id,
             client.legal_first_name,
             client.legal_middle_name,
@@ -375,6 +392,8 @@ def list_units(
     for word in (search or "").split():
         query = query.where(_matches(word))
     balances = books.balances(session)
+    last_fees = usual_fees.last_fees(session)
+    catalogue = _service_codes_and_fees(session)
     rows = []
     for (
         unit_id,
@@ -383,6 +402,7 @@ def list_units(
         name,
         active,
         unit_fee,
+        unit_service_id,
         patient_id,
         first,
         middle,
@@ -392,6 +412,15 @@ def list_units(
         service_fee,
     ) in session.execute(query):
         balance = balances.get(unit_id, books.NO_BALANCE)
+        last = last_fees.get(unit_id, {})
+        usual_id = usual_fees.usual_service_id(unit_service_id, last)
+        if unit_service_id is None and usual_id is not None:
+            code, service_fee = catalogue[usual_id]
+        own = usual_fees.UnitFee(unit_fee, unit_service_id)
+        if usual_id is None:
+            fee = unit_fee if unit_fee > 0 else None
+        else:
+            fee = usual_fees.fee_for(own, usual_id, service_fee, last)
         rows.append(
             UnitRow(
                 unit_id=unit_id,
@@ -403,12 +432,20 @@ def list_units(
                 identified_patient_name=" ".join(p for p in (first, middle, last_name) if p),
                 last_session=last_date,
                 default_service_code=code,
-                default_fee=unit_fee if unit_fee > 0 else service_fee,
+                default_fee=fee,
                 owed=balance.owed,
                 credit=balance.credit,
             )
         )
     return rows
+
+
+def _service_codes_and_fees(session: Session) -> dict[int, tuple[str, Decimal]]:
+    """Every service's code and list fee, by id (one small statement)."""
+    return {
+        sid: (code, fee)
+        for sid, code, fee in session.execute(select(Service.id, Service.code, Service.default_fee))
+    }
 
 
 def _matches(word: str) -> Any:

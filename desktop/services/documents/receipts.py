@@ -1,9 +1,11 @@
 """Receipts: proof of one payment, what it was applied to, and the credit left.
 
 A receipt is made out to the member who paid (a partner who is not the
-identified patient can have one), carries the practice's own service labels
-and never a diagnosis. One current receipt per payment: a second copy is a
-reprint, a changed one a correction (a new version of the same number).
+identified patient can have one), at their address, and names each service
+in words a benefits (HSA/FSA) administrator accepts, with its procedure code
+and the provider's NPI and tax id; never a diagnosis. One current receipt per
+payment: a second copy is a reprint, a changed one a correction (a new version
+of the same number).
 
 Stored totals: charged is what the payment was applied to, paid is the
 payment, balance is applied less paid (negative: the part left as credit).
@@ -27,9 +29,11 @@ from db.models import (
     PaymentMethod,
     Service,
 )
+from db.models import Session as TherapySession
 from desktop.domain.kinds import DocumentKind
+from desktop.domain.service_words import service_in_words
 from desktop.reports import documents as renderers  # load on first use
-from desktop.reports.documents.rows import AppliedTo, ReceiptDoc
+from desktop.reports.documents.rows import AppliedTo, MailingAddress, ReceiptDoc
 from desktop.services.books import dates
 from desktop.services.books import queries as books
 from desktop.services.documents.blocks import practice, practice_block
@@ -54,9 +58,16 @@ def build_receipt(
         raise InvalidInput("A receipt cannot be dated before the payment.", field="issued_on")
     method = session.get(PaymentMethod, payment.method_id)
     applied = session.execute(
-        select(Charge.service_date, Service.label, Allocation.amount)
+        select(
+            Charge.service_date,
+            Service.code,
+            Charge.description,
+            books.CHARGE_MINUTES,
+            Allocation.amount,
+        )
         .join(Charge, Charge.id == Allocation.charge_id)
         .join(Service, Service.id == Charge.service_id)
+        .outerjoin(TherapySession, TherapySession.id == Charge.session_id)
         .join(LedgerTxn, LedgerTxn.id == Allocation.txn_id)
         .where(
             Allocation.payment_id == payment.id,
@@ -65,17 +76,28 @@ def build_receipt(
         )
         .order_by(Charge.service_date, Allocation.id)
     ).all()
+    p = practice(session)
+    payer = _paid_by(session, payment)
     return ReceiptDoc(
         number=number or "Preview",
         issued_on=issued_on,
-        practice=practice_block(practice(session)),
-        client_name=_paid_by(session, payment).legal_name,
+        practice=practice_block(p),
+        client_name=payer.legal_name,
         payment_date=payment.received_date,
         amount=payment.amount,
         method=method.name if method else "",
         reference=payment.reference,
-        applied=[AppliedTo(day, label, amount) for day, label, amount in applied],
+        applied=[
+            AppliedTo(day, service_in_words(code, text_, minutes), amount)
+            for day, code, text_, minutes, amount in applied
+        ],
         credit_remaining=books.balance(session, payment.unit_id, issued_on).credit,
+        npi=p.npi,
+        tax_id_kind=p.tax_id_kind,
+        tax_id=p.tax_id,
+        client_address=MailingAddress(
+            payer.legal_name, payer.address, payer.city, payer.state, payer.zip
+        ),
     )
 
 

@@ -1,11 +1,13 @@
-"""Statements of account: balance forward, activity, closing balance, what is due.
+"""Statements of account: every open charge, activity since the last statement, aging.
 
-A statement covers a billing unit's account from ``period_from`` to ``as_of``.
-Without a start date it continues from the last statement the unit was sent
-(the day after that statement's end), or starts on the first day of the
-``as_of`` month; the opening balance carries everything before it. Amounts
-come from the books "as of" each date, so the closing balance always equals
-the unit's balance (owed less credit) on ``as_of``.
+A statement lists every charge still owed on ``as_of`` (with its date, service and
+what is left of it), whatever its age, and the account's activity (payments and
+credits, new charges) from ``period_from`` to ``as_of``. Without a start date the
+activity runs from the day after the last statement the unit was sent; a first
+statement starts at the oldest open charge, so it covers every open item. The
+opening balance carries everything before the start. Amounts come from the books
+"as of" each date, so the closing balance always equals the unit's balance (owed
+less credit) on ``as_of``, and the aging line is the aging report's for the unit.
 
 Statements go to whoever pays, so they carry no diagnosis, and they are
 addressed by legal name, since they travel by mail. A batch issues one for
@@ -23,9 +25,15 @@ from sqlalchemy.orm import Session
 
 from db.models import BillingUnit, Client, Document, UnitMember
 from desktop.domain.kinds import DocumentKind
+from desktop.domain.service_words import service_in_words
 from desktop.reports import documents as renderers  # load on first use
 from desktop.reports import rasterize
-from desktop.reports.documents.rows import MailingAddress, StatementDoc, StatementLine
+from desktop.reports.documents.rows import (
+    MailingAddress,
+    StatementDoc,
+    StatementLine,
+    StatementOpenItem,
+)
 from desktop.services.books import dates
 from desktop.services.books import queries as books
 from desktop.services.documents.blocks import practice, practice_block
@@ -72,7 +80,9 @@ def build_statement(
 ) -> StatementDoc:
     """The statement as it would print (a preview when ``number`` is empty)."""
     unit = _unit(session, unit_id)
-    start = period_from or _default_start(session, unit.id, as_of)
+    last = _last_statement_end(session, unit.id, as_of)
+    open_now = books.open_items(session, unit.id, as_of)
+    start = period_from or _default_start(last, open_now, as_of)
     if start > as_of:
         raise InvalidInput("The statement starts after its as-of date.", field="period_from")
     p = practice(session)
@@ -92,6 +102,9 @@ def build_statement(
         period_from=start,
         due_on=issued_on + timedelta(days=p.due_days) if p.due_days else None,
         message=p.statement_message,
+        open_items=[_open_item(item) for item in open_now],
+        aging=books.unit_aging(session, unit.id, as_of),
+        last_statement_on=last,
     )
 
 
@@ -227,8 +240,9 @@ def _unit(session: Session, unit_id: int) -> BillingUnit:
     return unit
 
 
-def _default_start(session: Session, unit_id: int, as_of: date) -> date:
-    last = session.execute(
+def _last_statement_end(session: Session, unit_id: int, as_of: date) -> date | None:
+    """The end date of the unit's last statement before ``as_of``, if it had one."""
+    return session.execute(
         select(Document.period_to)
         .where(
             Document.unit_id == unit_id,
@@ -238,7 +252,25 @@ def _default_start(session: Session, unit_id: int, as_of: date) -> date:
         .order_by(Document.period_to.desc())
         .limit(1)
     ).scalar_one_or_none()
-    return last + timedelta(days=1) if last else as_of.replace(day=1)
+
+
+def _default_start(last: date | None, open_now: list[books.OpenItem], as_of: date) -> date:
+    """The day after the last statement; a first one starts at the oldest open charge (or,
+    with nothing open, on the first of the month)."""
+    if last is not None:
+        return last + timedelta(days=1)
+    if open_now:
+        return min(open_now[0].service_date, as_of)
+    return as_of.replace(day=1)
+
+
+def _open_item(item: books.OpenItem) -> StatementOpenItem:
+    words = service_in_words(item.code, item.description, item.minutes)
+    try:
+        return StatementOpenItem(item.service_date, words, item.charged, item.owed)
+    except ValueError:
+        # A label typed with a diagnosis code in it: print the code alone.
+        return StatementOpenItem(item.service_date, item.code, item.charged, item.owed)
 
 
 def _line(line: books.LedgerLine) -> StatementLine:

@@ -185,6 +185,26 @@ def reprint(session: Session, document_id: int) -> bytes:
     return document.pdf
 
 
+def find_by_number(session: Session, number: str, version: int | None = None) -> IssuedDocument:
+    """An issued document by its printed number (``SB-2026-0001``): the version asked
+    for, else the current one (the last correction)."""
+    wanted = number.strip().upper()
+    query = select(Document.id, Document.version).where(func.upper(Document.number) == wanted)
+    found = dict(session.execute(query).all())
+    if not found:
+        raise NotFound(
+            f"No document is numbered {number.strip()}; the numbers are on the Documents "
+            "page, such as SB-2026-0001."
+        )
+    versions = {v: doc_id for doc_id, v in found.items()}
+    if version is None:
+        version = max(versions)
+    if version not in versions:
+        kept = ", ".join(str(v) for v in sorted(versions))
+        raise NotFound(f"{wanted} has no version {version}; its versions are {kept}.")
+    return get_document(session, versions[version])
+
+
 def get_document(session: Session, document_id: int) -> IssuedDocument:
     rows = list_documents(session, document_id=document_id)
     if not rows:

@@ -60,22 +60,24 @@ def _month_is_over(period: Period, today: date, closed: date | None) -> CheckRes
 
 def _rollforward_ties(session: Session, period: Period) -> CheckResult:
     rf = period_reports.rollforward(session, period.start, period.end)
-    aged = books.aging(session, period.end).total
+    aged = books.aging(session, period.end)
     name = "roll-forward ties"
     if not rf.ties:
         return CheckResult(name, False, f"The roll-forward does not tie: {tie_out_line(rf)}")
-    if aged != rf.closing:
+    if (aged.owed, aged.credit) != (rf.closing, rf.credit_closing):
         return CheckResult(
             name,
             False,
-            f"The aging totals {format_money(aged)} but closing A/R is "
-            f"{format_money(rf.closing)}; run 'quietledger check'.",
+            f"The aging shows {format_money(aged.owed)} owed and {format_money(aged.credit)} "
+            f"of unapplied credit, but the roll-forward closes at {format_money(rf.closing)} "
+            f"of A/R and {format_money(rf.credit_closing)} of credit; run 'quietledger check'.",
         )
     return CheckResult(
         name,
         True,
-        f"The roll-forward ties: closing A/R {format_money(rf.closing)} equals the aging, and "
-        f"closing client credit is {format_money(rf.credit_closing)}.",
+        f"The roll-forward ties: closing A/R {format_money(rf.closing)} and closing client "
+        f"credit {format_money(rf.credit_closing)} equal the aging's, so net A/R is "
+        f"{format_money(aged.net)}.",
     )
 
 

@@ -15,10 +15,10 @@ from datetime import date
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from desktop.domain.kinds import AgingBasis
 from desktop.domain.money import ZERO
 from desktop.reports.tabular import TOTAL_LABEL, Column, Kind, Table
 from desktop.services.books import queries as books
+from desktop.services.books.report_tables import aging_report_table
 from desktop.services.month_end import credit as month_end_credit
 
 MONEY = Kind.MONEY
@@ -81,27 +81,12 @@ def _period(start: date, end: date) -> str:
 
 
 def aging_table(session: Session, as_of: date, who: ClientLabels) -> Table:
-    """What is owed as of a date by age, one row per client who owes, by reference."""
+    """What is owed as of a date by age, one row per client who owes, by reference; then
+    the unapplied credit, so the total is net A/R (closing A/R less closing credit)."""
     report = books.aging(session, as_of)
-    basis = "due date" if report.basis is AgingBasis.DUE_DATE else "date of service"
     rows = sorted(report.rows, key=lambda r: r.client_ref)
-    return Table(
-        title="Accounts receivable aging",
-        subtitle=f"As of {as_of.isoformat()}",
-        columns=(
-            Column("client_ref"),
-            Column(who.column),
-            *(_summed(name) for name in report.bucket_names),
-            _summed("total"),
-        ),
-        rows=tuple((r.client_ref, who.label(r.unit_id), *r.buckets, r.total) for r in rows),
-        total=(TOTAL_LABEL, "", *report.totals, report.total),
-        notes=(
-            f"Each charge is aged in days from its {basis}; only activity dated on or "
-            f"before {as_of.isoformat()} counts. The total is closing A/R.",
-        ),
-        sheet_name="Aging",
-    )
+    labelled = [(r.client_ref, who.label(r.unit_id), r) for r in rows]
+    return aging_report_table(report, labelled, who.column)
 
 
 def credit_table(session: Session, as_of: date, who: ClientLabels) -> Table:

@@ -5,11 +5,18 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
+from desktop.domain.appeals import (
+    EXTERNAL_REVIEW_MONTHS,
+    INTERNAL_APPEAL_DAYS,
+    SECOND_LEVEL_DAYS,
+    AppealLevel,
+    next_after_denial,
+)
 from desktop.domain.kinds import ClaimStatus, DenialReason
 from desktop.services.claims.rules import DATE_MEANING, ClaimChange, change_problems
-from desktop.services.claims.tracking import ClaimDetail
+from desktop.services.claims.tracking import ClaimDetail, ClaimRow
 from desktop.services.claims.updates import change_status, edit_claim, last_step, snooze_claim
 from desktop.ui.dialogs.base import FormDialog
 from desktop.ui.formatting import money_text
@@ -30,6 +37,35 @@ ACTION_TEXT = {
 }
 
 
+def action_text(row: ClaimRow, target: ClaimStatus) -> str:
+    """A move's button text; an appeal names the step it is (``Request external review…``)."""
+    if target is S.APPEALED and row.next_step is AppealLevel.EXTERNAL:
+        return "Request external review…"
+    if target is S.APPEALED and row.next_step is AppealLevel.SECOND:
+        return "Second-level appeal…"
+    return ACTION_TEXT[target]
+
+
+def deadline_hint(next_step: AppealLevel | None) -> str:
+    """What the deadline will be when left empty (``domain.appeals``)."""
+    return {
+        AppealLevel.FIRST: f"{INTERNAL_APPEAL_DAYS} days after the denial",
+        AppealLevel.SECOND: f"The letter's date, else {SECOND_LEVEL_DAYS} days after the denial",
+        AppealLevel.EXTERNAL: f"{EXTERNAL_REVIEW_MONTHS} months after the denial",
+    }.get(next_step, "")  # type: ignore[arg-type]
+
+
+def _date_label(claim: ClaimRow, target: ClaimStatus) -> str:
+    """What the date means; an appeal names its step ("Date the first-level appeal was
+    sent")."""
+    step = claim.next_step if target is S.APPEALED else None
+    if step is AppealLevel.EXTERNAL:
+        return "Date external review was requested"
+    if step is not None:
+        return f"Date the {step.label.lower()} was sent"
+    return _field_label(target)
+
+
 def _field_label(target: ClaimStatus) -> str:
     text = DATE_MEANING[target].removeprefix("the ")
     return text[:1].upper() + text[1:]
@@ -39,7 +75,7 @@ def _about(detail: ClaimDetail) -> QLabel:
     claim = detail.claim
     label = QLabel(
         f"{claim.superbill} — {claim.client}, {claim.payer}\n"
-        f"Billed {money_text(claim.billed)}; now {claim.status.label.lower()}."
+        f"Billed {money_text(claim.billed)}; now: {claim.step.lower()}."
     )
     label.setWordWrap(True)
     return label
@@ -62,7 +98,7 @@ class ClaimStatusDialog(FormDialog[ClaimChange]):
         claim = detail.claim
         self.body.addWidget(_about(detail))
         self.on = DateEdit(value=self.today)
-        self.form.add("on", _field_label(target), self.on)
+        self.form.add("on", _date_label(claim, target), self.on)
         self.claim_number: QLineEdit | None = None
         if target in (S.SUBMITTED, S.IN_PROCESS, *PAYMENT, S.DENIED):
             self.claim_number = QLineEdit(claim.claim_number)
@@ -81,6 +117,7 @@ class ClaimStatusDialog(FormDialog[ClaimChange]):
         self.reason: QComboBox | None = None
         self.denial_note: QLineEdit | None = None
         self.appeal_deadline: DateEdit | None = None
+        self.second_level: QCheckBox | None = None
         if target is S.DENIED:
             self.reason = QComboBox()
             self.reason.addItem("Choose a reason…", None)
@@ -90,15 +127,30 @@ class ClaimStatusDialog(FormDialog[ClaimChange]):
             self.denial_note = QLineEdit()
             self.denial_note.setPlaceholderText("As the EOB puts it")
             self.form.add("denial_note", "In their words", self.denial_note)
+            denied = claim.appeal_level if claim.status is S.APPEALED else AppealLevel.NONE
+            if denied is AppealLevel.FIRST:
+                self.second_level = QCheckBox("The letter offers a second-level appeal")
+                self.second_level.toggled.connect(lambda _on: self._hint(denied))
+                self.form.add("second_level", "Next step", self.second_level)
             self.appeal_deadline = DateEdit(optional=True)
-            self.appeal_deadline.line.setPlaceholderText("180 days after the denial")
-            self.form.add("appeal_deadline", "Appeal deadline", self.appeal_deadline)
+            self.form.add("appeal_deadline", "Deadline for the next step", self.appeal_deadline)
+            self._hint(denied)
         self.note = QLineEdit()
         self.note.setPlaceholderText("What happened, for the claim's history")
         self.form.add("note", "Note", self.note)
         self.body.addLayout(self.form.layout)
         self.finish_layout()
         (self.reimbursed or self.on).setFocus()
+
+    def _hint(self, denied: AppealLevel) -> None:
+        """The empty deadline says which step it is for, and its rule."""
+        second = self.second_level is not None and self.second_level.isChecked()
+        step = next_after_denial(denied, second)
+        assert self.appeal_deadline is not None
+        hint = deadline_hint(step)
+        self.appeal_deadline.line.setPlaceholderText(hint or "No further appeal")
+        what = step.label if step is not None else "No further appeal"
+        self.appeal_deadline.setToolTip(f"{what}: {hint}" if hint else what)
 
     def collect(self) -> tuple[ClaimChange | None, dict[str, str]]:
         problems: dict[str, str] = {}
@@ -122,6 +174,7 @@ class ClaimStatusDialog(FormDialog[ClaimChange]):
             appeal_deadline=(
                 self.appeal_deadline.value() if self.appeal_deadline is not None else None
             ),
+            second_level=self.second_level is not None and self.second_level.isChecked(),
             note=self.note.text(),
         )
         return change, problems

@@ -31,8 +31,9 @@ class StatementBatchDialog(QDialog):
         form.addRow("Statements as of", self.date)
         layout.addLayout(form)
         note = QLabel(
-            "Each statement runs from the day after that client's last statement (or the "
-            "first of the month) to this date, and shows what is due on it."
+            "Each statement lists every open charge, and the activity since that client's "
+            "last statement (a first statement: since the oldest open charge) to this date, "
+            "with an aging line and what is due."
         )
         note.setWordWrap(True)
         layout.addWidget(note)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.domain.appeals import AppealLevel
 from desktop.domain.kinds import ClaimStatus
 from desktop.services.changes import Topic
 from desktop.services.claims import tracking as claims
@@ -29,10 +30,10 @@ from desktop.services.claims.views import claims_page_view
 from desktop.ui import style
 from desktop.ui.dialogs.base import FormDialog
 from desktop.ui.dialogs.claim import (
-    ACTION_TEXT,
     ClaimNotesDialog,
     ClaimStatusDialog,
     SnoozeDialog,
+    action_text,
 )
 from desktop.ui.formatting import format_date, money_text
 from desktop.ui.models.proxy import SearchProxy
@@ -85,7 +86,7 @@ CLAIM_COLUMNS: tuple[Column[ClaimRow], ...] = (
     Column("Payer", lambda r: r.payer),
     Column("Service", service_text, lambda r: r.first_service_date, numeric=True),
     Column("Billed", lambda r: money_text(r.billed), lambda r: r.billed, numeric=True),
-    Column("Status", lambda r: r.status.label),
+    Column("Status", lambda r: r.step),
     Column("Reimbursed", lambda r: money_text(r.reimbursed), lambda r: r.reimbursed, numeric=True),
 )
 PAYER_COLUMNS: tuple[Column[PayerInsight], ...] = (
@@ -123,6 +124,23 @@ EVENT_COLUMNS: tuple[Column[ClaimEventRow], ...] = (
     ),
     Column("Note", lambda e: e.note, tooltip=lambda e: e.note),
 )
+
+
+def appeal_text(c: ClaimRow) -> str:
+    """The appeal chain on one line: the step taken and when, then the one open and its
+    deadline ("First-level appeal sent 06/02/2026; external review due by 10/20/2026")."""
+    parts = []
+    if c.appeal_level is not AppealLevel.NONE:
+        parts.append(f"{c.appeal_level.label} sent {format_date(c.appeal_date)}")
+    if c.next_step is not None:
+        due = f" due by {format_date(c.appeal_deadline)}" if c.appeal_deadline else ""
+        label = c.next_step.label if not parts else c.next_step.label.lower()
+        parts.append(f"{label}{due}")
+    elif c.status is ClaimStatus.DENIED and c.appeal_level is AppealLevel.EXTERNAL:
+        parts.append("the review's decision is final")
+    return "; ".join(parts)
+
+
 DETAIL_FIELDS = (
     ("service", "Service"),
     ("billed", "Billed"),
@@ -204,15 +222,11 @@ class ClaimDetailView(QWidget):
             return
         c = detail.claim
         self.title.setText(f"{superbill_text(c)} — {c.client}")
-        self.subtitle.setText(f"{c.payer} · {c.status.label}")
+        self.subtitle.setText(f"{c.payer} · {c.step}")
         denial = ""
         if c.denial_reason is not None:
             denial = c.denial_reason.label + (f": {c.denial_note}" if c.denial_note else "")
-        appeal = ""
-        if c.appeal_date or c.appeal_deadline:
-            sent = f"sent {format_date(c.appeal_date)}" if c.appeal_date else "not sent"
-            due = f"; deadline {format_date(c.appeal_deadline)}" if c.appeal_deadline else ""
-            appeal = sent + due
+        appeal = appeal_text(c)
         filing = format_date(c.filing_deadline)
         if c.filing_days_left is not None:
             filing += f" ({c.filing_days_left} days left)"
@@ -235,7 +249,7 @@ class ClaimDetailView(QWidget):
         self.history.set_rows(detail.events)
         for status in c.next_statuses:
             self._add_button(
-                status.value, ACTION_TEXT[status], lambda _=False, s=status: self.page.move(s)
+                status.value, action_text(c, status), lambda _=False, s=status: self.page.move(s)
             )
         if c.is_open:
             self._add_button("snooze", "Snooze…", lambda _=False: self.page.snooze(), self.more)

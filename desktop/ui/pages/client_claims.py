@@ -28,7 +28,13 @@ from desktop.services.claims import tracking as claims
 from desktop.services.claims.tracking import ClaimDetail, ClaimRow
 from desktop.ui import style
 from desktop.ui.dialogs.base import FormDialog
-from desktop.ui.dialogs.claim import ACTION_TEXT, ClaimNotesDialog, ClaimStatusDialog, SnoozeDialog
+from desktop.ui.dialogs.claim import (
+    ACTION_TEXT,
+    ClaimNotesDialog,
+    ClaimStatusDialog,
+    SnoozeDialog,
+    action_text,
+)
 from desktop.ui.formatting import format_date, money_text
 from desktop.ui.models.rows import Column, RowsModel
 from desktop.ui.pages.claims import service_text, superbill_text
@@ -52,8 +58,8 @@ def next_deadline(row: ClaimRow) -> tuple[date | None, str]:
     """The deadline that matters now: filing until submitted, then the appeal's."""
     if row.status is S.NOT_SUBMITTED:
         return row.filing_deadline, "filing"
-    if row.status in (S.DENIED, S.PARTLY_PAID) and row.appeal_deadline is not None:
-        return row.appeal_deadline, "appeal"
+    if row.next_step is not None and row.appeal_deadline is not None:
+        return row.appeal_deadline, row.next_step.label.lower()
     return None, ""
 
 
@@ -148,7 +154,7 @@ class ClaimCommands:
     def fill_menu(self, menu: QMenu, row: ClaimRow) -> None:
         """Everything that can be done with ``row`` now, as menu entries."""
         for status in row.next_statuses:
-            menu.addAction(ACTION_TEXT[status], lambda s=status: self.move(row.id, s))
+            menu.addAction(action_text(row, status), lambda s=status: self.move(row.id, s))
         menu.addSeparator()
         if row.is_open:
             menu.addAction("Snooze…", lambda: self.snooze(row.id))
@@ -279,6 +285,11 @@ class ClientClaimsBox(QGroupBox):
         row = self.selected()
         for status in RECORD_TEXT:
             self.buttons[status.value].setVisible(row is not None and status in row.next_statuses)
+        if row is not None and S.APPEALED in row.next_statuses:
+            text = action_text(row, S.APPEALED)
+            self.buttons[S.APPEALED.value].setText(
+                RECORD_TEXT[S.APPEALED] if text == ACTION_TEXT[S.APPEALED] else text
+            )
         for name in ("snooze", "notes", "open"):
             self.buttons[name].setVisible(row is not None)
         if row is not None:

@@ -300,7 +300,7 @@ class ClientDetailView(QWidget):
         self.billing.fill(
             {
                 "billing": "Gets superbills" if superbill else "Pays privately (no superbill)",
-                "service": unit.default_service_code or "",
+                "service": _service_text(unit),
                 "fee": _fee_text(unit),
                 "owed": money_text(balance.owed),
                 "credit": money_text(balance.credit),
@@ -443,12 +443,25 @@ def good_faith_warning(summary: EstimateSummary) -> str:
     return ""
 
 
-def _fee_text(unit: UnitDetail) -> str:
-    if unit.default_fee is not None:
-        return money_text(unit.default_fee)
-    if unit.service_fee is not None:
-        return f"{money_text(unit.service_fee)} (the service's fee)"
+def _service_text(unit: UnitDetail) -> str:
+    """The usual service: the one set on the client, else that of the last session."""
+    if unit.default_service_code:
+        return unit.default_service_code
+    if unit.usual_service_code:
+        return f"{unit.usual_service_code} (as the last session)"
     return ""
+
+
+def _fee_text(unit: UnitDetail) -> str:
+    """The fee the session form proposes, and where it comes from when not set here."""
+    if unit.usual_fee is None:
+        return ""
+    fee = money_text(unit.usual_fee)
+    if unit.usual_fee_charged_on is not None:
+        return f"{fee} (last charged for {unit.usual_service_code})"
+    if unit.default_fee is None:
+        return f"{fee} (the fee for {unit.usual_service_code})"
+    return fee
 
 
 def _with_current(

@@ -152,7 +152,7 @@ class ReportsPage(Page):
         charts = QHBoxLayout()
         charts.setSpacing(style.SPACING)
         self.income_chart = BarChart("Income per month (net of fees and refunds)")
-        self.aging_chart = BarChart("A/R today, by days since the date of service")
+        self.aging_chart = BarChart("A/R today, by days past due")
         charts.addWidget(self.income_chart, 3)
         charts.addWidget(self.aging_chart, 2)
         layout.addLayout(charts, 1)

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal as D  # noqa: N817 - reads like the hand-worked figures
 
 import pytest
 
-from desktop.domain.kinds import AdjustmentReason, SessionStatus
-from desktop.services.books import payments, period_reports, periods, refunds, sessions, write_offs
+from desktop.domain.kinds import AdjustmentReason, AgingBasis, SessionStatus
+from desktop.services.books import (
+    payments,
+    period_reports,
+    periods,
+    refunds,
+    report_tables,
+    sessions,
+    write_offs,
+)
 from desktop.services.books import queries as books
 from desktop.services.books.payments import PaymentInput, SplitPaymentInput
 from desktop.services.books.sessions import SessionInput
 from desktop.services.errors import NotAllowed, PeriodClosed
+from desktop.services.practice.settings import get_settings, update_settings
 from desktop.services.workspace import Workspace
 from tests.books_helpers import add_unit, client_id, method_id
 
@@ -44,11 +54,55 @@ def test_partial_payments_age_by_date_of_service(workspace: Workspace) -> None:
     # Oldest first: 100 goes to the Jan 5 charge, leaving 50 on it and 150 on Feb 20.
     report = workspace.read(books.aging, date(2026, 3, 10))
     row = report.rows[0]
-    # As of Mar 10 the Feb 20 charge is 18 days old, the Jan 5 one 64 days.
-    assert row.buckets == (D("150.00"), D("0.00"), D("50.00"), D("0.00"))
+    # As of Mar 10 the Feb 20 charge is 18 days past due, the Jan 5 one 64 days.
+    assert row.buckets == (D("0.00"), D("150.00"), D("0.00"), D("50.00"), D("0.00"))
     assert row.total == D("200.00")
     # As of Feb 28 the payment had not arrived.
     assert workspace.read(books.balance, unit, date(2026, 2, 28)).owed == D("300.00")
+
+
+def test_aging_current_follows_payment_terms_and_credit_nets_to_net_ar(
+    workspace: Workspace,
+) -> None:
+    ana = workspace.run(add_unit, "A1", "Ana Lopez")
+    ben = workspace.run(add_unit, "B1", "Ben Okafor")
+    workspace.run(sessions.record_session, session_on(ana, date(2026, 3, 10)))
+    workspace.run(sessions.record_session, session_on(ana, date(2026, 3, 1)))
+    cash = workspace.run(method_id, "Cash")
+    workspace.run(payments.record_payment, PaymentInput(ben, date(2026, 3, 5), D("40.00"), cash))
+    # Terms of 0 days: due on the day of service, so that day itself is Current.
+    report = workspace.read(books.aging, date(2026, 3, 10))
+    assert report.bucket_names == ("Current", "1-30", "31-60", "61-90", "91+")
+    assert report.rows[0].buckets == (D("150.00"), D("150.00"), D("0"), D("0"), D("0"))
+    assert (report.owed, report.credit, report.net) == (D("300.00"), D("40.00"), D("260.00"))
+    # Terms of 15 days: the Mar 1 charge is due Mar 16, so not yet past due on Mar 10.
+    set_terms(workspace, 15)
+    report = workspace.read(books.aging, date(2026, 3, 10))
+    assert report.rows[0].buckets == (D("300.00"), D("0"), D("0"), D("0"), D("0"))
+    # On Apr 1 it is 16 days past due; aged from service, 31 days old, so 31-60.
+    report = workspace.read(books.aging, date(2026, 4, 1))
+    assert report.rows[0].buckets == (D("0"), D("150.00"), D("150.00"), D("0"), D("0"))
+    set_terms(workspace, 15, AgingBasis.DUE_DATE)
+    report = workspace.read(books.aging, date(2026, 4, 1))
+    assert report.rows[0].buckets == (D("0"), D("300.00"), D("0"), D("0"), D("0"))
+    table = workspace.read(report_tables.aging_table, date(2026, 4, 1))
+    assert [c.name for c in table.columns] == [
+        "client_ref",
+        "client",
+        "current",
+        "1-30",
+        "31-60",
+        "61-90",
+        "91+",
+        "total",
+    ]
+    assert table.rows[-1] == ("UNAPPLIED CREDIT", "", None, None, None, None, None, D("-40.00"))
+    assert table.total == ("TOTAL", "", D("0"), D("300.00"), D("0"), D("0"), D("0"), D("260.00"))
+
+
+def set_terms(workspace: Workspace, days: int, basis: AgingBasis = AgingBasis.SERVICE_DATE) -> None:
+    current = workspace.read(get_settings)
+    workspace.run(update_settings, replace(current, due_days=days, aging_basis=basis))
 
 
 def test_overpayment_becomes_credit_used_by_the_next_session(workspace: Workspace) -> None:

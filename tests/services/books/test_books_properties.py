@@ -21,6 +21,7 @@ from desktop.services.books import (
     period_reports,
     periods,
     refunds,
+    report_tables,
     sessions,
     voids,
     write_offs,
@@ -274,10 +275,19 @@ class Books(RuleBasedStateMachine):
             return
         for as_of in (START + timedelta(days=100), START + timedelta(days=400)):
             report = self.ws.read(books.aging, as_of)
-            owed = sum((b.owed for b in self.ws.read(books.balances, as_of).values()), Decimal("0"))
-            assert sum(report.totals, Decimal("0")) == report.total == owed
+            held = self.ws.read(books.balances, as_of).values()
+            owed = sum((b.owed for b in held), Decimal("0"))
+            credit = sum((b.credit for b in held), Decimal("0"))
+            # Current is one of the buckets, and the credit nets against them: net A/R.
+            assert len(report.totals) == len(report.bucket_names) == 5
+            assert sum(report.totals, Decimal("0")) == report.owed == owed
+            assert report.credit == credit
+            assert report.net == owed - credit
             for row in report.rows:
                 assert sum(row.buckets, Decimal("0")) == row.total
+            table = self.ws.read(report_tables.aging_table, as_of)
+            assert table.total is not None
+            assert table.total[-1] == report.net
 
     @invariant()
     def rollforward_ties(self) -> None:

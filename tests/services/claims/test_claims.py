@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import AuditEntry, BillingUnit, Client, Document, DocumentLine, LedgerTxn, Payer
+from desktop.domain.appeals import AppealLevel as L
 from desktop.domain.kinds import ClaimStatus, DenialReason
 from desktop.services.audit import log as audit
 from desktop.services.claims import tracking as claims
@@ -233,6 +234,68 @@ def test_denied_then_appealed_then_partly_paid(workspace: Workspace) -> None:
     assert row.denial_reason is DenialReason.MISSING_INFORMATION
     assert row.appeal_date == date(2026, 6, 2)
     assert row.next_statuses == (S.APPEALED, S.CLOSED)
+
+
+def test_the_appeal_chain_each_step_with_its_own_deadline(workspace: Workspace) -> None:
+    """Denial, first-level appeal, second level (the plan has one), external review."""
+    why = {"denial_reason": DenialReason.NOT_MEDICALLY_NECESSARY}
+
+    def story(session: Session) -> list[claims.ClaimRow]:
+        claim_id = one_claim(session)
+        move(session, claim_id, S.SUBMITTED, date(2026, 5, 15))
+        steps = [move(session, claim_id, S.DENIED, date(2026, 5, 30), **why)]
+        steps.append(move(session, claim_id, S.APPEALED, date(2026, 6, 2)))
+        # The first-level appeal is denied; the letter offers a second level.
+        steps.append(move(session, claim_id, S.DENIED, date(2026, 6, 10), second_level=True, **why))
+        steps.append(move(session, claim_id, S.APPEALED, date(2026, 6, 12)))
+        steps.append(move(session, claim_id, S.DENIED, date(2026, 6, 20), **why))
+        steps.append(move(session, claim_id, S.APPEALED, date(2026, 6, 22)))
+        steps.append(move(session, claim_id, S.DENIED, date(2026, 6, 28), **why))
+        return steps
+
+    steps = workspace.run(story)
+    assert [(r.step, r.next_step, r.appeal_deadline) for r in steps] == [
+        # 180 days from the denial notice (29 CFR 2560.503-1(h)(3)(i)).
+        ("Denied", L.FIRST, date(2026, 11, 26)),
+        ("First-level appeal sent", None, date(2026, 11, 26)),
+        # Not a fresh 180 days: the second level's own clock, the plan's 60 days.
+        ("First-level appeal denied", L.SECOND, date(2026, 8, 9)),
+        ("Second-level appeal sent", None, date(2026, 8, 9)),
+        # The final internal denial: four months to ask for external review.
+        ("Second-level appeal denied", L.EXTERNAL, date(2026, 10, 20)),
+        ("External review requested", None, date(2026, 10, 20)),
+        # The external review's decision ends the chain.
+        ("External review upheld the denial", None, None),
+    ]
+    last = steps[-1]
+    assert last.next_statuses == (S.CLOSED,)
+    with pytest.raises(NotAllowed, match="no further appeal"):
+        workspace.run(move, last.id, S.APPEALED, date(2026, 6, 29))
+    queue = workspace.read(follow_up_queue, TODAY)
+    item = next(i for i in queue if i.claim_id == last.id)
+    assert item.kind is FollowUp.DENIED
+    assert "no appeal is left: close the claim" in item.text
+
+
+def test_a_denied_first_appeal_without_a_second_level_goes_to_external_review(
+    workspace: Workspace,
+) -> None:
+    why = {"denial_reason": DenialReason.OTHER, "denial_note": "Not covered"}
+
+    def story(session: Session) -> claims.ClaimRow:
+        claim_id = one_claim(session)
+        move(session, claim_id, S.SUBMITTED, date(2026, 5, 15))
+        move(session, claim_id, S.DENIED, date(2026, 5, 20), **why)
+        move(session, claim_id, S.APPEALED, date(2026, 5, 25))
+        # Oct 30 has no Feb 30: external review is due by the first day of the fifth month.
+        return move(session, claim_id, S.DENIED, date(2026, 6, 1), **why)
+
+    row = workspace.run(story)
+    assert (row.step, row.next_step) == ("First-level appeal denied", L.EXTERNAL)
+    assert row.appeal_deadline == date(2026, 10, 1)
+    queue = workspace.read(follow_up_queue, date(2026, 9, 20))
+    item = next(i for i in queue if i.claim_id == row.id)
+    assert "the deadline for the external review is" in item.text
 
 
 @pytest.mark.parametrize(

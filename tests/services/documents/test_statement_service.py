@@ -24,6 +24,7 @@ from desktop.services.documents import store as documents_store
 from desktop.services.errors import NotAllowed
 from desktop.services.workspace import Workspace
 from tests.books_helpers import add_unit, client_id, method_id
+from tests.conftest import VALID_EIN, VALID_NPI
 
 AS_OF = date(2026, 2, 28)
 ISSUED = date(2026, 3, 2)
@@ -65,12 +66,13 @@ def books_of_ana(session: Session) -> int:
 def test_statement_ties_out_to_the_books(workspace: Workspace) -> None:
     unit = workspace.run(books_of_ana)
     issued = workspace.run(statements.issue_statement, unit, AS_OF, issued_on=ISSUED)
+    # A first statement starts at the oldest open charge (Feb 9), so it covers every open item.
     assert (issued.number, issued.period_from, issued.period_to) == (
         "ST-2026-0001",
-        date(2026, 2, 1),
+        date(2026, 2, 9),
         AS_OF,
     )
-    assert (issued.total_charged, issued.total_paid) == (D("340.00"), D("220.00"))
+    assert (issued.total_charged, issued.total_paid) == (D("190.00"), D("220.00"))
     closing = workspace.read(books.balance, unit, AS_OF).net
     assert issued.balance == closing == D("170.00")
     text = text_of(workspace.read(documents_store.reprint, issued.id))
@@ -78,8 +80,13 @@ def test_statement_ties_out_to_the_books(workspace: Workspace) -> None:
         "Ana Lopez",
         "9 Oak Lane",
         "Harbor Light Therapy",  # remit-to
-        "Balance on 02/01/2026 $50.00",
+        "02/09/2026 to 02/28/2026",
+        "Balance before 02/09/2026 $200.00",
         "Balance on 02/28/2026 $170.00",
+        "Open charges",
+        "02/09/2026 Psychotherapy, 50 minutes (90837) $190.00 $20.00 $170.00",
+        "$0.00 $170.00 $0.00 $0.00 $0.00 $170.00",  # 19 days past due: 1-30
+        "Account activity from 02/09/2026",
         "Amount due: $170.00",
         "Payment, Card (4242)",
         "Write-off: courtesy",
@@ -87,6 +94,18 @@ def test_statement_ties_out_to_the_books(workspace: Workspace) -> None:
         assert printed in text
     for absent in (*DIAGNOSIS_TEXT, "Annie", "01/05/2026"):
         assert absent not in text
+
+
+def test_a_first_statement_with_no_recent_activity_still_lists_what_is_owed(
+    workspace: Workspace,
+) -> None:
+    unit = workspace.run(books_of_ana)
+    doc = workspace.read(statements.build_statement, unit, date(2026, 4, 30), issued_on=ISSUED)
+    assert doc.period_from == date(2026, 2, 9)
+    assert [(i.on, i.owed) for i in doc.open_items] == [(date(2026, 2, 9), D("170.00"))]
+    # Due on Feb 9 (terms of 0 days): 80 days past due on Apr 30.
+    assert doc.aging == (D("0"), D("0"), D("0"), D("170.00"), D("0"))
+    assert doc.closing_balance == doc.open_total == D("170.00")
 
 
 def test_previews_are_not_kept(workspace: Workspace) -> None:
@@ -106,6 +125,11 @@ def test_next_statement_continues_where_the_last_ended(workspace: Workspace) -> 
     march = workspace.run(statements.issue_statement, unit, date(2026, 3, 31), issued_on=ISSUED)
     assert (march.number, march.period_from) == ("ST-2026-0002", date(2026, 3, 1))
     assert march.balance == D("320.00")
+    text = text_of(workspace.read(documents_store.reprint, march.id))
+    assert "Activity since your last statement, of 02/28/2026" in text
+    # Still every open charge, the one from before the last statement too.
+    assert "02/09/2026 Psychotherapy, 50 minutes (90837)" in text
+    assert "03/03/2026 Psychotherapy, 50 minutes (90834) $150.00 $150.00" in text
 
 
 def test_credit_on_account_is_shown_and_nothing_is_due(workspace: Workspace) -> None:
@@ -117,6 +141,7 @@ def test_credit_on_account_is_shown_and_nothing_is_due(workspace: Workspace) -> 
     text = text_of(workspace.read(documents_store.reprint, issued.id))
     assert issued.balance == D("-250.00")
     assert "You have a credit of $250.00 on your account. Nothing is due." in text
+    assert "No charges are open." in text
 
 
 def test_statement_batch_goes_to_everyone_who_owes(workspace: Workspace) -> None:
@@ -160,9 +185,22 @@ def test_receipt_shows_where_the_payment_went(workspace: Workspace) -> None:
         D("200.00"),
     )
     text = text_of(workspace.read(documents_store.reprint, issued.id))
-    for printed in ("Ana Lopez", "$200.00", "Card", "4242", "Therapy session, 45 minutes"):
+    # What a benefits administrator asks for: provider NPI and EIN, the client's name and
+    # address, and each service's date, code and what it was, in plain words.
+    for printed in (
+        "Ana Lopez",
+        "9 Oak Lane",
+        "Troy, NY 12180",
+        f"NPI {VALID_NPI}",
+        f"EIN {VALID_EIN}",
+        "$200.00",
+        "Card",
+        "4242",
+        "01/05/2026 Psychotherapy, 50 minutes (90834) $50.00",
+        "02/02/2026 Psychotherapy, 50 minutes (90834) $150.00",
+    ):
         assert printed in text
-    for absent in (*DIAGNOSIS_TEXT, "Annie", "90834"):
+    for absent in (*DIAGNOSIS_TEXT, "Annie", "Therapy session, 45 minutes"):
         assert absent not in text
     with pytest.raises(NotAllowed, match="already the receipt"):
         workspace.run(documents_receipts.issue_receipt, payment.id, issued_on=ISSUED)

@@ -246,16 +246,22 @@ def test_workbook_sheets_layout_and_formats(written: dict[str, Path]) -> None:
     assert [c.value for c in aging[4]] == [
         "client_ref",
         "initials",
-        "0-30",
+        "current",
+        "1-30",
         "31-60",
         "61-90",
         "91+",
         "total",
     ]
-    assert [aging.cell(row=r, column=1).value for r in range(5, 9)] == ["A1", "C3", "D4", "TOTAL"]
-    assert aging["G8"].value == "=ROUND(SUM(G5:G7),2)"
-    assert aging["G8"].number_format == MONEY_FORMAT
-    assert aging["G5"].number_format == MONEY_FORMAT
+    labels = [aging.cell(row=r, column=1).value for r in range(5, 10)]
+    assert labels == ["A1", "C3", "D4", "UNAPPLIED CREDIT", "TOTAL"]
+    # The credit line is negative with its buckets empty; the buckets sum the clients and
+    # the total takes in the credit, so it is net A/R.
+    assert [aging.cell(row=8, column=c).value for c in range(3, 9)] == [None] * 5 + [-150]
+    assert aging["C9"].value == "=ROUND(SUM(C5:C8),2)"
+    assert aging["H9"].value == "=ROUND(SUM(H5:H8),2)"
+    assert aging["H9"].number_format == MONEY_FORMAT
+    assert aging["H5"].number_format == MONEY_FORMAT
     credit = workbook["Client credit"]
     assert [c.value for c in credit[5]] == ["B2", "'=/", 150, datetime(2026, 3, 10), 21, 1]
     assert credit["C6"].value == "=ROUND(SUM(C5:C5),2)"
@@ -274,7 +280,8 @@ def test_cover_ties_out_with_formulas(written: dict[str, Path]) -> None:
     computed = cells["Closing A/R, computed"]
     assert computed.value.startswith("=ROUND(")
     assert computed.number_format == MONEY_FORMAT
-    assert cells["Closing A/R aged"].value == "='Aging'!$G$8"
+    assert cells["Net A/R aged (owed less credit)"].value == "='Aging'!$H$9"
+    assert cells["less unapplied client credit"].value == "='Roll-forward'!$B$16"
     assert cells["A/R ties"].value.startswith("=IF(AND(ROUND(")
     assert cells["Credit held by clients"].value == "='Client credit'!$C$6"
     assert cells["Check: everything ties"].value.endswith(f',"{OK}","DOES NOT TIE")')
@@ -407,7 +414,7 @@ def test_libreoffice_computes_the_apps_totals_and_the_check(
     assert D(cover_value(cover, "Closing client credit, computed")) == rf.credit_closing
     assert D(cover_value(cover, "Refunds paid")) == rf.credit_refunded
     tables = {
-        "Aging": ("total", march.read(books.aging, MARCH.end).total),
+        "Aging": ("total", march.read(books.aging, MARCH.end).net),
         "Income": (
             "net",
             sum((r.net for r in march.read(period_reports.income, *MARCH_SPAN)), D(0)),

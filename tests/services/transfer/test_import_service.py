@@ -148,8 +148,8 @@ def test_payments_go_to_the_oldest_charges(workspace: Workspace, tmp_path: Path)
     from datetime import date
 
     row = workspace.read(books.aging, date(2026, 3, 10)).rows[0]
-    # 100 went to the January charge (now 50 owed, 64 days old); March's 150 is untouched.
-    assert row.buckets == (D("150.00"), D("0.00"), D("50.00"), D("0.00"))
+    # 100 went to the January charge (50 left, 64 days past due); March's 150 is 8 days past due.
+    assert row.buckets == (D("0.00"), D("150.00"), D("0.00"), D("50.00"), D("0.00"))
 
 
 def test_a_mapping_reads_columns_named_otherwise(workspace: Workspace, tmp_path: Path) -> None:
@@ -260,7 +260,7 @@ def test_applied_to_applies_a_payment_by_hand_or_keeps_it_as_credit(
 
     row = workspace.read(books.aging, date(2026, 3, 10)).rows[0]
     # By hand: March's charge is down to 50; January's 150 is untouched (64 days old).
-    assert row.buckets == (D("50.00"), D("0.00"), D("150.00"), D("0.00"))
+    assert row.buckets == (D("0.00"), D("50.00"), D("0.00"), D("150.00"), D("0.00"))
     assert _balances(workspace)["C-0102"] == (D("200.00"), D("30.00"))
 
 

@@ -84,7 +84,11 @@ class PreferencesTab(QWidget):
             self.aging.addItem(text, value.value)
         self.form.add("aging_basis", "Age unpaid charges", self.aging, layout=rows2)
         self.due_days = _spin(0, 120, " days")
-        self.form.add("due_days", "Due after", self.due_days, layout=rows2)
+        self.due_days.setToolTip(
+            "A charge is due this many days after its date of service; until then the "
+            "aging shows it as Current. 0 days: due on the day of the session."
+        )
+        self.form.add("due_days", "Payment terms", self.due_days, layout=rows2)
         self.unsubmitted = _spin(1, 365, " days")
         self.form.add(
             "superbill_unsubmitted_days",
