@@ -22,6 +22,7 @@ from desktop.demo.claims import add_demo_claims
 from desktop.demo.courses import prepayments, record_course
 from desktop.demo.estimates import add_demo_estimates
 from desktop.demo.signature import demo_signature_png
+from desktop.demo.writers import BatchWriter, ServiceWriter
 from desktop.services.books import periods
 from desktop.services.clients import people, units
 from desktop.services.errors import ServiceError
@@ -122,6 +123,73 @@ def _discharge_finished(session: Session, plans: list[Plan], end: date) -> None:
                     still_seen.add(member)
 
 
+UNITS_PER_BATCH = 25  # courses written per transaction, and between progress reports
+Writer = Callable[[Session], BatchWriter | ServiceWriter]
+
+
+@dataclass(frozen=True)
+class Caseload:
+    """The practice before its books: who is seen, when, and how they pay."""
+
+    seed: int
+    start: date
+    end: date
+    plans: list[Plan]
+    methods: dict[str, int]  # payment method ids by name
+    rng: random.Random  # the demo's generator, where the caseload left it
+
+
+def start_demo(ws: Workspace, *, seed: int, years: int, clients: int, end: date) -> Caseload:
+    """The practice's profile, payers, clients, couples and families, and their plans."""
+    if years < 1 or clients < 2:
+        raise ServiceError("A demo practice needs at least 1 year and 2 clients.")
+    start = date(end.year - years, end.month, 1)
+    rng = random.Random(seed)
+    ws.run(_profile)
+    payer_ids = ws.run(_payers)
+    services = ws.read(_service_ids)
+    methods = ws.read(_method_ids)
+    plans = ws.run(build_caseload, rng, clients, start, end, payer_ids, services)
+    return Caseload(seed, start, end, plans, methods, rng)
+
+
+def write_courses(
+    ws: Workspace,
+    caseload: Caseload,
+    *,
+    writer: Writer = BatchWriter,
+    progress: Callable[[int, int], bool] | None = None,
+) -> tuple[int, int]:
+    """Every unit's course of therapy, ``UNITS_PER_BATCH`` units to a transaction; the
+    sessions and payments made. ``progress`` hears after each batch (False stops)."""
+    plans = caseload.plans
+    made_sessions = made_payments = 0
+    for first in range(0, len(plans), UNITS_PER_BATCH):
+        batch = plans[first : first + UNITS_PER_BATCH]
+        made = ws.run(_record_courses, batch, caseload, writer)
+        made_sessions += made[0]
+        made_payments += made[1]
+        if progress is not None and progress(first + len(batch), len(plans)) is False:
+            break
+    return made_sessions, made_payments
+
+
+def _record_courses(
+    session: Session, plans: list[Plan], caseload: Caseload, writer: Writer
+) -> tuple[int, int]:
+    """Several units' courses, in one transaction; each unit draws from its own random
+    generator, so how they are grouped changes nothing."""
+    books = writer(session)
+    made_sessions = made_payments = 0
+    for plan in plans:
+        unit_rng = random.Random(f"{caseload.seed}-{plan.unit_id}")
+        made = record_course(books, unit_rng, plan, caseload.methods, caseload.end)
+        made_sessions += made[0]
+        made_payments += made[1]
+    books.finish()
+    return made_sessions, made_payments
+
+
 def generate_demo(
     ws: Workspace,
     *,
@@ -131,26 +199,12 @@ def generate_demo(
     end: date | None = None,
     progress: Callable[[int, int], bool] | None = None,
 ) -> DemoSummary:
-    """Fill an empty practice file with a demo practice; each client is one transaction."""
-    if years < 1 or clients < 2:
-        raise ServiceError("A demo practice needs at least 1 year and 2 clients.")
-    end = end or date.today()
-    start = date(end.year - years, end.month, 1)
-    rng = random.Random(seed)
-    ws.run(_profile)
-    payer_ids = ws.run(_payers)
-    services = ws.read(_service_ids)
-    methods = ws.read(_method_ids)
-    plans = ws.run(build_caseload, rng, clients, start, end, payer_ids, services)
-    total_sessions = total_payments = 0
-    for index, plan in enumerate(plans):
-        unit_rng = random.Random(f"{seed}-{plan.unit_id}")
-        made = ws.run(record_course, unit_rng, plan, methods, end)
-        total_sessions += made[0]
-        total_payments += made[1]
-        if progress is not None and progress(index + 1, len(plans)) is False:
-            break
-    total_payments += ws.run(prepayments, rng, plans, methods, end)
+    """Fill an empty practice file with a demo practice (the courses of therapy written in
+    batches: see ``writers``)."""
+    caseload = start_demo(ws, seed=seed, years=years, clients=clients, end=end or date.today())
+    plans, methods, end = caseload.plans, caseload.methods, caseload.end
+    total_sessions, total_payments = write_courses(ws, caseload, progress=progress)
+    total_payments += ws.run(prepayments, caseload.rng, plans, methods, end)
     closed = date(end.year, end.month, 1) - timedelta(days=1)
     closed = date(closed.year, closed.month, 1) - timedelta(days=1)
     ws.run(periods.close_period, closed, today=end)
@@ -158,4 +212,4 @@ def generate_demo(
     add_demo_estimates(ws, plans, seed=seed, end=end)
     ws.run(_discharge_finished, plans, end)
     everyone = ws.read(lambda s: len(people.list_clients(s, include_inactive=True)))
-    return DemoSummary(everyone, len(plans), total_sessions, total_payments, start, end)
+    return DemoSummary(everyone, len(plans), total_sessions, total_payments, caseload.start, end)
