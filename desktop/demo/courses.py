@@ -43,8 +43,7 @@ def record_course(
 ) -> tuple[int, int]:
     """Sessions of one unit, and how it paid for them."""
     made_sessions = made_payments = 0
-    # Once, not for every session.
-    defaults = books.through_services(plan.unit_id, sessions.defaults_for, plan.unit_id)
+    defaults = books.ask(sessions.defaults_for, plan.unit_id)  # once, not for every session
     day = _first_slot(plan)
     first = True
     owed_since_payment: list[Decimal] = []

@@ -21,7 +21,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from db.models import Allocation, Charge, LedgerSplit, LedgerTxn, Payment, PaymentMethod, Service
@@ -50,6 +50,13 @@ class CourseWriter(Protocol):
 
     def unit_credit(self, unit_id: int) -> Decimal: ...
 
+    def ask(
+        self, question: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """Ask a service something the rows not yet written cannot change (a unit's
+        defaults)."""
+        ...
+
     def through_services(
         self,
         unit_id: int,
@@ -76,6 +83,11 @@ class ServiceWriter:
     def unit_credit(self, unit_id: int) -> Decimal:
         return open_amounts.unit_credit(self.session, unit_id)
 
+    def ask(
+        self, question: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        return question(self.session, *args, **kwargs)
+
     def through_services(
         self,
         unit_id: int,
@@ -94,6 +106,12 @@ class ServiceWriter:
 _NUMBERED = (SessionRecord, LedgerTxn, Charge, Payment, Allocation)
 # Dependencies first: a row is inserted after every row it refers to.
 _INSERT_ORDER = (SessionRecord, LedgerTxn, Charge, Payment, Allocation, LedgerSplit)
+
+
+def _column_names(model: type) -> dict[str, str]:
+    """Each attribute's column (``amount`` is stored as ``amount_cents``)."""
+    mapper = inspect(model)
+    return {attr.key: attr.columns[0].key for attr in mapper.column_attrs}
 
 
 @dataclass
@@ -232,6 +250,11 @@ class BatchWriter:
     def unit_credit(self, unit_id: int) -> Decimal:
         return self._books(unit_id).credit
 
+    def ask(
+        self, question: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        return question(self.session, *args, **kwargs)
+
     def through_services(
         self,
         unit_id: int,
@@ -253,7 +276,12 @@ class BatchWriter:
         for model in _INSERT_ORDER:
             rows = self.rows.by_model.pop(model, [])
             if rows:
-                self.session.execute(insert(model), rows)
+                # Core, not the ORM's bulk insert: one executemany per table.
+                columns = _column_names(model)
+                table = model.__table__  # type: ignore[attr-defined]
+                self.session.execute(
+                    insert(table), [{columns[k]: v for k, v in row.items()} for row in rows]
+                )
         audit.record_many(self.session, self.rows.audit)
         self.rows.audit = []
 
