@@ -20,6 +20,7 @@ from db.models import PaymentMethod, Service
 from desktop.demo.caseload import Plan, build_caseload
 from desktop.demo.claims import add_demo_claims
 from desktop.demo.courses import prepayments, record_course
+from desktop.demo.defaults import DEFAULT_CLIENTS, DEFAULT_YEARS
 from desktop.demo.estimates import add_demo_estimates
 from desktop.demo.signature import demo_signature_png
 from desktop.demo.writers import BatchWriter, ServiceWriter
@@ -161,16 +162,18 @@ def write_courses(
     progress: Callable[[int, int], bool] | None = None,
 ) -> tuple[int, int]:
     """Every unit's course of therapy, ``UNITS_PER_BATCH`` units to a transaction; the
-    sessions and payments made. ``progress`` hears after each batch (False stops)."""
+    sessions and payments made. ``progress`` hears after each batch."""
     plans = caseload.plans
     made_sessions = made_payments = 0
+    if progress is not None:
+        progress(0, len(plans))
     for first in range(0, len(plans), UNITS_PER_BATCH):
         batch = plans[first : first + UNITS_PER_BATCH]
         made = ws.run(_record_courses, batch, caseload, writer)
         made_sessions += made[0]
         made_payments += made[1]
-        if progress is not None and progress(first + len(batch), len(plans)) is False:
-            break
+        if progress is not None:
+            progress(first + len(batch), len(plans))
     return made_sessions, made_payments
 
 
@@ -190,26 +193,59 @@ def _record_courses(
     return made_sessions, made_payments
 
 
+Progress = Callable[[str, int, int], bool]  # (what is being done, done, total) -> go on?
+
+
+class DemoCancelled(ServiceError):
+    """The person stopped the demo being written; nothing of it is kept."""
+
+
+def _keep_going(_what: str, _done: int, _total: int) -> bool:
+    return True
+
+
 def generate_demo(
     ws: Workspace,
     *,
     seed: int = 7,
-    years: int = 3,
-    clients: int = 40,
+    years: int = DEFAULT_YEARS,
+    clients: int = DEFAULT_CLIENTS,
     end: date | None = None,
-    progress: Callable[[int, int], bool] | None = None,
+    progress: Progress | None = None,
 ) -> DemoSummary:
     """Fill an empty practice file with a demo practice (the courses of therapy written in
-    batches: see ``writers``)."""
+    batches: see ``writers``). ``progress`` hears what is being done, step by step; when it
+    returns False the work stops with ``DemoCancelled``."""
+    report = progress or _keep_going
+
+    def step(what: str) -> Callable[[int, int], bool]:
+        def said(done: int, total: int) -> bool:
+            if report(what, done, total) is False:
+                raise DemoCancelled("The demo practice was not made; nothing of it was kept.")
+            return True
+
+        return said
+
+    inventing = step(f"Inventing {clients} clients, couples and families")
+    inventing(0, 1)
     caseload = start_demo(ws, seed=seed, years=years, clients=clients, end=end or date.today())
     plans, methods, end = caseload.plans, caseload.methods, caseload.end
-    total_sessions, total_payments = write_courses(ws, caseload, progress=progress)
+    inventing(1, 1)
+    span = f"{years} years" if years > 1 else "a year"
+    total_sessions, total_payments = write_courses(
+        ws, caseload, progress=step(f"Writing {span} of their sessions and payments")
+    )
     total_payments += ws.run(prepayments, caseload.rng, plans, methods, end)
     closed = date(end.year, end.month, 1) - timedelta(days=1)
     closed = date(closed.year, closed.month, 1) - timedelta(days=1)
     ws.run(periods.close_period, closed, today=end)
-    add_demo_claims(ws, seed=seed, end=end)
+    add_demo_claims(
+        ws, seed=seed, end=end, progress=step("Issuing superbills and following their claims")
+    )
+    estimating = step("Giving Good Faith Estimates")
+    estimating(0, 1)
     add_demo_estimates(ws, plans, seed=seed, end=end)
     ws.run(_discharge_finished, plans, end)
     everyone = ws.read(lambda s: len(people.list_clients(s, include_inactive=True)))
+    estimating(1, 1)
     return DemoSummary(everyone, len(plans), total_sessions, total_payments, caseload.start, end)
