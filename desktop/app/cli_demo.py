@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from desktop.app.cli_common import EXIT_OK, CliError, Subparsers, add_command, db_path, say
+from desktop.demo.defaults import DEFAULT_CLIENTS, DEFAULT_YEARS
 
 
 def _positive(text: str) -> int:
@@ -29,12 +30,14 @@ def register(subparsers: Subparsers) -> None:
         "gives the same books.",
     )
     parser.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
-    parser.add_argument("--years", type=_positive, default=3, help="years of history (3)")
+    parser.add_argument(
+        "--years", type=_positive, default=DEFAULT_YEARS, help=f"years of history ({DEFAULT_YEARS})"
+    )
     parser.add_argument(
         "--clients",
         type=_positive,
-        default=40,
-        help="about how many in care at a time, with turnover (40)",
+        default=DEFAULT_CLIENTS,
+        help=f"about how many in care at a time, with turnover ({DEFAULT_CLIENTS})",
     )
     parser.set_defaults(handler=run)
 
@@ -48,14 +51,9 @@ def run(args: argparse.Namespace) -> int:
     if args.clients < 2:
         raise CliError("A demo practice needs at least 2 clients.")
 
-    def progress(done: int, total: int) -> bool:
+    def progress(what: str, done: int, total: int) -> bool:
         if sys.stderr.isatty():
-            print(
-                f"\rWriting the demo practice: {done}/{total} clients",
-                end="",
-                file=sys.stderr,
-                flush=True,
-            )
+            print(f"\r\033[K{what}: {done} of {total}", end="", file=sys.stderr, flush=True)
         return True
 
     summary = create_demo_file(

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from desktop.demo.practice import DEMO_PASSPHRASE, DemoSummary, generate_demo
+from desktop.demo.defaults import DEFAULT_CLIENTS, DEFAULT_YEARS
+from desktop.demo.practice import DEMO_PASSPHRASE, DemoSummary, Progress, generate_demo
 from desktop.services.workspace import Workspace
 
 
@@ -15,12 +15,13 @@ def create_demo_file(
     path: Path,
     *,
     seed: int = 7,
-    years: int = 3,
-    clients: int = 40,
+    years: int = DEFAULT_YEARS,
+    clients: int = DEFAULT_CLIENTS,
     end: date | None = None,
-    progress: Callable[[int, int], bool] | None = None,
+    progress: Progress | None = None,
 ) -> DemoSummary:
-    """Write a new demo practice at ``path``; a failure or cancel leaves no file behind."""
+    """Write a new demo practice at ``path``; a failure or cancel (``progress`` returning
+    False: ``DemoCancelled``) leaves no file behind."""
     partial = path.with_name(f".{path.name}.creating")
     for leftover in (partial, partial.with_name(partial.name + ".keys")):
         with contextlib.suppress(FileNotFoundError):

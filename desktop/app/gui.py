@@ -177,29 +177,41 @@ def _open_without_asking(opener: Opener, demo: bool) -> tuple[Workspace | None, 
         return None, str(exc)
 
 
+DEMO_INTRO = (
+    "Creating the demo practice: made-up clients, couples and families, and {years} years of "
+    "their books, to try things safely.\nThis happens once and takes about {seconds} seconds."
+)
+DEMO_SECONDS = 15  # CPU time of benchmarks/demo.py; the README's quick start says the same
+
+
 def _create_demo(path: Path) -> bool:
-    """Make the demo practice, showing progress; False if the person cancelled."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+    """Make the demo practice off the UI thread, saying what is being done; False if the
+    person cancelled or it could not be made."""
+    from PySide6.QtCore import QEventLoop
+    from PySide6.QtWidgets import QMessageBox
 
-    from desktop.app.demo_file import create_demo_file
+    from desktop.demo.defaults import DEFAULT_YEARS
+    from desktop.ui.background import BackgroundTask, Progress
 
-    dialog = QProgressDialog("Creating the demo practice (made-up clients)…", "Cancel", 0, 100)
-    dialog.setWindowTitle("Quiet Ledger")
-    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
-    dialog.setMinimumDuration(0)
+    intro = DEMO_INTRO.format(years=DEFAULT_YEARS, seconds=DEMO_SECONDS)
 
-    def progress(done: int, total: int) -> bool:
-        dialog.setMaximum(total)
-        dialog.setValue(done)
-        QApplication.processEvents()
-        return not dialog.wasCanceled()
+    def make(progress: Progress) -> object:
+        from desktop.app.demo_file import create_demo_file
 
-    try:
-        create_demo_file(path, progress=progress)
-    except ServiceError as exc:
-        dialog.close()
-        QMessageBox.warning(None, "Quiet Ledger", str(exc))
-        return False
-    dialog.close()
-    return path.exists()
+        def report(what: str, done: int, total: int) -> bool:
+            if not task.cancel_requested:
+                task.say(f"{intro}\n\n{what}…")
+            return progress(done, total)
+
+        return create_demo_file(path, progress=report)
+
+    task = BackgroundTask(None, intro, make)
+    task.dialog.setMinimumDuration(0)  # it always takes a while: show it at once
+    loop = QEventLoop()
+    task.done.connect(loop.quit)
+    task.start()
+    loop.exec()
+    result = task.result
+    if result is not None and result.error is not None and not result.cancelled:
+        QMessageBox.warning(None, "Quiet Ledger", str(result.error))
+    return result is not None and result.ok and path.exists()

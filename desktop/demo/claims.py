@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -90,14 +91,19 @@ def _months(end: date) -> list[tuple[date, date]]:
     return months
 
 
-def add_demo_claims(ws: Workspace, *, seed: int, end: date) -> DemoClaims:
-    """Issue superbills for some superbill clients' recent months and follow their claims."""
+def add_demo_claims(
+    ws: Workspace, *, seed: int, end: date, progress: Callable[[int, int], bool] | None = None
+) -> DemoClaims:
+    """Issue superbills for some superbill clients' recent months and follow their claims;
+    ``progress`` hears after each month."""
     rng = random.Random(f"claims-{seed}")
     months = _months(end)
     everyone = ws.read(superbills.units_with_lines, months[0][0], months[-1][1])
     chosen = set(rng.sample(everyone, min(MAX_CLIENTS, len(everyone))))
     issued = 0
-    for start, last in months:
+    for done, (start, last) in enumerate(months):
+        if progress is not None:
+            progress(done, len(months))
         units = ws.read(superbills.units_with_lines, start, last)
         on = last + timedelta(days=rng.randint(2, 8))
         if on > end:

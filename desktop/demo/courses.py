@@ -3,6 +3,8 @@
 Most pay at each session; some monthly, some for packages of five, some slowly,
 and some stop paying (written off as bad debt months later). A check now and
 then comes back from the bank; clients who leave with credit get it refunded.
+What happens is decided here; how it is written (one record at a time through the
+services, or in batches) is the ``CourseWriter``'s business (``writers``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from db.models import LedgerTxn
 from desktop.demo.caseload import Plan
+from desktop.demo.writers import CourseWriter, ServiceWriter
 from desktop.domain.kinds import AdjustmentReason, SessionStatus
 from desktop.services.books import (
     open_amounts,
@@ -36,17 +39,17 @@ def _first_slot(plan: Plan) -> date:
 
 
 def record_course(
-    session: Session, rng: random.Random, plan: Plan, methods: dict[str, int], end: date
+    books: CourseWriter, rng: random.Random, plan: Plan, methods: dict[str, int], end: date
 ) -> tuple[int, int]:
     """Sessions of one unit, and how it paid for them."""
     made_sessions = made_payments = 0
-    defaults = sessions.defaults_for(session, plan.unit_id)  # once, not for every session
+    defaults = books.ask(sessions.defaults_for, plan.unit_id)  # once, not for every session
     day = _first_slot(plan)
     first = True
     owed_since_payment: list[Decimal] = []
     month = (day.year, day.month)
     if plan.pays == "package":
-        _pay(session, plan, methods, day, plan.fee * 5, reference="Package of 5")
+        _pay(books, plan, methods, day, plan.fee * 5, reference="Package of 5")
         made_payments += 1
     every_weeks = plan.every_weeks
     while day <= plan.stop and day <= end:
@@ -66,8 +69,7 @@ def record_course(
         if plan.kind != "individual" and not first and status is SessionStatus.ATTENDED:
             minutes = 50
         start_time = plan.start_time
-        row = sessions.record_session(
-            session,
+        charged = books.record_session(
             SessionInput(
                 unit_id=plan.unit_id,
                 service_date=day,
@@ -82,15 +84,15 @@ def record_course(
         )
         made_sessions += 1
         first = False
-        if row.charged > 0:
-            owed_since_payment.append(row.charged)
+        if charged > 0:
+            owed_since_payment.append(charged)
         stopped = plan.pays == "stopped_paying" and day > plan.stop - timedelta(weeks=6)
         pays_now = plan.pays in ("at_session", "stopped_paying") and not stopped
-        if pays_now and row.charged > 0 and day < end - timedelta(days=2):
-            made_payments += _pay_members(session, plan, methods, day, row.charged, rng)
+        if pays_now and charged > 0 and day < end - timedelta(days=2):
+            made_payments += _pay_members(books, plan, methods, day, charged, rng)
             owed_since_payment.clear()
             if plan.method == "Check" and rng.random() < 0.02:
-                made_payments += _bounce_last_check(session, plan, methods, day, end)
+                made_payments += _bounce_last_check(books, plan, methods, day, end)
         elif (
             plan.pays == "slow"
             and owed_since_payment
@@ -101,7 +103,7 @@ def record_course(
             if rng.random() < 0.3:
                 amount = (amount / 2).quantize(Decimal("0.01"))
             made_payments += _pay_members(
-                session, plan, methods, day + timedelta(days=9), amount, rng
+                books, plan, methods, day + timedelta(days=9), amount, rng
             )
             owed_since_payment.clear()
         # Long courses thin out: weekly becomes fortnightly after some months, fortnightly
@@ -117,33 +119,40 @@ def record_course(
                 paid_on = date(next_day.year, next_day.month, 1) + timedelta(days=rng.randint(2, 9))
                 if paid_on <= end - timedelta(days=3):
                     made_payments += _pay_members(
-                        session, plan, methods, paid_on, sum(owed_since_payment, Decimal(0)), rng
+                        books, plan, methods, paid_on, sum(owed_since_payment, Decimal(0)), rng
                     )
                     owed_since_payment.clear()
             if plan.pays == "package":
-                credit = open_amounts.unit_credit(session, plan.unit_id)
+                credit = books.unit_credit(plan.unit_id)
                 if credit < plan.fee and day < end - timedelta(days=30):
-                    _pay(session, plan, methods, next_day, plan.fee * 5, reference="Package of 5")
+                    _pay(books, plan, methods, next_day, plan.fee * 5, reference="Package of 5")
                     made_payments += 1
             month = (next_day.year, next_day.month)
         day = next_day
     if plan.pays == "stopped_paying" and rng.random() < 0.5:
-        _write_off_oldest(session, plan, end)
+        books.through_services(plan.unit_id, _write_off_oldest, plan, end)
     if plan.pays == "at_session" and plan.stop < end - timedelta(days=30) and rng.random() < 0.3:
         # Paid ahead at the last visit, then decided to stop: the credit is refunded.
-        _pay(session, plan, methods, plan.stop, plan.fee, reference="Paid ahead")
+        _pay(books, plan, methods, plan.stop, plan.fee, reference="Paid ahead")
         made_payments += 1
-    _refund_what_is_left(session, plan, end)
+    if books.unit_credit(plan.unit_id) > 0:
+        books.through_services(plan.unit_id, _refund_what_is_left, plan, end)
     return made_sessions, made_payments
 
 
 def _bounce_last_check(
-    session: Session, plan: Plan, methods: dict[str, int], paid_on: date, end: date
+    books: CourseWriter, plan: Plan, methods: dict[str, int], paid_on: date, end: date
 ) -> int:
     """The bank returns the unit's latest check; the client pays again by card."""
     returned_on = paid_on + timedelta(days=6)
     if returned_on > end - timedelta(days=3):
         return 0
+    return books.through_services(plan.unit_id, _return_check, plan, methods, paid_on, returned_on)
+
+
+def _return_check(
+    session: Session, plan: Plan, methods: dict[str, int], paid_on: date, returned_on: date
+) -> int:
     latest = payment_list.list_payments(session, start=paid_on, end=paid_on, unit_id=plan.unit_id)
     if not latest:
         return 0
@@ -184,14 +193,15 @@ def prepayments(
     """A few clients still in care pay ahead for next month: credit on account."""
     active = [p for p in plans if p.stop >= end - timedelta(days=14) and p.kind == "individual"]
     chosen = rng.sample(active, min(3, len(active)))
+    books = ServiceWriter(session)
     for plan in chosen:
         on = end - timedelta(days=rng.randint(1, 6))
-        _pay(session, plan, methods, on, plan.fee * 2, reference="Paid ahead for next month")
+        _pay(books, plan, methods, on, plan.fee * 2, reference="Paid ahead for next month")
     return len(chosen)
 
 
 def _pay(
-    session: Session,
+    books: CourseWriter,
     plan: Plan,
     methods: dict[str, int],
     on: date,
@@ -203,13 +213,13 @@ def _pay(
     method = methods[plan.method]
     if not reference and plan.method == "Check":
         reference = f"No. {on.toordinal() % 9000 + 1000}"
-    payments.record_payment(
-        session, PaymentInput(plan.unit_id, on, amount, method, reference, payer_client_id=payer)
+    books.record_payment(
+        PaymentInput(plan.unit_id, on, amount, method, reference, payer_client_id=payer)
     )
 
 
 def _pay_members(
-    session: Session,
+    books: CourseWriter,
     plan: Plan,
     methods: dict[str, int],
     on: date,
@@ -220,11 +230,11 @@ def _pay_members(
         return 0
     if len(plan.members) > 1:
         half = (amount / 2).quantize(Decimal("0.01"))
-        _pay(session, plan, methods, on, half, payer=plan.members[0])
-        _pay(session, plan, methods, on, amount - half, payer=plan.members[1])
+        _pay(books, plan, methods, on, half, payer=plan.members[0])
+        _pay(books, plan, methods, on, amount - half, payer=plan.members[1])
         return 2
     _pay(
-        session,
+        books,
         plan,
         methods,
         on,

@@ -20,8 +20,10 @@ from db.models import PaymentMethod, Service
 from desktop.demo.caseload import Plan, build_caseload
 from desktop.demo.claims import add_demo_claims
 from desktop.demo.courses import prepayments, record_course
+from desktop.demo.defaults import DEFAULT_CLIENTS, DEFAULT_YEARS
 from desktop.demo.estimates import add_demo_estimates
 from desktop.demo.signature import demo_signature_png
+from desktop.demo.writers import BatchWriter, ServiceWriter
 from desktop.services.books import periods
 from desktop.services.clients import people, units
 from desktop.services.errors import ServiceError
@@ -122,19 +124,26 @@ def _discharge_finished(session: Session, plans: list[Plan], end: date) -> None:
                     still_seen.add(member)
 
 
-def generate_demo(
-    ws: Workspace,
-    *,
-    seed: int = 7,
-    years: int = 3,
-    clients: int = 40,
-    end: date | None = None,
-    progress: Callable[[int, int], bool] | None = None,
-) -> DemoSummary:
-    """Fill an empty practice file with a demo practice; each client is one transaction."""
+UNITS_PER_BATCH = 25  # courses written per transaction, and between progress reports
+Writer = Callable[[Session], BatchWriter | ServiceWriter]
+
+
+@dataclass(frozen=True)
+class Caseload:
+    """The practice before its books: who is seen, when, and how they pay."""
+
+    seed: int
+    start: date
+    end: date
+    plans: list[Plan]
+    methods: dict[str, int]  # payment method ids by name
+    rng: random.Random  # the demo's generator, where the caseload left it
+
+
+def start_demo(ws: Workspace, *, seed: int, years: int, clients: int, end: date) -> Caseload:
+    """The practice's profile, payers, clients, couples and families, and their plans."""
     if years < 1 or clients < 2:
         raise ServiceError("A demo practice needs at least 1 year and 2 clients.")
-    end = end or date.today()
     start = date(end.year - years, end.month, 1)
     rng = random.Random(seed)
     ws.run(_profile)
@@ -142,20 +151,102 @@ def generate_demo(
     services = ws.read(_service_ids)
     methods = ws.read(_method_ids)
     plans = ws.run(build_caseload, rng, clients, start, end, payer_ids, services)
-    total_sessions = total_payments = 0
-    for index, plan in enumerate(plans):
-        unit_rng = random.Random(f"{seed}-{plan.unit_id}")
-        made = ws.run(record_course, unit_rng, plan, methods, end)
-        total_sessions += made[0]
-        total_payments += made[1]
-        if progress is not None and progress(index + 1, len(plans)) is False:
-            break
-    total_payments += ws.run(prepayments, rng, plans, methods, end)
+    return Caseload(seed, start, end, plans, methods, rng)
+
+
+def write_courses(
+    ws: Workspace,
+    caseload: Caseload,
+    *,
+    writer: Writer = BatchWriter,
+    progress: Callable[[int, int], bool] | None = None,
+) -> tuple[int, int]:
+    """Every unit's course of therapy, ``UNITS_PER_BATCH`` units to a transaction; the
+    sessions and payments made. ``progress`` hears after each batch."""
+    plans = caseload.plans
+    made_sessions = made_payments = 0
+    if progress is not None:
+        progress(0, len(plans))
+    for first in range(0, len(plans), UNITS_PER_BATCH):
+        batch = plans[first : first + UNITS_PER_BATCH]
+        made = ws.run(_record_courses, batch, caseload, writer)
+        made_sessions += made[0]
+        made_payments += made[1]
+        if progress is not None:
+            progress(first + len(batch), len(plans))
+    return made_sessions, made_payments
+
+
+def _record_courses(
+    session: Session, plans: list[Plan], caseload: Caseload, writer: Writer
+) -> tuple[int, int]:
+    """Several units' courses, in one transaction; each unit draws from its own random
+    generator, so how they are grouped changes nothing."""
+    books = writer(session)
+    made_sessions = made_payments = 0
+    for plan in plans:
+        unit_rng = random.Random(f"{caseload.seed}-{plan.unit_id}")
+        made = record_course(books, unit_rng, plan, caseload.methods, caseload.end)
+        made_sessions += made[0]
+        made_payments += made[1]
+    books.finish()
+    return made_sessions, made_payments
+
+
+Progress = Callable[[str, int, int], bool]  # (what is being done, done, total) -> go on?
+
+
+class DemoCancelled(ServiceError):
+    """The person stopped the demo being written; nothing of it is kept."""
+
+
+def _keep_going(_what: str, _done: int, _total: int) -> bool:
+    return True
+
+
+def generate_demo(
+    ws: Workspace,
+    *,
+    seed: int = 7,
+    years: int = DEFAULT_YEARS,
+    clients: int = DEFAULT_CLIENTS,
+    end: date | None = None,
+    progress: Progress | None = None,
+) -> DemoSummary:
+    """Fill an empty practice file with a demo practice (the courses of therapy written in
+    batches: see ``writers``). ``progress`` hears what is being done, step by step; when it
+    returns False the work stops with ``DemoCancelled``."""
+    report = progress or _keep_going
+
+    def step(what: str) -> Callable[[int, int], bool]:
+        def said(done: int, total: int) -> bool:
+            if report(what, done, total) is False:
+                raise DemoCancelled("The demo practice was not made; nothing of it was kept.")
+            return True
+
+        return said
+
+    inventing = step(f"Inventing {clients} clients, couples and families")
+    inventing(0, 1)
+    caseload = start_demo(ws, seed=seed, years=years, clients=clients, end=end or date.today())
+    plans, methods, end = caseload.plans, caseload.methods, caseload.end
+    inventing(1, 1)
+    span = f"{years} years" if years > 1 else "a year"
+    total_sessions, total_payments = write_courses(
+        ws, caseload, progress=step(f"Writing {span} of their sessions and payments")
+    )
+    total_payments += ws.run(prepayments, caseload.rng, plans, methods, end)
     closed = date(end.year, end.month, 1) - timedelta(days=1)
     closed = date(closed.year, closed.month, 1) - timedelta(days=1)
     ws.run(periods.close_period, closed, today=end)
-    add_demo_claims(ws, seed=seed, end=end)
+    add_demo_claims(
+        ws, seed=seed, end=end, progress=step("Issuing superbills and following their claims")
+    )
+    step("Giving Good Faith Estimates")(0, 1)
     add_demo_estimates(ws, plans, seed=seed, end=end)
+    finishing = step("Taking clients who have left off the active list")
+    finishing(0, 1)
     ws.run(_discharge_finished, plans, end)
     everyone = ws.read(lambda s: len(people.list_clients(s, include_inactive=True)))
-    return DemoSummary(everyone, len(plans), total_sessions, total_payments, start, end)
+    finishing(1, 1)
+    return DemoSummary(everyone, len(plans), total_sessions, total_payments, caseload.start, end)

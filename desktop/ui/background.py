@@ -42,6 +42,7 @@ class JobResult:
 
 class _Signals(QObject):
     progressed = Signal(int, int)
+    said = Signal(str)
     finished = Signal(object)
 
 
@@ -96,12 +97,17 @@ class BackgroundTask(QObject):
         # Queued: the signals are emitted from the worker thread.
         queued = Qt.ConnectionType.QueuedConnection
         self._signals.progressed.connect(self._progressed, queued)
+        self._signals.said.connect(self.dialog.setLabelText, queued)
         self._signals.finished.connect(self._finished, queued)
         self.result: JobResult | None = None
 
     def start(self) -> None:
         _RUNNING.add(self)
         QThreadPool.globalInstance().start(self._job)
+
+    def say(self, text: str) -> None:
+        """Change what the dialog says is being done (from the job's thread too)."""
+        self._signals.said.emit(text)
 
     def cancel(self) -> None:
         self._job.cancel_event.set()

@@ -205,3 +205,27 @@ def test_clients_whose_therapy_ended_are_off_the_active_list(small_demo: Path) -
             assert unit.active, unit.name
         if not unit.active:
             assert unit.last_session is None or unit.last_session < recent, unit.name
+
+
+def test_progress_says_each_step_and_cancel_keeps_nothing(tmp_path: Path) -> None:
+    from desktop.demo.practice import DemoCancelled
+
+    heard: list[tuple[str, int, int]] = []
+
+    def progress(what: str, done: int, total: int) -> bool:
+        heard.append((what, done, total))
+        return not what.startswith("Issuing superbills")  # the person cancels here
+
+    path = tmp_path / "demo.qlb"
+    with pytest.raises(DemoCancelled, match="not made"):
+        create_demo_file(path, seed=3, years=1, clients=6, end=END, progress=progress)
+    assert list(tmp_path.iterdir()) == []
+    steps = list(dict.fromkeys(what for what, _, _ in heard))
+    assert steps == [
+        "Inventing 6 clients, couples and families",
+        "Writing a year of their sessions and payments",
+        "Issuing superbills and following their claims",
+    ]
+    courses = [(done, total) for what, done, total in heard if what.startswith("Writing")]
+    assert courses[0][0] == 0
+    assert courses[-1][0] == courses[-1][1] > 0  # every unit's course was reported
