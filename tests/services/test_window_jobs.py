@@ -89,7 +89,7 @@ def test_export_everything_goes_to_a_new_folder_and_changes_nothing(
     assert not out.exists()
     done = export_everything_job(out).run(workspace)
     assert done.value.folder == out
-    assert "A1,Ana,Lopez" in (out / "clients.csv").read_text("utf-8")
+    assert "A1,Ana,,Lopez" in (out / "clients.csv").read_text("utf-8")  # no middle name
     assert done.changes == NOTHING
     assert export_folder_in(tmp_path, date(2026, 3, 31)).name == (
         "Quiet Ledger export 2026-03-31 (2)"
