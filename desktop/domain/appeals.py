@@ -40,6 +40,14 @@ class AppealLevel(IntEnum):
         """The name the command line and exports use: ``first_appeal``."""
         return _NAMES[self]
 
+    @classmethod
+    def named(cls, name: str) -> AppealLevel:
+        """The step a ``value_name`` names; ValueError for any other text."""
+        for level, known in _NAMES.items():
+            if known == name.strip().lower():
+                return level
+        raise ValueError(f"'{name}' is not one of {', '.join(_NAMES.values())}.")
+
 
 _LABELS = {
     AppealLevel.NONE: "Claim",

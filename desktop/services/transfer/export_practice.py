@@ -26,6 +26,7 @@ from db.models import (
     Service,
     Setting,
 )
+from desktop.domain.appeals import AppealLevel
 from desktop.reports.tabular import Column, Table
 from desktop.services.transfer.format import (
     DATE,
@@ -304,6 +305,8 @@ def claims_table(session: Session, payers: dict[int, str]) -> tuple[str, Table]:
             c.denial_note,
             c.appeal_date,
             c.appeal_deadline,
+            AppealLevel(c.appeal_level).value_name,
+            AppealLevel(c.next_appeal_level).value_name if c.next_appeal_level is not None else "",
             c.notes,
             c.created_on,
             c.snoozed_until,
@@ -329,6 +332,8 @@ def claims_table(session: Session, payers: dict[int, str]) -> tuple[str, Table]:
         *text_columns("denial_reason", "denial_note"),
         Column("appeal_date", DATE),
         Column("appeal_deadline", DATE),
+        Column("appeal_level"),
+        Column("next_appeal_level"),
         Column("notes"),
         Column("created_on", DATE),
         Column("snoozed_until", DATE),

@@ -42,6 +42,7 @@ from db.models import (
     PaymentMethod,
     Service,
 )
+from desktop.domain.appeals import AppealLevel
 from desktop.domain.kinds import ClaimStatus, DenialReason, DocumentKind
 from desktop.services.audit import log as audit
 from desktop.services.clients.lookups import find_unit_by_ref, unit_names
@@ -72,6 +73,9 @@ CLAIM_COLUMNS = (
     "reimbursed", "eob_date", "paid_on", "denial_reason", "denial_note", "appeal_date",
     "appeal_deadline", "notes", "created_on", "snoozed_until",
 )  # fmt: skip
+# Exports made before the appeal chain had its steps lack these; a claim then reads as
+# at the first level once appealed, as the upgrade of the books took it.
+CLAIM_OPTIONAL = ("appeal_level", "next_appeal_level")
 EVENT_COLUMNS = ("claim_id", "date", "from_status", "to_status", "note")
 _KINDS = tuple(k.value for k in DocumentKind)
 _STATUSES = tuple(s.value for s in ClaimStatus)
@@ -363,7 +367,7 @@ def import_claims(
     session: Session, folder: Path, shared: Paperwork, report: Callable[[int, int], None]
 ) -> StepOutcome:
     """Every claim in claims.csv whose superbill is in the books, with its history."""
-    records, found = records_by_name(folder / "claims.csv", CLAIM_COLUMNS)
+    records, found = records_by_name(folder / "claims.csv", CLAIM_COLUMNS, CLAIM_OPTIONAL)
     events = _events_by_claim(folder, found)
     payers = {name.lower(): id_ for id_, name in session.execute(select(Payer.id, Payer.name))}
     added = 0
@@ -421,7 +425,20 @@ def _claim_values(cells: Cells) -> dict[str, Any]:
     values["denial_reason"] = cells.read("denial_reason", lambda t: parse_choice(t, _REASONS))
     for text in ("claim_number", "denial_note", "notes"):
         values[text] = cells.row[text]
+    level = cells.read("appeal_level", _appeal_level)
+    if level is None and values["appeal_date"] is not None:
+        level = AppealLevel.FIRST
+    values["appeal_level"] = int(level or AppealLevel.NONE)
+    following = cells.read("next_appeal_level", _appeal_level)
+    values["next_appeal_level"] = int(following) if following is not None else None
     return values
+
+
+def _appeal_level(text: str) -> AppealLevel:
+    try:
+        return AppealLevel.named(text)
+    except ValueError as exc:
+        raise FieldError(str(exc)) from None
 
 
 def _events_by_claim(folder: Path, found: Findings) -> dict[int, list[dict[str, Any]]]:
