@@ -26,6 +26,7 @@ from desktop.services.books.sessions import SessionInput, record_session
 from desktop.services.workspace import UnlockFailed, Workspace
 from tests.books_helpers import add_unit
 from tests.conftest import PASSPHRASE
+from tests.tampering import rehash_with_key, tamper
 
 NEW_PASSPHRASE = "amber lighthouse seventy quietly"
 
@@ -47,16 +48,6 @@ def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
     code = main(list(args))
     out, err = capsys.readouterr()
     return code, out + err
-
-
-def tamper(path: Path, *statements: str) -> None:
-    """Change the file with its data key, as someone holding the passphrase could."""
-    conn = connect_raw(path, keys.read_envelope(path).open(PASSPHRASE))
-    try:
-        for statement in statements:
-            conn.execute(statement)
-    finally:
-        conn.close()
 
 
 def plain_sentence(output: str, *names: str) -> None:
@@ -208,42 +199,12 @@ def test_a_chain_rewritten_with_the_key_fails_against_an_earlier_backup(
     with Workspace.open(books, passphrase=PASSPHRASE) as ws:
         backup = make_backup(ws, backups).info.path
     assert run_cli(capsys, "check", "--db", str(books), "--against", str(backup))[0] == 0
-    data_key = keys.read_envelope(books).open(PASSPHRASE)
-    conn = connect_raw(books, data_key)
-    try:
-        _rehash_with_key(conn, keys.chain_key(data_key), edit_entry=3)
-    finally:
-        conn.close()
+    rehash_with_key(books, edit_entry=3)
     code, output = run_cli(capsys, "check", "--db", str(books))
     assert code == 0, output  # the rewritten chain verifies on its own
     code, output = run_cli(capsys, "check", "--db", str(books), "--against", str(backup))
     assert code == 1
     plain_sentence(output, "is not the one the backup", backup.name)
-
-
-def _rehash_with_key(conn: object, chain_key: bytes, *, edit_entry: int) -> None:
-    import hmac
-
-    conn.execute("DROP TRIGGER trg_audit_log_no_update")  # type: ignore[attr-defined]
-    rows = conn.execute(  # type: ignore[attr-defined]
-        "SELECT id, at, user_name, action, entity, entity_id, unit_id, before_json, "
-        "after_json FROM audit_log ORDER BY id"
-    ).fetchall()
-    prev = GENESIS
-    for entry_id, at, *rest in rows:
-        user = "Someone else" if entry_id == edit_entry else rest[0]
-        fields = [prev, at.replace(" ", "T"), user, *rest[1:]]
-        payload = json.dumps(fields, ensure_ascii=False).encode()
-        digest = hmac.new(chain_key, payload, hashlib.sha256).hexdigest()
-        conn.execute(  # type: ignore[attr-defined]
-            "UPDATE audit_log SET user_name = ?, prev_hash = ?, entry_hash = ? WHERE id = ?",
-            (user, prev, digest, entry_id),
-        )
-        prev = digest
-    conn.execute(  # type: ignore[attr-defined]
-        "CREATE TRIGGER trg_audit_log_no_update BEFORE UPDATE ON audit_log "
-        "BEGIN SELECT RAISE(ABORT, 'audit_log rows are never changed'); END"
-    )
 
 
 # --- finding 4: the lock follows the real file --------------------------------------------

@@ -16,7 +16,6 @@ from desktop.ui.pages.clients import ClientsPage
 from desktop.ui.pages.settings import SettingsPage
 from tests.ui.conftest import RecordingInteraction
 
-
 NEW_PASSPHRASE = "copper kettle winter harbor"
 
 

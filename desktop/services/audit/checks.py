@@ -33,6 +33,9 @@ CHECKS_DONE = (
 )
 
 
+_SCAN_CACHE_KIB = 2048
+
+
 def run_checks(workspace: Workspace) -> list[str]:
     """Every problem found in the open practice file, one sentence each."""
     problems = database_problems(workspace)
@@ -70,6 +73,8 @@ def database_problems(workspace: Workspace) -> list[str]:
     except (sqlcipher.DatabaseError, PracticeFileError) as exc:
         return [f"The practice file cannot be read ({exc}); restore it from a backup."]
     try:
+        # One pass over every page: a cache would only hold pages never read again.
+        conn.execute(f"PRAGMA cache_size = -{_SCAN_CACHE_KIB}")
         # Page authentication first: it names damaged pages where SQLite would only fail.
         return [
             *_pragma(conn, "cipher_integrity_check", _cipher, "encrypted pages"),
