@@ -316,6 +316,7 @@ def open_practice_file(
     else:
         raise PracticeFileError("A passphrase or recovery key is needed to open the file.")
     lock = WriterLock(path).acquire()
+    practice: PracticeFile | None = None
     try:
         connect_raw(path, data_key).close()
         for suffix in ("", *SIDE_FILES):
@@ -329,12 +330,15 @@ def open_practice_file(
                 )
             upgrade_to_head(practice, backup=True, after=practice.joined(on_upgrade))
         except (DatabaseError, sqlcipher.DatabaseError):
-            practice.engine.dispose()
             raise _damaged(path, data_key) from None
         if passphrase is not None and envelope.needs_rewrap:
-            # Stronger stretching for a key file written by an older version, atomically.
-            keys.write_envelope(path, keys.KeyEnvelope.seal(data_key, passphrase))
+            # Stronger stretching for a key file written by an older version, atomically;
+            # if it cannot be written now (a full disk), the old one still opens the file.
+            with contextlib.suppress(OSError):
+                keys.write_envelope(path, keys.KeyEnvelope.seal(data_key, passphrase))
     except BaseException:
+        if practice is not None:
+            practice.engine.dispose()
         lock.release()
         raise
     return practice

@@ -107,7 +107,7 @@ def record(
     # The chain's tip and the user are read once per unit of work; nothing else can
     # append to the log while this transaction holds the file.
     key = chain_key_of(session)
-    prev, user = session.info.get(_TIP_KEY) or _read_tip(session, key)
+    prev, user = session.info.get(_TIP_KEY) or _read_tip(session)
     entry = _entry(
         key, prev, user, action, entity, entity_id, unit_id, to_json(before), to_json(after)
     )
@@ -146,7 +146,7 @@ def _entry(
     )
 
 
-def _read_tip(session: Session, key: bytes) -> tuple[str, str]:
+def _read_tip(session: Session) -> tuple[str, str]:
     """The chain's last hash and the user, read once per unit of work.
 
     Nothing else can append to the log while this transaction holds the file.
@@ -200,7 +200,7 @@ def seal_chain(session: Session) -> None:
     if is_keyed(session):
         return
     key = chain_key_of(session)
-    last, user = _read_tip(session, key)
+    last, user = _read_tip(session)
     marker = _marker(session, key, last, user)
     session.add(marker)
     session.flush([marker])
