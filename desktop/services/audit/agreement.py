@@ -8,8 +8,9 @@ instance ``UPDATE sessions SET fee_cents = 1``), and a row with no entry at all
 was added without it. The ledger's own rows cannot change (triggers, checked by
 ``db.guards``), so a payment's amount here and the session's fee cover it.
 
-The replay is fed row by row while the chain is verified (``verify_chain``'s
-``visit``), so the log is read once, as plain SQL rows.
+Each kind of record is replayed by walking its entries (through the log's
+index on entity and record, as plain SQL rows) beside its rows, both in record
+order, so memory stays that of one record whatever the size of the books.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
+from itertools import groupby
 from typing import Any
 
 from sqlalchemy import inspect, select
@@ -61,56 +63,75 @@ def _plain(value: object) -> object:
     return value
 
 
-class Replay:
-    """The state the audit log gives each audited record, built as the log streams past."""
+# Each record's entries in order, read through the (entity, entity_id) index.
+_ENTRIES = (
+    "SELECT entity_id, id, action, after_json FROM audit_log "
+    "WHERE entity = ? AND entity_id IS NOT NULL ORDER BY entity_id, id"
+)
+_BATCH = 2000
 
-    def __init__(self) -> None:
-        self._specs = {spec.entity: spec for spec in AUDITED}
-        self._fields = {spec.entity: frozenset(_columns(spec.model)) for spec in AUDITED}
-        self.state: dict[tuple[str, int], dict[str, object]] = {}
 
-    def visit(self, row: tuple[object, ...]) -> None:
-        """One audit log row (``log.chain_rows``' columns)."""
-        entry_id, _at, _user, action, entity, entity_id, _unit, _before, after = row[:9]
-        fields = self._fields.get(entity)  # type: ignore[call-overload]
-        if fields is None or entity_id is None:
-            return
-        state = self.state.setdefault((entity, entity_id), {})  # type: ignore[arg-type]
-        state[_ENTRY] = entry_id
-        if action == "void":
-            state[_VOIDED] = True
-        if after:
-            values = json.loads(after)  # type: ignore[arg-type]
+def agreement_problems(session: Session) -> Iterator[str]:
+    """Each audited record that differs from the state its entries give it, in a sentence.
+
+    The log's entries for a kind of record (in record order) and the records (in id
+    order) are walked side by side: one record's entries in memory at a time, so ten
+    years of books take no more memory than one.
+    """
+    for spec in AUDITED:
+        yield from _compare(session, spec)
+
+
+def _replayed(session: Session, spec: Audited) -> Iterator[tuple[int, dict[str, object]]]:
+    """(record id, the state its entries leave it in), in record order."""
+    fields = frozenset(_columns(spec.model)) - {"id"}
+    result = session.connection().exec_driver_sql(_ENTRIES, (spec.entity,))
+    rows = (row for batch in iter(lambda: result.fetchmany(_BATCH), []) for row in batch)
+    for record_id, entries in groupby(rows, key=lambda row: int(row[0])):
+        state: dict[str, object] = {}
+        for _id, entry_id, action, after in entries:
+            state[_ENTRY] = entry_id
+            if action == "void":
+                state[_VOIDED] = True
+            values = json.loads(after) if after else None
             if isinstance(values, dict):
-                state.update((k, v) for k, v in values.items() if k in fields and k != "id")
+                state.update((k, v) for k, v in values.items() if k in fields)
+        yield record_id, state
 
-    def problems(self, session: Session) -> Iterator[str]:
-        """Each record that differs from its replayed state, in a sentence naming it."""
-        for spec in AUDITED:
-            yield from self._compare(session, spec)
 
-    def _compare(self, session: Session, spec: Audited) -> Iterator[str]:
-        columns = _columns(spec.model)
-        names = list(columns)
-        seen: set[int] = set()
-        for row in session.execute(select(*columns.values())):
-            record = dict(zip(names, row, strict=True))
-            record_id = int(record["id"])
-            seen.add(record_id)
-            state = self.state.get((spec.entity, record_id))
-            if state is None:
-                yield (
-                    f"{_name(spec, record)} has no audit entry: it was added without Quiet "
-                    f"Ledger; {_ADVICE}"
-                )
-                continue
-            yield from _differences(spec, record, state)
-        for (entity, record_id), state in self.state.items():
-            if entity == spec.entity and record_id not in seen:
-                yield (
-                    f"{spec.entity.capitalize()} {record_id} is in the audit log (entry "
-                    f"{state[_ENTRY]}) but not in the books; {_ADVICE}"
-                )
+def _compare(session: Session, spec: Audited) -> Iterator[str]:
+    columns = _columns(spec.model)
+    names = list(columns)
+    query = select(*columns.values()).order_by(columns["id"])
+    records = (
+        dict(zip(names, row, strict=True))
+        for row in session.execute(query.execution_options(yield_per=_BATCH))
+    )
+    replayed = _replayed(session, spec)
+    pending = next(replayed, None)
+    for record in records:
+        record_id = int(record["id"])  # type: ignore[call-overload]
+        while pending is not None and pending[0] < record_id:
+            yield _only_in_log(spec, *pending)
+            pending = next(replayed, None)
+        if pending is None or pending[0] != record_id:
+            yield (
+                f"{_name(spec, record)} has no audit entry: it was added without Quiet "
+                f"Ledger; {_ADVICE}"
+            )
+            continue
+        yield from _differences(spec, record, pending[1])
+        pending = next(replayed, None)
+    while pending is not None:
+        yield _only_in_log(spec, *pending)
+        pending = next(replayed, None)
+
+
+def _only_in_log(spec: Audited, record_id: int, state: dict[str, object]) -> str:
+    return (
+        f"{spec.entity.capitalize()} {record_id} is in the audit log (entry "
+        f"{state[_ENTRY]}) but not in the books; {_ADVICE}"
+    )
 
 
 _ADVICE = "compare with a backup ('quietledger check --against BACKUP')."

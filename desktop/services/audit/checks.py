@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from db.errors import PracticeFileError
 from db.guards import missing_guards
-from desktop.services.audit.agreement import Replay
+from desktop.services.audit.agreement import agreement_problems
 from desktop.services.audit.anchors import Anchor, CloseAnchors, anchor_problem
 from desktop.services.audit.log import verify_chain
 from desktop.services.books.queries import ledger_problems
@@ -33,9 +33,6 @@ CHECKS_DONE = (
 )
 
 
-_SCAN_CACHE_KIB = 2048
-
-
 def run_checks(workspace: Workspace) -> list[str]:
     """Every problem found in the open practice file, one sentence each."""
     problems = database_problems(workspace)
@@ -45,16 +42,11 @@ def run_checks(workspace: Workspace) -> list[str]:
 
 
 def log_problems(session: Session) -> list[str]:
-    """The chain verified, the books replayed against it and the month closes' chain heads
-    found in it, in one pass over the log."""
-    replay, closes = Replay(), CloseAnchors()
-
-    def visit(row: tuple[object, ...]) -> None:
-        replay.visit(row)
-        closes.visit(row)
-
-    report = verify_chain(session, visit=visit)
-    return [*report.problems, *closes.problems(session), *replay.problems(session)]
+    """The chain verified (with the month closes' chain heads found on the way), then the
+    books replayed against it."""
+    closes = CloseAnchors()
+    report = verify_chain(session, visit=closes.visit)
+    return [*report.problems, *closes.problems(session), *agreement_problems(session)]
 
 
 def check_against(workspace: Workspace, anchor: Anchor) -> list[str]:
@@ -73,8 +65,6 @@ def database_problems(workspace: Workspace) -> list[str]:
     except (sqlcipher.DatabaseError, PracticeFileError) as exc:
         return [f"The practice file cannot be read ({exc}); restore it from a backup."]
     try:
-        # One pass over every page: a cache would only hold pages never read again.
-        conn.execute(f"PRAGMA cache_size = -{_SCAN_CACHE_KIB}")
         # Page authentication first: it names damaged pages where SQLite would only fail.
         return [
             *_pragma(conn, "cipher_integrity_check", _cipher, "encrypted pages"),
