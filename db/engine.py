@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import sqlcipher3.dbapi2 as sqlcipher
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
@@ -23,8 +23,12 @@ from db.files import FILE_MODE, ensure_private_dir, make_private, write_private_
 from db.lock import WriterLock
 from db.writes import note_statement
 
+# Where a session finds the audit chain's key (``Session.info``).
+CHAIN_KEY = "audit.chain_key"
 PLAIN_SQLITE_HEADER = b"SQLite format 3\x00"
 SIDE_FILES = ("-wal", "-shm", "-journal")
+# SQLite's smallest page: every database file is a whole number of pages.
+_MIN_PAGE = 512
 
 
 def connect_raw(path: Path, data_key: bytes) -> sqlcipher.Connection:
@@ -68,6 +72,52 @@ def check_not_plain_sqlite(path: Path) -> None:
             )
 
 
+def check_shape(path: Path) -> None:
+    """Refuse an empty or cut-short file before SQLite sees it.
+
+    SQLite treats an empty file as a new database and would quietly give it an
+    empty schema: a practice file emptied by a failing disk or a bad copy must be
+    reported, never turned into empty books.
+    """
+    size = path.stat().st_size
+    if size == 0:
+        raise NotAPracticeFile(
+            f"{path.name} is empty (0 bytes), so it holds no books; restore it from a backup "
+            "('quietledger restore'), and create new books only with 'quietledger init'."
+        )
+    if size < _MIN_PAGE or size % _MIN_PAGE:
+        raise NotAPracticeFile(
+            f"{path.name} is cut short ({size} bytes, not a whole number of pages); "
+            "restore it from a backup ('quietledger restore')."
+        )
+    check_not_plain_sqlite(path)
+
+
+def damaged_pages(path: Path, data_key: bytes) -> str:
+    """Which pages of ``path`` fail their authentication, as words ('' if none is named)."""
+    try:
+        conn = connect_raw(path, data_key)
+    except PracticeFileError:
+        return ""
+    try:
+        rows = conn.execute("PRAGMA cipher_integrity_check").fetchall()
+    except sqlcipher.DatabaseError:
+        return ""
+    finally:
+        conn.close()
+    pages = [str(row[0]) for row in rows][:3]
+    return "; ".join(pages)
+
+
+def _damaged(path: Path, data_key: bytes) -> NotAPracticeFile:
+    found = damaged_pages(path, data_key)
+    detail = f" ({found})" if found else ""
+    return NotAPracticeFile(
+        f"{path.name} is damaged: part of it cannot be read{detail}; restore it from a backup "
+        "('quietledger restore')."
+    )
+
+
 def build_engine(path: Path, data_key: bytes) -> Engine:
     engine = create_engine(
         "sqlite://",
@@ -99,7 +149,10 @@ class PracticeFile:
         self._data_key = data_key
         self._lock = lock
         self.engine = build_engine(path, data_key)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # The audit log keys its chain with this; it lives only in memory, with the data key.
+        self._sessions = sessionmaker(
+            self.engine, expire_on_commit=False, info={CHAIN_KEY: keys.chain_key(data_key)}
+        )
 
     # --- sessions ---------------------------------------------------------------
 
@@ -125,6 +178,21 @@ class PracticeFile:
         finally:
             session.rollback()
             session.close()
+
+    def joined(self, work: Callable[[Session], None] | None) -> Callable[[Connection], None] | None:
+        """``work`` run in a session joined to a connection's open transaction."""
+        if work is None:
+            return None
+
+        def run(conn: Connection) -> None:
+            session = self._sessions(bind=conn)
+            try:
+                work(session)
+                session.flush()
+            finally:
+                session.close()
+
+        return run
 
     # --- keys ---------------------------------------------------------------------
 
@@ -205,6 +273,7 @@ def create_practice_file(path: Path, passphrase: str, *, allow_weak: bool = Fals
     try:
         conn = connect_raw(path, data_key)
         conn.close()
+        lock.include_file()
         make_private(path)
         keys.write_envelope(path, keys.KeyEnvelope.seal(data_key, passphrase))
         practice = PracticeFile(path, data_key, lock)
@@ -217,30 +286,59 @@ def create_practice_file(path: Path, passphrase: str, *, allow_weak: bool = Fals
 
 
 def open_practice_file(
-    path: Path, *, passphrase: str | None = None, recovery_key: str | None = None
+    path: Path,
+    *,
+    passphrase: str | None = None,
+    recovery_key: str | None = None,
+    on_upgrade: Callable[[Session], None] | None = None,
 ) -> PracticeFile:
-    """Unlock and open an existing practice file, upgrading its schema if it is older."""
-    from db.migrate import upgrade_to_head
+    """Unlock and open an existing practice file, upgrading its schema if it is older.
 
-    path = Path(path)
-    if not path.is_file():
+    Only ``create_practice_file`` makes a practice file: a file here that is empty, cut
+    short, damaged or holds no books is refused with a sentence, never initialised.
+    ``on_upgrade`` gets a session inside the schema upgrade's transaction, when there
+    is one, for data work that must land with it.
+    """
+    from sqlalchemy.exc import DatabaseError
+
+    from db.migrate import current_revision, upgrade_to_head
+
+    if not Path(path).is_file():
         raise PracticeFileError(f"There is no practice file at {path}.")
-    check_not_plain_sqlite(path)
+    # The real file, whatever name it was given by: its key file and lock are beside it.
+    path = Path(os.path.realpath(path))
+    check_shape(path)
     if recovery_key is not None:
         data_key = keys.parse_recovery_key(recovery_key)
     elif passphrase is not None:
-        data_key = keys.read_envelope(path).open(passphrase)
+        envelope = keys.read_envelope(path)
+        data_key = envelope.open(passphrase)
     else:
         raise PracticeFileError("A passphrase or recovery key is needed to open the file.")
     lock = WriterLock(path).acquire()
+    practice: PracticeFile | None = None
     try:
-        conn = connect_raw(path, data_key)
-        conn.close()
+        connect_raw(path, data_key).close()
         for suffix in ("", *SIDE_FILES):
             make_private(path.with_name(path.name + suffix))
         practice = PracticeFile(path, data_key, lock)
-        upgrade_to_head(practice, backup=True)
+        try:
+            if current_revision(practice) is None:
+                raise NotAPracticeFile(
+                    f"{path.name} holds no books (its creation was cut short); restore it "
+                    "from a backup, or delete it and its key file and run 'quietledger init'."
+                )
+            upgrade_to_head(practice, backup=True, after=practice.joined(on_upgrade))
+        except (DatabaseError, sqlcipher.DatabaseError):
+            raise _damaged(path, data_key) from None
+        if passphrase is not None and envelope.needs_rewrap:
+            # Stronger stretching for a key file written by an older version, atomically;
+            # if it cannot be written now (a full disk), the old one still opens the file.
+            with contextlib.suppress(OSError):
+                keys.write_envelope(path, keys.KeyEnvelope.seal(data_key, passphrase))
     except BaseException:
+        if practice is not None:
+            practice.engine.dispose()
         lock.release()
         raise
     return practice

@@ -11,6 +11,9 @@
   copy of the database; backups carry it. Losing it costs nothing for a user
   who kept the recovery key: the recovery key opens the file on its own, and a
   new passphrase writes a new key file.
+* The passphrase is stretched with scrypt at OWASP's minimum for it (N=2**17,
+  r=8, p=1: 128 MiB and about half a second); the cost is written in the key
+  file, and a key file written with less is rewrapped at its next unlock.
 * Changing the passphrase rewraps the same data key and replaces the key file
   atomically (write, fsync, rename), so a crash leaves either the old or the new
   key file, each of which opens the unchanged database.
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 import os
 import secrets
@@ -32,8 +36,9 @@ from db.files import write_private_atomically
 
 KEY_FILE_SUFFIX = ".keys"
 FORMAT = 1
-# scrypt at N=2**15, r=8: about 32 MiB and a tenth of a second per unlock.
-SCRYPT_N = 2**15
+# scrypt at OWASP's minimum (N=2**17, r=8, p=1): 128 MiB per unlock, so a stolen
+# file and key file cost an attacker that for every passphrase guessed.
+SCRYPT_N = 2**17
 SCRYPT_R = 8
 SCRYPT_P = 1
 MIN_PASSPHRASE_LENGTH = 10
@@ -75,6 +80,10 @@ class MissingKeyFile(KeyProblem):
     pass
 
 
+class DamagedKeyFile(KeyProblem):
+    pass
+
+
 def key_file_for(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + KEY_FILE_SUFFIX)
 
@@ -102,8 +111,17 @@ def passphrase_problem(passphrase: str) -> str | None:
 
 def _kek(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     return hashlib.scrypt(
-        passphrase.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=256 * 1024 * 1024, dklen=32
+        passphrase.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=_MAX_MEM, dklen=32
     )
+
+
+# Room for SCRYPT_N's 128 MiB and a key file's larger cost; refuse more than that.
+_MAX_MEM = 512 * 1024 * 1024
+
+
+def chain_key(data_key: bytes) -> bytes:
+    """The audit chain's HMAC key: derived from the data key, so never stored anywhere."""
+    return hmac.new(data_key, b"quietledger audit chain v1", hashlib.sha256).digest()
 
 
 @dataclass(frozen=True)
@@ -122,7 +140,17 @@ class KeyEnvelope:
         wrapped = aes_key_wrap(_kek(passphrase, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P), data_key)
         return cls(salt=salt, wrapped=wrapped)
 
+    @property
+    def needs_rewrap(self) -> bool:
+        """Stretched with less than this version's cost: rewrap at the next unlock."""
+        return self.n < SCRYPT_N or self.r < SCRYPT_R
+
     def open(self, passphrase: str) -> bytes:
+        if self.n * self.r * 128 > _MAX_MEM // 2:
+            raise KeyProblem(
+                "The key file asks for more memory than Quiet Ledger allows; it is damaged or "
+                "not ours: open the practice file with your recovery key to write a new one."
+            )
         try:
             return aes_key_unwrap(_kek(passphrase, self.salt, self.n, self.r, self.p), self.wrapped)
         except InvalidUnwrap:
@@ -146,35 +174,43 @@ class KeyEnvelope:
         )
 
     @classmethod
-    def from_json(cls, text: str) -> KeyEnvelope:
+    def from_json(cls, text: str, name: str = "The key file") -> KeyEnvelope:
         try:
             data = json.loads(text)
             if data.get("format") != FORMAT or data.get("kdf") != "scrypt":
                 raise ValueError("unknown format")
+            if len(salt := base64.b64decode(data["salt"])) < 16 or int(data["n"]) < 2:
+                raise ValueError("implausible parameters")
             return cls(
-                salt=base64.b64decode(data["salt"]),
+                salt=salt,
                 wrapped=base64.b64decode(data["wrapped_key"]),
                 n=int(data["n"]),
                 r=int(data["r"]),
                 p=int(data["p"]),
             )
-        except (ValueError, KeyError, TypeError) as exc:
-            raise KeyProblem(
-                "The key file beside the practice file is damaged; open the file with "
-                "your recovery key to write a new one."
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise DamagedKeyFile(
+                f"{name} is damaged; open the practice file with your recovery key "
+                "('quietledger unlock --recovery-key') to write a new one, or put back the "
+                "key file from a backup."
             ) from exc
 
 
 def read_envelope(db_path: Path) -> KeyEnvelope:
     path = key_file_for(db_path)
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise MissingKeyFile(
             f"The key file {path.name} is missing from {path.parent}; put it back beside the "
-            "practice file, or open the file with your recovery key."
+            "practice file, or open the file with your recovery key "
+            "('quietledger unlock --recovery-key')."
         ) from None
-    return KeyEnvelope.from_json(text)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = ""  # not text at all: as damaged as a broken one
+    return KeyEnvelope.from_json(text, f"The key file {path.name}")
 
 
 def write_envelope(db_path: Path, envelope: KeyEnvelope) -> None:
@@ -219,3 +255,10 @@ def parse_recovery_key(text: str) -> bytes:
 def wipe_env_passphrase() -> None:
     """Forget a passphrase passed through the environment once it has been used."""
     os.environ.pop("QUIETLEDGER_PASSPHRASE", None)
+
+
+def take_env_passphrase() -> str | None:
+    """The passphrase passed through the environment, wiped from it as it is read."""
+    value = os.environ.get("QUIETLEDGER_PASSPHRASE") or None
+    wipe_env_passphrase()
+    return value

@@ -17,8 +17,11 @@ from typing import TYPE_CHECKING
 from db.errors import PracticeFileError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from alembic.config import Config
     from alembic.script import ScriptDirectory
+    from sqlalchemy import Connection
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -73,8 +76,15 @@ def _known(script: ScriptDirectory, revision: str) -> bool:
         return False
 
 
-def upgrade_to_head(practice: object, *, backup: bool) -> None:
-    """Bring the practice file's schema up to this version of the app."""
+def upgrade_to_head(
+    practice: object, *, backup: bool, after: Callable[[Connection], None] | None = None
+) -> None:
+    """Bring the practice file's schema up to this version of the app.
+
+    ``after`` runs on the upgrade's connection, inside its transaction, when a file
+    that had a schema was upgraded: data work that must land with the new revision
+    or not at all (sealing the audit chain).
+    """
     current = current_revision(practice)
     if current == head_revision():
         return
@@ -93,3 +103,5 @@ def upgrade_to_head(practice: object, *, backup: bool) -> None:
     with practice.engine.begin() as conn:  # type: ignore[attr-defined]
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
+        if after is not None and current is not None:
+            after(conn)

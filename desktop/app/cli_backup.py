@@ -3,25 +3,22 @@
 from __future__ import annotations
 
 import argparse
-import getpass
-import os
-import sys
 
 from desktop.app import paths
 from desktop.app.cli_common import (
     EXIT_OK,
+    RECOVERY_ENV,
     Subparsers,
     UsageError,
     add_command,
     ask_passphrase,
+    ask_recovery_key,
     expand_path,
     open_workspace,
     say,
 )
 from desktop.services.backups.backup import make_backup, rotate_backups
 from desktop.services.backups.restore import restore_backup, restore_over
-
-RECOVERY_ENV = "QUIETLEDGER_RECOVERY_KEY"
 
 
 def register(subparsers: Subparsers) -> None:
@@ -87,18 +84,9 @@ def run_backup(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _recovery_key() -> str:
-    value = os.environ.get(RECOVERY_ENV, "").strip()
-    if value:
-        return value
-    if not sys.stdin.isatty():
-        raise UsageError(f"A recovery key is needed; set {RECOVERY_ENV} in the environment.")
-    return getpass.getpass("Recovery key: ")
-
-
 def run_restore(args: argparse.Namespace) -> int:
     if args.recovery_key:
-        passphrase, recovery_key = None, _recovery_key()
+        passphrase, recovery_key = None, ask_recovery_key()
     else:
         passphrase, recovery_key = ask_passphrase(args.backup), None
     if args.to is not None:

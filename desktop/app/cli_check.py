@@ -1,18 +1,26 @@
-"""``quietledger check``: verify a practice file (database, encryption, audit chain, ledger)."""
+"""``quietledger check``: verify a practice file (database, encryption, guards, audit chain,
+the books against the audit log, the ledger), and optionally that its audit chain still
+passes through the head a backup or month-end workbook recorded."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from desktop.app.cli_common import (
     EXIT_FAILED,
     EXIT_OK,
+    CliError,
     Subparsers,
     add_command,
+    expand_path,
     open_workspace,
     say,
 )
-from desktop.services.audit.checks import CHECKS_DONE, run_checks
+from desktop.services.audit.anchors import Anchor
+from desktop.services.audit.checks import CHECKS_DONE, check_against, run_checks
+
+_ZIP = b"PK\x03\x04"  # an XLSX workbook is a zip file
 
 
 def register(subparsers: Subparsers) -> None:
@@ -21,20 +29,77 @@ def register(subparsers: Subparsers) -> None:
         "check",
         help="verify the practice file",
         description=(
-            "Verify the practice file: database integrity, foreign keys, encrypted pages, "
-            "the audit chain and the ledger's balances. Exit status 1 if anything is wrong."
+            "Verify the practice file: encrypted pages, database integrity, foreign keys, "
+            "the protective triggers and constraints, the audit chain, the books against the "
+            "audit log and the ledger's balances. With --against, also prove the audit chain "
+            "still passes through the head a backup or month-end workbook recorded. Exit "
+            "status 1 if anything is wrong."
         ),
+    )
+    parser.add_argument(
+        "--against",
+        type=expand_path,
+        metavar="BACKUP_OR_WORKBOOK",
+        help="a .qlbak backup or a month-end workbook (.xlsx) whose audit chain head to prove",
     )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    anchor = read_anchor(args.against) if args.against is not None else None
     with open_workspace(args) as workspace:
         name = workspace.path.name
-        problems = run_checks(workspace)
+        problems = run_checks(workspace) if anchor is None else check_against(workspace, anchor)
     if not problems:
         say(f"OK: {name} passed every check ({', '.join(CHECKS_DONE)}).")
+        if anchor is not None:
+            say(
+                f"OK: its audit chain still passes through entry {anchor.entry_id}, the last "
+                f"one {anchor.source} saw."
+            )
         return EXIT_OK
     for problem in problems:
         say(problem)
     return EXIT_FAILED
+
+
+def read_anchor(path: Path) -> Anchor:
+    """The audit chain head a backup or month-end workbook recorded."""
+    try:
+        with path.open("rb") as handle:
+            start = handle.read(8)
+    except FileNotFoundError:
+        raise CliError(f"There is no file at {path}; name a backup or a workbook.") from None
+    if start.startswith(_ZIP):
+        head, source = _workbook_head(path), f"the workbook {path.name}"
+    else:
+        head, source = _backup_head(path), f"the backup {path.name}"
+    if head is None:
+        raise CliError(
+            f"{path.name} records no audit chain head (it was written by an older version); "
+            "check against a newer backup or workbook."
+        )
+    return Anchor(head[0], head[1], source)
+
+
+def _backup_head(path: Path) -> tuple[int, str] | None:
+    from desktop.services.backups.container import DamagedBackup, read_header
+
+    try:
+        return read_header(path).audit_head
+    except DamagedBackup as exc:
+        raise CliError(
+            f"{exc} To check against a month-end workbook instead, name its .xlsx file."
+        ) from None
+
+
+def _workbook_head(path: Path) -> tuple[int, str] | None:
+    from desktop.services.month_end.workbook import recorded_chain_head
+
+    head = recorded_chain_head(path)
+    if head is None:
+        raise CliError(
+            f"{path.name} is not a month-end workbook with an audit chain head; name a "
+            "workbook written by 'quietledger month-end', or a backup."
+        )
+    return head

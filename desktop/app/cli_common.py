@@ -20,6 +20,7 @@ from desktop.app import paths
 from desktop.services.workspace import Workspace
 
 PASSPHRASE_ENV = "QUIETLEDGER_PASSPHRASE"
+RECOVERY_ENV = "QUIETLEDGER_RECOVERY_KEY"
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -105,6 +106,19 @@ def _prompt(text: str) -> str:
 def ask_passphrase(path: Path) -> str:
     """The passphrase of an existing file: from the environment, else asked for once."""
     return _from_env() or _prompt(f"Passphrase for {path.name}: ")
+
+
+def ask_recovery_key() -> str:
+    """The recovery key: from the environment, else asked for (never echoed)."""
+    value = os.environ.get(RECOVERY_ENV, "").strip()
+    if value:
+        return value
+    if not _stdin_is_tty():
+        raise UsageError(f"A recovery key is needed; set {RECOVERY_ENV} in the environment.")
+    try:
+        return getpass.getpass("Recovery key: ")
+    except EOFError:
+        raise UsageError("No recovery key was entered; nothing was done.") from None
 
 
 def ask_new_passphrase(path: Path) -> str:

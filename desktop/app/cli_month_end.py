@@ -133,6 +133,9 @@ def run_close_month(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     assert result.closed_through is not None
     say(f"Closed the books through {result.closed_through.isoformat()}.")
+    if result.chain_head is not None:
+        number, digest = result.chain_head
+        say(f"Audit chain head recorded with the close: entry {number}, {digest}.")
     return EXIT_OK
 
 

@@ -1,7 +1,9 @@
 """Start the window: choose the practice file, unlock it, show the main window.
 
-The passphrase comes from QUIETLEDGER_PASSPHRASE when set (and is then wiped
-from the environment), ``demo`` for the demo practice, or the unlock dialog.
+The demo practice always opens with its own passphrase, ``demo``. Another file
+opens with QUIETLEDGER_PASSPHRASE when it is the file the window was started
+for (the environment's passphrase is wiped either way, and never tried on the
+demo or on a file chosen later), else with the unlock dialog.
 """
 
 from __future__ import annotations
@@ -48,6 +50,9 @@ def run_gui(path: Path | None, demo: bool) -> int:
     UiThreadCollector(app)
 
     practice = paths.demo_practice_path() if demo else (path or paths.default_practice_path())
+    # Read once, here: it belongs to the file named at start, never to the demo or a file
+    # chosen on the welcome screen.
+    env_passphrase = keys.take_env_passphrase()
     created: Workspace | None = None
     if not demo and not practice.exists():
         if path is not None:
@@ -57,6 +62,7 @@ def run_gui(path: Path | None, demo: bool) -> int:
         if start is None:
             return 0
         practice, demo, created = start
+        env_passphrase = None
     if demo and not practice.exists() and not _create_demo(practice):
         return 0
 
@@ -64,7 +70,8 @@ def run_gui(path: Path | None, demo: bool) -> int:
         return Workspace.open(practice, passphrase=passphrase, recovery_key=recovery_key)
 
     label = f"Demo practice (made-up clients) — {practice}" if demo else str(practice)
-    workspace, message = (created, "") if created else _open_without_asking(opener, demo)
+    passphrase = keys.DEMO_PASSPHRASE if demo else env_passphrase
+    workspace, message = (created, "") if created else _open_without_asking(opener, passphrase)
     if workspace is None:
         from desktop.ui.dialogs.unlock import UnlockDialog
 
@@ -163,12 +170,9 @@ def _report_shown(message: str, close: Callable[[], object]) -> None:
     QTimer.singleShot(0, done)
 
 
-def _open_without_asking(opener: Opener, demo: bool) -> tuple[Workspace | None, str]:
-    """Open with the environment's passphrase (or the demo's), else say why not."""
-    passphrase = os.environ.get("QUIETLEDGER_PASSPHRASE") or (
-        keys.DEMO_PASSPHRASE if demo else None
-    )
-    keys.wipe_env_passphrase()
+def _open_without_asking(opener: Opener, passphrase: str | None) -> tuple[Workspace | None, str]:
+    """Open with the passphrase already known (the demo's, or the environment's), else say
+    why not."""
     if not passphrase:
         return None, ""
     try:

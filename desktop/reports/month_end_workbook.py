@@ -90,6 +90,8 @@ class MonthEndBook:
     write_offs: Table
     credit: Table
     refunds: Table
+    # The audit chain's last entry when the workbook was read: (number, hash), or None.
+    chain_head: tuple[int, str] | None = None
 
     def tables(self) -> tuple[Table, ...]:
         return (
@@ -320,6 +322,14 @@ def _write_cover(ws: Worksheet, book: MonthEndBook, written: list[WrittenTable])
         "Every amount above is a formula over the report sheets; a check reads OK only "
         "when its lines agree to the cent."
     )
+    if book.chain_head is not None:
+        cover.skip()
+        cover.note(CHAIN_HEAD_NOTE)
+        cover.row += 1
+        _text(ws, f"A{cover.row}", CHAIN_HEAD_LABEL, _BOLD)
+        _text(ws, f"B{cover.row}", f"{CHAIN_HEAD_PREFIX}{book.chain_head[0]}")
+        cover.row += 1
+        _text(ws, f"A{cover.row}", book.chain_head[1])
     ws.column_dimensions["A"].width = 46
     ws.column_dimensions["B"].width = 18
     ws.column_dimensions["C"].width = 20
@@ -328,6 +338,38 @@ def _write_cover(ws: Worksheet, book: MonthEndBook, written: list[WrittenTable])
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     return cover.cells
+
+
+CHAIN_HEAD_LABEL = "Audit chain head"
+CHAIN_HEAD_PREFIX = "entry "
+CHAIN_HEAD_NOTE = (
+    "The audit log's last entry when this workbook was written. Keep the workbook: "
+    "'quietledger check --against' this file proves the practice's log still passes "
+    "through it unchanged."
+)
+
+
+def read_chain_head(path: Path) -> tuple[int, str] | None:
+    """The audit chain head a workbook written here records on its cover, or None."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True)
+    try:
+        if COVER not in book.sheetnames:
+            return None
+        rows = [
+            (row[0], row[1] if len(row) > 1 else None)
+            for row in book[COVER].iter_rows(min_col=1, max_col=2, values_only=True)
+        ]
+    finally:
+        book.close()
+    for index, (label, value) in enumerate(rows[:-1]):
+        if label == CHAIN_HEAD_LABEL and isinstance(value, str):
+            number = value.removeprefix(CHAIN_HEAD_PREFIX)
+            digest = rows[index + 1][0]
+            if number.isdigit() and isinstance(digest, str) and len(digest) == 64:
+                return int(number), digest
+    return None
 
 
 def _colour_checks(ws: Worksheet, cells: list[str]) -> None:

@@ -21,6 +21,7 @@ from db import keys
 from db.engine import PracticeFile, create_practice_file, open_practice_file
 from db.errors import PracticeFileError
 from db.writes import recording_writes
+from desktop.services.audit import log as audit_log
 from desktop.services.changes import Changes, topics_of
 from desktop.services.errors import ServiceError
 
@@ -81,8 +82,14 @@ class Workspace:
         cls, path: Path, *, passphrase: str | None = None, recovery_key: str | None = None
     ) -> Workspace:
         try:
+            # A file from before the keyed audit chain is sealed in its upgrade's transaction.
             return cls(
-                open_practice_file(Path(path), passphrase=passphrase, recovery_key=recovery_key)
+                open_practice_file(
+                    Path(path),
+                    passphrase=passphrase,
+                    recovery_key=recovery_key,
+                    on_upgrade=audit_log.seal_chain,
+                )
             )
         except (PracticeFileError, keys.KeyProblem) as exc:
             raise UnlockFailed(str(exc)) from None

@@ -394,7 +394,9 @@ def test_check_reports_each_problem(
     assert main(["check", "--db", str(path)]) == 1
     out = capsys.readouterr().out.splitlines()
     assert "Row 1 of clients refers to a payers record that does not exist." in out
-    assert "Audit entry 1 was altered after it was written." in out
+    assert "Audit entry 1 (create practice 1, " in "\n".join(out)
+    assert any(line.endswith(") was altered after it was written.") for line in out)
+    assert any("trg_audit_log_no_update is missing" in line for line in out)
     assert not any(line.startswith("OK") for line in out)
 
 

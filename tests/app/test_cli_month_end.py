@@ -110,7 +110,8 @@ def test_close_month_prints_each_check_and_closes(
         "PASS  practice file check",
         "PASS  unapplied payments are credit",
     ]
-    assert lines[-1] == "Closed the books through 2026-03-31."
+    assert lines[-2] == "Closed the books through 2026-03-31."
+    assert lines[-1].startswith("Audit chain head recorded with the close: entry ")
     with Workspace.open(books, passphrase=PASSPHRASE) as ws:
         assert ws.read(periods.closed_through) == date(2026, 3, 31)
 

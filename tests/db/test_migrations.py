@@ -80,13 +80,27 @@ def test_the_difference_check_notices_a_missing_column(bare: PracticeFile) -> No
     assert schema_differences(bare) != []
 
 
-def test_opening_a_file_at_base_upgrades_it_without_a_backup(bare: PracticeFile) -> None:
+def test_a_file_with_no_schema_is_refused_never_initialised(bare: PracticeFile) -> None:
+    """Only ``init`` and ``demo`` make books: a keyed file with no schema is not upgraded."""
     path = bare.path
     bare.close()
-    with Workspace.open(path, passphrase=PASSPHRASE) as ws:
-        assert current_revision(ws.practice_file) == head_revision()
-        assert schema_differences(ws.practice_file) == []
-    assert backups_of(path) == []  # an empty file holds nothing worth a copy
+    with pytest.raises(UnlockFailed, match="holds no books") as caught:
+        Workspace.open(path, passphrase=PASSPHRASE)
+    assert path.name in str(caught.value)
+    assert current_revision_of(path) is None
+    assert backups_of(path) == []
+
+
+def current_revision_of(path: Path) -> str | None:
+    data_key = keys.read_envelope(path).open(PASSPHRASE)
+    conn = connect_raw(path, data_key)
+    try:
+        found = conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'alembic_version'"
+        ).fetchone()
+        return None if found[0] == 0 else "present"
+    finally:
+        conn.close()
 
 
 def test_opening_a_current_file_makes_no_backup(workspace: Workspace) -> None:

@@ -16,6 +16,8 @@ from desktop.ui.pages.clients import ClientsPage
 from desktop.ui.pages.settings import SettingsPage
 from tests.ui.conftest import RecordingInteraction
 
+NEW_PASSPHRASE = "copper kettle winter harbor"
+
 
 def opener_for(path: Path):  # type: ignore[no-untyped-def]
     def opener(passphrase: str | None, recovery_key: str | None) -> Workspace:
@@ -52,8 +54,21 @@ def test_wrong_passphrase_is_one_plain_sentence(
     assert again.prompt.text() == "Recovery key"
     qtbot.keyClicks(again.secret, recovery)
     again.try_unlock()
+    assert again.workspace is None  # not before a new passphrase is set
+    assert again.again.isVisibleTo(again)
+    qtbot.keyClicks(again.secret, NEW_PASSPHRASE)
+    qtbot.keyClicks(again.again, "something else entirely")
+    again.try_unlock()
+    assert again.message.text() == "The two passphrases differ; type the new one twice."
+    again.secret.clear()
+    again.again.clear()
+    qtbot.keyClicks(again.secret, NEW_PASSPHRASE)
+    qtbot.keyClicks(again.again, NEW_PASSPHRASE)
+    again.try_unlock()
     assert again.workspace is not None
+    assert again.result() == UnlockDialog.DialogCode.Accepted
     again.workspace.close()
+    Workspace.open(ui_path, passphrase=NEW_PASSPHRASE).close()  # the new key file
 
 
 def test_ctrl_l_locks_and_hides_every_client(

@@ -1,4 +1,5 @@
-"""Checking an open practice file: the database, its encryption, the audit chain, the ledger.
+"""Checking an open practice file: the database, its encryption, its guards, the audit
+chain, the books against the audit log, the ledger.
 
 Each problem comes back as one plain sentence; an empty list means every check
 passed. Nothing here changes the file.
@@ -13,6 +14,9 @@ from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
 from db.errors import PracticeFileError
+from db.guards import missing_guards
+from desktop.services.audit.agreement import agreement_problems
+from desktop.services.audit.anchors import Anchor, CloseAnchors, anchor_problem
 from desktop.services.audit.log import verify_chain
 from desktop.services.books.queries import ledger_problems
 from desktop.services.errors import ServiceError
@@ -22,7 +26,9 @@ CHECKS_DONE = (
     "encrypted pages",
     "database integrity",
     "foreign keys",
+    "protective triggers and constraints",
     "audit chain",
+    "books against the audit log",
     "ledger balances",
 )
 
@@ -30,9 +36,26 @@ CHECKS_DONE = (
 def run_checks(workspace: Workspace) -> list[str]:
     """Every problem found in the open practice file, one sentence each."""
     problems = database_problems(workspace)
-    problems += _guarded("audit chain", lambda: workspace.read(_chain_problems))
+    problems += _guarded("audit log", lambda: workspace.read(log_problems))
     problems += _guarded("ledger", lambda: workspace.read(ledger_problems))
     return [_sentence(p) for p in problems]
+
+
+def log_problems(session: Session) -> list[str]:
+    """The chain verified (with the month closes' chain heads found on the way), then the
+    books replayed against it."""
+    closes = CloseAnchors()
+    report = verify_chain(session, visit=closes.visit)
+    return [*report.problems, *closes.problems(session), *agreement_problems(session)]
+
+
+def check_against(workspace: Workspace, anchor: Anchor) -> list[str]:
+    """Every check, and whether the chain still passes through ``anchor``."""
+    problems = run_checks(workspace)
+    found = _guarded(
+        "audit log", lambda: [p for p in [workspace.read(anchor_problem, anchor)] if p]
+    )
+    return problems + [_sentence(p) for p in found]
 
 
 def database_problems(workspace: Workspace) -> list[str]:
@@ -47,6 +70,7 @@ def database_problems(workspace: Workspace) -> list[str]:
             *_pragma(conn, "cipher_integrity_check", _cipher, "encrypted pages"),
             *_pragma(conn, "integrity_check", _integrity, "database integrity"),
             *_pragma(conn, "foreign_key_check", _foreign_keys, "foreign keys"),
+            *_guarded_raw("protective triggers and constraints", lambda: missing_guards(conn)),
         ]
     finally:
         conn.close()
@@ -73,8 +97,11 @@ def _guarded(what: str, check: Callable[[], Sequence[str]]) -> list[str]:
         return [f"The {what} could not be checked ({reason}); restore the file from a backup."]
 
 
-def _chain_problems(session: Session) -> tuple[str, ...]:
-    return verify_chain(session).problems
+def _guarded_raw(what: str, check: Callable[[], Sequence[str]]) -> list[str]:
+    try:
+        return list(check())
+    except sqlcipher.DatabaseError as exc:
+        return [f"The {what} check could not finish ({exc}); restore the file from a backup."]
 
 
 def _integrity(rows: Iterable[tuple[object, ...]]) -> list[str]:

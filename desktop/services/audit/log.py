@@ -2,26 +2,46 @@
 
 Each entry's hash covers its content and the previous entry's hash; changing,
 removing or reordering any entry breaks every hash after it.
+
+The chain is keyed: each hash is an HMAC-SHA256 under a key derived from the
+file's data key (``db.keys.chain_key``), which is never stored, so the hashes
+cannot be recomputed by anyone who holds only the file. A file made by this
+version is keyed from its first entry. Files written before the chain was
+keyed have plain SHA-256 hashes; when such a file is upgraded to this version
+(in the upgrade's transaction, migration 0010), one entry (action ``key``,
+entity ``audit_chain``) is appended whose keyed hash covers the plain chain's
+last hash, so the older entries are sealed by it, and every entry from it on
+is keyed. Nothing already written changes. A chain of plain hashes with no such
+entry was therefore re-hashed outside the app, and ``verify_chain`` says so.
+
+The chain's head (last entry number and hash) is written into every backup,
+month-end workbook and month close; ``anchors.py`` checks that the chain still
+passes through a head recorded there.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from db.engine import CHAIN_KEY
 from db.models import AuditEntry, Practice
 from db.models.base import utcnow
 
 GENESIS = "0" * 64
 _TIP_KEY = "audit.tip"
+# The entry from which the chain is keyed (see the module's docstring).
+KEYED_ACTION = "key"
+CHAIN_ENTITY = "audit_chain"
 
 
 def _default(value: object) -> str:
@@ -50,22 +70,27 @@ def entry_hash(
     unit_id: int | None,
     before: str,
     after: str,
+    *,
+    key: bytes | None,
 ) -> str:
-    payload = json.dumps(
-        [
-            prev_hash,
-            at.replace(tzinfo=None).isoformat(timespec="microseconds"),
-            user,
-            action,
-            entity,
-            entity_id,
-            unit_id,
-            before,
-            after,
-        ],
-        ensure_ascii=False,
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    """The entry's hash: HMAC-SHA256 under the chain key, or plain SHA-256 (older entries)."""
+    stamp = at.replace(tzinfo=None).isoformat(timespec="microseconds")
+    return _digest(key, (prev_hash, stamp, user, action, entity, entity_id, unit_id, before, after))
+
+
+def _digest(key: bytes | None, fields: tuple[object, ...]) -> str:
+    payload = json.dumps(list(fields), ensure_ascii=False).encode("utf-8")
+    if key is None:
+        return hashlib.sha256(payload).hexdigest()
+    return hmac.new(key, payload, hashlib.sha256).hexdigest()
+
+
+def chain_key_of(session: Session) -> bytes:
+    """The chain key the open file put in every session it made."""
+    try:
+        return session.info[CHAIN_KEY]
+    except KeyError:
+        raise RuntimeError("this session was not made by an open practice file") from None
 
 
 def record(
@@ -79,22 +104,12 @@ def record(
     unit_id: int | None = None,
 ) -> AuditEntry:
     """Append one entry to the audit log (in the caller's transaction)."""
-    prev, user = _tip(session)
-    at = utcnow()
-    before_text, after_text = to_json(before), to_json(after)
-    entry = AuditEntry(
-        at=at,
-        user_name=user,
-        action=action,
-        entity=entity,
-        entity_id=entity_id,
-        unit_id=unit_id,
-        before_json=before_text,
-        after_json=after_text,
-        prev_hash=prev,
-        entry_hash=entry_hash(
-            prev, at, user, action, entity, entity_id, unit_id, before_text, after_text
-        ),
+    # The chain's tip and the user are read once per unit of work; nothing else can
+    # append to the log while this transaction holds the file.
+    key = chain_key_of(session)
+    prev, user = session.info.get(_TIP_KEY) or _read_tip(session)
+    entry = _entry(
+        key, prev, user, action, entity, entity_id, unit_id, to_json(before), to_json(after)
     )
     # No flush of its own: the entry is written with the rest of the action (in the order
     # entries were added, which is the chain's order), and it needs no id before that.
@@ -103,20 +118,93 @@ def record(
     return entry
 
 
-def _tip(session: Session) -> tuple[str, str]:
-    """The chain's last hash and the user's name.
+def _entry(
+    key: bytes,
+    prev: str,
+    user: str,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    unit_id: int | None,
+    before: str,
+    after: str,
+) -> AuditEntry:
+    at = utcnow()
+    return AuditEntry(
+        at=at,
+        user_name=user,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        unit_id=unit_id,
+        before_json=before,
+        after_json=after,
+        prev_hash=prev,
+        entry_hash=entry_hash(
+            prev, at, user, action, entity, entity_id, unit_id, before, after, key=key
+        ),
+    )
 
-    Read once per unit of work; nothing else can append to the log while this
-    transaction holds the file.
+
+def _read_tip(session: Session) -> tuple[str, str]:
+    """The chain's last hash and the user, read once per unit of work.
+
+    Nothing else can append to the log while this transaction holds the file.
     """
-    tip = session.info.get(_TIP_KEY)
-    if tip is None:
-        last = session.execute(
-            select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
-        ).scalar_one_or_none()
-        user = session.execute(select(Practice.user_name)).scalar_one_or_none() or ""
-        tip = (last or GENESIS, user)
-    return tip
+    last = session.execute(
+        select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
+    ).scalar_one_or_none()
+    user = session.execute(select(Practice.user_name)).scalar_one_or_none() or ""
+    return last or GENESIS, user
+
+
+def is_keyed(session: Session) -> bool:
+    """Whether new entries may be keyed: an empty log, a log keyed from its first entry, or
+    one that has its keyed entry (older files have neither, until they are sealed)."""
+    first = session.connection().exec_driver_sql(_CHAIN_ROWS + " LIMIT 1").first()
+    if first is None or _keyed_from_start(chain_key_of(session), tuple(first)):
+        return True
+    found = session.execute(
+        select(AuditEntry.id)
+        .where(AuditEntry.entity == CHAIN_ENTITY, AuditEntry.action == KEYED_ACTION)
+        .limit(1)
+    ).first()
+    return found is not None
+
+
+def _row_fields(row: tuple[object, ...]) -> tuple[object, ...]:
+    """What an entry's hash covers, from its plain SQL row (``at`` as SQLite stores it)."""
+    _id, at, user, action, entity, entity_id, unit_id, before, after, prev_hash, _ = row
+    stamp = str(at).replace(" ", "T", 1)
+    return (prev_hash, stamp, user, action, entity, entity_id, unit_id, before, after)
+
+
+def _keyed_from_start(key: bytes, first: tuple[object, ...]) -> bool:
+    """Whether a chain is keyed from its first entry: only a first entry that is a valid
+    plain hash marks an older file (a damaged one is checked as keyed, and reported)."""
+    fields = _row_fields(first)
+    return _digest(key, fields) == first[-1] or _digest(None, fields) != first[-1]
+
+
+def _marker(session: Session, key: bytes, prev: str, user: str) -> AuditEntry:
+    plain = int(session.execute(select(func.count()).select_from(AuditEntry)).scalar_one())
+    note = {"plain_entries": plain, "plain_head": prev}
+    return _entry(key, prev, user, KEYED_ACTION, CHAIN_ENTITY, None, None, "", to_json(note))
+
+
+def seal_chain(session: Session) -> None:
+    """Key a chain of plain hashes from here on: one entry that seals the older ones.
+
+    Run only while a file from before the keyed chain is upgraded, in that transaction.
+    """
+    if is_keyed(session):
+        return
+    key = chain_key_of(session)
+    last, user = _read_tip(session)
+    marker = _marker(session, key, last, user)
+    session.add(marker)
+    session.flush([marker])
+    forget_cached(session)
 
 
 @dataclass(frozen=True)
@@ -138,7 +226,8 @@ def record_many(session: Session, entries: Sequence[Pending]) -> None:
         return
     # Entries added one at a time are written first: the chain runs in id order.
     session.flush()
-    prev, user = _tip(session)
+    key = chain_key_of(session)
+    prev, user = session.info.get(_TIP_KEY) or _read_tip(session)
     at = utcnow()
     rows = []
     for entry in entries:
@@ -153,6 +242,7 @@ def record_many(session: Session, entries: Sequence[Pending]) -> None:
             entry.unit_id,
             before_text,
             after_text,
+            key=key,
         )
         rows.append(
             {
@@ -179,40 +269,97 @@ def forget_cached(session: Session) -> None:
 
 
 @dataclass(frozen=True)
+class ChainHead:
+    """Where the chain ended when someone looked: the last entry's number and hash."""
+
+    entry_id: int
+    entry_hash: str
+
+
+@dataclass(frozen=True)
 class ChainReport:
     entries: int
     problems: tuple[str, ...]
+    head: ChainHead | None = None
+    keyed: bool = True
 
     @property
     def intact(self) -> bool:
         return not self.problems
 
 
-def verify_chain(session: Session) -> ChainReport:
-    """Recompute every hash in order; each break is named by its entry number."""
+# Plain SQL rows in the chain's order: no ORM objects, so ten years of entries stream.
+_CHAIN_ROWS = (
+    "SELECT id, at, user_name, action, entity, entity_id, unit_id, before_json, after_json, "
+    "prev_hash, entry_hash FROM audit_log ORDER BY id"
+)
+_PROBLEMS_NAMED = 20  # a rewritten log breaks every entry after it; name the first ones
+
+
+def chain_rows(session: Session) -> Iterable[tuple[object, ...]]:
+    """The audit log's rows in order, as plain tuples read in batches."""
+    result = session.connection().exec_driver_sql(_CHAIN_ROWS)
+    while batch := result.fetchmany(2000):
+        yield from batch
+
+
+def verify_chain(
+    session: Session, *, visit: Callable[[tuple[object, ...]], None] | None = None
+) -> ChainReport:
+    """Recompute every hash in order; each break is named by its entry.
+
+    ``visit`` sees every row as it streams past (the agreement and anchor checks
+    read the log in the same pass).
+    """
+    key = chain_key_of(session)
     problems: list[str] = []
     prev = GENESIS
     count = 0
-    rows = session.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars()
-    for entry in rows:
+    keyed = False
+    head: ChainHead | None = None
+    for row in chain_rows(session):
+        entry_id, _at, _user, action, entity, *_middle, prev_hash, got = row
         count += 1
-        if entry.prev_hash != prev:
-            problems.append(f"audit entry {entry.id} does not follow the entry before it")
-        expected = entry_hash(
-            entry.prev_hash,
-            entry.at,
-            entry.user_name,
-            entry.action,
-            entry.entity,
-            entry.entity_id,
-            entry.unit_id,
-            entry.before_json,
-            entry.after_json,
+        if count == 1:
+            keyed = _keyed_from_start(key, row)
+        elif action == KEYED_ACTION and entity == CHAIN_ENTITY:
+            keyed = True
+        if prev_hash != prev:
+            problems.append(f"{_describe(row)} does not follow the entry before it")
+        if _digest(key if keyed else None, _row_fields(row)) != got:
+            problems.append(f"{_describe(row)} was altered after it was written")
+        prev = str(got)
+        head = ChainHead(int(entry_id), prev)  # type: ignore[call-overload]
+        if visit is not None:
+            visit(row)
+    if count and not keyed:
+        problems.append(
+            "The audit chain has only plain hashes, which anyone can recompute, and no entry "
+            "that keys it: it was re-hashed without Quiet Ledger; compare with a backup "
+            "('quietledger check --against BACKUP')"
         )
-        if expected != entry.entry_hash:
-            problems.append(f"audit entry {entry.id} was altered after it was written")
-        prev = entry.entry_hash
-    return ChainReport(entries=count, problems=tuple(problems))
+    if len(problems) > _PROBLEMS_NAMED:
+        more = len(problems) - _PROBLEMS_NAMED
+        problems = [*problems[:_PROBLEMS_NAMED], f"and {more} more audit entries are broken"]
+    return ChainReport(entries=count, problems=tuple(problems), head=head, keyed=keyed)
+
+
+def _describe(row: tuple[object, ...]) -> str:
+    """An entry as a person would find it on the Audit page: number, what, when."""
+    entry_id, at, _user, action, entity, entity_id = row[:6]
+    what = f"{action} {entity.replace('_', ' ')}"  # type: ignore[union-attr]
+    if entity_id is not None:
+        what += f" {entity_id}"
+    day = str(at)[:10]
+    return f"audit entry {entry_id} ({what}, {day[5:7]}/{day[8:10]}/{day[:4]})"
+
+
+def chain_head(session: Session) -> ChainHead | None:
+    """The chain's last entry now, or None for an empty log."""
+    row = session.execute(
+        select(AuditEntry.id, AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
+    ).first()
+    return None if row is None else ChainHead(int(row[0]), str(row[1]))
 
 
 def snapshot(obj: object, fields: tuple[str, ...]) -> dict[str, Any]:

@@ -108,6 +108,11 @@ def make_backup(workspace: Workspace, folder: Path, *, today: date | None = None
                 database_bytes=size,
                 database_sha256=digest,
                 key_file=key_file.read_text("utf-8") if key_file.exists() else None,
+                audit_head=(
+                    (expected.last_audit_id, expected.last_audit_hash)
+                    if expected.last_audit_id
+                    else None
+                ),
             )
             final = _free_name(folder, workspace.path, created)
             tmp = folder / f".{final.name}.tmp"

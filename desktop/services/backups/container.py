@@ -9,7 +9,11 @@ Layout, in order:
 
       {"format": 1, "created": "2026-11-23T18:30:05Z", "source_name": "practice.qlb",
        "schema": "<migration revision>", "database_bytes": 1234,
-       "database_sha256": "<hex>", "key_file": {...the key file's JSON...} or null}
+       "database_sha256": "<hex>", "key_file": {...the key file's JSON...} or null,
+       "audit_head": {"entry": 1234, "hash": "<hex>"} or null}
+
+  ``audit_head`` is the audit chain's last entry in the copy (absent in backups
+  made before it was recorded): an anchor for ``quietledger check --against``.
 
 * ``database_bytes`` bytes: the SQLCipher database, exactly as encrypted on disk.
 
@@ -53,6 +57,7 @@ class BackupHeader:
     database_bytes: int
     database_sha256: str
     key_file: str | None  # the key file's JSON text, or None if the source had none
+    audit_head: tuple[int, str] | None = None  # the chain's last entry: number, hash
 
     def to_bytes(self) -> bytes:
         body = {
@@ -63,6 +68,11 @@ class BackupHeader:
             "database_bytes": self.database_bytes,
             "database_sha256": self.database_sha256,
             "key_file": json.loads(self.key_file) if self.key_file else None,
+            "audit_head": (
+                {"entry": self.audit_head[0], "hash": self.audit_head[1]}
+                if self.audit_head
+                else None
+            ),
         }
         data = json.dumps(body, indent=1, sort_keys=True).encode("utf-8")
         return MAGIC + _LENGTH.pack(len(data)) + data
@@ -77,6 +87,7 @@ class BackupHeader:
                 )
             created = datetime.strptime(body["created"], "%Y-%m-%dT%H:%M:%S.%fZ")
             key_file = body.get("key_file")
+            head = body.get("audit_head")
             return cls(
                 created=created.replace(tzinfo=UTC),
                 source_name=str(body["source_name"]),
@@ -84,6 +95,7 @@ class BackupHeader:
                 database_bytes=int(body["database_bytes"]),
                 database_sha256=str(body["database_sha256"]),
                 key_file=json.dumps(key_file, indent=2) if key_file else None,
+                audit_head=(int(head["entry"]), str(head["hash"])) if head else None,
             )
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise DamagedBackup("The backup's header is damaged.") from exc
@@ -100,18 +112,27 @@ def read_header(path: Path) -> BackupHeader:
 
 
 def _read_header(handle: BinaryIO) -> BackupHeader:
+    name = Path(str(getattr(handle, "name", "The file"))).name
     if handle.read(len(MAGIC)) != MAGIC:
-        raise DamagedBackup("This is not a Quiet Ledger backup file.")
+        raise DamagedBackup(
+            f"{name} is not a Quiet Ledger backup file; choose a .qlbak file made by "
+            "Back up (or 'quietledger backup')."
+        )
     raw = handle.read(_LENGTH.size)
     if len(raw) != _LENGTH.size:
-        raise DamagedBackup("The backup is cut short.")
+        raise DamagedBackup(f"{name} is cut short; choose another backup.")
     (length,) = _LENGTH.unpack(raw)
     if length > _MAX_HEADER:
-        raise DamagedBackup("The backup's header is damaged.")
+        raise DamagedBackup(f"{name}'s header is damaged; choose another backup.")
     data = handle.read(length)
     if len(data) != length:
-        raise DamagedBackup("The backup is cut short.")
-    return BackupHeader.parse(data)
+        raise DamagedBackup(f"{name} is cut short; choose another backup.")
+    try:
+        return BackupHeader.parse(data)
+    except DamagedBackup as exc:
+        if "newer" in str(exc):
+            raise
+        raise DamagedBackup(f"{name}'s header is damaged; choose another backup.") from None
 
 
 def database_digest(path: Path) -> tuple[int, str]:

@@ -38,6 +38,7 @@ class BooksFingerprint:
     last_audit_hash: str
     balances: tuple[tuple[int, Decimal, Decimal], ...]
     aging: tuple[tuple[int, tuple[Decimal, ...]], ...]
+    last_audit_id: int = 0  # with ``last_audit_hash``: the chain head a backup anchors
 
     def differences(self, other: BooksFingerprint) -> list[str]:
         """How ``other`` differs from this one, in words (empty when they match)."""
@@ -62,9 +63,10 @@ def fingerprint(session: Session, as_of: date) -> BooksFingerprint:
         for table in _COUNTED
     )
     last = session.execute(
-        text("SELECT entry_hash FROM audit_log ORDER BY id DESC LIMIT 1")
-    ).scalar_one_or_none()
+        text("SELECT id, entry_hash FROM audit_log ORDER BY id DESC LIMIT 1")
+    ).first()
     owed = tuple(sorted((uid, b.owed, b.credit) for uid, b in balances(session, as_of).items()))
     report = aging(session, as_of)
     buckets = tuple(sorted((row.unit_id, (*row.buckets, row.total)) for row in report.rows))
-    return BooksFingerprint(as_of, counts, last or "", owed, buckets)
+    last_id, last_hash = (int(last[0]), str(last[1])) if last else (0, "")
+    return BooksFingerprint(as_of, counts, last_hash, owed, buckets, last_id)

@@ -34,13 +34,17 @@ def close_period(session: Session, through: date, *, today: date | None = None) 
     practice.closed_through = through
     dates.forget_closed_through(session)
     session.flush()
+    # The chain head the close saw is kept in the closing entry (and shown to whoever
+    # closes): ``check`` proves later that the log still passes through it.
+    head = audit.chain_head(session)
+    seen = None if head is None else {"entry": head.entry_id, "hash": head.entry_hash}
     audit.record(
         session,
         "close",
         "period",
         1,
         before={"closed_through": current},
-        after={"closed_through": through},
+        after={"closed_through": through, "audit_head": seen},
     )
     return through
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from desktop.domain.money import format_money
 from desktop.services.audit import checks
+from desktop.services.audit import log as audit_log
 from desktop.services.books import period_reports, periods
 from desktop.services.books import queries as books
 from desktop.services.month_end import credit as month_end_credit
@@ -36,6 +37,8 @@ class CloseResult:
     checks: tuple[CheckResult, ...]
     closed: bool
     closed_through: date | None  # after the attempt
+    # The audit chain head the close recorded in its own entry (number, hash), if it closed.
+    chain_head: tuple[int, str] | None = None
 
     @property
     def passed(self) -> bool:
@@ -128,8 +131,11 @@ def close_month(ws: Workspace, period: Period, *, today: date | None = None) -> 
     results = tuple(month_end_checks(ws, period, today=today))
     if not all(check.passed for check in results):
         return CloseResult(period, results, False, ws.read(periods.closed_through))
+    # One writer holds the file: the head read here is the one close_period records.
+    head = ws.read(audit_log.chain_head)
     through = ws.run(periods.close_period, period.end, today=today)
-    return CloseResult(period, results, True, through)
+    seen = None if head is None else (head.entry_id, head.entry_hash)
+    return CloseResult(period, results, True, through, seen)
 
 
 def reopen(ws: Workspace, to: date | None, reason: str) -> date | None:

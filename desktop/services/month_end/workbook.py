@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Practice
 from desktop.domain.money import format_money
+from desktop.services.audit import log as audit_log
 from desktop.services.books import period_reports, periods, report_tables
 from desktop.services.errors import ExportCancelled, InvalidInput
 from desktop.services.jobs import Job
@@ -107,6 +108,12 @@ def _practice_name(session: Session) -> str:
     return practice.practice_name if practice is not None else ""
 
 
+def _head(session: Session) -> tuple[int, str] | None:
+    """The audit chain head the workbook anchors (read with its reports, so they agree)."""
+    head = audit_log.chain_head(session)
+    return None if head is None else (head.entry_id, head.entry_hash)
+
+
 READ_STEPS = 8  # progress steps of reading: one per report, one for the cover's facts
 
 
@@ -159,6 +166,7 @@ def _read_pack(
         write_offs=write_offs,
         credit=credit,
         refunds=refunds,
+        chain_head=_head(session),
     )
     step(READ_STEPS)
     return MonthEndPack(book, rf)
@@ -240,3 +248,18 @@ def export_month_end_job(
         return export_month_end(workspace, period, path, full_names=full_names, progress=progress)
 
     return Job(f"Writing the workbook for {period.title}…", work)
+
+
+def recorded_chain_head(path: Path) -> tuple[int, str] | None:
+    """The audit chain head a month-end workbook records on its cover, or None.
+
+    A file that is not a workbook at all is None too: the caller says what it is not.
+    """
+    from zipfile import BadZipFile
+
+    from desktop.reports.month_end_workbook import read_chain_head
+
+    try:
+        return read_chain_head(Path(path))
+    except (BadZipFile, KeyError, OSError, ValueError):
+        return None

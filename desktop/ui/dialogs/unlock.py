@@ -3,6 +3,11 @@
 A wrong passphrase is one plain sentence under the field; the dialog stays open
 for another try. Opening the file is injected (``opener``), so the dialog
 knows nothing of where the file is or how it is decrypted.
+
+The recovery key is for a lost passphrase or a lost or damaged key file: once
+it has opened the file, the dialog asks for a new passphrase (typed twice) and
+writes a new key file with it before the window opens, as
+``quietledger unlock --recovery-key`` does.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ class UnlockDialog(QDialog):
         self.setModal(True)
         self._opener = opener
         self.workspace: Workspace | None = None
+        self._recovered: Workspace | None = None  # opened by the recovery key, no passphrase yet
         layout = QVBoxLayout(self)
         layout.setContentsMargins(
             style.MARGIN * 2, style.MARGIN * 2, style.MARGIN * 2, style.MARGIN
@@ -59,6 +65,15 @@ class UnlockDialog(QDialog):
         self.secret.setMinimumWidth(self.fontMetrics().horizontalAdvance("x") * 48)
         self.prompt.setBuddy(self.secret)
         layout.addWidget(self.secret)
+        self.again_label = QLabel("Type it again")
+        self.again = QLineEdit()
+        self.again.setObjectName("again")
+        self.again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.again_label.setBuddy(self.again)
+        layout.addWidget(self.again_label)
+        layout.addWidget(self.again)
+        self.again_label.hide()
+        self.again.hide()
         self.message = QLabel(message)
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
@@ -96,6 +111,9 @@ class UnlockDialog(QDialog):
         self.secret.setFocus()
 
     def try_unlock(self) -> None:
+        if self._recovered is not None:
+            self._set_new_passphrase()
+            return
         text = self.secret.text()
         if not text.strip():
             self._say(
@@ -114,7 +132,52 @@ class UnlockDialog(QDialog):
         finally:
             QApplication.restoreOverrideCursor()
         self.secret.clear()
+        if recovery:
+            self._ask_new_passphrase(self.workspace)
+            self.workspace = None
+            return
         self.accept()
+
+    def _ask_new_passphrase(self, workspace: Workspace) -> None:
+        """The recovery key opened the file: a new passphrase writes a new key file."""
+        self._recovered = workspace
+        self.use_recovery.hide()
+        self.prompt.setText("New passphrase (the recovery key opened the file)")
+        self.secret.setEchoMode(QLineEdit.EchoMode.Password)
+        self.secret.setPlaceholderText("")
+        self.again_label.show()
+        self.again.show()
+        self.unlock_button.setText("Set passphrase")
+        self.message.hide()
+        self.secret.setFocus()
+
+    def _set_new_passphrase(self) -> None:
+        assert self._recovered is not None
+        new = self.secret.text()
+        problem = Workspace.passphrase_problem(new)
+        if problem:
+            self._say(problem)
+            return
+        if self.again.text() != new:
+            self._say("The two passphrases differ; type the new one twice.")
+            return
+        try:
+            self._recovered.change_passphrase(new)
+        except ServiceError as exc:
+            self._say(str(exc))
+            return
+        self.workspace, self._recovered = self._recovered, None
+        self.secret.clear()
+        self.again.clear()
+        self.accept()
+
+    def reject(self) -> None:
+        # Cancelled before a new passphrase was set: the file opened by the recovery key
+        # is closed again, unchanged.
+        if self._recovered is not None:
+            self._recovered.close()
+            self._recovered = None
+        super().reject()
 
     def _say(self, sentence: str) -> None:
         self.message.setText(sentence)
