@@ -19,6 +19,7 @@ import sqlite3
 import threading
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from desktop.services.clients import icd_index
 
@@ -35,11 +36,18 @@ class IcdHit:
     billable: bool  # a leaf of the code tree: specific enough to put on a superbill
 
 
-@dataclass(frozen=True)
-class _Entry:
-    hit: IcdHit
+class _Entry(NamedTuple):
+    """One code held for searches: a tuple, since there are some 98,000 of them."""
+
     bare: str  # code without the dot, upper case
+    code: str
+    billable: bool
+    description: str
     words: str  # lower-case description
+
+    @property
+    def hit(self) -> IcdHit:
+        return IcdHit(self.code, self.description, self.billable)
 
 
 _lock = threading.Lock()
@@ -50,7 +58,7 @@ _by_bare: dict[str, _Entry] = {}
 
 def _entry(row: icd_index.Row) -> _Entry:
     bare, code, billable, description = row
-    return _Entry(IcdHit(code, description, billable), bare, description.lower())
+    return _Entry(bare, code, billable, description, description.lower())
 
 
 def _connection() -> sqlite3.Connection:
@@ -66,7 +74,10 @@ def _load() -> list[_Entry]:
     global _entries
     with _lock:
         if _entries is None:
-            entries = [_entry(row) for row in icd_index.rows_in_code_set_order(_connection())]
+            entries = [
+                _Entry(bare, code, billable == 1, text, text.lower())
+                for bare, code, billable, text in icd_index.rows_in_code_set_order(_connection())
+            ]
             _by_bare.update((e.bare, e) for e in entries)
             _entries = entries
         return _entries
@@ -137,9 +148,9 @@ def search(text: str, limit: int = 30) -> list[IcdHit]:
     entries = _load()
     if _CODE_LIKE.match(query):
         prefix = normalize(query)
-        hits = [e.hit for e in entries if e.bare.startswith(prefix)]
-        if hits:
-            return hits[:limit]
+        found = [e for e in entries if e.bare.startswith(prefix)]
+        if found:
+            return [e.hit for e in found[:limit]]
     words = [w for w in re.split(r"[^0-9a-z]+", query.lower()) if w]
     if not words:
         return []

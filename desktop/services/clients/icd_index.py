@@ -15,7 +15,6 @@ import os
 import re
 import sqlite3
 import warnings
-from collections.abc import Iterator
 from importlib.metadata import version
 from pathlib import Path
 
@@ -142,11 +141,11 @@ def _release_of_package() -> str:
     return "the release shipped with simple-icd-10-cm"
 
 
-def rows_in_code_set_order(connection: sqlite3.Connection) -> Iterator[Row]:
-    for bare, code, leaf, text in connection.execute(
+def rows_in_code_set_order(connection: sqlite3.Connection) -> list[tuple[str, str, int, str]]:
+    """Every row as (bare, code, billable 0/1, description), for callers that read them all."""
+    return connection.execute(
         "SELECT bare, code, billable, description FROM codes ORDER BY ord"
-    ):
-        yield bare, code, bool(leaf), text
+    ).fetchall()
 
 
 def find(connection: sqlite3.Connection, bare: str) -> Row | None:
