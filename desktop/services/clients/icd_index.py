@@ -51,14 +51,26 @@ def index_path(folder: Path | None = None) -> Path:
 
 
 def open_index(folder: Path | None = None) -> sqlite3.Connection:
-    """A read-only connection to a current index, building it first if needed."""
-    path = index_path(folder)
-    connection = _open_if_current(path)
+    """A read-only connection to a current index, building it first if needed.
+
+    Where the cache folder cannot be written, the index built is kept in memory
+    for this process, so look-ups still work (each start then parses again).
+    """
+    try:
+        path: Path | None = index_path(folder)
+    except OSError:
+        path = None
+    connection = _open_if_current(path) if path else None
+    if connection is not None:
+        return connection
+    image = _image()
+    if path is not None:
+        with contextlib.suppress(OSError):
+            _store(path, image)
+            connection = _open_if_current(path)
     if connection is None:
-        build(path)
-        connection = _open_if_current(path)
-        if connection is None:
-            raise RuntimeError(f"The diagnosis code index at {path} could not be built.")
+        connection = sqlite3.connect(":memory:", check_same_thread=False)
+        connection.deserialize(image)
     return connection
 
 
@@ -83,6 +95,11 @@ def _open_if_current(path: Path) -> sqlite3.Connection | None:
 
 def build(path: Path) -> None:
     """Parse the code set with the package and write the index atomically to ``path``."""
+    _store(path, _image())
+
+
+def _image() -> bytes:
+    """The index as the bytes of an SQLite file, from a parse of the package."""
     rows, release = _from_package()
     connection = sqlite3.connect(":memory:")
     try:
@@ -107,6 +124,10 @@ def build(path: Path) -> None:
         image = connection.serialize()
     finally:
         connection.close()
+    return image
+
+
+def _store(path: Path, image: bytes) -> None:
     # Complete or absent: a reader never sees half an index.
     write_private_atomically(path, image)
     for old in path.parent.glob("icd10cm-*.sqlite"):

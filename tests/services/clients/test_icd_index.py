@@ -86,6 +86,17 @@ def test_a_damaged_index_is_rebuilt(tmp_path: Path, damage: str) -> None:
     assert int(_meta(path)["rows"]) > 90_000
 
 
+def test_an_unwritable_cache_folder_keeps_the_index_in_memory(tmp_path: Path) -> None:
+    not_a_folder = tmp_path / "cache"
+    not_a_folder.write_text("a file where the cache folder should be")
+    with closing(icd_index.open_index(not_a_folder)) as connection:
+        row = icd_index.find(connection, "F4323")
+        assert row is not None
+        assert row[2]
+        assert icd_index.release_of(connection)
+    assert not_a_folder.read_text() == "a file where the cache folder should be"
+
+
 def test_look_ups_from_the_index_do_not_import_the_package(home: Path) -> None:
     code = (
         "import sys, datetime\n"
