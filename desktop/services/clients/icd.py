@@ -1,22 +1,27 @@
 """ICD-10-CM look-up: search by code prefix or by words, and describe one code.
 
 The code set comes from the ``simple-icd-10-cm`` package, which parses the whole
-classification when imported (about two seconds). The package carries one
-ICD-10-CM release only (1.5.0: the April 1, 2026 tabular list), not the
-history of releases, so billability "on a date of service" is judged against
-that release for every date; ``release()`` names it, and the checks say which
-release they used. It is therefore imported on
-first use, never when this module is, and the index is built once behind a lock
-so that a background search and a foreground check can share it.
+classification when imported (about three seconds). So it is read through a
+small index derived from it once per package version (``icd_index``): a look-up
+of one code is one indexed query, and a search reads the index into memory once.
+The package carries one ICD-10-CM release only (1.5.0: the April 1, 2026 tabular
+list), not the history of releases, so billability "on a date of service" is
+judged against that release for every date; ``release()`` names it, and the
+checks say which release they used. The index is opened on first use, never
+when this module is imported, behind a lock so that a background search and a
+foreground check can share it.
 """
 
 from __future__ import annotations
 
 import re
+import sqlite3
 import threading
-import warnings
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
+
+from desktop.services.clients import icd_index
 
 # Mental-health (F) and factors-influencing-health (Z) codes are what a therapy
 # practice uses nearly always; word searches list them first.
@@ -31,51 +36,57 @@ class IcdHit:
     billable: bool  # a leaf of the code tree: specific enough to put on a superbill
 
 
-@dataclass(frozen=True)
-class _Entry:
-    hit: IcdHit
+class _Entry(NamedTuple):
+    """One code held for searches: a tuple, since there are some 98,000 of them."""
+
     bare: str  # code without the dot, upper case
+    code: str
+    billable: bool
+    description: str
     words: str  # lower-case description
+
+    @property
+    def hit(self) -> IcdHit:
+        return IcdHit(self.code, self.description, self.billable)
 
 
 _lock = threading.Lock()
+_index: sqlite3.Connection | None = None
 _entries: list[_Entry] | None = None
 _by_bare: dict[str, _Entry] = {}
 
 
+def _entry(row: icd_index.Row) -> _Entry:
+    bare, code, billable, description = row
+    return _Entry(bare, code, billable, description, description.lower())
+
+
+def _connection() -> sqlite3.Connection:
+    """The index, opened (and built if missing or stale) on first use; hold ``_lock``."""
+    global _index
+    if _index is None:
+        _index = icd_index.open_index()
+    return _index
+
+
 def _load() -> list[_Entry]:
+    """Every code in memory, for word and prefix searches."""
     global _entries
     with _lock:
         if _entries is None:
-            with warnings.catch_warnings():
-                # The package reads its data through a deprecated importlib API.
-                warnings.simplefilter("ignore", DeprecationWarning)
-                import simple_icd_10_cm as sic  # slow: parses the whole code set
-
-            entries = []
-            for code in sic.get_all_codes(with_dots=True):
-                # Chapters ("5") and blocks ("F40-F48") are headings, not codes.
-                if not sic.is_category_or_subcategory(code):
-                    continue
-                hit = IcdHit(code, sic.get_description(code), sic.is_leaf(code))
-                entry = _Entry(hit, code.replace(".", "").upper(), hit.description.lower())
-                entries.append(entry)
-                _by_bare[entry.bare] = entry
+            entries = [
+                _Entry(bare, code, billable == 1, text, text.lower())
+                for bare, code, billable, text in icd_index.rows_in_code_set_order(_connection())
+            ]
+            _by_bare.update((e.bare, e) for e in entries)
             _entries = entries
         return _entries
 
 
-_RELEASE_FILE = re.compile(r"icd10c?-tabular-([A-Za-z]+)-([0-9]{1,2})-([0-9]{4})\.xml")
-
-
 def release() -> str:
-    """The ICD-10-CM release the package carries, as "April 1, 2026" (read from its data)."""
-    from importlib.resources import files
-
-    for entry in files("simple_icd_10_cm.data").iterdir():
-        if match := _RELEASE_FILE.fullmatch(entry.name):
-            return f"{match[1]} {int(match[2])}, {match[3]}"
-    return "the release shipped with simple-icd-10-cm"
+    """The ICD-10-CM release the package carries, as "April 1, 2026" (kept in the index)."""
+    with _lock:
+        return icd_index.release_of(_connection())
 
 
 @dataclass(frozen=True)
@@ -115,9 +126,13 @@ def normalize(code: str) -> str:
 
 def describe(code: str) -> IcdHit | None:
     """The code's description and billable flag, or None if it is not an ICD-10-CM code."""
-    _load()
-    entry = _by_bare.get(normalize(code))
-    return entry.hit if entry else None
+    bare = normalize(code)
+    with _lock:
+        if _entries is not None:  # already in memory for searches
+            entry = _by_bare.get(bare)
+            return entry.hit if entry else None
+        row = icd_index.find(_connection(), bare)
+    return _entry(row).hit if row else None
 
 
 def is_valid(code: str) -> bool:
@@ -133,9 +148,9 @@ def search(text: str, limit: int = 30) -> list[IcdHit]:
     entries = _load()
     if _CODE_LIKE.match(query):
         prefix = normalize(query)
-        hits = [e.hit for e in entries if e.bare.startswith(prefix)]
-        if hits:
-            return hits[:limit]
+        found = [e for e in entries if e.bare.startswith(prefix)]
+        if found:
+            return [e.hit for e in found[:limit]]
     words = [w for w in re.split(r"[^0-9a-z]+", query.lower()) if w]
     if not words:
         return []
