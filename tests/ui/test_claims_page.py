@@ -25,7 +25,6 @@ from tests.services.claims.test_claims import payer, superbill
 from tests.ui.conftest import RecordingInteraction
 
 S = ClaimStatus
-TODAY = date.today()
 
 
 class NoNavigation:
@@ -39,11 +38,13 @@ class NoNavigation:
 def submitted_claim(session: Session) -> int:
     """Served 50 days ago, submitted 35 days ago to a payer that usually pays in 30."""
     aetna = payer(session, "Aetna", usual=30)
-    served = TODAY - timedelta(days=50)
-    doc = superbill(session, "C1", aetna, [served], issued_on=TODAY - timedelta(days=40))
-    claim_id = claims.start_claims(session, doc, today=TODAY)[0].id
-    change = ClaimChange(to_status=S.SUBMITTED, on=TODAY - timedelta(days=35), claim_number="X1")
-    updates.change_status(session, claim_id, change, today=TODAY)
+    served = date.today() - timedelta(days=50)
+    doc = superbill(session, "C1", aetna, [served], issued_on=date.today() - timedelta(days=40))
+    claim_id = claims.start_claims(session, doc, today=date.today())[0].id
+    change = ClaimChange(
+        to_status=S.SUBMITTED, on=date.today() - timedelta(days=35), claim_number="X1"
+    )
+    updates.change_status(session, claim_id, change, today=date.today())
     return claim_id
 
 
@@ -104,7 +105,7 @@ def test_move_a_claim_from_submitted_to_paid(
         S.PAID,
         D("120.00"),
         D("84.00"),
-        TODAY,
+        date.today(),
     )
     # The page followed: the detail, its history, the queue and the payer's figures.
     assert page.detail.subtitle.text() == "Aetna · Paid"
@@ -141,21 +142,21 @@ def test_the_appeal_chain_in_the_panel_and_the_denial_dialog(
         for target, on in ((S.DENIED, 30), (S.APPEALED, 25)):
             change = ClaimChange(
                 to_status=target,
-                on=TODAY - timedelta(days=on),
+                on=date.today() - timedelta(days=on),
                 denial_reason=DenialReason.NO_AUTHORIZATION if target is S.DENIED else None,
             )
-            updates.change_status(session, claim_id, change, today=TODAY)
+            updates.change_status(session, claim_id, change, today=date.today())
         return claim_id
 
     claim_id = ui_workspace.run(appealed)
     page.reload()
     page.open_claim(claim_id)
     assert page.detail.subtitle.text() == "Aetna · First-level appeal sent"
-    sent = format_date(TODAY - timedelta(days=25))
+    sent = format_date(date.today() - timedelta(days=25))
     assert page.detail.values["appeal"].text() == f"First-level appeal sent {sent}"
     detail = runner.read(claims.get_claim, claim_id)
     assert detail is not None
-    dialog = ClaimStatusDialog(page, runner, detail, S.DENIED, today=TODAY)
+    dialog = ClaimStatusDialog(page, runner, detail, S.DENIED, today=date.today())
     qtbot.addWidget(dialog)
     assert dialog.second_level is not None
     assert dialog.appeal_deadline is not None

@@ -33,7 +33,6 @@ from tests.services.documents.test_superbill_service import FEB_1, FEB_28, super
 from tests.ui.conftest import RecordingInteraction
 
 S = ClaimStatus
-TODAY = date.today()
 
 
 def february_client(session: Session) -> int:
@@ -102,7 +101,7 @@ def test_issuing_a_superbill_from_the_client_page_starts_its_claim(
     claim = box.model.row_at(0)
     assert (claim.status, claim.payer, claim.billed) == (S.NOT_SUBMITTED, "Aetna", D("300.00"))
     assert box.title() == "Claims (1 open)"
-    left = (date(2026, 2, 2) + timedelta(days=365) - TODAY).days
+    left = (date(2026, 2, 2) + timedelta(days=365) - date.today()).days
     expected = str(left) if left > 0 else ("today" if left == 0 else f"{-left} overdue")
     assert box.model.data(box.model.index(0, 7)) == expected  # February's dates age
     assert "(filing)" in box.model.data(box.model.index(0, 6))

@@ -66,7 +66,7 @@ DAYS = (date(2025, 1, 31), date(2025, 2, 28), date(2025, 3, 31), date(2025, 6, 3
 # Voiding a session, or changing its fee, is dated the day it is done (today), and the
 # import layouts carry the books as they stand: so periods run to today, and past
 # "as of" views are compared for the clients whose entries were not changed later.
-PERIOD = (date(2025, 1, 1), date.today())
+START = date(2025, 1, 1)
 UNCHANGED = ("A-1", "B-2", "CPL-RIVERA", "FAM-0001", "H-9")
 
 
@@ -186,15 +186,16 @@ def _snapshot(ws: Workspace) -> dict[str, object]:
     aging["today"] = [(r.client_ref, r.buckets) for r in ws.read(books.aging, date.today()).rows]
     # A payment voided later shows on its day and again, negated, on the void's day; the
     # export leaves both out, so income is compared per method over the whole period.
+    period = (START, date.today())  # taken at reading time: a run may cross midnight
     income: dict[str, list[D]] = {}
-    for r in ws.read(period_reports.income, *PERIOD):
+    for r in ws.read(period_reports.income, *period):
         totals = income.setdefault(r.method, [D(0)] * 4)
         for i, value in enumerate((r.gross, r.fee, r.net, r.refunds)):
             totals[i] += value
     income = {method: totals for method, totals in income.items() if any(totals)}
-    services = [(r.key, r.amount) for r in ws.read(period_reports.charges_by_service, *PERIOD)]
-    offs = [(r.key, r.amount) for r in ws.read(period_reports.write_offs_by_reason, *PERIOD)]
-    roll = ws.read(period_reports.rollforward, *PERIOD)
+    services = [(r.key, r.amount) for r in ws.read(period_reports.charges_by_service, *period)]
+    offs = [(r.key, r.amount) for r in ws.read(period_reports.write_offs_by_reason, *period)]
+    roll = ws.read(period_reports.rollforward, *period)
     return {
         "balances": sorted((refs[u], b.owed, b.credit) for u, b in balances.items()),
         "aging": aging,
