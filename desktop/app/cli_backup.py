@@ -17,8 +17,6 @@ from desktop.app.cli_common import (
     open_workspace,
     say,
 )
-from desktop.services.backups.backup import make_backup, rotate_backups
-from desktop.services.backups.restore import restore_backup, restore_over
 
 
 def register(subparsers: Subparsers) -> None:
@@ -75,6 +73,8 @@ def register(subparsers: Subparsers) -> None:
 
 
 def run_backup(args: argparse.Namespace) -> int:
+    from desktop.services.backups.backup import make_backup, rotate_backups
+
     folder = args.to if args.to is not None else paths.backups_dir()
     with open_workspace(args) as workspace:
         result = make_backup(workspace, folder)
@@ -85,6 +85,8 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
+    from desktop.services.backups.restore import restore_backup, restore_over
+
     if args.recovery_key:
         passphrase, recovery_key = None, ask_recovery_key()
     else:

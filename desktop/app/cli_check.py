@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop.app.cli_common import (
     EXIT_FAILED,
@@ -17,8 +18,9 @@ from desktop.app.cli_common import (
     open_workspace,
     say,
 )
-from desktop.services.audit.anchors import Anchor
-from desktop.services.audit.checks import CHECKS_DONE, check_against, run_checks
+
+if TYPE_CHECKING:
+    from desktop.services.audit.anchors import Anchor
 
 _ZIP = b"PK\x03\x04"  # an XLSX workbook is a zip file
 
@@ -46,6 +48,8 @@ def register(subparsers: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from desktop.services.audit.checks import CHECKS_DONE, check_against, run_checks
+
     anchor = read_anchor(args.against) if args.against is not None else None
     with open_workspace(args) as workspace:
         name = workspace.path.name
@@ -65,6 +69,8 @@ def run(args: argparse.Namespace) -> int:
 
 def read_anchor(path: Path) -> Anchor:
     """The audit chain head a backup or month-end workbook recorded."""
+    from desktop.services.audit.anchors import Anchor
+
     try:
         with path.open("rb") as handle:
             start = handle.read(8)

@@ -3,6 +3,10 @@
 Handlers raise ``CliError`` (or let a ``ServiceError`` through); ``cli.main``
 turns either into one line on stderr and an exit code, so no handler prints
 errors or calls ``sys.exit`` itself.
+
+Like every ``cli_*`` module, this one imports only the standard library and light
+modules at the top: building the parser (``--help``, ``--version``) must not load
+the database layer. What a command runs is imported inside its handler.
 """
 
 from __future__ import annotations
@@ -14,10 +18,10 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from desktop.app import paths
-from desktop.services.workspace import Workspace
+if TYPE_CHECKING:
+    from desktop.services.workspace import Workspace
 
 PASSPHRASE_ENV = "QUIETLEDGER_PASSPHRASE"
 RECOVERY_ENV = "QUIETLEDGER_RECOVERY_KEY"
@@ -76,6 +80,8 @@ def add_command(
 
 def db_path(args: argparse.Namespace) -> Path:
     """The practice file the user means: ``--db``, or the default one in the data folder."""
+    from desktop.app import paths
+
     return args.db if args.db is not None else paths.default_practice_path()
 
 
@@ -123,6 +129,8 @@ def ask_recovery_key() -> str:
 
 def ask_new_passphrase(path: Path) -> str:
     """A new passphrase: from the environment, else asked for twice; weak ones are refused."""
+    from desktop.services.workspace import Workspace
+
     passphrase = _from_env()
     if passphrase is None:
         passphrase = _prompt(f"New passphrase for {path.name}: ")
@@ -137,6 +145,8 @@ def ask_new_passphrase(path: Path) -> str:
 @contextlib.contextmanager
 def open_workspace(args: argparse.Namespace) -> Iterator[Workspace]:
     """The practice file named by ``args``, unlocked, and closed again afterwards."""
+    from desktop.services.workspace import Workspace
+
     path = db_path(args)
     if not path.exists():
         raise CliError(

@@ -15,7 +15,6 @@ from desktop.app.cli_common import (
     open_workspace,
     say,
 )
-from desktop.services.transfer.exporting import gather, write_export
 
 
 def register(subparsers: Subparsers) -> None:
@@ -43,6 +42,8 @@ def register(subparsers: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from desktop.services.transfer.exporting import gather, write_export
+
     out: Path = args.out
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise UsageError(f"{out} already exists and is not an empty folder; name a new one.")

@@ -30,14 +30,14 @@ from desktop.app.cli_common import (
 )
 from desktop.app.cli_documents import _check_out, _client, _out, _write
 from desktop.app.cli_report import iso_date, report
-from desktop.reports.tabular import Table
-from desktop.services.workspace import Workspace
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from desktop.reports.tabular import Table
     from desktop.services.estimates.drafts import ExpectedService
     from desktop.services.estimates.issue import IssuedEstimate
+    from desktop.services.workspace import Workspace
 
 _EXPECT = re.compile(r"([A-Za-z0-9+._-]{1,12})=([0-9]{1,4})")
 

@@ -12,6 +12,7 @@ import argparse
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop.app.cli_common import (
     EXIT_OK,
@@ -23,26 +24,19 @@ from desktop.app.cli_common import (
     open_workspace,
     say,
 )
-from desktop.services.transfer.importing import (
-    ImportKind,
-    ImportRejected,
-    ImportResult,
-    Problem,
-    preview_import,
-    run_import,
-)
-from desktop.services.transfer.importing.everything import (
-    import_folder,
-    preview_folder,
-    summary_line,
-)
 
-_HELP = {
-    ImportKind.CLIENTS: "import clients from a CSV or XLSX file",
-    ImportKind.SESSIONS: "import sessions of clients already in the books",
-    ImportKind.PAYMENTS: "import payments (applied to the oldest charges first)",
-    ImportKind.SIMPLEPRACTICE: "import a SimplePractice appointment status report",
+if TYPE_CHECKING:
+    from desktop.services.transfer.importing import ImportResult, Problem
+
+# One per ImportKind, by its value (a test keeps them equal): the importers load only
+# when a file is imported, not to list the kinds.
+KINDS = {
+    "clients": "import clients from a CSV or XLSX file",
+    "sessions": "import sessions of clients already in the books",
+    "payments": "import payments (applied to the oldest charges first)",
+    "simplepractice": "import a SimplePractice appointment status report",
 }
+SIMPLEPRACTICE = "simplepractice"
 
 
 def register(subparsers: Subparsers) -> None:
@@ -58,15 +52,15 @@ def register(subparsers: Subparsers) -> None:
     )
     kinds = parser.add_subparsers(dest="kind", metavar="KIND", title="kinds")
     kinds.required = True
-    for kind in ImportKind:
-        sub = add_command(kinds, kind.value, help=_HELP[kind])
+    for kind, help_text in KINDS.items():
+        sub = add_command(kinds, kind, help=help_text)
         sub.add_argument("file", type=expand_path, metavar="FILE", help="a .csv or .xlsx file")
         sub.add_argument(
             "--dry-run",
             action="store_true",
             help="check the file and list its problems; change nothing",
         )
-        if kind is ImportKind.SIMPLEPRACTICE:
+        if kind == SIMPLEPRACTICE:
             sub.add_argument(
                 "--assume-attended",
                 action="store_true",
@@ -93,6 +87,9 @@ def register(subparsers: Subparsers) -> None:
 
 
 def run_all(args: argparse.Namespace) -> int:
+    from desktop.services.transfer.importing import ImportRejected
+    from desktop.services.transfer.importing.everything import import_folder, preview_folder
+
     folder: Path = args.folder
     if not folder.is_dir():
         raise UsageError(f"There is no folder at {folder}.")
@@ -125,10 +122,17 @@ def mapping(pairs: list[str]) -> dict[str, str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from desktop.services.transfer.importing import (
+        ImportKind,
+        ImportRejected,
+        preview_import,
+        run_import,
+    )
+
     path: Path = args.file
     if not path.is_file():
         raise UsageError(f"There is no file at {path}.")
-    kind: ImportKind = args.import_kind
+    kind = ImportKind(args.import_kind)
     columns = mapping(getattr(args, "map", []))
     name = str(path)
     attended = getattr(args, "assume_attended", False)
@@ -166,6 +170,8 @@ def _reject(problems: tuple[Problem, ...]) -> None:
 
 
 def _summary(result: ImportResult, *, dry_run: bool) -> None:
+    from desktop.services.transfer.importing.everything import summary_line
+
     say(summary_line(result, dry_run=dry_run))
     for note in result.notes:
         say(note)

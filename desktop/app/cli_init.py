@@ -7,9 +7,8 @@ import contextlib
 import tomllib
 from dataclasses import fields
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from db import keys
-from db.lock import lock_path_for
 from desktop.app.cli_common import (
     EXIT_OK,
     CliError,
@@ -21,11 +20,11 @@ from desktop.app.cli_common import (
     say,
 )
 from desktop.services.errors import ServiceError
-from desktop.services.practice.settings import Profile, create_practice, profile_problems
-from desktop.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from desktop.services.practice.settings import Profile
 
 DEFAULT_PRACTICE_NAME = "My practice"
-PROFILE_KEYS = tuple(f.name for f in fields(Profile))
 
 
 def register(subparsers: Subparsers) -> None:
@@ -50,6 +49,9 @@ def register(subparsers: Subparsers) -> None:
 
 def load_profile(path: Path) -> Profile:
     """The profile in a TOML file of flat ``key = "text"`` lines; unknown keys are refused."""
+    from desktop.services.practice.settings import Profile
+
+    profile_keys = tuple(f.name for f in fields(Profile))
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -57,9 +59,9 @@ def load_profile(path: Path) -> Profile:
     except UnicodeDecodeError:
         raise CliError(f"{path.name} is not a UTF-8 text file.") from None
     for key, value in data.items():
-        if key not in PROFILE_KEYS:
+        if key not in profile_keys:
             raise CliError(
-                f"{path.name} has an unknown key '{key}'; the keys are {', '.join(PROFILE_KEYS)}."
+                f"{path.name} has an unknown key '{key}'; the keys are {', '.join(profile_keys)}."
             )
         if not isinstance(value, str):
             raise CliError(f'In {path.name}, {key} must be text in quotes, such as {key} = "...".')
@@ -68,6 +70,8 @@ def load_profile(path: Path) -> Profile:
 
 
 def check_profile(profile: Profile, source: str) -> None:
+    from desktop.services.practice.settings import profile_problems
+
     problems = profile_problems(profile)
     if problems:
         details = " ".join(f"{field}: {message}" for field, message in problems.items())
@@ -75,6 +79,10 @@ def check_profile(profile: Profile, source: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from db import keys
+    from desktop.services.practice.settings import Profile, create_practice
+    from desktop.services.workspace import Workspace
+
     path = db_path(args)
     # Everything that can be wrong is checked before the first byte is written.
     profile = load_profile(args.profile) if args.profile else Profile(DEFAULT_PRACTICE_NAME)
@@ -106,6 +114,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _remove_new_file(path: Path) -> None:
     """Undo a half-made practice file, so a failed init leaves nothing behind."""
+    from db import keys
+    from db.lock import lock_path_for
+
     side = [path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal")]
     for candidate in (path, keys.key_file_for(path), lock_path_for(path), *side):
         with contextlib.suppress(FileNotFoundError):

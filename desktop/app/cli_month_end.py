@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop.app.cli_common import (
     EXIT_FAILED,
@@ -24,13 +25,17 @@ from desktop.app.cli_common import (
 )
 from desktop.app.cli_report import iso_date
 from desktop.services.errors import InvalidInput
-from desktop.services.month_end import close as month_end_close
-from desktop.services.month_end import workbook as month_end
+
+if TYPE_CHECKING:
+    from desktop.services.month_end.workbook import Period
 
 
-def _month(text: str) -> month_end.Period:
+def _month(text: str) -> Period:
+    # Called only while parsing month-end or close-month, which load the workbook anyway.
+    from desktop.services.month_end.workbook import month
+
     try:
-        return month_end.month(text)
+        return month(text)
     except InvalidInput as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
@@ -104,10 +109,12 @@ def _check_out(args: argparse.Namespace) -> None:
 
 
 def run_month_end(args: argparse.Namespace) -> int:
+    from desktop.services.month_end.workbook import export_month_end
+
     _check_out(args)  # before the passphrase is asked for, so a typo costs nothing
-    period: month_end.Period = args.month
+    period: Period = args.month
     with open_workspace(args) as ws:
-        done = month_end.export_month_end(ws, period, args.out, full_names=args.full_names)
+        done = export_month_end(ws, period, args.out, full_names=args.full_names)
     say(done.tie_out)
     say(
         f"Wrote the month-end workbook for {period.title} "
@@ -123,9 +130,11 @@ def run_month_end(args: argparse.Namespace) -> int:
 
 
 def run_close_month(args: argparse.Namespace) -> int:
-    period: month_end.Period = args.month
+    from desktop.services.month_end.close import close_month
+
+    period: Period = args.month
     with open_workspace(args) as ws:
-        result = month_end_close.close_month(ws, period)
+        result = close_month(ws, period)
     for check in result.checks:
         say(f"{'PASS' if check.passed else 'FAIL'}  {check.name}: {check.sentence}")
     if not result.closed:
@@ -140,10 +149,12 @@ def run_close_month(args: argparse.Namespace) -> int:
 
 
 def run_reopen(args: argparse.Namespace) -> int:
+    from desktop.services.month_end.close import reopen
+
     if not args.reason.strip():
         raise UsageError("Say why the books are reopened with --reason.")
     with open_workspace(args) as ws:
-        through = month_end_close.reopen(ws, None if args.all else args.to, args.reason)
+        through = reopen(ws, None if args.all else args.to, args.reason)
     say(
         f"The books are now closed through {through.isoformat()}."
         if through

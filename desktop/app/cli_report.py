@@ -4,11 +4,14 @@ Every report takes the same output options: without ``--out`` the CSV goes to
 standard output; ``--format`` defaults from the ``--out`` extension, else CSV;
 an XLSX needs ``--out``. Dates are YYYY-MM-DD.
 
-Adding a report is one decorated function that asks the services for a table::
+Adding a report is one decorated function that asks the services for a table,
+imported when the report runs (the parser is built without them)::
 
     @report("payers", help="...", options=(period,))
     def payers(ws: Workspace, args: argparse.Namespace) -> Table:
-        return ws.read(report_tables.payers_table, args.start, args.end)
+        from desktop.services.claims.tables import payers_table
+
+        return ws.read(payers_table, args.start, args.end)
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop.app.cli_common import (
     EXIT_OK,
@@ -32,13 +36,13 @@ from desktop.app.cli_common import (
     open_workspace,
     say,
 )
-from desktop.reports.tabular import Table, write_csv, write_xlsx
-from desktop.services.books import report_tables
-from desktop.services.clients import readiness
-from desktop.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from desktop.reports.tabular import Table
+    from desktop.services.workspace import Workspace
 
 FORMATS = ("csv", "xlsx")
-Build = Callable[[Workspace, argparse.Namespace], Table]
+Build = Callable[["Workspace", argparse.Namespace], "Table"]
 Option = Callable[[argparse.ArgumentParser], None]
 
 
@@ -148,21 +152,27 @@ def _output(parser: argparse.ArgumentParser) -> None:
     "then unapplied credit; the total is net A/R",
 )
 def aging(ws: Workspace, args: argparse.Namespace) -> Table:
-    return ws.read(report_tables.aging_table, args.as_of)
+    from desktop.services.books.report_tables import aging_table
+
+    return ws.read(aging_table, args.as_of)
 
 
 @report(
     "rollforward", options=(period,), help="opening A/R, charges, payments, write-offs, closing A/R"
 )
 def rollforward(ws: Workspace, args: argparse.Namespace) -> Table:
-    return ws.read(report_tables.rollforward_table, args.start, args.end)
+    from desktop.services.books.report_tables import rollforward_table
+
+    return ws.read(rollforward_table, args.start, args.end)
 
 
 @report(
     "income", options=(period,), help="money received by day and method: gross, fee, net, refunds"
 )
 def income(ws: Workspace, args: argparse.Namespace) -> Table:
-    return ws.read(report_tables.income_table, args.start, args.end)
+    from desktop.services.books.report_tables import income_table
+
+    return ws.read(income_table, args.start, args.end)
 
 
 @report(
@@ -171,7 +181,9 @@ def income(ws: Workspace, args: argparse.Namespace) -> Table:
     help="one client's account, line by line, with its balance",
 )
 def ledger(ws: Workspace, args: argparse.Namespace) -> Table:
-    return ws.read(report_tables.ledger_table, args.client_ref, args.as_of)
+    from desktop.services.books.report_tables import ledger_table
+
+    return ws.read(ledger_table, args.client_ref, args.as_of)
 
 
 @report(
@@ -180,22 +192,30 @@ def ledger(ws: Workspace, args: argparse.Namespace) -> Table:
     help="payments received, with the payment id a receipt asks for",
 )
 def payments(ws: Workspace, args: argparse.Namespace) -> Table:
-    return ws.read(report_tables.payments_table, args.start, args.end, args.client_ref)
+    from desktop.services.books.report_tables import payments_table
+
+    return ws.read(payments_table, args.start, args.end, args.client_ref)
 
 
 @report("balances", options=(as_of,), help="each client's amount owed and credit on account")
 def balances(ws: Workspace, args: argparse.Namespace) -> Table:
-    return ws.read(report_tables.balances_table, args.as_of)
+    from desktop.services.books.report_tables import balances_table
+
+    return ws.read(balances_table, args.as_of)
 
 
 @report("services", help="charges by service code", options=(period,))
 def services(ws: Workspace, args: argparse.Namespace) -> Table:
-    return ws.read(report_tables.charges_by_service_table, args.start, args.end)
+    from desktop.services.books.report_tables import charges_by_service_table
+
+    return ws.read(charges_by_service_table, args.start, args.end)
 
 
 @report("write-offs", help="write-offs and discounts by reason", options=(period,))
 def write_offs(ws: Workspace, args: argparse.Namespace) -> Table:
-    return ws.read(report_tables.write_offs_table, args.start, args.end)
+    from desktop.services.books.report_tables import write_offs_table
+
+    return ws.read(write_offs_table, args.start, args.end)
 
 
 @report(
@@ -204,7 +224,9 @@ def write_offs(ws: Workspace, args: argparse.Namespace) -> Table:
     "address, insurer, member ID, diagnosis, legal first name)",
 )
 def incomplete(ws: Workspace, args: argparse.Namespace) -> Table:
-    return ws.read(readiness.to_complete_table)
+    from desktop.services.clients.readiness import to_complete_table
+
+    return ws.read(to_complete_table)
 
 
 # --- the command ----------------------------------------------------------------------
@@ -259,6 +281,8 @@ def _check_out(args: argparse.Namespace) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from desktop.reports.tabular import write_csv, write_xlsx
+
     chosen = output_format(args)
     _check_out(args)  # before the passphrase is asked for, so a typo costs nothing
     with open_workspace(args) as ws:
@@ -274,6 +298,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _to_stdout(table: Table) -> int:
+    from desktop.reports.tabular import write_csv
+
     try:
         write_csv(table, sys.stdout)
     except BrokenPipeError:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 
-from db import keys
 from desktop.app.cli_common import (
     EXIT_OK,
     PASSPHRASE_ENV,
@@ -23,7 +22,6 @@ from desktop.app.cli_common import (
     db_path,
     say,
 )
-from desktop.services.workspace import Workspace
 
 
 def register(subparsers: Subparsers) -> None:
@@ -47,6 +45,9 @@ def register(subparsers: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from db import keys
+    from desktop.services.workspace import Workspace
+
     if not args.recovery_key:
         raise UsageError(
             "unlock opens a file with its recovery key; add --recovery-key "
