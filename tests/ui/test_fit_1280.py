@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, QSettings, Qt
@@ -20,6 +21,7 @@ from desktop.services.workspace import Workspace
 from desktop.ui.interaction import DialogInteraction
 from desktop.ui.main_window import MainWindow, opening_geometry
 from desktop.ui.pages import PAGE_IDS
+from desktop.ui.pages.base import Page
 from desktop.ui.pages.claims import ClaimsPage
 from desktop.ui.pages.clients import ClientsPage
 from desktop.ui.pages.superbills import SuperbillsPage
@@ -62,6 +64,17 @@ def settle(qtbot: QtBot) -> None:
         qtbot.wait(20)
 
 
+P = TypeVar("P", bound=Page)
+
+
+def shown_page(qtbot: QtBot, window: MainWindow, page_id: str, kind: type[P]) -> P:
+    window.show_page(page_id)
+    settle(qtbot)
+    page = window.current_page()
+    assert isinstance(page, kind)
+    return page
+
+
 def shown_tables(root: QWidget) -> list[QTableView]:
     return [t for t in root.findChildren(QTableView) if t.isVisible() and t.model().rowCount()]
 
@@ -86,10 +99,7 @@ def test_no_main_table_scrolls_sideways_on_any_page(qtbot: QtBot, small_window: 
 def test_a_chosen_claim_opens_its_pane_and_the_lists_still_fit(
     qtbot: QtBot, small_window: MainWindow
 ) -> None:
-    small_window.show_page("claims")
-    settle(qtbot)
-    page = small_window.current_page()
-    assert isinstance(page, ClaimsPage)
+    page = shown_page(qtbot, small_window, "claims", ClaimsPage)
     assert not page.detail_box.isVisible()  # no empty "Choose a claim" pane
     for tab in range(page.lists.count()):
         page.lists.setCurrentIndex(tab)
@@ -107,10 +117,7 @@ def test_a_chosen_claim_opens_its_pane_and_the_lists_still_fit(
 
 
 def test_superbill_numbers_are_never_cut(qtbot: QtBot, small_window: MainWindow) -> None:
-    small_window.show_page("superbills")
-    settle(qtbot)
-    page = small_window.current_page()
-    assert isinstance(page, SuperbillsPage)
+    page = shown_page(qtbot, small_window, "superbills", SuperbillsPage)
     table = page.table
     assert page.proxy.rowCount() > 10
     metrics = table.fontMetrics()
@@ -155,10 +162,7 @@ def test_the_client_page_shows_the_account_without_scrolling(
 def test_the_client_list_is_by_last_name_and_counts_each_person_once(
     qtbot: QtBot, small_window: MainWindow
 ) -> None:
-    small_window.show_page("clients")
-    settle(qtbot)
-    page = small_window.current_page()
-    assert isinstance(page, ClientsPage)
+    page = shown_page(qtbot, small_window, "clients", ClientsPage)
     rows = [page.proxy.row_at(r) for r in range(page.proxy.rowCount())]
     last_names = [row.sort_name for row in rows]
     assert last_names == sorted(last_names)
