@@ -29,7 +29,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from PySide6.QtCore import QEventLoop, QTimer
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
     from desktop.app import paths
     from desktop.app.demo_file import create_demo_file
@@ -63,12 +63,18 @@ def main() -> None:
         loop.exec()
 
     def dialog_shot(path: Path, open_dialog: Callable[[], object]) -> None:
-        """Open a modal dialog, photograph it once it has laid itself out, and cancel it."""
+        """Open a dialog, photograph it once it has laid itself out, and cancel it."""
 
-        def grab_and_close() -> None:
-            dialog = app.activeModalWidget()
+        def front() -> QWidget | None:
+            # Modal, or a wizard shown beside the window (the import).
+            shown = app.activeModalWidget() or app.activeWindow()
+            return shown if isinstance(shown, QDialog) else None
+
+        def grab_and_close(tries: int = 50) -> None:
+            dialog = front()
             if dialog is None:
-                QTimer.singleShot(100, grab_and_close)  # still reading what it shows
+                if tries:  # still reading what it shows
+                    QTimer.singleShot(100, lambda: grab_and_close(tries - 1))
                 return
             settle(300)
             dialog.grab().save(str(path))
@@ -76,7 +82,7 @@ def main() -> None:
 
         QTimer.singleShot(300, grab_and_close)
         open_dialog()
-        settle(100)
+        settle(800)
 
     couple = next(
         u for u in runner.read(list_units) or [] if u.kind == UnitKind.COUPLE and u.owed > 0

@@ -105,10 +105,17 @@ def test_a_chosen_claim_opens_its_pane_and_the_lists_still_fit(
         page.lists.setCurrentIndex(tab)
         settle(qtbot)
         assert sideways(shown_tables(page.lists)) == []
+    page.lists.setCurrentIndex(0)
+    page.queue_table.selectRow(0)
+    settle(qtbot)
+    assert page.detail_box.isVisible()
+    # A to-do the narrowed list cuts short is in the pane in full.
+    assert page.detail.todo.text() == f"To do: {page.queue.row_at(0).text}"
+    assert sideways(shown_tables(page)) == []
     page.lists.setCurrentIndex(1)
     page.table.selectRow(0)
     settle(qtbot)
-    assert page.detail_box.isVisible()
+    assert page.detail.todo.isHidden()
     assert sideways(shown_tables(page)) == []
     # The client's name, the claim's superbill and its status are still there to read.
     header = page.table.horizontalHeader()

@@ -184,8 +184,14 @@ class ClaimDetailView(QWidget):
         self.title.setWordWrap(True)
         self.subtitle = QLabel()
         self.subtitle.setObjectName("claim_subtitle")
+        # The follow-up's to-do in full, when the claim was chosen from that list.
+        self.todo = QLabel()
+        self.todo.setObjectName("claim_todo")
+        self.todo.setWordWrap(True)
+        self.todo.hide()
         layout.addWidget(self.title)
         layout.addWidget(self.subtitle)
+        layout.addWidget(self.todo)
         form = QFormLayout()
         form.setVerticalSpacing(style.SPACING // 2)
         form.setHorizontalSpacing(style.SPACING * 2)
@@ -212,10 +218,15 @@ class ClaimDetailView(QWidget):
         self.history_table.setObjectName("claim_history")
         layout.addWidget(_box("History", self.history_table), 1)
 
+    def show_todo(self, text: str) -> None:
+        self.todo.setText(f"To do: {text}" if text else "")
+        self.todo.setVisible(bool(text))
+
     def show_detail(self, detail: ClaimDetail | None) -> None:
         self.detail = detail
         self._clear_buttons()
         if detail is None:
+            self.show_todo("")
             self.title.setText("Choose a claim")
             self.subtitle.clear()
             for label in self.values.values():
@@ -403,6 +414,7 @@ class ClaimsPage(Page):
         self.payers.set_rows(view.insights)
         self.lists.setTabText(0, f"Follow up ({len(queue)})" if queue else "Follow up")
         self.show_detail(view.chosen)
+        self.detail.show_todo("")  # the claim has moved on; its row in the list says what next
 
     def clear(self) -> None:
         self.claim_id = None
@@ -460,11 +472,13 @@ class ClaimsPage(Page):
             item = self.queue.row_at(rows[0].row())
             if item.claim_id is not None:
                 self.open_claim(item.claim_id)
+                self.detail.show_todo(item.text)
 
     def _claim_selected(self, selected: QItemSelection, _old: QItemSelection) -> None:
         rows = self.table.selectionModel().selectedRows()
         if rows:
             self.open_claim(self.proxy.row_at(rows[0].row()).id)
+            self.detail.show_todo("")
 
     def open_claim(self, claim_id: int) -> None:
         if claim_id != self.claim_id:
