@@ -32,6 +32,7 @@ def main() -> None:
     from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
     from desktop.app import paths
+    from desktop.app.about import about_facts
     from desktop.app.demo_file import create_demo_file
     from desktop.demo.practice import DEMO_PASSPHRASE
     from desktop.domain.kinds import UnitKind
@@ -53,7 +54,12 @@ def main() -> None:
     workspace = Workspace.open(demo, passphrase=DEMO_PASSPHRASE)
     runner = ActionRunner(workspace, DialogInteraction())
     window = MainWindow(
-        runner, lambda *_a: workspace, str(demo), DialogInteraction(), remember_geometry=False
+        runner,
+        lambda *_a: workspace,
+        str(demo),
+        DialogInteraction(),
+        remember_geometry=False,
+        about=about_facts,
     )
     window.show()
 
@@ -67,8 +73,8 @@ def main() -> None:
 
         def front() -> QWidget | None:
             # Modal, or a wizard shown beside the window (the import).
-            shown = app.activeModalWidget() or app.activeWindow()
-            return shown if isinstance(shown, QDialog) else None
+            shown = [w for w in app.topLevelWidgets() if isinstance(w, QDialog) and w.isVisible()]
+            return app.activeModalWidget() or (shown[0] if shown else None)
 
         def grab_and_close(tries: int = 50) -> None:
             dialog = front()
