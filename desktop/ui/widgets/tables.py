@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QTableView
 
 RESIZE_PRECISION = 60  # rows measured when fitting a column to its contents
 STRETCH_FLOOR = 16  # characters the stretch column keeps when a narrow table squeezes it
+STRETCH_MOST = 60  # characters the stretch column grows to, beyond its contents, when wide
 
 
 def make_table(
@@ -50,7 +51,9 @@ def make_table(
 
 class ColumnFitter(QObject):
     """Fits a table's columns to their contents when a new set of rows arrives, and gives the
-    spare width to one column; a table never scrolls sideways at the window's size.
+    spare width to one column, up to a limit (on a wide screen a name column as wide as
+    the window would leave the amounts far from their names); a table never scrolls
+    sideways at the window's size.
 
     When the columns are wider than the table, the ``optional`` columns are hidden, least
     important first, until the rest fit; if they still do not, the stretch column (a
@@ -140,7 +143,12 @@ class ColumnFitter(QObject):
         if stretch is not None:
             spare = available - sum(widths.values())
             floor = min(self._natural, view.fontMetrics().averageCharWidth() * STRETCH_FLOOR)
-            view.setColumnWidth(stretch, max(floor, spare) if spare < self._natural else spare)
+            if spare < self._natural:
+                width = max(floor, spare)
+            else:  # on a wide screen, the figures stay beside the names they belong to
+                chars = view.fontMetrics().averageCharWidth()
+                width = min(spare, max(self._natural, chars * STRETCH_MOST))
+            view.setColumnWidth(stretch, width)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize:
