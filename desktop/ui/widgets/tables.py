@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QTableView
 
 RESIZE_PRECISION = 60  # rows measured when fitting a column to its contents
 STRETCH_FLOOR = 16  # characters the stretch column keeps when a narrow table squeezes it
-STRETCH_MOST = 60  # characters the stretch column grows to, beyond its contents, when wide
+STRETCH_MOST = 60  # characters (or half the table) the stretch column grows to when wide
 
 
 def make_table(
@@ -146,8 +146,8 @@ class ColumnFitter(QObject):
             if spare < self._natural:
                 width = max(floor, spare)
             else:  # on a wide screen, the figures stay beside the names they belong to
-                chars = view.fontMetrics().averageCharWidth()
-                width = min(spare, max(self._natural, chars * STRETCH_MOST))
+                chars = view.fontMetrics().averageCharWidth() * STRETCH_MOST
+                width = min(spare, max(self._natural, chars, available // 2))
             view.setColumnWidth(stretch, width)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
