@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QByteArray, QPoint, QRect, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -45,6 +45,23 @@ COUNTS_AFTER_MS = 300
 COUNTED_TOPICS: Changes = frozenset(
     {Topic.CLAIMS, Topic.DOCUMENTS, Topic.CLIENTS, Topic.PRACTICE, Topic.ESTIMATES, Topic.MONEY}
 )
+
+
+OPENING_SHARE = 0.85  # of the screen, the first time: room around it on a large screen
+
+
+def opening_geometry(screen: QRect) -> QRect:
+    """Where the window first opens: most of the screen, centred, never larger than it; a
+    small laptop's whole screen (1280x800 and below)."""
+    small = screen.width() <= SMALL_SCREEN.width() or screen.height() <= SMALL_SCREEN.height()
+    share = 1.0 if small else OPENING_SHARE
+    size = QSize(round(screen.width() * share), round(screen.height() * share))
+    frame = QRect(QPoint(0, 0), size)
+    frame.moveCenter(screen.center())
+    return frame
+
+
+SMALL_SCREEN = QSize(1366, 800)
 
 
 class MainWindow(QMainWindow):
@@ -352,12 +369,19 @@ class MainWindow(QMainWindow):
     # --- window state ----------------------------------------------------------------------
 
     def _restore_geometry(self) -> None:
+        screen = self.screen().availableGeometry()
         if self._remember:
             state = QSettings().value("main_window/geometry")
-            if isinstance(state, QByteArray) and self.restoreGeometry(state):
+            # On a smaller screen since (a laptop off its monitor), it is fitted again.
+            restored = isinstance(state, QByteArray) and self.restoreGeometry(state)
+            if restored and screen.contains(self.frameGeometry()):
                 return
-        screen = self.screen().availableGeometry()
-        self.resize(min(1440, screen.width() * 9 // 10), min(900, screen.height() * 9 // 10))
+        frame = opening_geometry(screen)
+        self.resize(frame.size())
+        self.move(frame.topLeft())
+        if frame.size() == screen.size():
+            # A small laptop's screen: maximized, so the window manager fits the frame in.
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.runner.busy:

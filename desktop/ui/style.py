@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyleFactory,
     QStyleOption,
+    QStyleOptionHeader,
     QWidget,
 )
 
@@ -42,6 +43,25 @@ class _Style(QProxyStyle):
         if metric == QStyle.PixelMetric.PM_HeaderMargin:
             return SPACING  # so a header's text lines up with its column's
         return super().pixelMetric(metric, option, widget)
+
+    def drawControl(
+        self,
+        element: QStyle.ControlElement,
+        option: QStyleOption,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        # Fusion draws a sorted column's arrow over a right-aligned title (amounts,
+        # dates); the title keeps clear of it.
+        if (
+            element == QStyle.ControlElement.CE_HeaderLabel
+            and isinstance(option, QStyleOptionHeader)
+            and option.sortIndicator != QStyleOptionHeader.SortIndicator.None_
+        ):
+            arrow = self.pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, option, widget)
+            option = QStyleOptionHeader(option)
+            option.rect = option.rect.adjusted(0, 0, -arrow - SPACING, 0)
+        super().drawControl(element, option, painter, widget)
 
 
 def apply(app: QApplication) -> None:

@@ -95,8 +95,11 @@ def test_move_a_claim_from_submitted_to_paid(
         seen.append(dialog.save_button.isEnabled())
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
 
+    # The claim's pane appears once a claim is chosen; click when it is laid out.
+    paid = page.detail.buttons["paid"]
+    qtbot.waitUntil(lambda: page.detail_box.isVisible() and not paid.rect().isEmpty())
     QTimer.singleShot(0, fill_and_save)
-    qtbot.mouseClick(page.detail.buttons["paid"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(paid, Qt.MouseButton.LeftButton)
 
     assert seen == [False, True]
     assert interaction.errors == []

@@ -83,6 +83,7 @@ def test_issuing_a_superbill_from_the_client_page_starts_its_claim(
     unit = ui_workspace.run(february_client)
     page = client_page(window, unit)
     box = page.detail.claims
+    page.detail.show_section(box)
     assert box.isVisibleTo(page.detail)
     assert box.model.total() == 0
     assert box.empty.text() == "No claims yet: issuing a superbill starts its claim."
@@ -169,6 +170,7 @@ def test_the_estimate_is_saved_with_the_client_and_shown_again(
     unit = ui_workspace.run(february_client)
     page = client_page(window, unit)
     box = page.detail.estimator
+    page.detail.show_section(box)
     assert box.isVisibleTo(page.detail)
     assert box.fee.text() == "150.00"  # the client's usual fee
     assert box.reimbursement.text() == "—"

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +40,7 @@ from desktop.ui.formatting import format_date, money_text
 from desktop.ui.models.proxy import SearchProxy
 from desktop.ui.models.rows import Column, RowsModel
 from desktop.ui.pages.base import Page, PageContext
+from desktop.ui.widgets.splitters import remember_splitter
 from desktop.ui.widgets.tables import make_table
 
 S = ClaimStatus
@@ -182,8 +184,14 @@ class ClaimDetailView(QWidget):
         self.title.setWordWrap(True)
         self.subtitle = QLabel()
         self.subtitle.setObjectName("claim_subtitle")
+        # The follow-up's to-do in full, when the claim was chosen from that list.
+        self.todo = QLabel()
+        self.todo.setObjectName("claim_todo")
+        self.todo.setWordWrap(True)
+        self.todo.hide()
         layout.addWidget(self.title)
         layout.addWidget(self.subtitle)
+        layout.addWidget(self.todo)
         form = QFormLayout()
         form.setVerticalSpacing(style.SPACING // 2)
         form.setHorizontalSpacing(style.SPACING * 2)
@@ -210,10 +218,15 @@ class ClaimDetailView(QWidget):
         self.history_table.setObjectName("claim_history")
         layout.addWidget(_box("History", self.history_table), 1)
 
+    def show_todo(self, text: str) -> None:
+        self.todo.setText(f"To do: {text}" if text else "")
+        self.todo.setVisible(bool(text))
+
     def show_detail(self, detail: ClaimDetail | None) -> None:
         self.detail = detail
         self._clear_buttons()
         if detail is None:
+            self.show_todo("")
             self.title.setText("Choose a claim")
             self.subtitle.clear()
             for label in self.values.values():
@@ -292,17 +305,22 @@ class ClaimsPage(Page):
         self._claims: list[ClaimRow] = []
         self.queue: RowsModel[QueueItem] = RowsModel(QUEUE_COLUMNS)
         # The queue keeps the service's order: most urgent first.
-        self.queue_table = make_table(self.queue, stretch_column=5, sortable=False)
+        self.queue_table = make_table(
+            self.queue, stretch_column=5, optional=(0, 4), sortable=False
+        )  # the days left say when; the payer is in the claim's pane
         self.queue_table.setObjectName("claims_queue")
         self.model: RowsModel[ClaimRow] = RowsModel(
             CLAIM_COLUMNS, muted=lambda r: not r.is_open, search_text=_search_text
         )
         self.proxy = SearchProxy(self.model)
-        self.table = make_table(self.proxy, stretch_column=1)  # the client's name
+        # Narrow, the claim's pane tells what the hidden columns did.
+        self.table = make_table(self.proxy, stretch_column=1, optional=(6, 2))
         self.table.setObjectName("claims_table")
         self.table.sortByColumn(3, Qt.SortOrder.DescendingOrder)  # latest service first
         self.payers: RowsModel[PayerInsight] = RowsModel(PAYER_COLUMNS)
-        self.payers_table = make_table(self.payers, stretch_column=len(PAYER_COLUMNS) - 1)
+        self.payers_table = make_table(
+            self.payers, stretch_column=len(PAYER_COLUMNS) - 1, optional=(3,)
+        )
         self.payers_table.setObjectName("payer_insights")
         self.payers_table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.detail = ClaimDetailView(self)
@@ -346,22 +364,28 @@ class ClaimsPage(Page):
         claims_layout.addLayout(filters)
         claims_layout.addWidget(self.table, 1)
 
-        left = QSplitter(Qt.Orientation.Vertical)
-        left.addWidget(_box("Follow up", self.queue_table))
-        left.addWidget(_box("All claims", claims_panel))
-        left.addWidget(_box("What each payer has done", self.payers_table))
-        left.setStretchFactor(0, 3)
-        left.setStretchFactor(1, 4)
-        left.setStretchFactor(2, 2)
-        left.setSizes([250, 360, 220])
-        right = _box("Claim", self.detail)
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(left)
-        split.addWidget(right)
-        split.setStretchFactor(0, 5)
-        split.setStretchFactor(1, 2)
-        split.setSizes([1040, 340])  # the lists first: a narrow window keeps their columns
-        outer.addWidget(split, 1)
+        # One list at a time, each the full width (the follow-up list first), and the
+        # claim's pane beside them only once a claim is chosen, as in a password
+        # manager's entry list: nothing is squeezed into a quarter of the window.
+        self.lists = QTabWidget()
+        self.lists.setObjectName("claim_lists")
+        self.lists.setDocumentMode(True)
+        self.lists.addTab(self.queue_table, "Follow up")
+        self.lists.addTab(claims_panel, "All claims")
+        self.lists.addTab(self.payers_table, "What each payer has done")
+        self.detail_box = _box("Claim", self.detail)
+        self.detail_box.setObjectName("claim_pane")
+        self.detail_box.hide()  # until a claim is chosen
+        self.split = QSplitter(Qt.Orientation.Horizontal)
+        self.split.setObjectName("claims_split")
+        self.split.setChildrenCollapsible(False)
+        self.split.addWidget(self.lists)
+        self.split.addWidget(self.detail_box)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 1)
+        self.split.setSizes([800, 360])
+        remember_splitter(self.split, "claims/split")
+        outer.addWidget(self.split, 1)
 
         self.queue_table.selectionModel().selectionChanged.connect(self._queue_selected)
         self.table.selectionModel().selectionChanged.connect(self._claim_selected)
@@ -388,7 +412,9 @@ class ClaimsPage(Page):
         self._fill_payers()
         self._show_claims()
         self.payers.set_rows(view.insights)
-        self.detail.show_detail(view.chosen)
+        self.lists.setTabText(0, f"Follow up ({len(queue)})" if queue else "Follow up")
+        self.show_detail(view.chosen)
+        self.detail.show_todo("")  # the claim has moved on; its row in the list says what next
 
     def clear(self) -> None:
         self.claim_id = None
@@ -396,7 +422,7 @@ class ClaimsPage(Page):
         self.queue.clear()
         self.model.clear()
         self.payers.clear()
-        self.detail.show_detail(None)
+        self.show_detail(None)
         self.heading.clear()
         self.search.clear()
 
@@ -446,11 +472,13 @@ class ClaimsPage(Page):
             item = self.queue.row_at(rows[0].row())
             if item.claim_id is not None:
                 self.open_claim(item.claim_id)
+                self.detail.show_todo(item.text)
 
     def _claim_selected(self, selected: QItemSelection, _old: QItemSelection) -> None:
         rows = self.table.selectionModel().selectedRows()
         if rows:
             self.open_claim(self.proxy.row_at(rows[0].row()).id)
+            self.detail.show_todo("")
 
     def open_claim(self, claim_id: int) -> None:
         if claim_id != self.claim_id:
@@ -461,7 +489,12 @@ class ClaimsPage(Page):
         detail = None
         if claim_id is not None:
             detail = self.runner.read(claims.get_claim, claim_id, parent=self)
+        self.show_detail(detail)
+
+    def show_detail(self, detail: ClaimDetail | None) -> None:
+        """Show the claim in the pane beside the lists; no claim, no pane."""
         self.detail.show_detail(detail)
+        self.detail_box.setVisible(detail is not None)
 
     def selected_detail(self) -> ClaimDetail | None:
         return self.detail.detail

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -146,14 +147,12 @@ class ClientDetailView(QWidget):
         top.addWidget(DocumentsButton(runner, lambda: self.unit.unit_id if self.unit else None))
         outer.addLayout(top)
 
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        body = QWidget()
-        grid = QGridLayout(body)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(style.SECTION_SPACING)
-        grid.setVerticalSpacing(style.SECTION_SPACING)
+        # What the page is opened for leads: the balance, then the account line by line.
+        self.summary = QLabel()
+        self.summary.setObjectName("client_summary")
+        self.summary.setFont(style.title_font(self.summary.font(), 1.1))
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        outer.addWidget(self.summary)
         self.person = _Section(
             "Client",
             (
@@ -203,7 +202,11 @@ class ClientDetailView(QWidget):
         )
         self.diagnoses_table = make_table(self.diagnoses, stretch_column=2, sortable=False)
         self.diagnoses_table.setObjectName("diagnoses_table")
-        self.diagnoses_table.setMinimumHeight(self.fontMetrics().height() * 6)
+        # Sized to its rows (a diagnosis or two, usually), not a tall empty box.
+        self.diagnoses_table.setSizeAdjustPolicy(
+            QAbstractItemView.SizeAdjustPolicy.AdjustToContents
+        )
+        self.diagnoses_table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         buttons = QHBoxLayout()
         self.add_diagnosis_button = QPushButton("Add diagnosis…")
         self.add_diagnosis_button.clicked.connect(self.add_diagnosis)
@@ -217,10 +220,6 @@ class ClientDetailView(QWidget):
         diag_layout.addLayout(buttons)
         diag_layout.addWidget(self.diagnoses_table)
 
-        left = QVBoxLayout()
-        left.setSpacing(style.SECTION_SPACING)
-        left.addWidget(self.person)
-        left.addWidget(self.billing)
         self.good_faith = QLabel()
         self.good_faith.setObjectName("good_faith")
         self.good_faith.setWordWrap(True)
@@ -235,29 +234,50 @@ class ClientDetailView(QWidget):
         estimate_lines.setSpacing(style.SPACING // 2)
         estimate_lines.addWidget(self.good_faith)
         estimate_lines.addWidget(self.good_faith_warning)
-        left.addLayout(estimate_lines)
-        left.addStretch(1)
+        outer.addLayout(estimate_lines)
+
         self.estimator = EstimatorBox(runner)
-        right = QVBoxLayout()
-        right.setSpacing(style.SECTION_SPACING)
-        right.addWidget(self.insurance)
-        right.addWidget(self.estimator)
-        right.addStretch(1)
-        grid.addWidget(self.members_box, 0, 0, 1, 2)
-        grid.addLayout(left, 1, 0)
-        grid.addLayout(right, 1, 1)
-        grid.addWidget(self.diagnoses_box, 2, 0, 1, 2)
         self.claims = ClientClaimsBox(runner)
-        grid.addWidget(self.claims, 3, 0, 1, 2)
-        self.ledger_box = QGroupBox("Account")
+        self.ledger_box = QWidget()
         self.ledger = ClientLedger(runner)
-        QVBoxLayout(self.ledger_box).addWidget(self.ledger)
-        grid.addWidget(self.ledger_box, 4, 0, 1, 2)
-        grid.setColumnStretch(0, 1)
-        grid.setColumnStretch(1, 1)
-        grid.setRowStretch(4, 1)
-        scroll.setWidget(body)
-        outer.addWidget(scroll, 1)
+        ledger_layout = QVBoxLayout(self.ledger_box)
+        ledger_layout.setContentsMargins(0, style.SPACING, 0, 0)
+        ledger_layout.addWidget(self.ledger)
+        details = QGridLayout()
+        details.setHorizontalSpacing(style.SECTION_SPACING)
+        details.setVerticalSpacing(style.SECTION_SPACING)
+        details.addWidget(self.members_box, 0, 0, 1, 2)
+        details.addWidget(self.person, 1, 0)
+        details.addWidget(self.billing, 1, 1)
+        details.setColumnStretch(0, 1)
+        details.setColumnStretch(1, 1)
+        details.setRowStretch(2, 1)
+        insurance = QGridLayout()
+        insurance.setHorizontalSpacing(style.SECTION_SPACING)
+        insurance.setVerticalSpacing(style.SECTION_SPACING)
+        insurance.addWidget(self.insurance, 0, 0)
+        insurance.addWidget(self.estimator, 0, 1)
+        insurance.addWidget(self.diagnoses_box, 1, 0, 1, 2)
+        insurance.setColumnStretch(0, 1)
+        insurance.setColumnStretch(1, 1)
+        insurance.setRowStretch(2, 1)
+        # The rest folds away into tabs, the account first: details, insurance and
+        # diagnoses are looked at now and then, the balance every time.
+        self.sections = QTabWidget()
+        self.sections.setObjectName("client_sections")
+        self.sections.setDocumentMode(True)
+        self.sections.addTab(self.ledger_box, "Account")
+        self.sections.addTab(_scrolling(self.claims), "Claims")
+        self.sections.addTab(_scrolling(details), "Details")
+        self.sections.addTab(_scrolling(insurance), "Insurance and diagnoses")
+        outer.addWidget(self.sections, 1)
+
+    def show_section(self, widget: QWidget) -> None:
+        """Bring the tab holding ``widget`` to the front."""
+        for index in range(self.sections.count()):
+            if self.sections.widget(index).isAncestorOf(widget):
+                self.sections.setCurrentIndex(index)
+                return
 
     # --- showing ---------------------------------------------------------------------------
 
@@ -323,12 +343,13 @@ class ClientDetailView(QWidget):
         self.diagnoses.set_rows(patient.diagnoses)
         # Claims and the estimate matter to clients who get superbills (or once did).
         self.claims.show_claims(unit.unit_id, view.claims)
-        self.claims.setVisible(superbill or bool(view.claims))
+        self.sections.setTabVisible(1, superbill or bool(view.claims))
         self.estimator.setVisible(superbill)
         if view.estimate is not None:
             self.estimator.show_estimate(view.estimate)
         self.show_good_faith(view.good_faith)
         self.ledger.show_lines(unit.unit_id, view.ledger)
+        self.summary.setText(_summary_text(view))
         self.diagnoses_box.setTitle(f"Diagnoses of {patient.display_name}")
         self.diagnosis_note.setText(
             "" if superbill else "This client pays privately; diagnoses never leave the practice."
@@ -352,6 +373,7 @@ class ClientDetailView(QWidget):
         self.show_good_faith(None)
         self.title.clear()
         self.subtitle.clear()
+        self.summary.clear()
         for section in (self.person, self.billing, self.insurance):
             section.clear()
         self.members.clear()
@@ -441,6 +463,32 @@ def good_faith_warning(summary: EstimateSummary) -> str:
             "dispute the bill. Issue a corrected version on the Estimates page."
         )
     return ""
+
+
+def _summary_text(view: ClientPageView) -> str:
+    """ "Owes $1,537.50 · Usual fee $200.00 · Pays privately", the line the page leads with."""
+    balance = view.balance
+    parts = [f"Owes {money_text(balance.owed)}" if balance.owed else "Owes nothing"]
+    if balance.credit:
+        parts.append(f"{money_text(balance.credit)} credit on account")
+    if view.unit.usual_fee is not None:
+        parts.append(f"Usual fee {money_text(view.unit.usual_fee)}")
+    parts.append("Gets superbills" if view.gets_superbills else "Pays privately")
+    return "   ·   ".join(parts)
+
+
+def _scrolling(content: QWidget | QGridLayout) -> QScrollArea:
+    """A tab's content, scrolling when the window is shorter than it."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    if isinstance(content, QGridLayout):
+        body = QWidget()
+        body.setLayout(content)
+        content.setContentsMargins(0, style.SPACING, 0, 0)
+        content = body
+    scroll.setWidget(content)
+    return scroll
 
 
 def _service_text(unit: UnitDetail) -> str:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
+from enum import Enum
 from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -21,8 +25,7 @@ from PySide6.QtWidgets import (
 from desktop.domain.kinds import UnitKind
 from desktop.services.changes import Topic
 from desktop.services.clients.people import list_clients
-from desktop.services.clients.units import UnitRow
-from desktop.services.clients.views import clients_page_view
+from desktop.services.clients.views import ClientListRow, clients_page_view
 from desktop.ui import style
 from desktop.ui.formatting import KIND_LABELS, format_date, money_text
 from desktop.ui.models.proxy import SearchProxy
@@ -34,15 +37,20 @@ if TYPE_CHECKING:
     from desktop.ui.pages.client_detail import ClientDetailView
 
 
-def _patient_tip(row: UnitRow) -> str:
+def _patient_tip(row: ClientListRow) -> str:
     if row.kind == UnitKind.INDIVIDUAL:
-        return f"Legal name: {row.identified_patient_name}"
-    return f"Identified patient: {row.identified_patient_name}"
+        tip = f"Legal name: {row.identified_patient_name}"
+        return tip + (
+            "\nIn a couple or family; no sessions of their own" if row.member_only else ""
+        )
+    members = "".join(f"\n  {name}" for name in row.members)
+    return f"Identified patient: {row.identified_patient_name}\nMembers:{members}"
 
 
-UNIT_COLUMNS: tuple[Column[UnitRow], ...] = (
+UNIT_COLUMNS: tuple[Column[ClientListRow], ...] = (
     Column("Ref", lambda r: r.ref),
-    Column("Name", lambda r: r.name, tooltip=_patient_tip),
+    # By last name, as a paper file is kept; the name reads first name first.
+    Column("Name", lambda r: r.name, lambda r: r.sort_name, tooltip=_patient_tip),
     Column("Kind", lambda r: KIND_LABELS[r.kind]),
     Column("Status", lambda r: r.status),
     Column("Balance", lambda r: money_text(r.owed), lambda r: r.owed, numeric=True),
@@ -60,8 +68,44 @@ UNIT_COLUMNS: tuple[Column[UnitRow], ...] = (
 NAME_COLUMN = 1
 
 
-def _search_text(row: UnitRow) -> str:
-    return f"{row.ref} {row.name} {row.identified_patient_name}"
+def _search_text(row: ClientListRow) -> str:
+    return f"{row.ref} {row.name} {row.identified_patient_name} {' '.join(row.members)}"
+
+
+class Showing(Enum):
+    """Which units the list shows (the filter beside the search box)."""
+
+    CLIENTS = "Clients, couples and families"
+    GROUPS = "Couples and families"
+    EVERYONE = "Everyone, members on their own too"
+
+    def shows(self, row: ClientListRow, searching: bool) -> bool:
+        if self is Showing.GROUPS:
+            return row.kind != UnitKind.INDIVIDUAL
+        # A member with no account of their own is found by a search, not listed twice.
+        return self is Showing.EVERYONE or searching or not row.member_only
+
+
+def count_text(rows: Sequence[ClientListRow], people: int) -> str:
+    """ "26 clients, 4 couples, 1 family (33 people)": each unit once, each person once."""
+    kinds = Counter(row.kind for row in rows if not row.member_only)
+    parts = [
+        _plural(kinds[kind], noun)
+        for kind, noun in (
+            (UnitKind.INDIVIDUAL, "client"),
+            (UnitKind.COUPLE, "couple"),
+            (UnitKind.FAMILY, "family"),
+        )
+        if kinds[kind] or kind == UnitKind.INDIVIDUAL
+    ]
+    if len(parts) == 1:  # individuals only: each client is one person
+        return parts[0]
+    return f"{', '.join(parts)} ({_plural(people, 'person')})"
+
+
+def _plural(n: int, noun: str) -> str:
+    plural = {"family": "families", "person": "people"}.get(noun, noun + "s")
+    return f"{n} {noun if n == 1 else plural}"
 
 
 class ClientsPage(Page):
@@ -72,7 +116,7 @@ class ClientsPage(Page):
 
     def __init__(self, context: PageContext) -> None:
         super().__init__(context)
-        self.model: RowsModel[UnitRow] = RowsModel(
+        self.model: RowsModel[ClientListRow] = RowsModel(
             UNIT_COLUMNS, muted=lambda r: not r.active, search_text=_search_text
         )
         self.proxy = SearchProxy(self.model)
@@ -80,6 +124,9 @@ class ClientsPage(Page):
         self.list_view = self._build_list()
         self.stack.addWidget(self.list_view)
         self._detail: ClientDetailView | None = None
+        self._rows: tuple[ClientListRow, ...] = ()
+        self._people = 0
+        self._searching = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
@@ -114,6 +161,12 @@ class ClientsPage(Page):
         self.search.returnPressed.connect(self._open_first)
         self.search.installEventFilter(self)
         bar.addWidget(self.search, 2)
+        self.showing = QComboBox()
+        self.showing.setObjectName("client_filter")
+        for choice in Showing:
+            self.showing.addItem(choice.value, choice)
+        self.showing.currentIndexChanged.connect(lambda _i: self._show_rows())
+        bar.addWidget(self.showing)
         self.show_inactive = QCheckBox("Show inactive")
         self.show_inactive.toggled.connect(lambda _on: self.reload())
         bar.addWidget(self.show_inactive)
@@ -154,11 +207,8 @@ class ClientsPage(Page):
         )
         if view is None:
             return
-        selected = self.selected_unit_id()
-        self.model.set_rows(view.units)
-        self._show_count()
-        if selected is not None:
-            self.select_unit(selected)
+        self._rows, self._people = view.units, view.people
+        self._show_rows()
         if showing is not None and showing.unit is not None:
             if view.open_unit is None:
                 self.show_list()  # that client is no longer in the file
@@ -169,6 +219,7 @@ class ClientsPage(Page):
         self.show_list()
         self.search.clear()
         self.model.clear()
+        self._rows, self._people = (), 0
         if self._detail is not None:
             self._detail.clear()
         self.count.clear()
@@ -181,15 +232,26 @@ class ClientsPage(Page):
     # --- list ------------------------------------------------------------------------------
 
     def _search_changed(self, text: str) -> None:
+        searching = bool(text.strip())
+        if searching != self._searching:  # members on their own join or leave the list
+            self._show_rows()
         self.proxy.set_search(text)
         self._show_count()
 
+    def _show_rows(self) -> None:
+        selected = self.selected_unit_id()
+        showing: Showing = self.showing.currentData()
+        self._searching = bool(self.search.text().strip())
+        self.model.set_rows([r for r in self._rows if showing.shows(r, self._searching)])
+        self._show_count()
+        if selected is not None:
+            self.select_unit(selected)
+
     def _show_count(self) -> None:
-        shown, total = self.proxy.rowCount(), self.model.total()
-        noun = "client" if total == 1 else "clients"
-        self.count.setText(
-            f"{total} {noun}" if not self.search.text().strip() else f"{shown} of {total} {noun}"
-        )
+        counted = count_text(self._rows, self._people)
+        if self._searching:
+            counted = f"{self.proxy.rowCount()} of {counted}"
+        self.count.setText(counted)
 
     def selected_unit_id(self) -> int | None:
         rows = self.table.selectionModel().selectedRows()

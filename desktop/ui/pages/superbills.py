@@ -137,7 +137,8 @@ class SuperbillsPage(DocumentOutput, Page):
         self.kind.addItem("CMS-1500 claim forms", DocumentKind.CLAIM_FORM)
         self.kind.addItem("All documents", None)
         self.kind.currentIndexChanged.connect(lambda _i: self.refresh())
-        self.table = make_table(self.proxy, stretch_column=CLIENT_COLUMN)
+        # Narrow, the version, kind (the filter says it) and reference give way first.
+        self.table = make_table(self.proxy, stretch_column=CLIENT_COLUMN, optional=(9, 1, 2))
         self.table.setObjectName("documents_table")
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first
         self.table.activated.connect(lambda _index: self.save_selected())
