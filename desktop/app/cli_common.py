@@ -17,10 +17,11 @@ import getpass
 import os
 import sys
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from desktop.services.workspace import Workspace
 
 PASSPHRASE_ENV = "QUIETLEDGER_PASSPHRASE"
@@ -53,6 +54,8 @@ class Parser(argparse.ArgumentParser):
 
 
 def expand_path(text: str) -> Path:
+    from pathlib import Path  # not before a path is given: --version needs none
+
     return Path(text).expanduser()
 
 
