@@ -27,6 +27,7 @@ from desktop.ui.models.rows import Column, RowsModel
 from desktop.ui.pages.base import Page, PageCommand, PageContext
 from desktop.ui.runner import ActionRunner
 from desktop.ui.widgets.buttons import shortcut_button
+from desktop.ui.widgets.splitters import remember_splitter
 from desktop.ui.widgets.tables import make_table
 
 ALLOCATION_COLUMNS: tuple[Column[AllocationRow], ...] = (
@@ -106,6 +107,7 @@ class PaymentsPage(Page):
         split.addWidget(lower)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
+        remember_splitter(split, "payments/split")
         layout.addWidget(split, 1)
         self.summary = QLabel()
         self.summary.setObjectName("month_summary")
