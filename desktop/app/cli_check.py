@@ -67,8 +67,9 @@ def run(args: argparse.Namespace) -> int:
         else:
             problems = check_against(workspace, anchor, full=args.full)
     if not problems:
-        say(f"OK: {name} passed every check ({', '.join(checks_done(full=args.full))}).")
-        say(_PROVED_FULL if args.full else _PROVED_QUICK)
+        done = ", ".join(checks_done(full=args.full))
+        proved = _PROVED_FULL if args.full else _PROVED_QUICK
+        say(f"OK: {name} passed every check ({done}): {proved}.")
         if anchor is not None:
             say(
                 f"OK: its audit chain still passes through entry {anchor.entry_id}, the last "
@@ -80,16 +81,17 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_FAILED
 
 
+# What each mode proved, said on the OK line (one line, as every command's result).
 _PROVED = (
-    "Every page was read and its authentication code verified (a byte changed anywhere in "
-    "the file would be found), every audit entry's keyed hash recomputed, and every session, "
-    "payment, document and claim compared with the audit log."
+    "every page's authentication code verified (a byte changed anywhere would be found), "
+    "every audit entry's keyed hash recomputed, every session, payment, document and claim "
+    "compared with the audit log"
 )
 _PROVED_QUICK = (
-    f"{_PROVED} SQLite checked the structure of every table and index; 'quietledger check "
-    "--full' also proves that every index holds exactly its table's rows."
+    f"{_PROVED}, and every table and index well-formed (SQLite's quick check; "
+    "'check --full' also proves every index holds exactly its table's rows)"
 )
-_PROVED_FULL = f"{_PROVED} SQLite also proved that every index holds exactly its table's rows."
+_PROVED_FULL = f"{_PROVED}, and every index holding exactly its table's rows (SQLite's full check)"
 
 
 def read_anchor(path: Path) -> Anchor:

@@ -75,6 +75,20 @@ def test_an_empty_or_cut_short_file_is_refused_never_initialised(
     assert not list(books.parent.glob("*.qlbak"))
 
 
+@pytest.mark.parametrize(
+    ("mode", "said"),
+    [([], "SQLite's quick check; 'check --full' also proves"), (["--full"], "full check")],
+    ids=["quick", "full"],
+)
+def test_an_intact_file_is_ok_and_check_says_what_it_proved(
+    books: Path, capsys: pytest.CaptureFixture[str], mode: list[str], said: str
+) -> None:
+    code, output = run_cli(capsys, "check", *mode, "--db", str(books))
+    assert code == 0, output
+    assert output.count("\n") == 1
+    plain_sentence(output, f"OK: {books.name} passed every check", "authentication code", said)
+
+
 # Which page (counted from 0) of a file of ``pages`` pages to damage.
 PAGES = {
     "first": lambda pages: 0,
