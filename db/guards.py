@@ -5,7 +5,10 @@ table in step; the constraints (CHECKs, unique keys, foreign keys) are the
 models'. Someone holding the data key can drop a trigger, change the books and
 put nothing back: ``missing_guards`` names what is gone or changed, so
 ``quietledger check`` can say so. The trigger texts below are those the
-migrations create (a test compares them with a new file's).
+migrations create (a test compares them with a new file's). The models' indexes
+are checked too (table, columns, uniqueness): an index redefined over other
+columns would give reads through it rows its table does not hold, which only
+SQLite's full integrity check would otherwise notice.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import sqlcipher3.dbapi2 as sqlcipher
-from sqlalchemy import CheckConstraint, ForeignKeyConstraint, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKeyConstraint, Index, UniqueConstraint
 
 from db.models import Base
 
@@ -142,4 +145,36 @@ def missing_guards(conn: sqlcipher.Connection) -> list[str]:
                 f"The constraint {name} on {table} is missing or was changed; compare with "
                 "a backup ('quietledger check --against BACKUP')."
             )
+    for index in _indexes():
+        declared = _declared_shape(index)
+        if _index_shape(conn, stored, str(index.name)) != declared:
+            problems.append(
+                f"The index {index.name} on {declared[0]} is missing or was changed: reads "
+                "through it could disagree with the books; compare with a backup "
+                "('quietledger check --against BACKUP')."
+            )
     return problems
+
+
+def _indexes() -> Iterable[Index]:
+    for table in Base.metadata.sorted_tables:
+        yield from sorted(table.indexes, key=lambda index: str(index.name))
+
+
+def _declared_shape(index: Index) -> tuple[str, tuple[str, ...], bool]:
+    table = "" if index.table is None else index.table.name
+    return table, tuple(column.name for column in index.columns), bool(index.unique)
+
+
+def _index_shape(
+    conn: sqlcipher.Connection, stored: dict[tuple[str, str], str], name: str
+) -> tuple[str, tuple[str, ...], bool] | None:
+    """(table, columns, unique) of the file's index ``name``, or None when it has none."""
+    sql = stored.get(("index", name))
+    if sql is None:
+        return None
+    table = conn.execute("SELECT tbl_name FROM sqlite_master WHERE name = ?", (name,)).fetchone()
+    columns = tuple(
+        str(column) for _seq, _cid, column in conn.execute(f"PRAGMA index_info('{name}')")
+    )
+    return str(table[0]), columns, sql.upper().startswith("CREATE UNIQUE")

@@ -75,16 +75,44 @@ def test_an_empty_or_cut_short_file_is_refused_never_initialised(
     assert not list(books.parent.glob("*.qlbak"))
 
 
-@pytest.mark.parametrize("page", [0, 1, 2])
-def test_a_flipped_byte_in_any_page_is_named(
-    books: Path, capsys: pytest.CaptureFixture[str], page: int
+@pytest.mark.parametrize(
+    ("mode", "said"),
+    [([], "SQLite's quick check; 'check --full' also proves"), (["--full"], "full check")],
+    ids=["quick", "full"],
+)
+def test_an_intact_file_is_ok_and_check_says_what_it_proved(
+    books: Path, capsys: pytest.CaptureFixture[str], mode: list[str], said: str
 ) -> None:
+    code, output = run_cli(capsys, "check", *mode, "--db", str(books))
+    assert code == 0, output
+    assert output.count("\n") == 1
+    plain_sentence(output, f"OK: {books.name} passed every check", "authentication code", said)
+
+
+# Which page (counted from 0) of a file of ``pages`` pages to damage.
+PAGES = {
+    "first": lambda pages: 0,
+    "second": lambda pages: 1,
+    "third": lambda pages: 2,
+    "middle": lambda pages: pages // 2,
+    "last": lambda pages: pages - 1,
+}
+
+
+@pytest.mark.parametrize("mode", [[], ["--full"]], ids=["quick", "full"])
+@pytest.mark.parametrize("which", list(PAGES))
+def test_a_flipped_byte_in_any_page_is_named(
+    books: Path, capsys: pytest.CaptureFixture[str], which: str, mode: list[str]
+) -> None:
+    """The first pages (read to open the file), one in the middle and the last one: both
+    modes read every page and verify its authentication code."""
     data = bytearray(books.read_bytes())
+    page = PAGES[which](len(data) // 4096)
     data[page * 4096 + 100] ^= 0x40
     books.write_bytes(bytes(data))
-    code, output = run_cli(capsys, "check", "--db", str(books))
+    code, output = run_cli(capsys, "check", *mode, "--db", str(books))
     assert code == 1
-    plain_sentence(output, books.name if page < 2 else "page")
+    plain_sentence(output, books.name if page < 2 else f"page {page + 1}")
     assert "backup" in output
 
 
@@ -155,6 +183,27 @@ def test_deleting_the_last_entries_reports_the_missing_trigger(
     code, output = run_cli(capsys, "check", "--db", str(books))
     assert code == 1
     plain_sentence(output, "trg_audit_log_no_delete is missing")
+
+
+def test_an_index_redefined_over_another_column_is_named_by_both_modes(
+    books: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Its content no longer matches its table: the quick check names the changed index
+    from the schema; the full one also has SQLite find each row missing from it."""
+    tamper(
+        books,
+        "PRAGMA writable_schema = ON",
+        "UPDATE sqlite_master SET sql = 'CREATE INDEX ix_sessions_date ON sessions (memo)' "
+        "WHERE name = 'ix_sessions_date'",
+        "PRAGMA writable_schema = OFF",
+    )
+    code, output = run_cli(capsys, "check", "--db", str(books))
+    assert code == 1
+    plain_sentence(output, "The index ix_sessions_date on sessions is missing or was changed")
+    assert "missing from index" not in output
+    code, output = run_cli(capsys, "check", "--full", "--db", str(books))
+    assert code == 1
+    plain_sentence(output, "ix_sessions_date on sessions is missing", "missing from index")
 
 
 def test_an_entry_rehashed_with_plain_sha256_breaks_the_keyed_chain(

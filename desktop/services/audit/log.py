@@ -79,10 +79,43 @@ def entry_hash(
 
 
 def _digest(key: bytes | None, fields: tuple[object, ...]) -> str:
-    payload = json.dumps(list(fields), ensure_ascii=False).encode("utf-8")
-    if key is None:
-        return hashlib.sha256(payload).hexdigest()
-    return hmac.new(key, payload, hashlib.sha256).hexdigest()
+    return _Hasher(key)(fields)
+
+
+# The escaper ``json.dumps(..., ensure_ascii=False)`` itself uses (its C version).
+_json_string = json.encoder.encode_basestring
+
+
+def _json_item(value: object) -> str:
+    if value.__class__ is str:
+        return _json_string(value)  # type: ignore[arg-type]
+    if value is None:
+        return "null"
+    if value.__class__ is int:
+        return int.__repr__(value)  # type: ignore[arg-type]
+    return json.dumps(value, ensure_ascii=False)
+
+
+def payload(fields: tuple[object, ...]) -> bytes:
+    """What a hash covers: ``json.dumps(list(fields), ensure_ascii=False)`` in UTF-8, byte for
+    byte, built without the encoder's setup for every one of a hundred thousand entries."""
+    items = [_json_string(f) if f.__class__ is str else _json_item(f) for f in fields]
+    return ("[" + ", ".join(items) + "]").encode("utf-8")
+
+
+class _Hasher:
+    """An entry's hash under one key (HMAC-SHA256), or plain SHA-256 without one; the keyed
+    state is set up once and copied for each entry."""
+
+    def __init__(self, key: bytes | None) -> None:
+        self._keyed = None if key is None else hmac.new(key, digestmod=hashlib.sha256)
+
+    def __call__(self, fields: tuple[object, ...]) -> str:
+        if self._keyed is None:
+            return hashlib.sha256(payload(fields)).hexdigest()
+        mac = self._keyed.copy()
+        mac.update(payload(fields))
+        return mac.hexdigest()
 
 
 def chain_key_of(session: Session) -> bytes:
@@ -308,15 +341,19 @@ def verify_chain(
 ) -> ChainReport:
     """Recompute every hash in order; each break is named by its entry.
 
-    ``visit`` sees every row as it streams past (the agreement and anchor checks
-    read the log in the same pass).
+    The log streams past as plain rows, one batch at a time, and only the first
+    breaks are kept: memory stays the same whatever the length of the log.
+    ``visit`` sees every row as it streams past (the month closes' anchors are
+    gathered in the same pass).
     """
     key = chain_key_of(session)
+    keyed_hash, plain_hash = _Hasher(key), _Hasher(None)
     problems: list[str] = []
+    unnamed = 0
     prev = GENESIS
     count = 0
     keyed = False
-    head: ChainHead | None = None
+    last_id: object = None
     for row in chain_rows(session):
         entry_id, _at, _user, action, entity, *_middle, prev_hash, got = row
         count += 1
@@ -324,12 +361,17 @@ def verify_chain(
             keyed = _keyed_from_start(key, row)
         elif action == KEYED_ACTION and entity == CHAIN_ENTITY:
             keyed = True
+        found = []
         if prev_hash != prev:
-            problems.append(f"{_describe(row)} does not follow the entry before it")
-        if _digest(key if keyed else None, _row_fields(row)) != got:
-            problems.append(f"{_describe(row)} was altered after it was written")
+            found.append(f"{_describe(row)} does not follow the entry before it")
+        if (keyed_hash if keyed else plain_hash)(_row_fields(row)) != got:
+            found.append(f"{_describe(row)} was altered after it was written")
+        if found:
+            room = max(_PROBLEMS_NAMED - len(problems), 0)
+            problems += found[:room]
+            unnamed += len(found[room:])
         prev = str(got)
-        head = ChainHead(int(entry_id), prev)  # type: ignore[call-overload]
+        last_id = entry_id
         if visit is not None:
             visit(row)
     if count and not keyed:
@@ -338,9 +380,9 @@ def verify_chain(
             "that keys it: it was re-hashed without Quiet Ledger; compare with a backup "
             "('quietledger check --against BACKUP')"
         )
-    if len(problems) > _PROBLEMS_NAMED:
-        more = len(problems) - _PROBLEMS_NAMED
-        problems = [*problems[:_PROBLEMS_NAMED], f"and {more} more audit entries are broken"]
+    if unnamed:
+        problems.insert(_PROBLEMS_NAMED, f"and {unnamed} more audit entries are broken")
+    head = None if last_id is None else ChainHead(int(last_id), prev)  # type: ignore[call-overload]
     return ChainReport(entries=count, problems=tuple(problems), head=head, keyed=keyed)
 
 

@@ -338,8 +338,11 @@ _INVARIANTS: tuple[tuple[str, str], ...] = (
         "HAVING (SELECT COUNT(*) FROM ledger_splits a WHERE a.txn_id = v.id) <> COUNT(*) "
         "OR EXISTS (SELECT 1 FROM ledger_splits a WHERE a.txn_id = o.id AND NOT EXISTS ("
         "SELECT 1 FROM ledger_splits b WHERE b.txn_id = v.id AND b.account = a.account "
-        "AND b.amount_cents = -a.amount_cents AND b.charge_id IS a.charge_id "
-        "AND b.payment_id IS a.payment_id))",
+        # Not ``b.payment_id IS a.payment_id``: with it SQLite looks ``b`` up by payment
+        # and reads every split that has none (seconds at ten years), not by transaction.
+        "AND b.amount_cents = -a.amount_cents "
+        "AND (b.charge_id = a.charge_id OR (b.charge_id IS NULL AND a.charge_id IS NULL)) "
+        "AND (b.payment_id = a.payment_id OR (b.payment_id IS NULL AND a.payment_id IS NULL))))",
     ),
     (
         "charge {0}'s amount differs from what its transaction posted",
