@@ -1,4 +1,5 @@
-"""Closing the books through a date, and reopening them with a reason."""
+"""Closing the books through a date (keeping what they hold then), and reopening them
+with a reason."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from db.queries.closed_balances import forget_closed_balances, keep_closed_balances
 from desktop.services.audit import log as audit
 from desktop.services.books import dates
 from desktop.services.errors import InvalidInput
@@ -34,6 +36,9 @@ def close_period(session: Session, through: date, *, today: date | None = None) 
     practice.closed_through = through
     dates.forget_closed_through(session)
     session.flush()
+    # Nothing can be posted on or before ``through`` now: what it holds is kept, so
+    # reports after it start here rather than at the first entry.
+    keep_closed_balances(session, through)
     # The chain head the close saw is kept in the closing entry (and shown to whoever
     # closes): ``check`` proves later that the log still passes through it.
     head = audit.chain_head(session)
@@ -62,6 +67,12 @@ def reopen_period(session: Session, to: date | None, reason: str) -> date | None
     practice.closed_through = to
     dates.forget_closed_through(session)
     session.flush()
+    # Days after ``to`` take entries again: what is kept moves back to ``to`` (or goes,
+    # when everything is open, and reports read the whole history).
+    if to is None:
+        forget_closed_balances(session)
+    else:
+        keep_closed_balances(session, to)
     audit.record(
         session,
         "reopen",

@@ -1,0 +1,173 @@
+"""The books as of a day, started from the balances kept when they were last closed.
+
+Nothing may be dated on or before the closed-through date, so what each charge owed
+and each payment held as credit on that date (``closed_balances``, kept at close)
+stays true while the books stay closed. A question as of a later day is those kept
+balances plus the transactions after the close; as of an earlier day, the kept
+balances less the transactions between that day and the close. Either way it reads
+a window of weeks, not the whole history. With nothing kept, or when the first
+entries are nearer to the day than the close is, the whole history answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+_WHOLE_HISTORY = "ledger.whole_history"
+ACCOUNTS = "('receivable', 'client_credit')"
+
+# What the books held through :through, one row per charge (receivable) or payment
+# (credit) with anything left: settled charges and used-up payments have no row.
+_KEEP_SQL = text(
+    f"""
+    INSERT INTO closed_balances (through, account, unit_id, charge_id, payment_id, amount_cents)
+    SELECT :through, s.account, s.unit_id,
+           CASE WHEN s.account = 'receivable' THEN s.charge_id END,
+           CASE WHEN s.account = 'client_credit' THEN s.payment_id END,
+           SUM(s.amount_cents)
+    FROM ledger_txns AS t CROSS JOIN ledger_splits AS s ON s.txn_id = t.id
+    WHERE t.txn_date <= :through AND s.account IN {ACCOUNTS}
+    GROUP BY s.account, s.unit_id,
+             CASE WHEN s.account = 'receivable' THEN s.charge_id ELSE s.payment_id END
+    HAVING SUM(s.amount_cents) <> 0
+    """
+)
+_FORGET_SQL = text("DELETE FROM closed_balances")
+_STATE_SQL = text(
+    "SELECT (SELECT MIN(through) FROM closed_balances), (SELECT MAX(through) FROM "
+    "closed_balances), (SELECT closed_through FROM practice WHERE id = 1), "
+    "(SELECT MIN(txn_date) FROM ledger_txns)"
+)
+
+# Kept balances that differ from the splits through the closed-through date, as
+# (account, charge or payment id, cents kept, cents in the ledger): for ``check``.
+_ACTUAL = f"""
+    SELECT s.account AS account,
+           CASE WHEN s.account = 'receivable' THEN s.charge_id ELSE s.payment_id END AS key_id,
+           SUM(s.amount_cents) AS cents
+    FROM ledger_txns AS t CROSS JOIN ledger_splits AS s ON s.txn_id = t.id
+    WHERE t.txn_date <= (SELECT closed_through FROM practice WHERE id = 1)
+      AND s.account IN {ACCOUNTS}
+    GROUP BY 1, 2 HAVING SUM(s.amount_cents) <> 0
+"""
+_KEPT = """
+    SELECT account, COALESCE(charge_id, payment_id) AS key_id, SUM(amount_cents) AS cents
+    FROM closed_balances GROUP BY 1, 2
+"""
+DIFFERENCES_SQL = (
+    f"SELECT k.account, k.key_id, k.cents, COALESCE(a.cents, 0) FROM ({_KEPT}) k "
+    f"LEFT JOIN ({_ACTUAL}) a ON a.account = k.account AND a.key_id = k.key_id "
+    "WHERE a.cents IS NULL OR a.cents <> k.cents "
+    f"UNION ALL SELECT a.account, a.key_id, 0, a.cents FROM ({_ACTUAL}) a "
+    f"LEFT JOIN ({_KEPT}) k ON k.account = a.account AND k.key_id = a.key_id "
+    "WHERE k.key_id IS NULL"
+)
+
+# Kept balances of a date the books are not closed through.
+STALE_SQL = (
+    "SELECT DISTINCT c.through FROM closed_balances AS c JOIN practice AS p ON p.id = 1 "
+    "WHERE p.closed_through IS NULL OR c.through <> p.closed_through"
+)
+
+
+def keep_closed_balances(session: Session, through: date) -> None:
+    """Replace the kept balances with the books' as of ``through`` (the new close)."""
+    session.execute(_FORGET_SQL)
+    session.execute(_KEEP_SQL, {"through": through.isoformat()})
+
+
+def forget_closed_balances(session: Session) -> None:
+    """Drop the kept balances: the period they describe is open again."""
+    session.execute(_FORGET_SQL)
+
+
+@contextmanager
+def whole_history(session: Session) -> Iterator[None]:
+    """Within the block, answer from every transaction and ignore the kept balances
+    (the reference the kept balances are proven against)."""
+    session.info[_WHOLE_HISTORY] = True
+    try:
+        yield
+    finally:
+        session.info.pop(_WHOLE_HISTORY, None)
+
+
+@dataclass(frozen=True)
+class Window:
+    """The kept balances, and the transactions between the close and the day asked:
+    dated after ``low`` and on or before ``high``, added (``sign`` 1, a day after the
+    close) or taken away (``sign`` -1, a day before it)."""
+
+    through: date
+    low: date
+    high: date
+    sign: int
+
+    @property
+    def params(self) -> dict[str, object]:
+        return {"low": self.low.isoformat(), "high": self.high.isoformat(), "sign": self.sign}
+
+
+def _as_date(value: object) -> date | None:
+    return None if value is None else date.fromisoformat(str(value))
+
+
+def window_to(session: Session, day: date) -> Window | None:
+    """How to reach ``day`` from the kept balances, or None to read the whole history."""
+    if session.info.get(_WHOLE_HISTORY):
+        return None
+    oldest, newest, closed, first = (_as_date(v) for v in session.execute(_STATE_SQL).one())
+    # Every close, reopening and the migration that added them keep the balances of the
+    # closed-through date (none at all when nothing was owed or held): rows of another
+    # date mean something else moved the date, and then only the whole history is sure.
+    if closed is None or (newest is not None and not oldest == newest == closed):
+        return None
+    if day >= closed:
+        return Window(closed, closed, day, 1)
+    if first is None or (closed - day) >= (day - first):
+        return None
+    return Window(closed, day, closed, -1)
+
+
+def kept_rows(account: str, key: str, *, one_unit: bool = False) -> str:
+    """SQL for rows (unit_id, key_id, amount_cents) whose sums per ``key`` (charge_id or
+    payment_id) are ``account`` as of the window's day; bind ``Window.params`` (and
+    ``unit_id`` with ``one_unit``)."""
+    unit = " AND unit_id = :unit_id" if one_unit else ""
+    split_unit = " AND s.unit_id = :unit_id" if one_unit else ""
+    return f"""
+        SELECT unit_id, {key} AS key_id, amount_cents
+        FROM closed_balances WHERE account = '{account}'{unit}
+        UNION ALL
+        SELECT s.unit_id, s.{key}, :sign * s.amount_cents
+        FROM ledger_txns AS t CROSS JOIN ledger_splits AS s ON s.txn_id = t.id
+        WHERE t.txn_date > :low AND t.txn_date <= :high AND s.account = '{account}'{split_unit}
+    """
+
+
+_TOTALS_SQL = text(
+    f"""
+    SELECT account, SUM(amount_cents) FROM (
+        SELECT account, amount_cents FROM closed_balances
+        UNION ALL
+        SELECT s.account, :sign * s.amount_cents
+        FROM ledger_txns AS t CROSS JOIN ledger_splits AS s ON s.txn_id = t.id
+        WHERE t.txn_date > :low AND t.txn_date <= :high AND s.account IN {ACCOUNTS}
+    ) GROUP BY account
+    """
+)
+
+
+def account_totals(session: Session, day: date) -> dict[str, int] | None:
+    """Cents by account (receivable, client_credit) through ``day`` from the kept
+    balances, or None when the whole history is the shorter road."""
+    window = window_to(session, day)
+    if window is None:
+        return None
+    return dict(session.execute(_TOTALS_SQL, window.params).all())
