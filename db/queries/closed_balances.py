@@ -45,29 +45,40 @@ _STATE_SQL = text(
     "(SELECT MIN(txn_date) FROM ledger_txns)"
 )
 
-# Kept balances that differ from the splits through the closed-through date, as
-# (account, charge or payment id, cents kept, cents in the ledger): for ``check``.
-_ACTUAL = f"""
-    SELECT s.account AS account,
-           CASE WHEN s.account = 'receivable' THEN s.charge_id ELSE s.payment_id END AS key_id,
-           SUM(s.amount_cents) AS cents
-    FROM ledger_txns AS t CROSS JOIN ledger_splits AS s ON s.txn_id = t.id
-    WHERE t.txn_date <= (SELECT closed_through FROM practice WHERE id = 1)
-      AND s.account IN {ACCOUNTS}
-    GROUP BY 1, 2 HAVING SUM(s.amount_cents) <> 0
+# Client accounts whose kept balances do not add up to what the ledger held on the
+# closed-through date, as (unit, owed kept, credit kept, owed then, credit then): for
+# ``check``. What the ledger held then is today's running totals (``unit_balances``,
+# checked against the splits on their own) less what was dated after the close, so
+# only the weeks since the close are read.
+DIFFERENCES_SQL = f"""
+    WITH closed AS (
+        SELECT closed_through AS day FROM practice WHERE id = 1 AND closed_through IS NOT NULL
+    ), kept AS (
+        SELECT unit_id,
+               SUM(CASE WHEN account = 'receivable' THEN amount_cents ELSE 0 END) AS owed,
+               -SUM(CASE WHEN account = 'client_credit' THEN amount_cents ELSE 0 END) AS credit
+        FROM closed_balances GROUP BY unit_id
+    ), later AS (
+        SELECT s.unit_id,
+               SUM(CASE WHEN s.account = 'receivable' THEN s.amount_cents ELSE 0 END) AS owed,
+               -SUM(CASE WHEN s.account = 'client_credit' THEN s.amount_cents ELSE 0 END)
+                   AS credit
+        FROM closed JOIN ledger_txns AS t ON t.txn_date > closed.day
+        CROSS JOIN ledger_splits AS s ON s.txn_id = t.id
+        WHERE s.account IN {ACCOUNTS}
+        GROUP BY s.unit_id
+    ), then_held AS (
+        SELECT b.unit_id, b.owed_cents - COALESCE(l.owed, 0) AS owed,
+               b.credit_cents - COALESCE(l.credit, 0) AS credit
+        FROM closed CROSS JOIN unit_balances AS b LEFT JOIN later AS l ON l.unit_id = b.unit_id
+    )
+    SELECT h.unit_id, COALESCE(k.owed, 0), COALESCE(k.credit, 0), h.owed, h.credit
+    FROM then_held AS h LEFT JOIN kept AS k ON k.unit_id = h.unit_id
+    WHERE COALESCE(k.owed, 0) <> h.owed OR COALESCE(k.credit, 0) <> h.credit
+    UNION ALL
+    SELECT k.unit_id, k.owed, k.credit, 0, 0 FROM kept AS k
+    WHERE k.unit_id NOT IN (SELECT unit_id FROM unit_balances)
 """
-_KEPT = """
-    SELECT account, COALESCE(charge_id, payment_id) AS key_id, SUM(amount_cents) AS cents
-    FROM closed_balances GROUP BY 1, 2
-"""
-DIFFERENCES_SQL = (
-    f"SELECT k.account, k.key_id, k.cents, COALESCE(a.cents, 0) FROM ({_KEPT}) k "
-    f"LEFT JOIN ({_ACTUAL}) a ON a.account = k.account AND a.key_id = k.key_id "
-    "WHERE a.cents IS NULL OR a.cents <> k.cents "
-    f"UNION ALL SELECT a.account, a.key_id, 0, a.cents FROM ({_ACTUAL}) a "
-    f"LEFT JOIN ({_KEPT}) k ON k.account = a.account AND k.key_id = a.key_id "
-    "WHERE k.key_id IS NULL"
-)
 
 # Kept balances of a date the books are not closed through.
 STALE_SQL = (

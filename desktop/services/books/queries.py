@@ -355,8 +355,9 @@ _INVARIANTS: tuple[tuple[str, str], ...] = (
     ),
 )
 _KEPT_AT_CLOSE = (
-    "the balance kept at the last close for {0} {1} is {2} cents, but the ledger holds {3} "
-    "through that day; reopen the books and close them again"
+    "the balances kept at the last close for client account {0} ({1} cents owed, {2} of "
+    "credit) differ from the ledger's through that day ({3} owed, {4} of credit); reopen the "
+    "books and close them again"
 )
 _KEPT_STALE = (
     "balances are kept for a close through {0}, but the books are not closed through that "
@@ -373,9 +374,8 @@ def ledger_problems(session: Session) -> list[str]:
             problems.append(message.format(*row))
     for (through,) in session.execute(text(STALE_SQL)):
         problems.append(_KEPT_STALE.format(through))
-    for account, key, kept, actual in session.execute(text(DIFFERENCES_SQL)):
-        what = "charge" if account == Account.RECEIVABLE.value else "payment"
-        problems.append(_KEPT_AT_CLOSE.format(what, key, kept, actual))
+    for row in session.execute(text(DIFFERENCES_SQL)):
+        problems.append(_KEPT_AT_CLOSE.format(*row))
     for table in _VOID_LINKS:
         sql = (
             f"SELECT r.id FROM {table} r LEFT JOIN ledger_txns v ON v.id = r.void_txn_id "

@@ -122,4 +122,4 @@ def test_kept_balances_that_no_longer_match_the_ledger_fail_the_check(
     )
     problems = workspace.read(books.ledger_problems)
     assert problems
-    assert "balance kept at the last close for payment" in problems[0]
+    assert "balances kept at the last close for client account" in problems[0]
