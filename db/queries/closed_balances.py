@@ -87,10 +87,43 @@ STALE_SQL = (
 )
 
 
+# The same from the balances kept now and the transactions between their date and the
+# new one (added, or taken away for an earlier date): a month's close reads the month.
+_MOVE_SQL = text(
+    f"""
+    INSERT INTO closed_balances (through, account, unit_id, charge_id, payment_id, amount_cents)
+    SELECT :through, account, unit_id,
+           CASE WHEN account = 'receivable' THEN key_id END,
+           CASE WHEN account = 'client_credit' THEN key_id END,
+           SUM(amount_cents)
+    FROM (
+        SELECT account, unit_id, COALESCE(charge_id, payment_id) AS key_id, amount_cents
+        FROM closed_balances
+        UNION ALL
+        SELECT s.account, s.unit_id,
+               CASE WHEN s.account = 'receivable' THEN s.charge_id ELSE s.payment_id END,
+               :sign * s.amount_cents
+        FROM ledger_txns AS t CROSS JOIN ledger_splits AS s ON s.txn_id = t.id
+        WHERE t.txn_date > :low AND t.txn_date <= :high AND s.account IN {ACCOUNTS}
+    )
+    GROUP BY account, unit_id, key_id
+    HAVING SUM(amount_cents) <> 0
+    """
+)
+_DROP_OTHER_DATES_SQL = text("DELETE FROM closed_balances WHERE through <> :through")
+
+
 def keep_closed_balances(session: Session, through: date) -> None:
-    """Replace the kept balances with the books' as of ``through`` (the new close)."""
-    session.execute(_FORGET_SQL)
-    session.execute(_KEEP_SQL, {"through": through.isoformat()})
+    """Replace the kept balances with the books' as of ``through``. Call it before the
+    closed-through date moves there: the balances kept for the old date, when there are
+    any, are the shorter road to the new one."""
+    window = window_to(session, through)
+    if window is None:
+        session.execute(_FORGET_SQL)
+        session.execute(_KEEP_SQL, {"through": through.isoformat()})
+        return
+    session.execute(_MOVE_SQL, {"through": through.isoformat(), **window.params})
+    session.execute(_DROP_OTHER_DATES_SQL, {"through": through.isoformat()})
 
 
 def forget_closed_balances(session: Session) -> None:

@@ -33,12 +33,12 @@ def close_period(session: Session, through: date, *, today: date | None = None) 
             "reopen with a reason.",
             field="through",
         )
+    # Nothing can be posted on or before ``through`` now: what it holds is kept, so
+    # reports after it start there rather than at the first entry.
+    keep_closed_balances(session, through)
     practice.closed_through = through
     dates.forget_closed_through(session)
     session.flush()
-    # Nothing can be posted on or before ``through`` now: what it holds is kept, so
-    # reports after it start here rather than at the first entry.
-    keep_closed_balances(session, through)
     # The chain head the close saw is kept in the closing entry (and shown to whoever
     # closes): ``check`` proves later that the log still passes through it.
     head = audit.chain_head(session)
@@ -64,15 +64,15 @@ def reopen_period(session: Session, to: date | None, reason: str) -> date | None
         raise InvalidInput("No period is closed.", field="to")
     if to is not None and to >= current:
         raise InvalidInput(f"Reopening moves the date back from {current.isoformat()}.", field="to")
-    practice.closed_through = to
-    dates.forget_closed_through(session)
-    session.flush()
     # Days after ``to`` take entries again: what is kept moves back to ``to`` (or goes,
     # when everything is open, and reports read the whole history).
     if to is None:
         forget_closed_balances(session)
     else:
         keep_closed_balances(session, to)
+    practice.closed_through = to
+    dates.forget_closed_through(session)
+    session.flush()
     audit.record(
         session,
         "reopen",
