@@ -7,7 +7,9 @@ PRACTICE_FILE is a practice to measure (passphrase from $QUIETLEDGER_PASSPHRASE,
 else the demo's); without it a demo practice is generated once and cached (see
 ``benchmarks.practice``). ``books.aging`` is timed beside a raw SQL query written
 independently, straight against ledger_splits, ledger_txns and charges, in the
-same run; both must give the same answer, to the cent. As of the file's last
+same run; both must give the same answer, to the cent. Once the books are
+closed, ``books.aging`` starts from the balances kept at the close; it is timed
+reading the whole history too. As of the file's last
 activity unless --as-of says otherwise.
 
 Targets: within 1.5x of the raw query, and under 300 ms.
@@ -30,6 +32,7 @@ if __package__ in (None, ""):  # run as a file rather than with -m
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.practice import add_practice_options, last_activity, practice_for
+from db.queries.closed_balances import whole_history
 from desktop.domain.money import to_cents
 from desktop.services.books import queries as books
 from desktop.services.workspace import Workspace
@@ -38,11 +41,14 @@ TARGET_MS = 300.0
 TARGET_RATIO = 1.5
 
 # Written without looking at db/queries/aging.py: every receivable split of a
-# charge, dated by its transaction, summed into the bucket of the charge's age.
+# charge, dated by its transaction, summed into the bucket of the charge's age
+# (Current on its date of service, then 1-30 days and so on: terms of 0 days).
 RAW_AGING = text(
     """
     SELECT c.unit_id,
-           SUM(CASE WHEN julianday(:as_of) - julianday(c.service_date) <= 30
+           SUM(CASE WHEN julianday(:as_of) - julianday(c.service_date) <= 0
+                    THEN s.amount_cents ELSE 0 END),
+           SUM(CASE WHEN julianday(:as_of) - julianday(c.service_date) BETWEEN 1 AND 30
                     THEN s.amount_cents ELSE 0 END),
            SUM(CASE WHEN julianday(:as_of) - julianday(c.service_date) BETWEEN 31 AND 60
                     THEN s.amount_cents ELSE 0 END),
@@ -79,6 +85,11 @@ def books_answer(session: Session, as_of: date) -> dict[int, tuple[int, ...]]:
     return {r.unit_id: tuple(to_cents(v) for v in (*r.buckets, r.total)) for r in report.rows}
 
 
+def aging_of_whole_history(session: Session, as_of: date) -> books.AgingReport:
+    with whole_history(session):
+        return books.aging(session, as_of)
+
+
 def raw_answer(session: Session, as_of: date) -> dict[int, tuple[int, ...]]:
     rows = session.execute(RAW_AGING, {"as_of": as_of.isoformat()})
     return {row[0]: tuple(row[1:]) for row in rows}
@@ -112,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         ours, raw = ws.read(books_answer, as_of), ws.read(raw_answer, as_of)
         assert ours == raw, "books.aging and the raw query disagree"
         books_ms, books_runs = median_ms(lambda: ws.read(books.aging, as_of), args.runs)
+        whole_ms, _ = median_ms(lambda: ws.read(aging_of_whole_history, as_of), args.runs)
         raw_ms, raw_runs = median_ms(lambda: ws.read(raw_answer, as_of), args.runs)
         if args.plans:
             from db.queries.aging import _AGING_SQL
@@ -129,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Aging as of {as_of}: {len(ours)} clients owe {total / 100:,.2f} (both answers equal)")
     print(f"  books.aging  median {books_ms:7.1f} ms  (min {min(books_runs):.1f}, n={args.runs})")
     print(f"  raw SQL      median {raw_ms:7.1f} ms  (min {min(raw_runs):.1f}, n={args.runs})")
+    print(f"  books.aging, ignoring the balances kept at the last close: median {whole_ms:.1f} ms")
     ok_ratio, ok_time = ratio <= TARGET_RATIO, books_ms < TARGET_MS
     verdict = {True: "met", False: "MISSED"}
     print(f"  ratio {ratio:.2f}x (target <= {TARGET_RATIO}x): {verdict[ok_ratio]}")

@@ -87,6 +87,36 @@ class UnitBalance(Base):
     credit: Mapped[Decimal] = mapped_column("credit_cents", Cents)
 
 
+class ClosedBalance(Base):
+    """What one charge still owed, or one payment still held as credit, when the books
+    were last closed (``through``, the closed-through date).
+
+    Nothing may be dated on or before the closed-through date, so these sums stay true
+    while the books stay closed: a report as of a later day starts from them and reads
+    only what came after. Written by ``periods.close_period``, cleared on reopening
+    (derived from the splits, so never a financial record); ``check`` compares them
+    with the splits. Charges settled and payments used up by then have no row.
+    """
+
+    __tablename__ = "closed_balances"
+    __table_args__ = (
+        one_of("account", (Account.RECEIVABLE.value, Account.CLIENT_CREDIT.value)),
+        CheckConstraint("amount_cents <> 0", name="not_zero"),
+        CheckConstraint(
+            "(account = 'receivable') = (charge_id IS NOT NULL AND payment_id IS NULL)",
+            name="names_charge_or_payment",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    through: Mapped[date] = mapped_column(Date)
+    account: Mapped[str] = mapped_column(String(16))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("billing_units.id"))
+    charge_id: Mapped[int | None] = mapped_column(ForeignKey("charges.id"), nullable=True)
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"), nullable=True)
+    amount: Mapped[Decimal] = mapped_column("amount_cents", Cents)
+
+
 class Charge(Base):
     """What a client owes for one billable line of a session (or another fee)."""
 

@@ -5,25 +5,36 @@ it, counting only transactions dated on or before the as-of date. A charge is
 due ``terms`` days after its date of service; until then (the due date itself
 included) it is Current. Past due, it is bucketed by days past its due date or,
 when ``from_service`` is set, by days since its date of service. The rule is
-``desktop.domain.aging.bucket_index``, written here in SQL.
+``desktop.domain.aging.bucket_index``, written here in SQL. Once the books are
+closed, the sums start from the balances kept at the close (``closed_balances``).
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import text
+from sqlalchemy import TextClause, text
 from sqlalchemy.orm import Session
 
-_AGING_SQL = """
-    WITH open_charges AS (
+from db.queries.closed_balances import kept_rows, window_to
+
+# What each charge owes as of the day: from every transaction through it, or from the
+# balances kept at the last close and the transactions between the close and the day.
+_OPEN_FROM_HISTORY = """
         SELECT s.charge_id AS charge_id, SUM(s.amount_cents) AS owed
         FROM ledger_splits AS s
         JOIN ledger_txns AS t ON t.id = s.txn_id
         WHERE s.account = 'receivable' AND t.txn_date <= :as_of {unit_filter}
         GROUP BY s.charge_id
         HAVING SUM(s.amount_cents) <> 0
-    ), dated AS (
+"""
+_OPEN_FROM_CLOSE = """
+        SELECT key_id AS charge_id, SUM(amount_cents) AS owed FROM ({rows})
+        GROUP BY key_id
+        HAVING SUM(amount_cents) <> 0
+"""
+_AGING_SQL = """
+    WITH open_charges AS ({open_charges}), dated AS (
         SELECT c.unit_id AS unit_id, o.owed AS owed,
                CAST(julianday(:as_of) - julianday(c.service_date) AS INTEGER) AS since
         FROM open_charges AS o JOIN charges AS c ON c.id = o.charge_id
@@ -42,8 +53,18 @@ _AGING_SQL = """
     FROM aged
     GROUP BY unit_id
 """
-_ALL_UNITS = text(_AGING_SQL.format(unit_filter=""))
-_ONE_UNIT = text(_AGING_SQL.format(unit_filter="AND s.unit_id = :unit_id"))
+
+
+def _aging(open_charges: str) -> TextClause:
+    return text(_AGING_SQL.format(open_charges=open_charges))
+
+
+_ALL_UNITS = _aging(_OPEN_FROM_HISTORY.format(unit_filter=""))
+_ONE_UNIT = _aging(_OPEN_FROM_HISTORY.format(unit_filter="AND s.unit_id = :unit_id"))
+_ALL_UNITS_FROM_CLOSE = _aging(_OPEN_FROM_CLOSE.format(rows=kept_rows("receivable", "charge_id")))
+_ONE_UNIT_FROM_CLOSE = _aging(
+    _OPEN_FROM_CLOSE.format(rows=kept_rows("receivable", "charge_id", one_unit=True))
+)
 
 
 def aging_cents(
@@ -56,11 +77,17 @@ def aging_cents(
 ) -> list[tuple[int, ...]]:
     """(unit_id, current, 1-30, 31-60, 61-90, 91+, total) in cents, one row per unit that
     owes (only ``unit_id``'s row when one is named)."""
-    params = {
+    params: dict[str, object] = {
         "as_of": as_of.isoformat(),
         "terms": terms,
         "from_service": int(from_service),
         "unit_id": unit_id,
     }
-    rows = session.execute(_ALL_UNITS if unit_id is None else _ONE_UNIT, params)
+    window = window_to(session, as_of)
+    if window is None:
+        query = _ALL_UNITS if unit_id is None else _ONE_UNIT
+    else:
+        query = _ALL_UNITS_FROM_CLOSE if unit_id is None else _ONE_UNIT_FROM_CLOSE
+        params.update(window.params)
+    rows = session.execute(query, params)
     return [tuple(row) for row in rows]

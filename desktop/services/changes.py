@@ -44,6 +44,7 @@ TABLE_TOPICS: dict[str, Topic] = {
     "ledger_txns": Topic.MONEY,
     "ledger_splits": Topic.MONEY,
     "unit_balances": Topic.MONEY,
+    "closed_balances": Topic.MONEY,
     "documents": Topic.DOCUMENTS,
     "document_lines": Topic.DOCUMENTS,
     "claims": Topic.CLAIMS,

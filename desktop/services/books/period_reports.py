@@ -16,6 +16,7 @@ from decimal import Decimal
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from db.queries import closed_balances
 from desktop.domain.money import from_cents
 from desktop.services.errors import InvalidInput
 
@@ -50,10 +51,13 @@ class RollForward:
         return ar == self.closing and credit == self.credit_closing
 
 
+# Each period report walks the transactions' date index to the period and then their
+# splits (CROSS JOIN keeps SQLite from starting at the splits): a month of a long
+# history reads only that month.
 _PERIOD_SQL = text(
     """
     SELECT s.account, t.kind, SUM(s.amount_cents)
-    FROM ledger_splits AS s JOIN ledger_txns AS t ON t.id = s.txn_id
+    FROM ledger_txns AS t CROSS JOIN ledger_splits AS s ON s.txn_id = t.id
     WHERE s.account IN ('receivable', 'client_credit')
       AND t.txn_date BETWEEN :start AND :end
     GROUP BY s.account, t.kind
@@ -88,9 +92,12 @@ def _check_period(start: date, end: date) -> None:
         raise InvalidInput("The period ends before it starts.", field="end")
 
 
-def _totals_through(session: Session, day: date) -> dict[str, int]:
+def totals_through(session: Session, day: date) -> dict[str, int]:
     """Cents by account (receivable, client credit), counting transactions dated on or
-    before ``day``."""
+    before ``day``: from the balances kept at the last close when it is nearer."""
+    kept = closed_balances.account_totals(session, day)
+    if kept is not None:
+        return kept
     params = {"day": day.isoformat()}
     through, everything = session.execute(_COUNT_THROUGH_SQL, params).one()
     if through <= everything - through:
@@ -104,8 +111,8 @@ def _totals_through(session: Session, day: date) -> dict[str, int]:
 def rollforward(session: Session, start: date, end: date) -> RollForward:
     """Opening A/R + charges − payments applied − write-offs ± voids = closing A/R."""
     _check_period(start, end)
-    opening = _totals_through(session, start - timedelta(days=1))
-    closing = _totals_through(session, end)
+    opening = totals_through(session, start - timedelta(days=1))
+    closing = totals_through(session, end)
     moves: dict[tuple[str, str], int] = defaultdict(int)
     for account, kind, cents in session.execute(
         _PERIOD_SQL, {"start": start.isoformat(), "end": end.isoformat()}
@@ -148,8 +155,7 @@ _INCOME_SQL = text(
            SUM(CASE WHEN s.account = 'cash' THEN s.amount_cents ELSE 0 END) AS cash,
            SUM(CASE WHEN s.account = 'processor_fees' THEN s.amount_cents ELSE 0 END) AS fee,
            COUNT(DISTINCT t.id) AS n
-    FROM ledger_splits AS s
-    JOIN ledger_txns AS t ON t.id = s.txn_id
+    FROM ledger_txns AS t CROSS JOIN ledger_splits AS s ON s.txn_id = t.id
     LEFT JOIN ledger_txns AS o ON o.id = t.reverses_id
     JOIN payment_methods AS m ON m.id = s.method_id
     WHERE s.account IN ('cash', 'processor_fees') AND t.txn_date BETWEEN :start AND :end
@@ -200,7 +206,7 @@ _BY_SERVICE_SQL = text(
     """
     SELECT sv.code, sv.label, -SUM(s.amount_cents), SUM(CASE WHEN t.kind = 'charge' THEN 1
                                                              ELSE 0 END)
-    FROM ledger_splits AS s JOIN ledger_txns AS t ON t.id = s.txn_id
+    FROM ledger_txns AS t CROSS JOIN ledger_splits AS s ON s.txn_id = t.id
     JOIN services AS sv ON sv.id = s.service_id
     WHERE s.account = 'income' AND t.txn_date BETWEEN :start AND :end
     GROUP BY sv.code, sv.label ORDER BY sv.code
@@ -209,7 +215,7 @@ _BY_SERVICE_SQL = text(
 _BY_REASON_SQL = text(
     """
     SELECT s.reason, SUM(s.amount_cents), SUM(CASE WHEN t.kind = 'adjustment' THEN 1 ELSE 0 END)
-    FROM ledger_splits AS s JOIN ledger_txns AS t ON t.id = s.txn_id
+    FROM ledger_txns AS t CROSS JOIN ledger_splits AS s ON s.txn_id = t.id
     WHERE s.account = 'write_offs' AND t.txn_date BETWEEN :start AND :end
     GROUP BY s.reason ORDER BY s.reason
     """

@@ -1,4 +1,5 @@
-"""Closing the books through a date, and reopening them with a reason."""
+"""Closing the books through a date (keeping what they hold then), and reopening them
+with a reason."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from db.queries.closed_balances import forget_closed_balances, keep_closed_balances
 from desktop.services.audit import log as audit
 from desktop.services.books import dates
 from desktop.services.errors import InvalidInput
@@ -31,6 +33,9 @@ def close_period(session: Session, through: date, *, today: date | None = None) 
             "reopen with a reason.",
             field="through",
         )
+    # Nothing can be posted on or before ``through`` now: what it holds is kept, so
+    # reports after it start there rather than at the first entry.
+    keep_closed_balances(session, through)
     practice.closed_through = through
     dates.forget_closed_through(session)
     session.flush()
@@ -59,6 +64,12 @@ def reopen_period(session: Session, to: date | None, reason: str) -> date | None
         raise InvalidInput("No period is closed.", field="to")
     if to is not None and to >= current:
         raise InvalidInput(f"Reopening moves the date back from {current.isoformat()}.", field="to")
+    # Days after ``to`` take entries again: what is kept moves back to ``to`` (or goes,
+    # when everything is open, and reports read the whole history).
+    if to is None:
+        forget_closed_balances(session)
+    else:
+        keep_closed_balances(session, to)
     practice.closed_through = to
     dates.forget_closed_through(session)
     session.flush()

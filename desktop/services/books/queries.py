@@ -19,9 +19,11 @@ from db.models import Charge, LedgerSplit, LedgerTxn, Practice, Service
 from db.models import Session as TherapySession
 from db.queries.aging import aging_cents
 from db.queries.balances import SPLIT_TOTALS_SQL, balances_cents
+from db.queries.closed_balances import DIFFERENCES_SQL, STALE_SQL
 from desktop.domain.aging import BUCKETS
 from desktop.domain.kinds import Account, AgingBasis
 from desktop.domain.money import ZERO, from_cents
+from desktop.services.books.period_reports import totals_through
 from desktop.services.clients.lookups import unit_names
 
 
@@ -273,7 +275,7 @@ def aging(session: Session, as_of: date) -> AgingReport:
         rows.append(AgingRow(unit_id, ref, name, _buckets(tuple(cents)), from_cents(total)))
     rows.sort(key=lambda r: (r.client.lower(), r.client_ref))
     totals = tuple(sum((r.buckets[i] for r in rows), ZERO) for i in range(len(BUCKETS)))
-    credit = sum((b.credit for b in balances(session, as_of).values()), ZERO)
+    credit = -from_cents(totals_through(session, as_of).get(Account.CLIENT_CREDIT.value, 0))
     return AgingReport(
         as_of,
         basis,
@@ -355,6 +357,15 @@ _INVARIANTS: tuple[tuple[str, str], ...] = (
         "AND s.account = 'client_credit' WHERE -s.amount_cents <> p.amount_cents",
     ),
 )
+_KEPT_AT_CLOSE = (
+    "the balances kept at the last close for client account {0} ({1} cents owed, {2} of "
+    "credit) differ from the ledger's through that day ({3} owed, {4} of credit); reopen the "
+    "books and close them again"
+)
+_KEPT_STALE = (
+    "balances are kept for a close through {0}, but the books are not closed through that "
+    "day; reopen the books and close them again"
+)
 _VOID_LINKS = ("charges", "payments", "allocations", "adjustments", "refunds")
 
 
@@ -364,6 +375,10 @@ def ledger_problems(session: Session) -> list[str]:
     for message, sql in _INVARIANTS:
         for row in session.execute(text(sql)):
             problems.append(message.format(*row))
+    for (through,) in session.execute(text(STALE_SQL)):
+        problems.append(_KEPT_STALE.format(through))
+    for row in session.execute(text(DIFFERENCES_SQL)):
+        problems.append(_KEPT_AT_CLOSE.format(*row))
     for table in _VOID_LINKS:
         sql = (
             f"SELECT r.id FROM {table} r LEFT JOIN ledger_txns v ON v.id = r.void_txn_id "

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import text
+from sqlalchemy import Result, text
 from sqlalchemy.orm import Session
 
+from db.queries.closed_balances import kept_rows, window_to
 from desktop.domain.money import ZERO, from_cents
 from desktop.services.errors import InvalidInput
 
@@ -58,13 +59,31 @@ _CREDIT_SQL = text(
 )
 
 
+# The same from the credit each payment held at the last close, and what came after.
+_CREDIT_FROM_CLOSE_SQL = text(
+    f"""
+    SELECT x.key_id, x.unit_id, p.received_date, -SUM(x.amount_cents) AS held
+    FROM ({kept_rows("client_credit", "payment_id")}) AS x
+    JOIN payments AS p ON p.id = x.key_id
+    GROUP BY x.key_id
+    HAVING held <> 0
+    """
+)
+
+
+def _credit_held(session: Session, as_of: date) -> Result:
+    """(payment id, unit id, received date, cents held) for payments holding credit."""
+    window = window_to(session, as_of)
+    if window is None:
+        return session.execute(_CREDIT_SQL, {"as_of": as_of.isoformat()})
+    return session.execute(_CREDIT_FROM_CLOSE_SQL, window.params)
+
+
 def client_credit(session: Session, as_of: date) -> CreditReport:
     """Each client's credit held as of a date, with its oldest unapplied payment."""
     held: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     oldest: dict[int, date] = {}
-    for _payment_id, unit_id, received, cents in session.execute(
-        _CREDIT_SQL, {"as_of": as_of.isoformat()}
-    ):
+    for _payment_id, unit_id, received, cents in _credit_held(session, as_of):
         held[unit_id][0] += cents
         held[unit_id][1] += 1
         day = as_date(received)

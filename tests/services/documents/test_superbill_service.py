@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from db.models import AuditEntry, Client, Diagnosis, Document, DocumentLine, Payer, Practice
 from desktop.domain.kinds import DocumentKind, SessionStatus
 from desktop.services.audit import log as audit
-from desktop.services.books import payments, sessions
+from desktop.services.books import payments, sessions, voids
 from desktop.services.books.payments import PaymentInput
 from desktop.services.books.sessions import SessionInput
 from desktop.services.clients.diagnoses import add_diagnosis, diagnoses_in_effect, end_diagnosis
@@ -104,6 +104,22 @@ def february(session: Session) -> int:
 def issue(ws: Workspace, unit: int, **kwargs: object) -> documents_store.IssuedDocument:
     kwargs.setdefault("issued_on", ISSUED)
     return ws.run(superbills.issue_superbill, unit, FEB_1, FEB_28, **kwargs)  # type: ignore[arg-type]
+
+
+def test_a_voided_payment_is_not_paid_on_the_superbill(workspace: Workspace) -> None:
+    unit = workspace.run(superbill_client)
+    workspace.run(sessions.record_session, visit(unit, date(2026, 2, 2)))
+    cash = workspace.run(method_id, "Cash")
+    kept = workspace.run(
+        payments.record_payment, PaymentInput(unit, date(2026, 2, 3), D("40.00"), cash)
+    )
+    wrong = workspace.run(
+        payments.record_payment, PaymentInput(unit, date(2026, 2, 4), D("60.00"), cash)
+    )
+    workspace.run(voids.void_entry, "payment", wrong.id, "Bounced", date(2026, 2, 5))
+    issued = issue(workspace, unit)
+    assert kept.id != wrong.id
+    assert (issued.total_charged, issued.total_paid) == (D("150.00"), D("40.00"))
 
 
 def test_only_attended_superbill_services_print_with_ledger_amounts(workspace: Workspace) -> None:

@@ -168,6 +168,10 @@ NOT_CARRIED: dict[str, str] = {
         )
     },
     **{
+        f"closed_balances.{c}": "kept when the imported closed-through date closes the books"
+        for c in ("id", "through", "account", "unit_id", "charge_id", "payment_id", "amount_cents")
+    },
+    **{
         f"ledger_txns.{c}": _REBUILT
         for c in ("kind", "txn_date", "unit_id", "memo", "reverses_id", "created_at")
     },
