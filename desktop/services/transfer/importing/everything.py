@@ -35,7 +35,7 @@ from desktop.services.clients.lookups import find_unit_by_ref
 from desktop.services.clients.units import get_unit_detail, set_unit_active, update_unit
 from desktop.services.errors import ServiceError
 from desktop.services.transfer.format import ImportKind, parse_date
-from desktop.services.transfer.importing import folder_settings
+from desktop.services.transfer.importing import folder_settings, unit_settings
 from desktop.services.transfer.importing.common import ImportResult, Progress, records_by_name
 from desktop.services.transfer.importing.estimates import import_estimates
 from desktop.services.transfer.importing.folder_run import (
@@ -165,13 +165,16 @@ def _deactivate_unit(session: Session, unit_id: int) -> None:
 
 def _units(run: FolderRun, path: Path) -> None:
     """Each unit's own name and fee (the clients file made the units), and which are inactive."""
-    records, found = records_by_name(path, ("ref", "name", "default_fee", "active"))
+    records, found = records_by_name(
+        path, ("ref", "name", "default_fee", "active"), unit_settings.COLUMNS
+    )
     changed = 0
     for done, (number, row) in enumerate(records):
         run.report(done, len(records))
         before = len(found.problems)
         fee = parsed(found, number, "default_fee", amount_or_zero, row["default_fee"])
         active = flag(found, number, "active", row["active"])
+        wanted_settings = unit_settings.read(run.session, found, number, row)
         unit = find_unit_by_ref(run.session, row["ref"])
         if unit is None:
             found.add(number, "ref", f"There is no client or couple '{row['ref']}' in clients.csv.")
@@ -187,6 +190,8 @@ def _units(run: FolderRun, path: Path) -> None:
                 except ServiceError as exc:
                     refusal(found, number, exc)
                     continue
+        if unit_settings.apply(run.session, unit, wanted_settings):
+            changed += 1
         if not active and unit.active:
             deactivating(_deactivate_unit, run, found, number, unit.id)
     run.problems += found.problems

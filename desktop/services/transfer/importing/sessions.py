@@ -257,8 +257,8 @@ def _parse(text: dict[str, str], number: int, found: Findings) -> _Parsed | None
     take("status", _status)
     if data.get("status") == FEE_STATUS and "fee" not in data and not text["fee"]:
         found.add(number, "fee", "A fee row needs its fee (status fee: a charge, not a session).")
-    take("place_of_service", _place_of_service)
-    take("modifiers", _modifiers)
+    take("place_of_service", parse_place_of_service)
+    take("modifiers", parse_modifiers)
     if text["memo"]:
         data["memo"] = text["memo"]
     if text["addon_code"]:
@@ -298,13 +298,14 @@ def _status(text: str) -> SessionStatus | str:
     return FEE_STATUS if choice == FEE_STATUS else SessionStatus(choice)
 
 
-def _place_of_service(text: str) -> str:
+def parse_place_of_service(text: str) -> str:
     if (problem := place_of_service_problem(text)) is not None:
         raise FieldError(f"'{text}': {problem}")
     return text.strip()
 
 
-def _modifiers(text: str) -> str:
+def parse_modifiers(text: str) -> str:
+    """Modifiers as the books keep them (``none``: no modifiers at all)."""
     if text.strip().casefold() == NO_MODIFIERS:
         return ""
     if (problem := modifiers_problem(text)) is not None:
