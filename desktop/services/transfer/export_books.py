@@ -325,7 +325,13 @@ def charges_table(
             c.description,
             dates.get(c.void_txn_id) if c.void_txn_id else None,
         )
-        for c in session.scalars(select(Charge).order_by(Charge.id))
+        for c in session.scalars(
+            # As sessions.csv lists them (sessions by date, then charges that are not
+            # sessions), which is the order import all posts them in.
+            select(Charge).order_by(
+                Charge.session_id.is_(None), Charge.service_date, Charge.session_id, Charge.id
+            )
+        )
     ]
     columns = (
         Column("charge_id", INT),

@@ -369,10 +369,11 @@ def claims_table(session: Session, payers: dict[int, str]) -> tuple[str, Table]:
 
 
 def claim_events_table(session: Session) -> tuple[str, Table]:
-    """Every step of every claim's history."""
+    """Every step of every claim's history, claim by claim (as import all writes them, so
+    the order survives a move)."""
     rows = [
         (e.claim_id, e.event_date, e.from_status or "", e.to_status, e.note)
-        for e in session.scalars(select(ClaimEvent).order_by(ClaimEvent.id))
+        for e in session.scalars(select(ClaimEvent).order_by(ClaimEvent.claim_id, ClaimEvent.id))
     ]
     columns = (
         Column("claim_id", INT),

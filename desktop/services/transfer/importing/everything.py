@@ -27,11 +27,12 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import Client, Diagnosis
+from db.models import BillingUnit, Client, Diagnosis
 from desktop.domain.kinds import UnitKind
 from desktop.services.audit import log as audit
 from desktop.services.clients.diagnoses import add_diagnosis
 from desktop.services.clients.lookups import find_unit_by_ref
+from desktop.services.clients.people import set_active
 from desktop.services.clients.units import get_unit_detail, set_unit_active, update_unit
 from desktop.services.errors import ServiceError
 from desktop.services.transfer.format import ImportKind, parse_date
@@ -160,7 +161,13 @@ def _attempt(session: Session, folder: Path, progress: Progress | None) -> Folde
 
 
 def _deactivate_unit(session: Session, unit_id: int) -> None:
-    set_unit_active(session, unit_id, False)
+    unit = session.get(BillingUnit, unit_id)
+    assert unit is not None
+    if unit.kind == UnitKind.INDIVIDUAL.value:
+        # What set_unit_active does for a client's own unit, less reading the unit back.
+        set_active(session, unit.identified_patient_id, False)
+    else:
+        set_unit_active(session, unit_id, False)
 
 
 def _units(run: FolderRun, path: Path) -> None:
