@@ -42,11 +42,11 @@ from desktop.services.transfer.format import (
     LAYOUTS,
     MEMBERSHIP_COLUMNS,
     MONEY,
-    NO_MODIFIERS,
     AppliedCharge,
     ImportKind,
     format_applied_to,
     format_flag,
+    format_modifiers,
     format_share,
     format_time,
     layout_columns,
@@ -178,7 +178,7 @@ def sessions_table(
             "fee": s.fee,
             "status": s.status,
             "place_of_service": s.place_of_service,
-            "modifiers": s.modifiers or NO_MODIFIERS,
+            "modifiers": format_modifiers(s.modifiers),
             "addon_code": codes[s.addon_service_id] if s.addon_service_id else "",
             "addon_fee": s.addon_fee,
             "memo": s.memo,
@@ -325,7 +325,13 @@ def charges_table(
             c.description,
             dates.get(c.void_txn_id) if c.void_txn_id else None,
         )
-        for c in session.scalars(select(Charge).order_by(Charge.id))
+        for c in session.scalars(
+            # As sessions.csv lists them (sessions by date, then charges that are not
+            # sessions), which is the order import all posts them in.
+            select(Charge).order_by(
+                Charge.session_id.is_(None), Charge.service_date, Charge.session_id, Charge.id
+            )
+        )
     ]
     columns = (
         Column("charge_id", INT),

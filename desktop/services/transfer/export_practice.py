@@ -33,6 +33,8 @@ from desktop.services.transfer.format import (
     INT,
     MONEY,
     format_flag,
+    format_modifiers,
+    format_time,
     table,
     text_columns,
 )
@@ -61,14 +63,21 @@ def diagnoses_table(session: Session, client_refs: dict[int, str]) -> tuple[str,
     return table("diagnoses", columns, rows)
 
 
-def units_table(session: Session, client_refs: dict[int, str]) -> tuple[str, Table]:
-    """Every billing unit with its members and their shares."""
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def units_table(
+    session: Session, client_refs: dict[int, str], codes: dict[int, str]
+) -> tuple[str, Table]:
+    """Every billing unit with its members and their shares, its usual service, place of
+    service and modifiers (blank: the payer's or the practice's), and its regular slot."""
     rows = []
     for u in session.scalars(select(BillingUnit).order_by(BillingUnit.ref)):
         members = ";".join(
             f"{client_refs[m.client_id]}:{m.pays_share_bp / 100:g}%"
             for m in sorted(u.members, key=lambda m: m.client_id)
         )
+        weekday = u.recurring_weekday
         rows.append(
             (
                 u.ref,
@@ -78,12 +87,30 @@ def units_table(session: Session, client_refs: dict[int, str]) -> tuple[str, Tab
                 members,
                 u.default_fee,
                 format_flag(u.active),
+                codes[u.default_service_id] if u.default_service_id else "",
+                u.place_of_service or "",
+                format_modifiers(u.modifiers),
+                WEEKDAYS[weekday] if weekday is not None else "",
+                format_time(u.recurring_time),
+                u.recurring_every_weeks,
+                u.recurring_start,
+                u.recurring_minutes,
             )
         )
     columns = (
         *text_columns("ref", "kind", "name", "identified_patient", "members"),
         Column("default_fee", MONEY),
-        Column("active"),
+        *text_columns(
+            "active",
+            "usual_service",
+            "place_of_service",
+            "modifiers",
+            "recurring_weekday",
+            "recurring_time",
+        ),
+        Column("recurring_every_weeks", INT),
+        Column("recurring_start", DATE),
+        Column("recurring_minutes", INT),
     )
     return table("billing_units", columns, rows)
 
@@ -342,10 +369,11 @@ def claims_table(session: Session, payers: dict[int, str]) -> tuple[str, Table]:
 
 
 def claim_events_table(session: Session) -> tuple[str, Table]:
-    """Every step of every claim's history."""
+    """Every step of every claim's history, claim by claim (as import all writes them, so
+    the order survives a move)."""
     rows = [
         (e.claim_id, e.event_date, e.from_status or "", e.to_status, e.note)
-        for e in session.scalars(select(ClaimEvent).order_by(ClaimEvent.id))
+        for e in session.scalars(select(ClaimEvent).order_by(ClaimEvent.claim_id, ClaimEvent.id))
     ]
     columns = (
         Column("claim_id", INT),

@@ -96,7 +96,7 @@ def gather(session: Session, today: date | None = None) -> ExportBundle:
         export_books.refunds_table(session, refs, methods),
         export_books.voids_table(session, refs),
         export_practice.diagnoses_table(session, client_refs),
-        export_practice.units_table(session, client_refs),
+        export_practice.units_table(session, client_refs, codes),
         *export_practice.settings_tables(session),
     ]
     documents, pdfs = export_practice.documents_table(session, refs, client_refs, methods)

@@ -161,6 +161,13 @@ def _bad_sex(text: str) -> str:
     raise FieldError(f"'{text.strip()}' is not F or M; leave it blank when it is not recorded.")
 
 
+def format_modifiers(modifiers: str | None) -> str:
+    """Modifiers as a file holds them: ``none`` for none at all, blank for the default."""
+    if modifiers is None:
+        return ""
+    return modifiers or NO_MODIFIERS
+
+
 def format_flag(flag: bool) -> str:
     """``yes`` or ``no``."""
     return "yes" if flag else "no"

@@ -118,14 +118,17 @@ FOLDER_FILES = {
     "payment_methods": ["name", "fee_basis_points", "fee_fixed", "active"],
     "payers": ["name", "external_id", "timely_filing_days", "usual_days_to_pay",
                "place_of_service", "modifiers", "typical_allowed", "active"],
-    "billing_units": ["ref", "name", "default_fee", "active"],
+    "billing_units": ["ref", "name", "default_fee", "active", "usual_service",
+                      "place_of_service", "modifiers", "recurring_weekday", "recurring_time",
+                      "recurring_every_weeks", "recurring_start", "recurring_minutes"],
     "diagnoses": ["client_ref", "code", "rank", "effective_from", "effective_to"],
 }  # fmt: skip
 FOLDER_CELL = st.one_of(
     CELL,
     st.sampled_from(
         ["practice_name", "npi", "due_days", "aging_basis", "closed_through", "autolock_minutes",
-         "tax_id", "1234567890", "yes", "no", "maybe", "365", "0", "F41.1", "F43.2", "12"]
+         "tax_id", "1234567890", "yes", "no", "maybe", "365", "0", "F41.1", "F43.2", "12",
+         "C-2", "90834", "Monday", "funday", "17:30", "95", "none", "10", "2025-01-08"]
     ),
 )  # fmt: skip
 

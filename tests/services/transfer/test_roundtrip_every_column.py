@@ -14,13 +14,17 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import replace
-from datetime import date
+from datetime import date, time
 from decimal import Decimal as D  # noqa: N817 - reads like the hand-worked figures
 from pathlib import Path
 
-from db.models import Base
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Base, BillingUnit, Service
 from desktop.domain.kinds import Relationship, Sex
 from desktop.services.books import payments, sessions
+from desktop.services.books.recurring import set_slot
 from desktop.services.claims.estimates import EstimateInput, save_estimate
 from desktop.services.clients.people import get_client_detail, update_client
 from desktop.services.clients.units import list_units
@@ -47,6 +51,7 @@ RENAMED: dict[str, str] = {
     "clients.est_coinsurance_bp": "clients.estimate_coinsurance",
     "billing_units.identified_patient_id": "billing_units.identified_patient",
     "billing_units.default_fee_cents": "billing_units.default_fee",
+    "billing_units.default_service_id": "billing_units.usual_service",
     "unit_members.client_id": "clients.client_ref",
     "unit_members.unit_id": "clients.unit_ref",
     "unit_members.role": "clients.identified_patient",
@@ -198,15 +203,6 @@ NOT_CARRIED: dict[str, str] = {
     "claim_events.recorded_at": _OWN,
     "settings.key": "written as practice.csv's setting names",
     "settings.value": "written as practice.csv's values",
-    # Not carried yet: each is lost by a move, and is listed so that it is not forgotten.
-    "billing_units.default_service_id": "not carried yet: the unit's usual service",
-    "billing_units.recurring_weekday": "not carried yet: the recurring appointment",
-    "billing_units.recurring_time": "not carried yet: the recurring appointment",
-    "billing_units.recurring_every_weeks": "not carried yet: the recurring appointment",
-    "billing_units.recurring_start": "not carried yet: the recurring appointment",
-    "billing_units.recurring_minutes": "not carried yet: the recurring appointment",
-    "billing_units.place_of_service": "not carried yet: the unit's own place of service",
-    "billing_units.modifiers": "not carried yet: the unit's own modifiers",
 }
 # The files that hold the books as they stand, and so come back byte for byte. The rest
 # (allocations, charges, refunds, voids, write_offs) are the ledger's history, with its
@@ -268,6 +264,12 @@ def _practice(ws: Workspace) -> None:
         sessions.record_session,
         sessions.SessionInput(couple, date(2025, 3, 18), "90847", memo="Both partners came"),
     )
+    # A couple's usual service, place of service, modifiers and regular slot; a client
+    # whose own unit sends no modifiers at all.
+    ws.run(_unit_settings, couple, "90847", "10", "95")
+    ws.run(set_slot, couple, 2, time(17, 30), every_weeks=2, start=date(2025, 1, 8), minutes=50)
+    kid_unit = next(u.unit_id for u in ws.read(list_units, None, True) if u.ref == "B-2")
+    ws.run(_unit_settings, kid_unit, None, None, "")
     # A Good Faith Estimate owed and not yet given.
     single = next(u.unit_id for u in ws.read(list_units, None, True) if u.ref == "A-1")
     ws.run(note_owed, single, date(2025, 4, 1), date(2025, 4, 21), False, date(2025, 4, 1))
@@ -291,6 +293,18 @@ def _practice(ws: Workspace) -> None:
             group_number="G-77",
         ),
     )
+
+
+def _unit_settings(
+    session: Session, unit_id: int, code: str | None, place: str | None, modifiers: str | None
+) -> None:
+    """What the client's page keeps on a unit for its next sessions (the page has no
+    service of its own for place of service and modifiers)."""
+    unit = session.get(BillingUnit, unit_id)
+    assert unit is not None
+    unit.default_service_id = session.scalar(select(Service.id).where(Service.code == code))
+    unit.place_of_service = place
+    unit.modifiers = modifiers
 
 
 def test_every_model_column_is_exported_or_said_why_not(

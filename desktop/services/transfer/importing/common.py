@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from db.models import ImportedRow
+from desktop.services.books.batch import BatchWriter
 from desktop.services.clients.lookups import find_unit_by_ref
 from desktop.services.errors import ServiceError
 from desktop.services.transfer.format import clean
@@ -104,6 +105,20 @@ def remember(session: Session, source: str, row_key: str, entity: str, entity_id
     session.flush()
 
 
+def imported_keys(session: Session, source: str) -> set[str]:
+    """The keys of every row already imported from files of this kind."""
+    return set(session.scalars(select(ImportedRow.row_key).where(ImportedRow.source == source)))
+
+
+def remember_all(session: Session, source: str, entity: str, rows: list[tuple[str, int]]) -> None:
+    """Note each (row key, new entry's id) so that importing the file again adds nothing."""
+    if rows:
+        session.execute(
+            insert(ImportedRow),
+            [{"source": source, "row_key": k, "entity": entity, "entity_id": i} for k, i in rows],
+        )
+
+
 @dataclass(frozen=True)
 class LedgerRows(Generic[Parsed]):
     """How one kind of ledger row (a session, a payment) is read, matched and recorded."""
@@ -119,6 +134,11 @@ class LedgerRows(Generic[Parsed]):
     twin: Callable[[int, Parsed, Row], tuple[object, ...]]
     in_books: Callable[[Session, tuple[object, ...]], int]
     record: Callable[[Session, int, Parsed, Row], int]  # the new entry's id
+    # The units that hold entries of this kind already (their rows are matched against
+    # the books one by one); a row ``batched`` can write, and writing it in the batch.
+    holding: Callable[[Session], set[int]]
+    plain: Callable[[Parsed], bool]
+    batched: Callable[[BatchWriter, int, Parsed, Row], int]
 
 
 def import_ledger_rows(
@@ -135,6 +155,12 @@ def import_ledger_rows(
     A row is there already when a file of the same kind was imported with it, or when
     the books hold as many entries just like it as the file has so far (entered by
     hand, or imported from another file such as a full export of this same practice).
+
+    Rows are written in batches (``BatchWriter``: the services' rules, a few INSERTs
+    per thousand rows). A unit that held entries of this kind before the import cannot
+    hold this row's twin unless the row's own file made it; so its rows, and rows the
+    batch does not write (money applied by hand, a fee with no session), are matched
+    against the books and recorded through the services, and the unit's later rows too.
     """
     keys = RowKeys(rows.source)
     units: dict[str, int | None] = {}
@@ -164,8 +190,12 @@ def import_ledger_rows(
             ready.append((number, text, parsed, unit_id))
     if len(found.problems) != before and total > FULL_CHECK_ROWS:
         return ImportResult(rows.source, table.file, total, 0, 0, ())
+    writer = BatchWriter(session)
+    known = imported_keys(session, rows.source)
+    holding = rows.holding(session)
     twins: Counter[tuple[object, ...]] = Counter()
-    added = skipped = 0
+    added: list[tuple[str, int]] = []
+    skipped = 0
     for done, (number, text, parsed, unit_id) in enumerate(ready):
         found.step(total + done, total * 2)
         # Keyed here, not while reading: a refused file never needs its keys. When every
@@ -173,21 +203,28 @@ def import_ledger_rows(
         row_key = keys.key(tuple(text[c] for c in rows.columns))
         twin = rows.twin(unit_id, parsed, text)
         twins[twin] += 1
-        if (
-            already_imported(session, rows.source, row_key)
-            or rows.in_books(session, twin) >= twins[twin]
-        ):
+        if row_key in known:
             skipped += 1
             continue
         try:
-            entry_id = rows.record(session, unit_id, parsed, text)
+            if unit_id in holding or not rows.plain(parsed):
+                holding.add(unit_id)
+                writer.finish()
+                if rows.in_books(session, twin) >= twins[twin]:
+                    skipped += 1
+                    continue
+                entry_id = writer.through_services(unit_id, rows.record, unit_id, parsed, text)
+            else:
+                entry_id = rows.batched(writer, unit_id, parsed, text)
         except ServiceError as exc:
             column = rows.field_columns.get(getattr(exc, "field", None) or "", "(row)")
             found.add(number, column, str(exc))
             continue
-        remember(session, rows.source, row_key, rows.entity, entry_id)
-        added += 1
-    return ImportResult(rows.source, table.file, total, added, skipped, ())
+        known.add(row_key)
+        added.append((row_key, entry_id))
+    writer.finish()
+    remember_all(session, rows.source, rows.entity, added)
+    return ImportResult(rows.source, table.file, total, len(added), skipped, ())
 
 
 def records_by_name(

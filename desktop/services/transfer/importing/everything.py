@@ -27,15 +27,16 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import Client, Diagnosis
+from db.models import BillingUnit, Client, Diagnosis
 from desktop.domain.kinds import UnitKind
 from desktop.services.audit import log as audit
 from desktop.services.clients.diagnoses import add_diagnosis
 from desktop.services.clients.lookups import find_unit_by_ref
+from desktop.services.clients.people import set_active
 from desktop.services.clients.units import get_unit_detail, set_unit_active, update_unit
 from desktop.services.errors import ServiceError
 from desktop.services.transfer.format import ImportKind, parse_date
-from desktop.services.transfer.importing import folder_settings
+from desktop.services.transfer.importing import folder_settings, unit_settings
 from desktop.services.transfer.importing.common import ImportResult, Progress, records_by_name
 from desktop.services.transfer.importing.estimates import import_estimates
 from desktop.services.transfer.importing.folder_run import (
@@ -160,18 +161,27 @@ def _attempt(session: Session, folder: Path, progress: Progress | None) -> Folde
 
 
 def _deactivate_unit(session: Session, unit_id: int) -> None:
-    set_unit_active(session, unit_id, False)
+    unit = session.get(BillingUnit, unit_id)
+    assert unit is not None
+    if unit.kind == UnitKind.INDIVIDUAL.value:
+        # What set_unit_active does for a client's own unit, less reading the unit back.
+        set_active(session, unit.identified_patient_id, False)
+    else:
+        set_unit_active(session, unit_id, False)
 
 
 def _units(run: FolderRun, path: Path) -> None:
     """Each unit's own name and fee (the clients file made the units), and which are inactive."""
-    records, found = records_by_name(path, ("ref", "name", "default_fee", "active"))
+    records, found = records_by_name(
+        path, ("ref", "name", "default_fee", "active"), unit_settings.COLUMNS
+    )
     changed = 0
     for done, (number, row) in enumerate(records):
         run.report(done, len(records))
         before = len(found.problems)
         fee = parsed(found, number, "default_fee", amount_or_zero, row["default_fee"])
         active = flag(found, number, "active", row["active"])
+        wanted_settings = unit_settings.read(run.session, found, number, row)
         unit = find_unit_by_ref(run.session, row["ref"])
         if unit is None:
             found.add(number, "ref", f"There is no client or couple '{row['ref']}' in clients.csv.")
@@ -187,6 +197,8 @@ def _units(run: FolderRun, path: Path) -> None:
                 except ServiceError as exc:
                     refusal(found, number, exc)
                     continue
+        if unit_settings.apply(run.session, unit, wanted_settings):
+            changed += 1
         if not active and unit.active:
             deactivating(_deactivate_unit, run, found, number, unit.id)
     run.problems += found.problems

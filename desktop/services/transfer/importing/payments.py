@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from db.models import Charge, Client, Payment, PaymentMethod, Service
 from desktop.services.books import open_amounts, refunds
 from desktop.services.books import payments as payment_service
+from desktop.services.books.batch import BatchWriter
 from desktop.services.errors import InvalidInput
 from desktop.services.practice.catalog import PaymentMethodInput, create_payment_method
 from desktop.services.transfer.format import (
@@ -108,6 +109,52 @@ def _record(session: Session, unit_id: int, parsed: _Row, text: dict[str, str]) 
             session, unit_id, parsed.refunded, parsed.refund_on or parsed.on, payment_id=row.id
         )
     return row.id
+
+
+def _plain(parsed: _Row) -> bool:
+    """A payment the batch writes: applied oldest first (by hand goes through the services)."""
+    return parsed.applied_to is None
+
+
+def _batched(writer: BatchWriter, unit_id: int, parsed: _Row, text: dict[str, str]) -> int:
+    session = writer.session
+    methods = writer.memo.setdefault("payment methods", {})
+    name = text["method"].lower()
+    if name not in methods:
+        writer.finish()  # a new method's audit entry goes in its place in the chain
+        methods[name] = method_id(session, text["method"])
+    payers = writer.memo.setdefault("payers", {})
+    paid_by = text["paid_by"].lower()
+    if paid_by not in payers:
+        payers[paid_by] = _paid_by(session, text["paid_by"])
+    payment_id = writer.write_payment(
+        payment_service.PaymentInput(
+            unit_id=unit_id,
+            received_date=parsed.on,
+            amount=parsed.amount,
+            method_id=methods[name],
+            reference=text["reference"],
+            payer_client_id=payers[paid_by],
+            fee=parsed.fee,
+        )
+    )
+    if parsed.refunded:
+        writer.through_services(
+            unit_id,
+            refunds.record_refund,
+            unit_id,
+            parsed.refunded,
+            parsed.refund_on or parsed.on,
+            payment_id=payment_id,
+        )
+    return payment_id
+
+
+def _holding(session: Session) -> set[int]:
+    """The units with payments before the import."""
+    return set(
+        session.scalars(select(Payment.unit_id).where(Payment.void_txn_id.is_(None)).distinct())
+    )
 
 
 def _in_books(session: Session, twin: tuple[object, ...]) -> int:
@@ -236,4 +283,7 @@ _ROWS = LedgerRows(
     twin=_twin_key,
     in_books=_in_books,
     record=_record,
+    holding=_holding,
+    plain=_plain,
+    batched=_batched,
 )

@@ -22,6 +22,7 @@ from desktop.domain.claim_codes import modifiers_problem, place_of_service_probl
 from desktop.domain.kinds import AdjustmentReason, SessionStatus, values
 from desktop.services.books import open_amounts
 from desktop.services.books import sessions as session_service
+from desktop.services.books.batch import BatchWriter
 from desktop.services.books.fees import record_fee
 from desktop.services.books.write_offs import write_off
 from desktop.services.errors import ServiceError
@@ -137,6 +138,41 @@ def _record_fee(session: Session, unit_id: int, parsed: _Parsed) -> int:
     return charge_id
 
 
+def _plain(parsed: _Parsed) -> bool:
+    """A session the batch writes as the services would: everything the services would
+    otherwise look up is given (fee, place of service, modifiers), and no add-on or fee
+    row. A start time too, so that no charge without a session can be its twin."""
+    data = parsed[0]
+    given = ("fee", "start_time", "place_of_service", "modifiers")
+    return (
+        all(data.get(name) is not None for name in given)
+        and data.get("status") != FEE_STATUS
+        and not data.get("addon_code")
+    )
+
+
+def _batched(writer: BatchWriter, unit_id: int, parsed: _Parsed, text: dict[str, str]) -> int:
+    data, write_off_amount, write_off_on, reason = parsed
+    known = writer.memo.setdefault("service codes", {})
+    code = str(data["service_code"])
+    if code not in known:
+        writer.finish()  # a new service's audit entry goes in its place in the chain
+        known[code] = service_for(writer.session, code).id
+    session_id, _ = writer.write_session(
+        session_service.SessionInput(unit_id=unit_id, **data)  # type: ignore[arg-type]
+    )
+    if write_off_amount:
+        on = write_off_on or data["service_date"]
+        writer.through_services(unit_id, _write_off, session_id, write_off_amount, on, reason)
+    return session_id
+
+
+def _holding(session: Session) -> set[int]:
+    """The units with sessions before the import."""
+    found = select(SessionRecord.unit_id).where(SessionRecord.voided_at.is_(None)).distinct()
+    return set(session.scalars(found))
+
+
 def _twin_key(unit_id: int, parsed: _Parsed, text: dict[str, str]) -> tuple[object, ...]:
     data = parsed[0]
     status = data.get("status", SessionStatus.ATTENDED)
@@ -221,8 +257,8 @@ def _parse(text: dict[str, str], number: int, found: Findings) -> _Parsed | None
     take("status", _status)
     if data.get("status") == FEE_STATUS and "fee" not in data and not text["fee"]:
         found.add(number, "fee", "A fee row needs its fee (status fee: a charge, not a session).")
-    take("place_of_service", _place_of_service)
-    take("modifiers", _modifiers)
+    take("place_of_service", parse_place_of_service)
+    take("modifiers", parse_modifiers)
     if text["memo"]:
         data["memo"] = text["memo"]
     if text["addon_code"]:
@@ -262,13 +298,14 @@ def _status(text: str) -> SessionStatus | str:
     return FEE_STATUS if choice == FEE_STATUS else SessionStatus(choice)
 
 
-def _place_of_service(text: str) -> str:
+def parse_place_of_service(text: str) -> str:
     if (problem := place_of_service_problem(text)) is not None:
         raise FieldError(f"'{text}': {problem}")
     return text.strip()
 
 
-def _modifiers(text: str) -> str:
+def parse_modifiers(text: str) -> str:
+    """Modifiers as the books keep them (``none``: no modifiers at all)."""
     if text.strip().casefold() == NO_MODIFIERS:
         return ""
     if (problem := modifiers_problem(text)) is not None:
@@ -306,4 +343,7 @@ _ROWS = LedgerRows(
     twin=_twin_key,
     in_books=_in_books,
     record=_record,
+    holding=_holding,
+    plain=_plain,
+    batched=_batched,
 )
