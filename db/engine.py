@@ -295,7 +295,7 @@ def open_practice_file(
     """Unlock and open an existing practice file, upgrading its schema if it is older.
 
     Only ``create_practice_file`` makes a practice file: a file here that is empty, cut
-    short, damaged or holds no books is refused with a sentence, never initialised.
+    short, damaged or holds no books is refused with a sentence, never initialized.
     ``on_upgrade`` gets a session inside the schema upgrade's transaction, when there
     is one, for data work that must land with it.
     """

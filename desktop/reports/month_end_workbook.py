@@ -167,7 +167,7 @@ def _tie(differences: list[str]) -> str:
 
 
 class _Cover:
-    """Writes the cover top to bottom, one labelled amount per row."""
+    """Writes the cover top to bottom, one labeled amount per row."""
 
     def __init__(self, ws: Worksheet) -> None:
         self.ws = ws

@@ -90,7 +90,7 @@ def _clean(text: str) -> str:
     """Safe text without the control characters XML cannot hold.
 
     A bare carriage return would come back as a line feed anyway (XML parsers
-    normalise line ends), so it is written as one.
+    normalize line ends), so it is written as one.
     """
     safe = neutralise(text).replace("\r\n", "\n").replace("\r", "\n")
     return ILLEGAL_CHARACTERS_RE.sub("", safe)
@@ -232,7 +232,7 @@ def sheet_name(title: str, taken: Sequence[str] = ()) -> str:
 
 
 def new_workbook() -> Workbook:
-    """An empty workbook (no sheets yet), labelled as made by this app."""
+    """An empty workbook (no sheets yet), labeled as made by this app."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     # Only the app's name: the default would be "openpyxl", and a title could name a client.

@@ -94,7 +94,7 @@ def axis_ticks(low: Decimal, top: Decimal, steps: int = 4) -> list[Decimal]:
 
 
 def money_axis(low: Decimal, top: Decimal) -> QCategoryAxis:
-    """A value axis labelled like the money beside it (``$15,000``, never ``$15000``).
+    """A value axis labeled like the money beside it (``$15,000``, never ``$15000``).
 
     QValueAxis labels go through a printf format, which has no thousands separator, so
     the ticks are category labels placed on their values.

@@ -97,7 +97,7 @@ class CreatePracticeDialog(FormDialog[tuple[Profile, str]]):
         self.form.add("confirm", "Passphrase again", self.confirm, required=True)
         self.body.addLayout(self.form.layout)
         note = QLabel(
-            "Address, licence and the rest can wait for Settings. The usual psychotherapy "
+            "Address, license and the rest can wait for Settings. The usual psychotherapy "
             "services and payment methods are set up for you; edit them any time."
         )
         note.setWordWrap(True)

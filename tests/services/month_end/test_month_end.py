@@ -112,7 +112,7 @@ def build_march(ws: Workspace) -> None:
     )
     visit(ws, d4, date(2026, 3, 12))
     paid = ws.run(payments.record_payment, PaymentInput(d4, date(2026, 3, 12), D("50"), cash))
-    ws.run(voids.void_entry, "payment", paid.id, "Cheque bounced", date(2026, 3, 25))
+    ws.run(voids.void_entry, "payment", paid.id, "Check bounced", date(2026, 3, 25))
     visit(ws, a1, date(2026, 4, 2))
 
 
