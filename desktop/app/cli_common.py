@@ -12,7 +12,7 @@ import contextlib
 import getpass
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -121,14 +121,15 @@ def ask_recovery_key() -> str:
         raise UsageError("No recovery key was entered; nothing was done.") from None
 
 
-def ask_new_passphrase(path: Path) -> str:
-    """A new passphrase: from the environment, else asked for twice; weak ones are refused."""
+def ask_new_passphrase(path: Path, known_words: Iterable[str] = ()) -> str:
+    """A new passphrase: from the environment, else asked for twice; weak ones are refused,
+    and so are ones built from ``known_words`` (the practice's names and email)."""
     passphrase = _from_env()
     if passphrase is None:
         passphrase = _prompt(f"New passphrase for {path.name}: ")
         if _prompt("Type it again: ") != passphrase:
             raise CliError("The two passphrases differ; nothing was created.")
-    problem = Workspace.passphrase_problem(passphrase)
+    problem = Workspace.passphrase_problem(passphrase, known_words)
     if problem:
         raise CliError(problem)
     return passphrase
