@@ -54,7 +54,7 @@ def test_filter_by_client_kind_and_date_and_see_the_chain_intact(window: MainWin
         "When",
         "Who",
         "What happened",
-        "Client",
+        "Client ref.",
     ]
 
     page.kind.setCurrentIndex(0)

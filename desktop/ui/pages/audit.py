@@ -51,10 +51,6 @@ def when_text(row: AuditRow) -> str:
     return f"{format_date(date(day.year(), day.month(), day.day()))} {clock}"
 
 
-def _client(row: AuditRow) -> str:
-    return f"{row.unit_name} ({row.unit_ref})" if row.unit_ref else ""
-
-
 def _pretty(text: str) -> str:
     if not text:
         return "(nothing)"
@@ -69,7 +65,8 @@ AUDIT_COLUMNS: tuple[Column[AuditRow], ...] = (
     Column("When", when_text, lambda r: r.at, numeric=True),
     Column("Who", lambda r: r.user),
     Column("What happened", lambda r: r.sentence),
-    Column("Client", _client),
+    # The sentence names the client; the reference is enough to tell two of a name apart.
+    Column("Client ref.", lambda r: r.unit_ref),
 )
 
 
