@@ -465,7 +465,7 @@ def test_close_month_when_every_check_passes(march: Workspace) -> None:
     again = month_end_close.close_month(march, MARCH, today=TODAY)
     assert not again.closed
     assert not again.checks[0].passed
-    assert "already closed through 2026-03-31" in again.checks[0].sentence
+    assert "already closed through 03/31/2026" in again.checks[0].sentence
     # Reopening needs a reason and leaves an audit entry that carries it.
     with pytest.raises(InvalidInput, match="Say why"):
         month_end_close.reopen(march, date(2026, 2, 28), "  ")
