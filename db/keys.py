@@ -49,8 +49,9 @@ DEMO_PASSPHRASE = "demo"
 # zxcvbn's scale runs 0-4; 3 is "safely unguessable" (about 10^10 guesses), which
 # scrypt above makes years of work for one machine.
 MIN_SCORE = 3
-# zxcvbn's matching grows quickly with length; past this, length alone is strength.
-ESTIMATED_LENGTH = 100
+# zxcvbn refuses longer input (its matching grows quickly with length); the first 72
+# characters are measured, and a passphrase that long is strong on length alone.
+ESTIMATED_LENGTH = 72
 
 
 class KeyProblem(Exception):
