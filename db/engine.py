@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import sqlcipher3.dbapi2 as sqlcipher
@@ -200,8 +200,8 @@ class PracticeFile:
         """A fresh keyed DB-API connection (for backups and checks)."""
         return connect_raw(self.path, self._data_key)
 
-    def change_passphrase(self, new_passphrase: str) -> None:
-        problem = keys.passphrase_problem(new_passphrase)
+    def change_passphrase(self, new_passphrase: str, known_words: Iterable[str] = ()) -> None:
+        problem = keys.passphrase_problem(new_passphrase, known_words)
         if problem:
             raise keys.WeakPassphrase(problem)
         keys.write_envelope(self.path, keys.KeyEnvelope.seal(self._data_key, new_passphrase))
@@ -253,10 +253,13 @@ class PracticeFile:
         self.close()
 
 
-def create_practice_file(path: Path, passphrase: str, *, allow_weak: bool = False) -> PracticeFile:
+def create_practice_file(
+    path: Path, passphrase: str, *, allow_weak: bool = False, known_words: Iterable[str] = ()
+) -> PracticeFile:
     """Create a new, empty, encrypted practice file at the current schema.
 
-    Weak passphrases are refused unless ``allow_weak`` (the demo practice's ``demo``).
+    Weak passphrases are refused unless ``allow_weak`` (the demo practice's ``demo``);
+    ``known_words`` (the practice's names and email) count as easy to guess.
     """
     from db.migrate import upgrade_to_head
 
@@ -264,7 +267,7 @@ def create_practice_file(path: Path, passphrase: str, *, allow_weak: bool = Fals
     if path.exists() or keys.key_file_for(path).exists():
         raise PracticeFileError(f"{path} already exists; choose another name or open it.")
     if not allow_weak:
-        problem = keys.passphrase_problem(passphrase)
+        problem = keys.passphrase_problem(passphrase, known_words)
         if problem:
             raise keys.WeakPassphrase(problem)
     ensure_private_dir(path.parent)
@@ -295,7 +298,7 @@ def open_practice_file(
     """Unlock and open an existing practice file, upgrading its schema if it is older.
 
     Only ``create_practice_file`` makes a practice file: a file here that is empty, cut
-    short, damaged or holds no books is refused with a sentence, never initialised.
+    short, damaged or holds no books is refused with a sentence, never initialized.
     ``on_upgrade`` gets a session inside the schema upgrade's transaction, when there
     is one, for data work that must land with it.
     """

@@ -26,7 +26,9 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,20 +46,12 @@ SCRYPT_P = 1
 MIN_PASSPHRASE_LENGTH = 10
 # The demo practice (invented people only) opens without asking, with this passphrase.
 DEMO_PASSPHRASE = "demo"
-_COMMON = frozenset(
-    {
-        "password123",
-        "password1234",
-        "1234567890",
-        "qwertyuiop",
-        "iloveyou12",
-        "therapy123",
-        "letmein123",
-        "0123456789",
-        "abcdefghij",
-        "passw0rd12",
-    }
-)
+# zxcvbn's scale runs 0-4; 3 is "safely unguessable" (about 10^10 guesses), which
+# scrypt above makes years of work for one machine.
+MIN_SCORE = 3
+# zxcvbn refuses longer input (its matching grows quickly with length); the first 72
+# characters are measured, and a passphrase that long is strong on length alone.
+ESTIMATED_LENGTH = 72
 
 
 class KeyProblem(Exception):
@@ -97,16 +91,46 @@ def sqlcipher_key_literal(data_key: bytes) -> str:
     return f"\"x'{data_key.hex().upper()}'\""
 
 
-def passphrase_problem(passphrase: str) -> str | None:
-    """Why a new passphrase is too weak, or None."""
+def guessable_words(texts: Iterable[str]) -> list[str]:
+    """What an attacker who knows the practice would try first: each text whole, run
+    together, and its words (a name's parts, an email's name and domain)."""
+    words: list[str] = []
+    for text in texts:
+        text = text.strip().lower()
+        if text:
+            parts = [w for w in re.split(r"[^a-z0-9]+", text) if w]
+            words.extend([text, "".join(parts)])
+            words.extend(w for w in parts if len(w) >= 3)
+    return list(dict.fromkeys(words))
+
+
+def passphrase_problem(passphrase: str, known_words: Iterable[str] = ()) -> str | None:
+    """Why a new passphrase is too weak, in zxcvbn's own words, or None.
+
+    ``known_words`` (the practice's and provider's names, the email) count as guessed
+    first: a passphrase made of them is refused.
+    """
     if len(passphrase) < MIN_PASSPHRASE_LENGTH:
         return (
             f"Choose a passphrase of at least {MIN_PASSPHRASE_LENGTH} characters; "
             "a few unrelated words work well."
         )
-    if len(set(passphrase)) < 5 or passphrase.lower() in _COMMON:
-        return "That passphrase is too easy to guess; use a few unrelated words."
-    return None
+    from zxcvbn import zxcvbn  # its dictionaries load on first use
+
+    result = zxcvbn(passphrase[:ESTIMATED_LENGTH], user_inputs=guessable_words(known_words))
+    if result["score"] >= MIN_SCORE:
+        return None
+    feedback = result["feedback"]
+    warning = feedback.get("warning") or "That passphrase is too easy to guess."
+    if _uses_known_word(passphrase, known_words):
+        warning = "It is built from the practice's own name or email, which anyone could guess."
+    advice = " ".join(feedback.get("suggestions") or ["Add another word or two."])
+    return f"{warning.rstrip('.')}. {advice}"
+
+
+def _uses_known_word(passphrase: str, known_words: Iterable[str]) -> bool:
+    lowered = passphrase.lower()
+    return any(len(word) >= 4 and word in lowered for word in guessable_words(known_words))
 
 
 def _kek(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:

@@ -1,4 +1,4 @@
-"""The practice profile, its catalogues (services, payment methods, payers) and settings."""
+"""The practice profile, its catalogs (services, payment methods, payers) and settings."""
 
 from __future__ import annotations
 

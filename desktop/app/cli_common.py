@@ -16,7 +16,7 @@ import contextlib
 import getpass
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
@@ -130,8 +130,9 @@ def ask_recovery_key() -> str:
         raise UsageError("No recovery key was entered; nothing was done.") from None
 
 
-def ask_new_passphrase(path: Path) -> str:
-    """A new passphrase: from the environment, else asked for twice; weak ones are refused."""
+def ask_new_passphrase(path: Path, known_words: Iterable[str] = ()) -> str:
+    """A new passphrase: from the environment, else asked for twice; weak ones are refused,
+    and so are ones built from ``known_words`` (the practice's names and email)."""
     from desktop.services.workspace import Workspace
 
     passphrase = _from_env()
@@ -139,7 +140,7 @@ def ask_new_passphrase(path: Path) -> str:
         passphrase = _prompt(f"New passphrase for {path.name}: ")
         if _prompt("Type it again: ") != passphrase:
             raise CliError("The two passphrases differ; nothing was created.")
-    problem = Workspace.passphrase_problem(passphrase)
+    problem = Workspace.passphrase_problem(passphrase, known_words)
     if problem:
         raise CliError(problem)
     return passphrase

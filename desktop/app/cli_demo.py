@@ -7,6 +7,7 @@ import sys
 
 from desktop.app.cli_common import EXIT_OK, CliError, Subparsers, add_command, db_path, say
 from desktop.demo.defaults import DEFAULT_CLIENTS, DEFAULT_YEARS
+from desktop.domain.dates import us_date
 
 
 def _positive(text: str) -> int:
@@ -64,6 +65,6 @@ def run(args: argparse.Namespace) -> int:
     say(
         f"Demo practice written to {path} (passphrase: demo): {summary.clients} clients, "
         f"{summary.sessions} sessions and {summary.payments} payments from "
-        f"{summary.start.isoformat()} to {summary.end.isoformat()}."
+        f"{us_date(summary.start)} to {us_date(summary.end)}."
     )
     return EXIT_OK

@@ -78,7 +78,7 @@ def register(subparsers: Subparsers) -> None:
     every = add_command(
         kinds,
         "all",
-        help="a whole export folder: settings, catalogues, clients, couples, diagnoses, "
+        help="a whole export folder: settings, catalogs, clients, couples, diagnoses, "
         "sessions and payments",
     )
     every.add_argument("folder", type=expand_path, metavar="DIR", help="a folder export wrote")

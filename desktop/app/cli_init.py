@@ -80,6 +80,7 @@ def check_profile(profile: Profile, source: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from db import keys
+    from desktop.services.practice.passphrase import profile_words
     from desktop.services.practice.settings import Profile, create_practice
     from desktop.services.workspace import Workspace
 
@@ -89,9 +90,10 @@ def run(args: argparse.Namespace) -> int:
     check_profile(profile, args.profile.name if args.profile else "The profile")
     if path.exists() or keys.key_file_for(path).exists():
         raise CliError(f"{path} already exists; choose another name with --db.")
-    passphrase = ask_new_passphrase(path)
+    known = profile_words(profile)
+    passphrase = ask_new_passphrase(path, known)
 
-    workspace = Workspace.create(path, passphrase)
+    workspace = Workspace.create(path, passphrase, known_words=known)
     try:
         workspace.run(create_practice, profile, user_name=profile.provider_name)
         recovery_key = workspace.recovery_key()

@@ -24,6 +24,7 @@ from desktop.app.cli_common import (
     say,
 )
 from desktop.app.cli_report import iso_date
+from desktop.domain.dates import us_date
 from desktop.services.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -141,7 +142,7 @@ def run_close_month(args: argparse.Namespace) -> int:
         say(f"{period.title} was not closed; fix what failed and run close-month again.")
         return EXIT_FAILED
     assert result.closed_through is not None
-    say(f"Closed the books through {result.closed_through.isoformat()}.")
+    say(f"Closed the books through {us_date(result.closed_through)}.")
     if result.chain_head is not None:
         number, digest = result.chain_head
         say(f"Audit chain head recorded with the close: entry {number}, {digest}.")
@@ -156,7 +157,7 @@ def run_reopen(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         through = reopen(ws, None if args.all else args.to, args.reason)
     say(
-        f"The books are now closed through {through.isoformat()}."
+        f"The books are now closed through {us_date(through)}."
         if through
         else "Every period is open."
     )

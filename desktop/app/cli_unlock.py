@@ -46,6 +46,7 @@ def register(subparsers: Subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from db import keys
+    from desktop.services.practice.passphrase import practice_words
     from desktop.services.workspace import Workspace
 
     if not args.recovery_key:
@@ -58,7 +59,8 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"There is no practice file at {path}; name it with --db.")
     recovery_key = ask_recovery_key()
     with Workspace.open(path, recovery_key=recovery_key) as workspace:
-        workspace.change_passphrase(ask_new_passphrase(path))
+        known = workspace.read(practice_words)
+        workspace.change_passphrase(ask_new_passphrase(path, known), known)
     say(
         f"Opened {path.name} with the recovery key and wrote a new key file, "
         f"{keys.key_file_for(path).name}: the file opens with the new passphrase from now on."

@@ -119,7 +119,7 @@ BEFORE_QT = (
 
 
 def _first_run(default: Path) -> tuple[Path, bool, Workspace | None] | None:
-    """No practice file yet: create one, open another, or the demo; None if cancelled."""
+    """No practice file yet: create one, open another, or the demo; None if canceled."""
     from PySide6.QtWidgets import QFileDialog
 
     from desktop.ui.dialogs.first_run import (
@@ -190,7 +190,7 @@ DEMO_SECONDS = 15  # CPU time of benchmarks/demo.py; the README's quick start sa
 
 def _create_demo(path: Path) -> bool:
     """Make the demo practice off the UI thread, saying what is being done; False if the
-    person cancelled or it could not be made."""
+    person canceled or it could not be made."""
     from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QMessageBox
 

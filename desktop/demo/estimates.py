@@ -64,7 +64,7 @@ def add_demo_estimates(ws: Workspace, plans: list[Plan], *, seed: int, end: date
 
 def _usual(session: Session, plan: Plan, scheduled: date, first: date) -> EstimateInput:
     """The practice's usual estimate, listing the service the client is seen for at their
-    fee (the unit's catalogue default may differ; an estimate of another service would
+    fee (the unit's catalog default may differ; an estimate of another service would
     read as a change of scope as soon as the first session is billed)."""
     usual = default_estimate(session, plan.unit_id, scheduled, first)
     count = usual.items[0].count if usual.items else 1

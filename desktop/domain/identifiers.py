@@ -41,7 +41,7 @@ def npi_problem(npi: str) -> str | None:
     if not re.fullmatch(r"[0-9]{10}", digits):
         return "An NPI is exactly 10 digits."
     if digits[0] not in "12":
-        return "An NPI starts with 1 (individual) or 2 (organisation)."
+        return "An NPI starts with 1 (individual) or 2 (organization)."
     if not luhn.is_valid("80840" + digits):
         return "This NPI's check digit is wrong; check it against the NPI registry."
     return None

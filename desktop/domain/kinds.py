@@ -17,7 +17,7 @@ class SessionStatus(StrEnum):
             "attended": "Attended",
             "late_cancel": "Late cancel",
             "no_show": "No-show",
-            "cancelled": "Cancelled",
+            "cancelled": "Canceled",  # the stored value keeps its older spelling
         }[self.value]
 
 

@@ -43,7 +43,7 @@ def _iso(day: date) -> str:
 
 
 class EstimateForm:
-    """What the estimate dialog edits. ``fees`` is the catalogue's fee per service code,
+    """What the estimate dialog edits. ``fees`` is the catalog's fee per service code,
     used when a line's service is changed; ``workdays`` are the practice's business days."""
 
     def __init__(

@@ -23,6 +23,7 @@ from openpyxl.styles import Border, Font, PatternFill, Side
 from openpyxl.utils import quote_sheetname
 from openpyxl.worksheet.worksheet import Worksheet
 
+from desktop.domain.dates import us_date, us_period
 from desktop.reports.safe_cells import neutralise
 from desktop.reports.tabular import Table
 from desktop.reports.xlsx_tables import (
@@ -166,7 +167,7 @@ def _tie(differences: list[str]) -> str:
 
 
 class _Cover:
-    """Writes the cover top to bottom, one labelled amount per row."""
+    """Writes the cover top to bottom, one labeled amount per row."""
 
     def __init__(self, ws: Worksheet) -> None:
         self.ws = ws
@@ -184,7 +185,7 @@ class _Cover:
 
     def heading(self, text: str) -> None:
         self.row += 1
-        for column, value in (("A", text), ("B", "amount"), ("C", "from")):
+        for column, value in (("A", text), ("B", "Amount"), ("C", "From sheet")):
             _text(self.ws, f"{column}{self.row}", value, _BOLD)
             self.ws[f"{column}{self.row}"].border = Border(bottom=_THIN)
 
@@ -214,9 +215,9 @@ def _write_cover(ws: Worksheet, book: MonthEndBook, written: list[WrittenTable])
     rf = book.rollforward
     cover = _Cover(ws)
     cover.note(f"Month-end: {book.practice}", _TITLE)
-    cover.note(f"{book.title}: {book.start.isoformat()} to {book.end.isoformat()}")
-    closed = book.closed_through.isoformat() if book.closed_through else "no date (all open)"
-    cover.note(f"Written {book.written_on.isoformat()}; books closed through {closed}.")
+    cover.note(f"{book.title}: {us_period(book.start, book.end)}")
+    closed = us_date(book.closed_through) if book.closed_through else "no date (all open)"
+    cover.note(f"Written {us_date(book.written_on)}; books closed through {closed}.")
     cover.note(FULL_NAMES_NOTE if book.full_names else MINIMUM_NOTE)
     cover.skip()
     overall_row = cover.row + 1
@@ -315,7 +316,7 @@ def _write_cover(ws: Worksheet, book: MonthEndBook, written: list[WrittenTable])
     check.value = f'=IF(AND({ar_check}="{OK}",{credit_check}="{OK}"),"{OK}","{NOT_OK}")'
     check.font = _TITLE
     cover.cells["check"] = f"B{overall_row}"
-    _colour_checks(ws, [f"B{overall_row}", ar_check, credit_check])
+    _color_checks(ws, [f"B{overall_row}", ar_check, credit_check])
 
     cover.skip()
     cover.note(
@@ -372,7 +373,7 @@ def read_chain_head(path: Path) -> tuple[int, str] | None:
     return None
 
 
-def _colour_checks(ws: Worksheet, cells: list[str]) -> None:
+def _color_checks(ws: Worksheet, cells: list[str]) -> None:
     for coordinate in cells:
         ws.conditional_formatting.add(
             coordinate, CellIsRule(operator="equal", formula=[f'"{OK}"'], fill=_GREEN)

@@ -7,7 +7,7 @@ more than one page image. No Qt here: a page is plain RGB bytes and a size.
 
 pypdfium2 is loaded on first use (it costs the window's start-up about 0.2 s),
 and PDFium is not safe to call from two threads at once, so every call is
-serialised by one lock.
+serialized by one lock.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ class PageImage:
 
 
 class PdfPages:
-    """An open PDF whose pages can be counted, measured and rasterised one by one.
+    """An open PDF whose pages can be counted, measured and rasterized one by one.
 
     Use as a context manager, so PDFium's copy of the document is freed::
 

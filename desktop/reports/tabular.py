@@ -5,12 +5,13 @@ cell is a ``Decimal``, never a float; a summed column's total is the sum of
 its rows), so every writer can trust it. Writers are pure: table in, file out.
 
 CSV conventions, chosen for a bookkeeper's spreadsheet and for scripts alike:
-a header row of column names, then the rows, then the total row if any; money
-as plain numbers with two decimals (``1234.50``, no sign or separators), dates
-ISO (``2026-03-31``), percentages as fractions (``0.25``); text that a
-spreadsheet would run is neutralised (see ``safe_cells``). Lines end in CRLF
-as RFC 4180 says: with that terminator Python's csv module quotes any field
-holding a CR or LF, so a memo with a line break cannot split a row. A file
+a header row of machine names (``client_ref``; a workbook shows ``Client ref.``),
+then the rows, then the total row if any; money as plain numbers with two decimals
+(``1234.50``, no sign or separators), dates ISO (``2026-03-31``), percentages as
+fractions (``0.25``); text that a spreadsheet would run is neutralized (see
+``safe_cells``). Lines end in CRLF as RFC 4180 says: with that terminator
+Python's csv module quotes any field holding a CR or LF, so a memo with a line
+break cannot split a row. A file
 starts with a UTF-8 byte order mark so Excel reads accented names correctly;
 a stream (standard output) gets none, so pipes see plain UTF-8. Title, period
 and notes are left out of CSV, which stays one rectangle of data.
@@ -50,11 +51,33 @@ class Kind(StrEnum):
     PERCENT = "percent"  # a fraction: Decimal("0.25") is 25%
 
 
+# Field-name words a person reads differently: "client_ref" is "Client ref.", "eob" is "EOB".
+_WORDS = {"ref": "ref.", "id": "ID", "eob": "EOB", "no": "no.", "npi": "NPI", "gfe": "GFE"}
+
+
+def heading(name: str) -> str:
+    """A column name as a header in words: ``client_ref`` -> ``Client ref.``,
+    ``charge_id`` -> ``Charge ID``, ``1-30`` stays ``1-30``."""
+    words = [_WORDS.get(word, word) for word in name.replace("_", " ").split(" ") if word]
+    if not words:
+        return name
+    first = words[0]
+    words[0] = first if first.isupper() else first[:1].upper() + first[1:]
+    return " ".join(words)
+
+
 @dataclass(frozen=True)
 class Column:
+    """``name`` is the machine name (CSV header, lookups); ``heading`` the words shown."""
+
     name: str
     kind: Kind = Kind.TEXT
     summed: bool = False  # the total row holds this column's sum (a SUM formula in XLSX)
+    label: str = ""  # the header in words when ``heading(name)`` would not say it right
+
+    @property
+    def heading(self) -> str:
+        return self.label or heading(self.name)
 
     def __post_init__(self) -> None:
         if self.summed and self.kind not in (Kind.MONEY, Kind.INTEGER):

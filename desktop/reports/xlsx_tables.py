@@ -5,7 +5,7 @@ and a workbook that combines sheets (a month-end pack with a cover sheet) can
 point at any total::
 
     row 1  title            row 2  period or as-of date      row 3  blank
-    row 4  column names (bold, frozen, with filter buttons)
+    row 4  column headings in words (bold, frozen, with filter buttons)
     row 5… the rows, then the total row, then a blank row and the notes
 
 Money cells hold ``Decimal`` values; openpyxl writes them as decimal text with
@@ -36,6 +36,7 @@ from openpyxl.styles import Border, Font, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.worksheet import Worksheet
 
+from desktop.domain.dates import us_date
 from desktop.domain.money import format_money
 from desktop.reports.atomic import atomic_output
 from desktop.reports.safe_cells import neutralise
@@ -49,7 +50,7 @@ FIRST_ROW = HEADER_ROW + 1
 # Escaped parentheses keep openpyxl from mapping this onto built-in format 7,
 # which Excel would show in the local currency rather than dollars.
 MONEY_FORMAT = '"$"#,##0.00_);\\("$"#,##0.00\\)'
-DATE_FORMAT = "yyyy-mm-dd"
+DATE_FORMAT = "mm/dd/yyyy"  # US paper; machine files (CSV) keep ISO
 INTEGER_FORMAT = "#,##0"
 PERCENT_FORMAT = "0.00%"
 FORMATS = {
@@ -89,7 +90,7 @@ def _clean(text: str) -> str:
     """Safe text without the control characters XML cannot hold.
 
     A bare carriage return would come back as a line feed anyway (XML parsers
-    normalise line ends), so it is written as one.
+    normalize line ends), so it is written as one.
     """
     safe = neutralise(text).replace("\r\n", "\n").replace("\r", "\n")
     return ILLEGAL_CHARACTERS_RE.sub("", safe)
@@ -106,7 +107,7 @@ def _display(kind: Kind, value: Cell) -> str:
     if kind is Kind.PERCENT and isinstance(value, Decimal):
         return f"{value * 100:.2f}%"
     if isinstance(value, date):
-        return value.isoformat()
+        return us_date(value)
     return f"{value:,}"
 
 
@@ -143,7 +144,7 @@ def write_table(ws: Worksheet, table: Table) -> WrittenTable:
     _put_text(ws, SUBTITLE_ROW, table.subtitle)
     kinds = [column.kind for column in table.columns]
     for index, column in enumerate(table.columns, start=1):
-        _put(ws, HEADER_ROW, index, Kind.TEXT, column.name)
+        _put(ws, HEADER_ROW, index, Kind.TEXT, column.heading)
         header = ws.cell(row=HEADER_ROW, column=index)
         header.font = _BOLD
         header.border = Border(bottom=_THIN)
@@ -196,7 +197,9 @@ def _finish_sheet(ws: Worksheet, table: Table, last_row: int) -> None:
         values = [row[index] for row in everything]
         if column.kind is Kind.MONEY:
             values = _widest_amounts(values)
-        widest = max([len(column.name), *(len(_display(column.kind, v)) for v in values)])
+        # The heading needs room for its filter button too.
+        shown = (len(_display(column.kind, v)) for v in values)
+        widest = max([len(column.heading) + 3, *shown])
         width = min(max(widest + 2, MIN_WIDTH), MAX_WIDTH)
         ws.column_dimensions[get_column_letter(index + 1)].width = width
 
@@ -229,7 +232,7 @@ def sheet_name(title: str, taken: Sequence[str] = ()) -> str:
 
 
 def new_workbook() -> Workbook:
-    """An empty workbook (no sheets yet), labelled as made by this app."""
+    """An empty workbook (no sheets yet), labeled as made by this app."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     # Only the app's name: the default would be "openpyxl", and a title could name a client.

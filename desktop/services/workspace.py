@@ -9,7 +9,7 @@ queries and never commits. Errors from the file or the database come out as
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Concatenate, Generic, ParamSpec, TypeVar
@@ -95,9 +95,21 @@ class Workspace:
             raise UnlockFailed(str(exc)) from None
 
     @classmethod
-    def create(cls, path: Path, passphrase: str, *, allow_weak: bool = False) -> Workspace:
+    def create(
+        cls,
+        path: Path,
+        passphrase: str,
+        *,
+        allow_weak: bool = False,
+        known_words: Iterable[str] = (),
+    ) -> Workspace:
+        """A new practice file; ``known_words`` (its names, email) count as easy to guess."""
         try:
-            return cls(create_practice_file(Path(path), passphrase, allow_weak=allow_weak))
+            return cls(
+                create_practice_file(
+                    Path(path), passphrase, allow_weak=allow_weak, known_words=known_words
+                )
+            )
         except keys.WeakPassphrase as exc:
             raise WeakPassphrase(str(exc)) from None
         except (PracticeFileError, keys.KeyProblem) as exc:
@@ -108,8 +120,8 @@ class Workspace:
             ) from None
 
     @staticmethod
-    def passphrase_problem(passphrase: str) -> str | None:
-        return keys.passphrase_problem(passphrase)
+    def passphrase_problem(passphrase: str, known_words: Iterable[str] = ()) -> str | None:
+        return keys.passphrase_problem(passphrase, known_words)
 
     # --- units of work ------------------------------------------------------------
 
@@ -157,9 +169,9 @@ class Workspace:
     def is_open(self) -> bool:
         return self._file.is_open
 
-    def change_passphrase(self, new_passphrase: str) -> None:
+    def change_passphrase(self, new_passphrase: str, known_words: Iterable[str] = ()) -> None:
         try:
-            self._file.change_passphrase(new_passphrase)
+            self._file.change_passphrase(new_passphrase, known_words)
         except keys.WeakPassphrase as exc:
             raise WeakPassphrase(str(exc)) from None
         except OSError as exc:

@@ -111,7 +111,7 @@ class BackgroundTask(QObject):
 
     def cancel(self) -> None:
         self._job.cancel_event.set()
-        self.dialog.setLabelText("Cancelling…")
+        self.dialog.setLabelText("Canceling…")
 
     @property
     def cancel_requested(self) -> bool:

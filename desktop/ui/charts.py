@@ -21,13 +21,12 @@ from PySide6.QtCharts import (
     QCategoryAxis,
     QChart,
     QChartView,
-    QValueAxis,
 )
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QWidget
 
-from desktop.domain.money import ZERO
+from desktop.domain.money import ZERO, format_money
 from desktop.ui import style
 from desktop.ui.formatting import money_text
 
@@ -64,7 +63,7 @@ def income_by_month(rows: Sequence[object], starts: Sequence[date]) -> list[Bar]
     return [Bar(start.strftime("%B %Y"), totals[start], start.strftime(axis)) for start in starts]
 
 
-def _nice_top(amount: Decimal) -> Decimal:
+def nice_top(amount: Decimal) -> Decimal:
     """A round axis maximum a little above ``amount``: 1, 2, 2.5 or 5 times a power of ten."""
     if amount <= 0:
         return Decimal(100)
@@ -73,6 +72,41 @@ def _nice_top(amount: Decimal) -> Decimal:
         if amount <= power * step:
             return power * step
     return power * 10
+
+
+def axis_money_text(amount: Decimal) -> str:
+    """``$15,000`` for a whole-dollar tick, ``$62.50`` otherwise: the tiles' format, less
+    the cents an axis does not need."""
+    text = format_money(amount)
+    return text.removesuffix(".00")
+
+
+def axis_ticks(low: Decimal, top: Decimal, steps: int = 4) -> list[Decimal]:
+    """Tick values from zero up to ``top`` in ``steps`` equal steps, continued below
+    zero down to ``low`` when some amount is negative."""
+    step = top / steps
+    ticks = [step * i for i in range(steps + 1)]
+    below = -step
+    while low < 0 and below >= low - step:
+        ticks.insert(0, below)
+        below -= step
+    return ticks
+
+
+def money_axis(low: Decimal, top: Decimal) -> QCategoryAxis:
+    """A value axis labeled like the money beside it (``$15,000``, never ``$15000``).
+
+    QValueAxis labels go through a printf format, which has no thousands separator, so
+    the ticks are category labels placed on their values.
+    """
+    ticks = axis_ticks(min(low, ZERO), top)
+    axis = QCategoryAxis()
+    axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+    axis.setRange(float(ticks[0]), float(ticks[-1]))  # drawing only; the labels are exact
+    axis.setStartValue(float(ticks[0]))
+    for tick in ticks:
+        axis.append(axis_money_text(tick), float(tick))
+    return axis
 
 
 class BarChart(QChartView):
@@ -104,12 +138,9 @@ class BarChart(QChartView):
         bottom = self._bottom_axis()
         chart.addAxis(bottom, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(bottom)
-        amounts = QValueAxis()
-        top = _nice_top(max((bar.amount for bar in self.bars), default=ZERO))
+        top = nice_top(max((bar.amount for bar in self.bars), default=ZERO))
         low = min((bar.amount for bar in self.bars), default=ZERO)
-        amounts.setRange(float(min(low, ZERO)), float(top))
-        amounts.setLabelFormat("$%.0f")
-        amounts.setTickCount(5)
+        amounts = money_axis(low, top)
         chart.addAxis(amounts, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(amounts)
         old = self.chart()

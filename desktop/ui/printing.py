@@ -72,7 +72,7 @@ def ask_printer(parent: QWidget | None, printer: QPrinter, pages: int) -> QPrint
 def sheet_plan(printer: QPrinter, pages: int) -> list[int]:
     """The page indexes (from 0) in the order they go to paper.
 
-    Honours the chosen page range and page order; copies are repeated here
+    Honors the chosen page range and page order; copies are repeated here
     only when the printer cannot make them itself (a PDF file, plain lpr).
     """
     chosen = list(range(pages))
@@ -88,7 +88,7 @@ def sheet_plan(printer: QPrinter, pages: int) -> list[int]:
 
 
 def print_pdf(pdf: bytes, printer: QPrinter, progress: Progress | None = None) -> Printed | None:
-    """Paint every planned page of ``pdf`` onto ``printer``; None when cancelled.
+    """Paint every planned page of ``pdf`` onto ``printer``; None when canceled.
 
     Raises PrintFailed when the printer cannot be started, UnreadablePdf for
     bytes that are not a PDF.
@@ -121,7 +121,7 @@ def print_pdf(pdf: bytes, printer: QPrinter, progress: Progress | None = None) -
 
 
 def _paint(painter: QPainter, printer: QPrinter, page: PageImage) -> None:
-    """The page image, as large as the paper allows without changing its shape, centred."""
+    """The page image, as large as the paper allows without changing its shape, centered."""
     image = QImage(page.pixels, page.width, page.height, page.stride, QImage.Format.Format_RGB888)
     paper = printer.paperRect(QPrinter.Unit.DevicePixel)
     scale = min(paper.width() / page.width, paper.height() / page.height)
@@ -179,7 +179,7 @@ def start_printing(
         elif result.cancelled:
             interaction.show_info(
                 parent,
-                f"Printing {name} was cancelled. Pages already sent to the printer may "
+                f"Printing {name} was canceled. Pages already sent to the printer may "
                 "still come out.",
             )
         if on_done is not None:

@@ -1,6 +1,6 @@
-"""Look and feel: one place for spacing, the colour of error text and the palette.
+"""Look and feel: one place for spacing, the color of error text and the palette.
 
-Colours come from the palette so the same widgets read well in light and dark
+Colors come from the palette so the same widgets read well in light and dark
 schemes; only the error red is chosen here, lighter on a dark background.
 """
 
@@ -28,7 +28,7 @@ MARGIN = 16  # around a page
 
 class _Style(QProxyStyle):
     """Fusion with room either side of the text in list and table cells (Qt's is ~3 px,
-    which lets neighbouring columns touch)."""
+    which lets neighboring columns touch)."""
 
     def pixelMetric(
         self,
@@ -65,7 +65,7 @@ class _Style(QProxyStyle):
 
 
 def apply(app: QApplication) -> None:
-    """Fusion everywhere (the same look on every OS), following the system colour scheme.
+    """Fusion everywhere (the same look on every OS), following the system color scheme.
 
     ``QUIETLEDGER_THEME=dark|light`` forces a scheme, for screenshots and testing.
     """
@@ -126,7 +126,7 @@ def error_color(widget: QWidget | None = None) -> QColor:
 
 def muted_color(widget: QWidget | None = None) -> QColor:
     """Secondary text: between the text and its background, readable in both schemes
-    (the palette's disabled colour is too faint for text meant to be read)."""
+    (the palette's disabled color is too faint for text meant to be read)."""
     palette = widget.palette() if widget else QApplication.palette()
     text = palette.color(QPalette.ColorRole.WindowText)
     back = palette.color(QPalette.ColorRole.Window)

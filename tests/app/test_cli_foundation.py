@@ -242,6 +242,31 @@ def test_init_refuses_a_weak_passphrase(
     assert files_under(folder) == []
 
 
+@pytest.mark.parametrize(
+    ("passphrase", "reason"),
+    [
+        ("password12", "This is a very common password."),
+        ("Harbor Light Therapy", "the practice's own name or email"),
+        ("dana@example.com", "the practice's own name or email"),
+    ],
+)
+def test_init_refuses_a_guessable_passphrase_with_zxcvbns_reason(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    passphrase: str,
+    reason: str,
+) -> None:
+    toml = write_toml(tmp_path / "practice.toml", FULL_PROFILE)
+    monkeypatch.setenv("QUIETLEDGER_PASSPHRASE", passphrase)
+    folder = tmp_path / "books"
+    assert main(["init", "--db", str(folder / "b.qlb"), "--profile", str(toml)]) == 1
+    err = one_line(capsys.readouterr().err)
+    assert reason in err
+    assert "Add another word or two." in err
+    assert files_under(folder) == []
+
+
 def test_init_refuses_to_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "b.qlb"
     assert main(["init", "--db", str(db)]) == 0

@@ -110,7 +110,7 @@ def test_close_month_prints_each_check_and_closes(
         "PASS  practice file check",
         "PASS  unapplied payments are credit",
     ]
-    assert lines[-2] == "Closed the books through 2026-03-31."
+    assert lines[-2] == "Closed the books through 03/31/2026."
     assert lines[-1].startswith("Audit chain head recorded with the close: entry ")
     with Workspace.open(books, passphrase=PASSPHRASE) as ws:
         assert ws.read(periods.closed_through) == date(2026, 3, 31)
@@ -118,7 +118,7 @@ def test_close_month_prints_each_check_and_closes(
     # Again: it fails, exit 1, and says why.
     assert run(books, "close-month", "--month", "2026-03") == 1
     out = capsys.readouterr().out
-    assert "FAIL  month is over and open: The books are already closed through 2026-03-31" in out
+    assert "FAIL  month is over and open: The books are already closed through 03/31/2026" in out
     assert "March 2026 was not closed" in out
 
 
@@ -148,7 +148,7 @@ def test_reopen_needs_a_reason(books: Path, capsys: pytest.CaptureFixture[str]) 
     assert "--reason" in capsys.readouterr().err
     assert run(books, "reopen", "--all", "--reason", " ") == 2
     assert run(books, "reopen", "--to", "2026-02-28", "--reason", "Late cheque") == 0
-    assert capsys.readouterr().out.strip() == "The books are now closed through 2026-02-28."
+    assert capsys.readouterr().out.strip() == "The books are now closed through 02/28/2026."
     assert run(books, "reopen", "--all", "--reason", "Audit") == 0
     assert capsys.readouterr().out.strip() == "Every period is open."
     assert run(books, "reopen", "--all", "--reason", "Again") == 1

@@ -205,7 +205,7 @@ def test_xlsx_from_the_out_extension(
     assert os.listdir(out.parent) == ["aging.XLSX"]
     ws = load_workbook(out).active
     assert ws.title == "Aging"
-    header = ["client_ref", "client", "current", "1-30", "31-60", "61-90", "91+", "total"]
+    header = ["Client ref.", "Client", "Current", "1-30", "31-60", "61-90", "91+", "Total"]
     assert [c.value for c in ws[4]] == header
     assert ws["B6"].value == "'" + HYPERLINK + " Doe"
     assert (ws["A9"].value, ws["H9"].value) == ("UNAPPLIED CREDIT", -200)

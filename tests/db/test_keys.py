@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from db.keys import key_file_for
+from db.keys import guessable_words, key_file_for, passphrase_problem
 from db.models import Client
 from desktop.services.workspace import UnlockFailed, WeakPassphrase, Workspace
 from tests.conftest import PASSPHRASE
@@ -156,12 +156,40 @@ def test_recovery_key_with_a_missing_group(workspace: Workspace) -> None:
         Workspace.open(path, recovery_key=short)
 
 
-@pytest.mark.parametrize("weak", ["short", "aaaaaaaaaaaaaa", "password123"])
+@pytest.mark.parametrize("weak", ["short", "aaaaaaaaaaaaaa", "password123", "password12"])
 def test_weak_passphrase_is_refused_on_create(tmp_path: Path, weak: str) -> None:
     folder = tmp_path / "books"
     with pytest.raises(WeakPassphrase):
         Workspace.create(folder / "b.qlb", weak)
     assert not folder.exists()
+
+
+def test_strength_is_zxcvbns_with_the_practice_as_known_words() -> None:
+    known = ["Harbor Light Therapy", "Dana Whitfield", "LMFT", "dana@example.com"]
+    assert passphrase_problem(PASSPHRASE, known) is None
+    assert passphrase_problem(NEW_PASSPHRASE, known) is None
+    # zxcvbn's own sentence, then its advice.
+    common = passphrase_problem("password12", known)
+    assert common is not None
+    assert common.startswith("This is a very common password.")
+    for own in ("Harbor Light Therapy", "HarborLightTherapy", "Dana Whitfield"):
+        problem = passphrase_problem(own, known)
+        assert problem is not None, own
+        assert "the practice's own name or email" in problem
+    # Past zxcvbn's 72 characters, the start is measured (it refuses longer input).
+    assert passphrase_problem("lantern orchard quietly ninety " * 4, known) is None
+    # Without the practice's words, its name alone would have passed.
+    assert passphrase_problem("Harbor Light Therapy") is None
+    assert guessable_words(["Dana Whitfield", "dana@example.com"]) == [
+        "dana whitfield",
+        "danawhitfield",
+        "dana",
+        "whitfield",
+        "dana@example.com",
+        "danaexamplecom",
+        "example",
+        "com",
+    ]
 
 
 def test_weak_passphrase_is_refused_on_change(workspace: Workspace) -> None:

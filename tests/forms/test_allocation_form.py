@@ -18,7 +18,7 @@ def payment(amount: str, *allocations: AllocationRow) -> PaymentRow:
         id=9,
         unit_id=1,
         received_date=MAY_18,
-        method="Cheque",
+        method="Check",
         amount=D(amount),
         fee=D("0.00"),
         reference="",

@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 
 from desktop.reports import tabular
 from desktop.reports.safe_cells import neutralise
-from desktop.reports.tabular import Column, Kind, Table, write_csv, write_xlsx
+from desktop.reports.tabular import Column, Kind, Table, heading, write_csv, write_xlsx
 from desktop.reports.xlsx_tables import (
     DATE_FORMAT,
     MONEY_FORMAT,
@@ -176,14 +176,15 @@ def test_xlsx_layout_formats_and_formulas(tmp_path: Path) -> None:
     ws = load_workbook(path).active
     assert ws.title == "Sample A R"  # ':' and '/' cannot be in a sheet name
     assert (ws["A1"].value, ws["A2"].value) == ("Sample: A/R", "As of 2026-03-31")
-    assert [c.value for c in ws[4]] == ["day", "client", "sessions", "amount", "share"]
+    # Headings in words in the workbook; the CSV keeps the machine names.
+    assert [c.value for c in ws[4]] == ["Day", "Client", "Sessions", "Amount", "Share"]
     assert all(c.font.b for c in ws[4])
     assert ws.freeze_panes == "A5"
     assert ws.auto_filter.ref == "A4:E7"  # header and rows; the total row stays out
     # Dates are real dates, money has the dollar format, percent a percent format.
     assert ws["A5"].is_date
     assert ws["A5"].value == datetime(2026, 3, 1)
-    assert ws["A5"].number_format == DATE_FORMAT
+    assert ws["A5"].number_format == DATE_FORMAT == "mm/dd/yyyy"
     assert [ws[f"D{r}"].number_format for r in (5, 6, 7)] == [MONEY_FORMAT] * 3
     assert ws["E5"].number_format == "0.00%"
     # Totals are formulas over the rows; labels are text.
@@ -316,3 +317,11 @@ def test_libreoffice_computes_the_apps_totals(tmp_path: Path) -> None:
         client = table.column_index("client")
         names = [row[client] for row in grid[where.first_row - 1 : where.last_row]]
         assert "'" + HOSTILE[0] in names
+
+
+def test_headings_are_words() -> None:
+    assert heading("client_ref") == "Client ref."
+    assert heading("charge_id") == "Charge ID"
+    assert heading("eob_date") == "EOB date"
+    assert heading("1-30") == "1-30"
+    assert Column("name", label="Client").heading == "Client"

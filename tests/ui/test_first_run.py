@@ -56,3 +56,22 @@ def test_create_a_practice_from_the_form(qtbot: QtBot, tmp_path: Path) -> None:
     assert shown.result() == 0
     shown.kept.setChecked(True)
     assert shown.continue_button.isEnabled()
+
+
+def test_the_reason_a_passphrase_is_refused_shows_as_it_is_typed(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    dialog = CreatePracticeDialog(None, tmp_path / "practice.qlb")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.fields["practice_name"], "Harbor Light Therapy")
+    qtbot.keyClicks(dialog.passphrase, "password12")
+    assert dialog.form.message("passphrase").startswith("This is a very common password.")
+    dialog.passphrase.clear()
+    qtbot.keyClicks(dialog.passphrase, "harbor light therapy")
+    assert "own name or email" in dialog.form.message("passphrase")
+    qtbot.keyClicks(dialog.confirm, "harbor light therapy")
+    assert not dialog.save_button.isEnabled()
+    dialog.passphrase.clear()
+    qtbot.keyClicks(dialog.passphrase, STRONG)
+    assert dialog.form.message("passphrase") == ""

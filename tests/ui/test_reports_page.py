@@ -8,7 +8,7 @@ from decimal import Decimal as D  # noqa: N817 - reads like the figures
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -18,6 +18,7 @@ from desktop.services.books.sessions import SessionInput
 from desktop.services.month_end.workbook import month_of
 from desktop.services.workspace import Workspace
 from desktop.ui.dialogs.close_month import CloseMonthDialog, ReopenDialog
+from desktop.ui.formatting import format_date
 from desktop.ui.main_window import MainWindow
 from desktop.ui.pages.clients import ClientsPage
 from desktop.ui.pages.reports import ReportsPage
@@ -70,7 +71,14 @@ def test_aging_as_of_a_date_exports_what_it_shows_and_opens_the_client(
     assert rows[-2][-1] == "-$50.00"
     assert rows[-1][0] == "TOTAL"
     assert rows[-1][-1] == "$100.00"
-    assert "As of 2026-03-31" in page.heading.text()
+    # The table speaks paper (MM/DD/YYYY); the page shows the locale's short date.
+    assert f"As of {format_date(MARCH_END)}" in page.heading.text()
+    assert f"on or before {format_date(MARCH_END)} counts" in page.notes.text()
+    assert "2026-03-31" not in page.heading.text() + page.notes.text()
+    assert [page.model.headerData(i, Qt.Orientation.Horizontal) for i in (0, 1)] == [
+        "Client ref.",
+        "Client",
+    ]
 
     target = tmp_path / "aging.csv"
     page.choose_save_path = lambda *_args: target  # type: ignore[method-assign]

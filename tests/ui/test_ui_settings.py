@@ -1,4 +1,4 @@
-"""The settings page: profile checks as typed, catalogues, preferences and the passphrase."""
+"""The settings page: profile checks as typed, catalogs, preferences and the passphrase."""
 
 from __future__ import annotations
 

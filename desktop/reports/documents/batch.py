@@ -26,7 +26,7 @@ def render_batch(docs: Sequence[SuperbillDoc], progress: Progress | None = None)
     """All ``docs`` as one PDF, in order.
 
     ``progress(done, total)`` is called before the first superbill, as each one
-    is laid out, and once at the end; when it returns False, Cancelled is raised.
+    is laid out, and once at the end; when it returns False, ``Cancelled`` is raised.
     """
     if not docs:
         raise ValueError("There are no superbills to print.")

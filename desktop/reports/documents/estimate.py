@@ -3,7 +3,7 @@
 Layout, top to bottom: practice letterhead and title; the patient box (with
 the primary service, its period, frequency and number of sessions) beside the
 provider box (NPI, TIN, state, office location); the diagnosis codes, when the
-practice chose to give them; the itemised expected charges with their total
+practice chose to give them; the itemized expected charges with their total
 (the table header repeats on every page); what is scheduled separately; the
 statements the rule requires, in plain words; the provider's signature and the
 date beside the total. The footer names the estimate and numbers its pages.

@@ -45,7 +45,7 @@ class Column:
 
 @dataclass(frozen=True)
 class Cell:
-    """A cell that needs its own font, size or colour (a title beside a name)."""
+    """A cell that needs its own font, size or color (a title beside a name)."""
 
     text: str
     font: str | None = None
@@ -55,7 +55,7 @@ class Cell:
 
 @dataclass(frozen=True)
 class Row:
-    """One row; font, size and colour, when given, override the columns' for every cell.
+    """One row; font, size and color, when given, override the columns' for every cell.
 
     ``span`` makes the first cell run across all columns (a box title).
     """

@@ -61,7 +61,7 @@ def encode(doc: Any, font_name: str, text: str) -> Encoded:
 
 
 def draw_text(canv: Any, placed: Iterable[PlacedText]) -> None:
-    """Draw each string at its place in one text block; font and colour set on change."""
+    """Draw each string at its place in one text block; font and color set on change."""
     doc = canv._doc  # the PDF document that owns the font subsets
     ops = ["BT"]
     current_font: tuple[str, int, float] | None = None

@@ -151,7 +151,7 @@ class ServiceLine:
 
 @dataclass(frozen=True)
 class SuperbillDoc:
-    """An itemised bill a client sends to their insurer."""
+    """An itemized bill a client sends to their insurer."""
 
     number: str
     version: int

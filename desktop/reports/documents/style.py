@@ -1,4 +1,4 @@
-"""The documents' shared look (colours) and the text helpers they format with."""
+"""The documents' shared look (colors) and the text helpers they format with."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The superbill: an itemised bill a client files with their insurer.
+"""The superbill: an itemized bill a client files with their insurer.
 
 Layout, top to bottom: practice letterhead and title; provider and patient
 boxes; the lettered diagnosis list; one service line per date of service with

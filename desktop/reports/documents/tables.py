@@ -1,4 +1,4 @@
-"""The documents' building blocks, made of Grids: headings, text, boxes, itemised tables."""
+"""The documents' building blocks, made of Grids: headings, text, boxes, itemized tables."""
 
 from __future__ import annotations
 
@@ -85,7 +85,7 @@ def itemised(
     *,
     caption: str = "",
 ) -> Grid:
-    """An itemised table: shaded header that repeats on each page, hairlines, a totals row."""
+    """An itemized table: shaded header that repeats on each page, hairlines, a totals row."""
     rows = [caption_row(caption, len(columns))] if caption else []
     rows.append(Row(header, font=BOLD, size=7.5, fill=SHADE, rule_below=RULE_STRONG, valign=BOTTOM))
     rows += [Row(cells, rule_below=HAIRLINE) for cells in body]

@@ -1,5 +1,7 @@
 """Reading the audit log: filtered, newest first, a page at a time, and is the chain whole?
 
+Each entry comes with its sentence (``sentences.py``): the record's name, not its row.
+
 Dates in a filter are the user's calendar days (local time); the log's times
 are UTC, so each day is turned into its UTC span before querying.
 """
@@ -12,8 +14,10 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from db.models import AuditEntry, BillingUnit
+from db.models import Adjustment, AuditEntry, BillingUnit, Charge, Payment, Refund
+from db.models import Session as TherapySession
 from desktop.services.audit.log import ChainReport, verify_chain
+from desktop.services.audit.sentences import Entry, Subjects, kind_label, sentence
 from desktop.services.errors import InvalidInput
 
 MAX_PAGE_SIZE = 500
@@ -43,6 +47,12 @@ class AuditRow:
     unit_name: str
     before: str  # JSON, as recorded ("" if none)
     after: str
+    sentence: str = ""  # "Payment of $150.00 from Ben Ivanova recorded"
+
+    @property
+    def kind(self) -> str:
+        """The kind of change in words: "Payment recorded"."""
+        return kind_label(self.entity, self.action)
 
 
 @dataclass(frozen=True)
@@ -106,6 +116,8 @@ def list_audit(
         zone,
     )
     stmt = stmt.order_by(AuditEntry.id.desc()).offset(page * page_size).limit(page_size)
+    found = list(session.execute(stmt))
+    subjects = _subjects(session, [entry for entry, _ref, _name in found])
     rows = tuple(
         AuditRow(
             id=entry.id,
@@ -119,16 +131,53 @@ def list_audit(
             unit_name=name or "",
             before=entry.before_json,
             after=entry.after_json,
+            sentence=sentence(
+                Entry.of(
+                    entry.action,
+                    entry.entity,
+                    entry.entity_id,
+                    name or "",
+                    entry.before_json,
+                    entry.after_json,
+                ),
+                subjects,
+            ),
         )
-        for entry, ref, name in session.execute(stmt)
+        for entry, ref, name in found
     )
     return AuditPage(rows, int(total), page, page_size)
 
 
+_AMOUNTS = {"payment": Payment, "refund": Refund, "adjustment": Adjustment, "charge": Charge}
+
+
+def _subjects(session: Session, entries: list[AuditEntry]) -> Subjects:
+    """What the page's entries do not hold themselves (a voided session's date, a voided
+    payment's amount): one statement per kind of record, whatever the page holds."""
+    wanted: dict[str, set[int]] = {"session": set(), **{kind: set() for kind in _AMOUNTS}}
+    for entry in entries:
+        if entry.entity in wanted and entry.entity_id is not None:
+            wanted[entry.entity].add(entry.entity_id)
+    sessions = select(TherapySession.id, TherapySession.service_date).where(
+        TherapySession.id.in_(wanted["session"])
+    )
+    days = dict(session.execute(sessions).all())
+    amounts = {
+        (kind, record_id): amount
+        for kind, model in _AMOUNTS.items()
+        for record_id, amount in session.execute(
+            select(model.id, model.amount).where(model.id.in_(wanted[kind]))
+        )
+    }
+    return Subjects(days, amounts)
+
+
 def change_kinds(session: Session) -> list[tuple[str, str]]:
-    """Every (entity, action) pair in the log, for the "kind of change" filter's choices."""
+    """Every (entity, action) pair in the log, for the "kind of change" filter's choices,
+    in the order of their words ("Client added", "Payment recorded")."""
     stmt = select(AuditEntry.entity, AuditEntry.action).distinct()
-    return sorted((entity, action) for entity, action in session.execute(stmt))
+    pairs = [(entity, action) for entity, action in session.execute(stmt)]
+    return sorted(pairs, key=lambda pair: (kind_label(*pair), pair))
 
 
 def chain_status(session: Session) -> ChainReport:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from desktop.domain.dates import us_date
 from desktop.services.books.queries import aging, balances
 
 _COUNTED = (
@@ -52,7 +53,7 @@ class BooksFingerprint:
         if self.balances != other.balances:
             found.append("client balances differ")
         if self.aging != other.aging:
-            found.append(f"the aging as of {self.as_of.isoformat()} differs")
+            found.append(f"the aging as of {us_date(self.as_of)} differs")
         return found
 
 

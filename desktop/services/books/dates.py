@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Practice
+from desktop.domain.dates import us_date
 from desktop.services.errors import PeriodClosed
 
 _CLOSED_KEY = "ledger.closed_through"
@@ -42,8 +43,8 @@ def ensure_open(session: Session, on: date, what: str = "This entry") -> None:
     closed = closed_through(session)
     if closed is not None and on <= closed:
         raise PeriodClosed(
-            f"{what} is dated {on.isoformat()}, but the books are closed through "
-            f"{closed.isoformat()}; date it after {closed.isoformat()} or reopen the period."
+            f"{what} is dated {us_date(on)}, but the books are closed through "
+            f"{us_date(closed)}; date it after {us_date(closed)} or reopen the period."
         )
 
 

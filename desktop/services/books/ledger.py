@@ -39,6 +39,7 @@ from db.models import (
 )
 from db.models.base import utcnow
 from db.queries import posting
+from desktop.domain.dates import us_date
 from desktop.domain.kinds import Account, AdjustmentKind, AdjustmentReason, TxnKind
 from desktop.domain.money import ZERO, format_money, to_cents
 from desktop.services.books import dates, open_amounts
@@ -316,7 +317,7 @@ def post_allocation(
     owed = open_amounts.charge_open_amount(session, charge.id)
     if amount > owed:
         raise NotAllowed(
-            f"Only {format_money(owed)} is still owed on the {charge.service_date.isoformat()} "
+            f"Only {format_money(owed)} is still owed on the {us_date(charge.service_date)} "
             f"charge; {format_money(amount)} cannot be applied to it."
         )
     left = open_amounts.payment_unapplied(session, payment.id)
@@ -379,7 +380,7 @@ def post_adjustment(
     short = shortfall_from(_movements(session, Account.RECEIVABLE, charge_id=charge.id), on, amount)
     if short is not None:
         raise NotAllowed(
-            f"On {short[0].isoformat()} only {format_money(short[1])} was owed on this charge; "
+            f"On {us_date(short[0])} only {format_money(short[1])} was owed on this charge; "
             "date the write-off later."
         )
     txn = _placeholder_txn(session, TxnKind.ADJUSTMENT, on, charge.unit_id, note)
@@ -427,7 +428,7 @@ def post_refund(
     short = shortfall_from(credit, on, amount)
     if short is not None:
         raise NotAllowed(
-            f"On {short[0].isoformat()} only {format_money(short[1])} of this payment was "
+            f"On {us_date(short[0])} only {format_money(short[1])} of this payment was "
             "unapplied credit; date the refund later."
         )
     txn = _placeholder_txn(session, TxnKind.REFUND, on, payment.unit_id, reference)

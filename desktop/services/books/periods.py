@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from db.queries.closed_balances import forget_closed_balances, keep_closed_balances
+from desktop.domain.dates import us_date
 from desktop.services.audit import log as audit
 from desktop.services.books import dates
 from desktop.services.errors import InvalidInput
@@ -29,7 +30,7 @@ def close_period(session: Session, through: date, *, today: date | None = None) 
     current = practice.closed_through
     if current is not None and through <= current:
         raise InvalidInput(
-            f"The books are already closed through {current.isoformat()}; to close less, "
+            f"The books are already closed through {us_date(current)}; to close less, "
             "reopen with a reason.",
             field="through",
         )
@@ -63,7 +64,7 @@ def reopen_period(session: Session, to: date | None, reason: str) -> date | None
     if current is None:
         raise InvalidInput("No period is closed.", field="to")
     if to is not None and to >= current:
-        raise InvalidInput(f"Reopening moves the date back from {current.isoformat()}.", field="to")
+        raise InvalidInput(f"Reopening moves the date back from {us_date(current)}.", field="to")
     # Days after ``to`` take entries again: what is kept moves back to ``to`` (or goes,
     # when everything is open, and reports read the whole history).
     if to is None:

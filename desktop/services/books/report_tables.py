@@ -18,6 +18,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from desktop.domain.aging import UNAPPLIED_CREDIT
+from desktop.domain.dates import us_date, us_period
 from desktop.domain.kinds import AgingBasis
 from desktop.domain.money import ZERO, format_plain
 from desktop.reports.tabular import TOTAL_LABEL, Column, Kind, Table
@@ -30,10 +31,6 @@ MONEY = Kind.MONEY
 
 def _summed(name: str, kind: Kind = MONEY) -> Column:
     return Column(name, kind, summed=True)
-
-
-def _period(start: date, end: date) -> str:
-    return f"{start.isoformat()} to {end.isoformat()}"
 
 
 def _total(values: list[Decimal]) -> Decimal:
@@ -65,7 +62,7 @@ def aging_report_table(
     credit_row = (UNAPPLIED_CREDIT, "", *blanks, -report.credit)
     return Table(
         title="Accounts receivable aging",
-        subtitle=f"As of {report.as_of.isoformat()}",
+        subtitle=f"As of {us_date(report.as_of)}",
         columns=(
             Column("client_ref"),
             Column(client_column),
@@ -87,7 +84,7 @@ def aging_note(report: books.AgingReport) -> str:
     return (
         f"A charge is due {due} and is Current until then (the due date included); past "
         f"due, it is aged in days from {since}. Only activity dated on or before "
-        f"{report.as_of.isoformat()} counts. Unapplied credit is shown as a negative "
+        f"{us_date(report.as_of)} counts. Unapplied credit is shown as a negative "
         "line, so the total is net A/R (owed less credit)."
     )
 
@@ -106,7 +103,7 @@ def balances_table(session: Session, as_of: date) -> Table:
     credit = _total([b.credit for *_, b in found])
     return Table(
         title="Client balances",
-        subtitle=f"As of {as_of.isoformat()}",
+        subtitle=f"As of {us_date(as_of)}",
         columns=(
             Column("client_ref"),
             Column("client"),
@@ -141,7 +138,7 @@ def ledger_table(session: Session, client_ref: str, as_of: date | None = None) -
     closing = lines[-1].balance if lines else ZERO
     return Table(
         title=f"Client ledger: {unit.name} ({unit.ref})",
-        subtitle=f"Through {as_of.isoformat()}" if as_of else "All activity",
+        subtitle=f"Through {us_date(as_of)}" if as_of else "All activity",
         columns=(
             Column("date", Kind.DATE),
             Column("description"),
@@ -209,7 +206,7 @@ def rollforward_table(
     )
     return Table(
         title="A/R roll-forward",
-        subtitle=_period(start, end),
+        subtitle=us_period(start, end),
         columns=(Column("line"), Column("amount", MONEY)),
         rows=rows,
         notes=(verdict,),
@@ -223,7 +220,7 @@ def income_table(session: Session, start: date, end: date) -> Table:
     rows = tuple((r.on, r.method, r.count, r.gross, r.fee, r.net, r.refunds) for r in found)
     return Table(
         title="Income by day and method",
-        subtitle=_period(start, end),
+        subtitle=us_period(start, end),
         columns=(
             Column("date", Kind.DATE),
             Column("method"),
@@ -276,7 +273,7 @@ def payments_table(
     live = [p for p in found if not p.voided]
     return Table(
         title="Payments received",
-        subtitle=_period(start, end),
+        subtitle=us_period(start, end),
         columns=(
             Column("payment_id", Kind.INTEGER),
             Column("date", Kind.DATE),
@@ -316,7 +313,7 @@ def charges_by_service_table(session: Session, start: date, end: date) -> Table:
     found = period_reports.charges_by_service(session, start, end)
     return Table(
         title="Charges by service",
-        subtitle=_period(start, end),
+        subtitle=us_period(start, end),
         columns=(
             Column("code"),
             Column("service"),
@@ -335,7 +332,7 @@ def write_offs_table(session: Session, start: date, end: date) -> Table:
     found = period_reports.write_offs_by_reason(session, start, end)
     return Table(
         title="Write-offs by reason",
-        subtitle=_period(start, end),
+        subtitle=us_period(start, end),
         columns=(Column("reason"), _summed("count", Kind.INTEGER), _summed("amount")),
         rows=tuple((r.label, r.count, r.amount) for r in found),
         total=(TOTAL_LABEL, sum(r.count for r in found), _total([r.amount for r in found])),

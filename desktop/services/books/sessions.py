@@ -1,7 +1,7 @@
 """Recording, changing and voiding sessions, and the charges they post.
 
 Attended sessions post their fee; late cancels and no-shows post only when they
-carry a fee; cancelled sessions post nothing. Changing what a posted session
+carry a fee; canceled sessions post nothing. Changing what a posted session
 costs (fee, code, date, status) voids its charges and posts new ones, and the
 money that was applied moves with it through client credit.
 """

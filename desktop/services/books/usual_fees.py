@@ -3,7 +3,7 @@
 A practice that sees a client at a reduced fee often never types it on the
 client: the sessions carry it. So the fee proposed for a service is the unit's
 own fee (for its usual service), else the fee of the unit's last attended
-session of that service, else the catalogue's.
+session of that service, else the catalog's.
 The client list and page show the same figure for the unit's usual service (the
 one set on it, else the service of its last attended session).
 """

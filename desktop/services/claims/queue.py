@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Payer, Practice
+from desktop.domain.dates import us_date
 from desktop.domain.kinds import ClaimStatus
 from desktop.services.claims.rules import FILING_WARNING_DAYS
 from desktop.services.claims.tracking import (
@@ -73,10 +74,10 @@ def _days(n: int) -> str:
 def _when(due: date, today: date) -> str:
     left = (due - today).days
     if left > 0:
-        return f"in {_days(left)} ({due.isoformat()})"
+        return f"in {_days(left)} ({us_date(due)})"
     if left == 0:
-        return f"today ({due.isoformat()})"
-    return f"{_days(-left)} ago ({due.isoformat()})"
+        return f"today ({us_date(due)})"
+    return f"{_days(-left)} ago ({us_date(due)})"
 
 
 def _item(kind: FollowUp, due: date, claim: ClaimRow, today: date, text: str) -> QueueItem:

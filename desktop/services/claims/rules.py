@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from desktop.domain.appeals import AppealLevel
+from desktop.domain.dates import us_date
 from desktop.domain.kinds import ClaimStatus, DenialReason
 
 S = ClaimStatus
@@ -100,7 +101,7 @@ def change_problems(
     elif last_event is not None and on < last_event:
         problems["on"] = (
             f"{_upper_first(DATE_MEANING[target])} is before the claim's last step "
-            f"({last_event.isoformat()})."
+            f"({us_date(last_event)})."
         )
     if change.claim_number is not None and len(change.claim_number.strip()) > 40:
         problems["claim_number"] = "Keep the claim number to 40 characters."

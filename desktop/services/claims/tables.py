@@ -12,6 +12,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from desktop.domain.appeals import AppealLevel
+from desktop.domain.dates import us_date
 from desktop.domain.kinds import ClaimStatus
 from desktop.reports.tabular import TOTAL_LABEL, Column, Kind, Table
 from desktop.services.claims.insights import payer_insights
@@ -90,7 +91,7 @@ def claims_table(
     total = (TOTAL_LABEL, None, "", "", "", None, None, billed, "", None, "", allowed, reimbursed)
     return Table(
         title="Claims" if status is None else f"Claims: {status.label.lower()}",
-        subtitle=f"As of {day.isoformat()}",
+        subtitle=f"As of {us_date(day)}",
         columns=columns,
         rows=rows,
         total=(*total, None, None, "", None, None, "", "", None, None),

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, aliased
 
 from db.models import BillingUnit, Claim, ClaimEvent, Client, Document, DocumentLine, Payer
 from desktop.domain.appeals import AppealLevel, step_text
+from desktop.domain.dates import us_date
 from desktop.domain.kinds import ClaimStatus, DenialReason, DocumentKind
 from desktop.services.audit import log as audit
 from desktop.services.claims.rules import (
@@ -341,7 +342,7 @@ def new_claim(
             event_date=document.issued_on,
             from_status=None,
             to_status=S.NOT_SUBMITTED.value,
-            note=f"Superbill {label(document)} issued {document.issued_on.isoformat()}",
+            note=f"Superbill {label(document)} issued {us_date(document.issued_on)}",
         )
     )
     session.flush()

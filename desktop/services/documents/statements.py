@@ -177,7 +177,7 @@ def issue_statements(
     issued_on: date | None = None,
     progress: Progress | None = None,
 ) -> StatementBatch:
-    """A statement for everyone who owes on ``as_of``; cancelling stores none of them."""
+    """A statement for everyone who owes on ``as_of``; canceling stores none of them."""
     issued_on = issued_on or dates.today()
     units = units_owing(session, as_of)
     numbers = next_numbers(session, DocumentKind.STATEMENT, issued_on, len(units))

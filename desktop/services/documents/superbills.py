@@ -9,7 +9,7 @@ charge on or before the issue date.
 The monthly batch issues a superbill for every superbill client with lines in
 the month. A client whose superbill has errors (or warnings, unless the batch
 acknowledges them) is skipped and named with the reasons, rather than failing
-everyone else's; a cancelled batch stores nothing.
+everyone else's; a canceled batch stores nothing.
 
 Issuing starts the superbill's out-of-network claim when the client has an
 insurer, and a correction carries the claim over to the new version

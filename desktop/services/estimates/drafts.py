@@ -73,7 +73,7 @@ def default_estimate(
 
 @dataclass(frozen=True)
 class PlannedLine:
-    """An expected service resolved against the catalogue; ``unit_fee`` None when the
+    """An expected service resolved against the catalog; ``unit_fee`` None when the
     code is not a service of the practice."""
 
     code: str
@@ -88,7 +88,7 @@ class PlannedLine:
 
 def usual_fee(unit: BillingUnit, service: Service) -> Decimal:
     """The client's fee for ``service``, as the session form proposes it: theirs for their
-    usual service, else the catalogue's."""
+    usual service, else the catalog's."""
     if unit.default_service_id == service.id and unit.default_fee > 0:
         return unit.default_fee
     return service.default_fee

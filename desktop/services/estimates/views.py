@@ -61,7 +61,7 @@ def estimate_form_view(
     first_service: date,
     requested: bool = False,
 ) -> EstimateFormView:
-    """The dialog's catalogue and settings, and the client's usual estimate (None: no client)."""
+    """The dialog's catalog and settings, and the client's usual estimate (None: no client)."""
     settings = get_estimate_settings(session)
     proposed = (
         default_estimate(session, unit_id, scheduled_on, first_service, requested)

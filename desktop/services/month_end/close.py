@@ -14,6 +14,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from desktop.domain.dates import us_date
 from desktop.domain.money import format_money
 from desktop.services.audit import checks
 from desktop.services.audit import log as audit_log
@@ -55,7 +56,7 @@ def _month_is_over(period: Period, today: date, closed: date | None) -> CheckRes
         return CheckResult(
             name,
             False,
-            f"The books are already closed through {closed.isoformat()}, which includes "
+            f"The books are already closed through {us_date(closed)}, which includes "
             f"{period.title}.",
         )
     return CheckResult(name, True, f"{period.title} is over and not yet closed.")

@@ -15,6 +15,7 @@ from datetime import date
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from desktop.domain.dates import us_date, us_period
 from desktop.domain.money import ZERO
 from desktop.reports.tabular import TOTAL_LABEL, Column, Kind, Table
 from desktop.services.books import queries as books
@@ -76,10 +77,6 @@ def _summed(name: str, kind: Kind = MONEY) -> Column:
     return Column(name, kind, summed=True)
 
 
-def _period(start: date, end: date) -> str:
-    return f"{start.isoformat()} to {end.isoformat()}"
-
-
 def aging_table(session: Session, as_of: date, who: ClientLabels) -> Table:
     """What is owed as of a date by age, one row per client who owes, by reference; then
     the unapplied credit, so the total is net A/R (closing A/R less closing credit)."""
@@ -95,7 +92,7 @@ def credit_table(session: Session, as_of: date, who: ClientLabels) -> Table:
     rows = sorted(report.rows, key=lambda r: who.ref(r.unit_id))
     return Table(
         title="Client credit",
-        subtitle=f"As of {as_of.isoformat()}",
+        subtitle=f"As of {us_date(as_of)}",
         columns=(
             Column("client_ref"),
             Column(who.column),
@@ -129,7 +126,7 @@ def refunds_table(session: Session, start: date, end: date, who: ClientLabels) -
     found = month_end_credit.refunds(session, start, end)
     return Table(
         title="Refunds",
-        subtitle=_period(start, end),
+        subtitle=us_period(start, end),
         columns=(
             Column("date", Kind.DATE),
             Column("client_ref"),

@@ -175,7 +175,7 @@ def _read_pack(
 def _stepper(progress: Progress | None, total: int, offset: int = 0) -> Callable[[int], None]:
     def step(done: int) -> None:
         if progress is not None and progress(offset + done, total) is False:
-            raise ExportCancelled("The export was cancelled; no file was written.")
+            raise ExportCancelled("The export was canceled; no file was written.")
 
     return step
 

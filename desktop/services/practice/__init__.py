@@ -1,2 +1,2 @@
-"""The practice itself: its profile and settings, catalogues (services, payment methods,
+"""The practice itself: its profile and settings, catalogs (services, payment methods,
 payers), the provider's signature, and the passphrase."""

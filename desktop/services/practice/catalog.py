@@ -1,4 +1,4 @@
-"""The practice's catalogues: payment methods, services and fees, and payers.
+"""The practice's catalogs: payment methods, services and fees, and payers.
 
 Rows that sessions, payments or clients may point at are never deleted; they
 are deactivated, which hides them from new entries and keeps history intact.

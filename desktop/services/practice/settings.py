@@ -1,4 +1,4 @@
-"""The practice profile, its catalogues' defaults, and practice settings."""
+"""The practice profile, its catalogs' defaults, and practice settings."""
 
 from __future__ import annotations
 
@@ -127,7 +127,7 @@ def profile_problems(profile: Profile) -> dict[str, str]:
         if p:
             problems["organization_npi"] = p
         elif not profile.organization_npi.startswith("2"):
-            problems["organization_npi"] = "An organisation NPI starts with 2."
+            problems["organization_npi"] = "An organization NPI starts with 2."
     if profile.npi and not problems.get("npi") and not profile.npi.startswith("1"):
         problems["npi"] = "The individual NPI starts with 1."
     if profile.ein and (p := ein_problem(profile.ein)):

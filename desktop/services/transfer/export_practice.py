@@ -1,6 +1,6 @@
 """The rest of the practice, to read and for ``import all``: diagnoses, billing units,
 documents with their PDFs and lines, Good Faith Estimates and their lines, claims and
-their history, the practice profile, its settings and catalogues. Every function here
+their history, the practice profile, its settings and catalogs. Every function here
 reads; nothing changes.
 """
 

@@ -9,9 +9,9 @@ charge that is not a session (a report fee) is a session row of its own. The
 rest (allocations, charges, write-offs, refunds, voids, diagnoses with their
 dates, billing units, documents and their lines, Good Faith Estimates and
 their expected services, claims and their history, each client's balance and
-credit, the practice profile and catalogues) is there to read, in
+credit, the practice profile and catalogs) is there to read, in
 ``export.xlsx`` as well as in CSV; the provider's signature image is
-``signature.png``. ``import all`` brings the settings, catalogues, diagnoses,
+``signature.png``. ``import all`` brings the settings, catalogs, diagnoses,
 documents, estimates and claims back too.
 
 The folder is built beside its final place and renamed into it only when every
@@ -72,7 +72,7 @@ Progress = Callable[[int, int], "bool | None"]
 
 def _step(progress: Progress | None, done: int, total: int) -> None:
     if progress is not None and progress(done, total) is False:
-        raise ExportCancelled("The export was cancelled; nothing was written.")
+        raise ExportCancelled("The export was canceled; nothing was written.")
 
 
 # --- gathering ------------------------------------------------------------------------

@@ -124,7 +124,7 @@ class DiagnosisDialog(FormDialog[DiagnosisChoice]):
         elif not hits:
             self.status.setText("No ICD-10-CM code matches; try fewer or other words.")
         else:
-            self.status.setText("Greyed codes are headings: choose a billable code under them.")
+            self.status.setText("Grayed codes are headings: choose a billable code under them.")
         if len(hits) == 1 or (hits and hits[0].code == self.search.text().strip().upper()):
             self.table.selectRow(0)
 

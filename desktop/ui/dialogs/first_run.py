@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.errors import InvalidInput, ServiceError
+from desktop.services.practice.passphrase import passphrase_problem, profile_words
 from desktop.services.practice.settings import Profile, create_practice, profile_problems
 from desktop.services.workspace import Workspace
 from desktop.ui import style
@@ -97,7 +98,7 @@ class CreatePracticeDialog(FormDialog[tuple[Profile, str]]):
         self.form.add("confirm", "Passphrase again", self.confirm, required=True)
         self.body.addLayout(self.form.layout)
         note = QLabel(
-            "Address, licence and the rest can wait for Settings. The usual psychotherapy "
+            "Address, license and the rest can wait for Settings. The usual psychotherapy "
             "services and payment methods are set up for you; edit them any time."
         )
         note.setWordWrap(True)
@@ -110,7 +111,7 @@ class CreatePracticeDialog(FormDialog[tuple[Profile, str]]):
         profile = Profile(**{name: edit.text().strip() for name, edit in self.fields.items()})
         problems = profile_problems(profile)
         passphrase = self.passphrase.text()
-        weak = Workspace.passphrase_problem(passphrase)
+        weak = passphrase_problem(passphrase, profile_words(profile))
         if not passphrase:
             problems["passphrase"] = "Choose a passphrase: four or more unrelated words work well."
         elif weak:
@@ -123,7 +124,7 @@ class CreatePracticeDialog(FormDialog[tuple[Profile, str]]):
         profile, passphrase = data
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            workspace = Workspace.create(self.path, passphrase)
+            workspace = Workspace.create(self.path, passphrase, known_words=profile_words(profile))
         except ServiceError as exc:
             return Outcome(error=InvalidInput(str(exc), field="passphrase"))
         try:

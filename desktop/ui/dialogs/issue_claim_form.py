@@ -1,4 +1,4 @@
-"""Issuing a CMS-1500 claim form: the superbill dialog's check and acknowledgement, plus a
+"""Issuing a CMS-1500 claim form: the superbill dialog's check and acknowledgment, plus a
 choice of print (the whole form on plain paper, or the data alone for the red form)."""
 
 from __future__ import annotations

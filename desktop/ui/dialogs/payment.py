@@ -68,7 +68,7 @@ class PaymentDialog(FormDialog[PaymentInput | SplitPaymentInput]):
         for method in methods:
             self.method.addItem(method.name, method.id)
         self.reference = QLineEdit()
-        self.reference.setPlaceholderText("Cheque number, last digits… (optional)")
+        self.reference.setPlaceholderText("Check number, last digits… (optional)")
         self.payer = QComboBox()
         self.payer.currentIndexChanged.connect(lambda _i: self._payer_chosen())
         self.parts_box = QWidget()

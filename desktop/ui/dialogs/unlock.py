@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.errors import ServiceError
+from desktop.services.practice.passphrase import practice_words
 from desktop.services.workspace import Workspace
 from desktop.ui import style
 
@@ -154,7 +155,8 @@ class UnlockDialog(QDialog):
     def _set_new_passphrase(self) -> None:
         assert self._recovered is not None
         new = self.secret.text()
-        problem = Workspace.passphrase_problem(new)
+        known = self._recovered.read(practice_words)
+        problem = Workspace.passphrase_problem(new, known)
         if problem:
             self._say(problem)
             return
@@ -162,7 +164,7 @@ class UnlockDialog(QDialog):
             self._say("The two passphrases differ; type the new one twice.")
             return
         try:
-            self._recovered.change_passphrase(new)
+            self._recovered.change_passphrase(new, known)
         except ServiceError as exc:
             self._say(str(exc))
             return

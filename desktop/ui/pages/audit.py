@@ -29,6 +29,7 @@ from desktop.services.audit.review import (
 from desktop.services.audit.review import (
     AuditPage as EntriesPage,
 )
+from desktop.services.audit.sentences import kind_label
 from desktop.services.audit.views import UnitChoice, audit_page_view
 from desktop.services.changes import Topic
 from desktop.ui import style
@@ -50,14 +51,6 @@ def when_text(row: AuditRow) -> str:
     return f"{format_date(date(day.year(), day.month(), day.day()))} {clock}"
 
 
-def _record(row: AuditRow) -> str:
-    return f"{row.entity} #{row.entity_id}" if row.entity_id is not None else row.entity
-
-
-def _client(row: AuditRow) -> str:
-    return f"{row.unit_name} ({row.unit_ref})" if row.unit_ref else ""
-
-
 def _pretty(text: str) -> str:
     if not text:
         return "(nothing)"
@@ -71,9 +64,9 @@ AUDIT_COLUMNS: tuple[Column[AuditRow], ...] = (
     Column("#", lambda r: str(r.id), lambda r: r.id, numeric=True),
     Column("When", when_text, lambda r: r.at, numeric=True),
     Column("Who", lambda r: r.user),
-    Column("Change", lambda r: r.action),
-    Column("Record", _record),
-    Column("Client", _client),
+    Column("What happened", lambda r: r.sentence),
+    # The sentence names the client; the reference is enough to tell two of a name apart.
+    Column("Client ref.", lambda r: r.unit_ref),
 )
 
 
@@ -118,7 +111,7 @@ class AuditReviewPage(Page):
         bar.addStretch(1)
         layout.addLayout(bar)
         splitter = QSplitter(Qt.Orientation.Vertical)
-        self.table = make_table(self.model, stretch_column=5, sortable=False)
+        self.table = make_table(self.model, stretch_column=3, sortable=False)
         self.table.setObjectName("audit_table")
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_detail())
         splitter.addWidget(self.table)
@@ -154,13 +147,13 @@ class AuditReviewPage(Page):
     def _show_chain(self, report: ChainReport) -> None:
         if report.intact:
             text = f"The audit trail is intact: {report.entries} entries, hash chain verified."
-            colour = style.muted_color(self.chain)
+            color = style.muted_color(self.chain)
         else:
             text = "THE AUDIT TRAIL HAS BEEN ALTERED: " + " ".join(report.problems)
-            colour = style.error_color(self.chain)
+            color = style.error_color(self.chain)
         self.chain.setText(text)
         palette = self.chain.palette()
-        palette.setColor(self.chain.foregroundRole(), colour)
+        palette.setColor(self.chain.foregroundRole(), color)
         self.chain.setPalette(palette)
 
     def clear(self) -> None:
@@ -185,7 +178,7 @@ class AuditReviewPage(Page):
         self.kind.clear()
         self.kind.addItem("Every change", None)
         for entity, action in kinds:
-            self.kind.addItem(f"{entity}: {action}", f"{entity}\t{action}")
+            self.kind.addItem(kind_label(entity, action), f"{entity}\t{action}")
         self.client.setCurrentIndex(max(self.client.findData(chosen_unit), 0))
         self.kind.setCurrentIndex(max(self.kind.findData(chosen_kind), 0))
         self.client.blockSignals(False)
@@ -247,4 +240,6 @@ class AuditReviewPage(Page):
             self.detail.clear()
             return
         row = self.model.row_at(rows[0].row())
-        self.detail.setPlainText(f"Before:\n{_pretty(row.before)}\n\nAfter:\n{_pretty(row.after)}")
+        self.detail.setPlainText(
+            f"{row.sentence}.\n\nBefore:\n{_pretty(row.before)}\n\nAfter:\n{_pretty(row.after)}"
+        )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout
 from desktop.services.books.views import dashboard_view
 from desktop.services.changes import Topic
 from desktop.ui import style
+from desktop.ui.charts import money_axis, nice_top
 from desktop.ui.formatting import format_date, money_text
 from desktop.ui.pages.base import Page, PageContext
 
@@ -96,10 +97,8 @@ class DashboardPage(Page):
         self.chart.addSeries(series)
         months = QBarCategoryAxis()
         months.append([f"{m:%b %y}" for m, _a in self.months])
-        values_axis = QValueAxis()
-        values_axis.setRange(0, max([*values, 1]) * 1.1)
-        values_axis.setLabelFormat("$%.0f")
-        values_axis.applyNiceNumbers()
+        top = nice_top(max((amount for _m, amount in self.months), default=Decimal(0)))
+        values_axis = money_axis(Decimal(0), top)
         for axis, side in (
             (months, Qt.AlignmentFlag.AlignBottom),
             (values_axis, Qt.AlignmentFlag.AlignLeft),

@@ -53,7 +53,7 @@ ALL, NEEDING_ACTION = "all", "action"
 
 
 def status_text(row: CurrentEstimate) -> str:
-    """The status word, flagged with ⚠ when it needs action (not by colour alone)."""
+    """The status word, flagged with ⚠ when it needs action (not by color alone)."""
     word = STATUS_TEXT.get(row.status, row.status)
     return f"⚠ {word}" if row.needs_action else word
 

@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 
+from desktop.domain.dates import us_date
 from desktop.domain.money import ZERO
 from desktop.reports.tabular import TOTAL_LABEL, Cell, Kind, Table
 from desktop.services.books import report_tables
@@ -37,8 +38,12 @@ def cell_text(kind: Kind, value: Cell) -> str:
     return str(value)
 
 
-def _title(name: str) -> str:
-    return name.replace("_", " ").capitalize()
+def on_screen(text: str, dates: tuple[date, ...]) -> str:
+    """A table's subtitle or note with its dates in the locale's short format: the table
+    is written for paper (MM/DD/YYYY), the screen speaks the user's locale."""
+    for day in dates:
+        text = text.replace(us_date(day), format_date(day))
+    return text
 
 
 def table_columns(table: Table) -> list[Column[Row]]:
@@ -47,7 +52,7 @@ def table_columns(table: Table) -> list[Column[Row]]:
         numeric = column.kind is not Kind.TEXT
         columns.append(
             Column(
-                _title(column.name),
+                column.heading,
                 lambda row, i=i, k=column.kind: cell_text(k, row[i]),
                 lambda row, i=i: row[i],
                 numeric=numeric,
@@ -178,9 +183,9 @@ def client_ref_of(table: Table, row: Row) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def file_stem(table: Table) -> str:
-    """``ar-aging-2026-03-31``: a file name that says what and when."""
+def file_stem(table: Table, dates: tuple[date, ...] = ()) -> str:
+    """``ar-aging-2026-03-31``: a file name that says what and when (ISO dates sort)."""
     words = "".join(c if c.isalnum() else "-" for c in table.title.lower())
-    when = "".join(c if c.isalnum() else "-" for c in table.subtitle.lower())
+    when = "-".join(day.isoformat() for day in dict.fromkeys(dates))
     stem = "-".join(part for part in (words + "-" + when).split("-") if part)
     return stem[:80]

@@ -39,6 +39,7 @@ from desktop.ui.pages.report_view import (
     Row,
     client_ref_of,
     file_stem,
+    on_screen,
     stretch_column,
     table_model,
 )
@@ -223,8 +224,8 @@ class ReportsPage(Page):
         for column in range(self.model.columnCount()):
             mode = QHeaderView.ResizeMode.Stretch if column == stretch else _FIT
             header.setSectionResizeMode(column, mode)
-        self.heading.setText(f"{table.title} — {table.subtitle}")
-        self.notes.setText(" ".join(table.notes))
+        self.heading.setText(f"{table.title} — {on_screen(table.subtitle, dates)}")
+        self.notes.setText(on_screen(" ".join(table.notes), dates))
         self.view.setToolTip("Double-click a client to open them" if spec.opens_client else "")
 
     def _activated(self, index: QModelIndex) -> None:
@@ -255,7 +256,8 @@ class ReportsPage(Page):
         if table is None:
             return
         label = "CSV (*.csv)" if kind == "csv" else "Excel (*.xlsx)"
-        path = self.choose_save_path("Export report", f"{file_stem(table)}.{kind}", label)
+        stem = file_stem(table, self._dates() or ())
+        path = self.choose_save_path("Export report", f"{stem}.{kind}", label)
         if path is None:
             return
 

@@ -302,7 +302,7 @@ class SuperbillsPage(DocumentOutput, Page):
             self.runner.interaction.show_error(self, str(result.error))
             return None
         if result.value is None or result.value.cancelled:
-            self.runner.interaction.show_info(self, f"Cancelled; no {noun} was issued.")
+            self.runner.interaction.show_info(self, f"Canceled; no {noun} was issued.")
             return None
         return result.value
 

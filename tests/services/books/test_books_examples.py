@@ -227,7 +227,7 @@ def test_closed_period_refuses_postings_and_rollforward_ties(workspace: Workspac
     workspace.run(sessions.record_session, session_on(unit, date(2026, 2, 10)))
     workspace.run(payments.record_payment, PaymentInput(unit, date(2026, 2, 11), D("200"), cash))
     workspace.run(periods.close_period, date(2026, 1, 31))
-    with pytest.raises(PeriodClosed, match="closed through 2026-01-31"):
+    with pytest.raises(PeriodClosed, match="closed through 01/31/2026"):
         workspace.run(sessions.record_session, session_on(unit, date(2026, 1, 20)))
     rf = workspace.read(period_reports.rollforward, date(2026, 2, 1), date(2026, 2, 28))
     assert (rf.opening, rf.charges, rf.payments_applied, rf.closing) == (

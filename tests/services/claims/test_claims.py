@@ -493,7 +493,7 @@ def test_the_queue_puts_the_most_urgent_first_and_skips_snoozed_claims(
     ]
     assert queue[0].claim_id == ids["SLOW"]
     assert "Aetna usually answers in 20 days" in queue[0].text
-    assert "filing deadline is in 14 days (2026-07-14)" in queue[-1].text
+    assert "filing deadline is in 14 days (07/14/2026)" in queue[-1].text
     assert queue[2].claim_id is None
     assert workspace.read(queue_count, TODAY) == 5
     # The snooze ends: the claim comes back (its filing limit is close by then).

@@ -112,7 +112,7 @@ def build_march(ws: Workspace) -> None:
     )
     visit(ws, d4, date(2026, 3, 12))
     paid = ws.run(payments.record_payment, PaymentInput(d4, date(2026, 3, 12), D("50"), cash))
-    ws.run(voids.void_entry, "payment", paid.id, "Cheque bounced", date(2026, 3, 25))
+    ws.run(voids.void_entry, "payment", paid.id, "Check bounced", date(2026, 3, 25))
     visit(ws, a1, date(2026, 4, 2))
 
 
@@ -243,15 +243,16 @@ def test_workbook_sheets_layout_and_formats(written: dict[str, Path]) -> None:
         assert str(ws.auto_filter.ref).startswith("A4:"), name
         assert all(cell.font.b for cell in ws[4] if cell.value), name
     aging = workbook["Aging"]
+    # Headings in words, never field names; dates as US paper shows them.
     assert [c.value for c in aging[4]] == [
-        "client_ref",
-        "initials",
-        "current",
+        "Client ref.",
+        "Initials",
+        "Current",
         "1-30",
         "31-60",
         "61-90",
         "91+",
-        "total",
+        "Total",
     ]
     labels = [aging.cell(row=r, column=1).value for r in range(5, 10)]
     assert labels == ["A1", "C3", "D4", "UNAPPLIED CREDIT", "TOTAL"]
@@ -267,6 +268,9 @@ def test_workbook_sheets_layout_and_formats(written: dict[str, Path]) -> None:
     assert credit["C6"].value == "=ROUND(SUM(C5:C5),2)"
     refunds = workbook["Refunds"]
     assert refunds["A5"].is_date
+    assert refunds["A5"].number_format == "mm/dd/yyyy"
+    assert credit["D5"].number_format == "mm/dd/yyyy"
+    assert [c.value for c in refunds[4]][:3] == ["Date", "Client ref.", "Initials"]
     assert refunds["F5"].value == 100
     assert refunds["F6"].value == "=ROUND(SUM(F5:F5),2)"
     assert workbook["Aging"].column_dimensions["B"].width >= 8
@@ -313,7 +317,7 @@ def test_full_names_say_why_they_are_riskier_and_stay_inert(written: dict[str, P
     assert not any(isinstance(v, str) and ("F43" in v or "Elm" in v) for v in values)
     workbook = load_workbook(path)
     aging = workbook["Aging"]
-    assert aging["B4"].value == "client"
+    assert aging["B4"].value == "Client"
     names = {aging.cell(row=r, column=2).value: aging.cell(row=r, column=2) for r in (5, 6, 7)}
     # A one-word name is both first and last name: "+1 +1".
     assert set(names) == {"Ana Lopez", f"'{HOSTILE[1]} {HOSTILE[1]}", f"'{HOSTILE[2]} {HOSTILE[2]}"}
@@ -414,14 +418,14 @@ def test_libreoffice_computes_the_apps_totals_and_the_check(
     assert D(cover_value(cover, "Closing client credit, computed")) == rf.credit_closing
     assert D(cover_value(cover, "Refunds paid")) == rf.credit_refunded
     tables = {
-        "Aging": ("total", march.read(books.aging, MARCH.end).net),
+        "Aging": ("Total", march.read(books.aging, MARCH.end).net),
         "Income": (
-            "net",
+            "Net",
             sum((r.net for r in march.read(period_reports.income, *MARCH_SPAN)), D(0)),
         ),
-        "Client credit": ("credit", rf.credit_closing),
-        "Refunds": ("amount", rf.credit_refunded),
-        "Write-offs": ("amount", rf.write_offs),
+        "Client credit": ("Credit", rf.credit_closing),
+        "Refunds": ("Amount", rf.credit_refunded),
+        "Write-offs": ("Amount", rf.write_offs),
     }
     for sheet, (column, expected) in tables.items():
         grid = grids[("good", sheet)]
@@ -461,7 +465,7 @@ def test_close_month_when_every_check_passes(march: Workspace) -> None:
     again = month_end_close.close_month(march, MARCH, today=TODAY)
     assert not again.closed
     assert not again.checks[0].passed
-    assert "already closed through 2026-03-31" in again.checks[0].sentence
+    assert "already closed through 03/31/2026" in again.checks[0].sentence
     # Reopening needs a reason and leaves an audit entry that carries it.
     with pytest.raises(InvalidInput, match="Say why"):
         month_end_close.reopen(march, date(2026, 2, 28), "  ")
@@ -510,3 +514,34 @@ def test_close_month_refuses_damaged_books(march: Workspace) -> None:
     )
     assert not result.closed
     assert march.read(periods.closed_through) is None
+
+
+def test_report_sheets_read_as_words_with_us_dates_and_fitting_columns(
+    written: dict[str, Path],
+) -> None:
+    workbook = load_workbook(written["minimum"])
+    dates = 0
+    for name in SHEETS[1:]:
+        ws = workbook[name]
+        assert ws.freeze_panes == "A5", name
+        headings = [c.value for c in ws[4] if c.value is not None]
+        assert headings, name
+        for cell in ws[4]:
+            if cell.value is None:
+                continue
+            assert "_" not in cell.value, cell.value
+            assert cell.value[:1] == cell.value[:1].upper(), cell.value
+            width = ws.column_dimensions[cell.column_letter].width
+            assert width >= len(cell.value) + 2, (name, cell.value, width)
+        for row in ws.iter_rows(min_row=5):
+            if all(cell.value is None for cell in row):
+                break  # the notes below the table run across columns
+            for cell in row:
+                if isinstance(cell.value, datetime):
+                    dates += 1
+                    assert cell.number_format == "mm/dd/yyyy", (name, cell.coordinate)
+                if isinstance(cell.value, str) and not cell.value.startswith("="):
+                    width = ws.column_dimensions[cell.column_letter].width
+                    assert width >= min(len(cell.value), 58), (name, cell.coordinate)
+    assert dates > 0
+    assert "03/01/2026 to 03/31/2026" in workbook_cover_text(written["minimum"])

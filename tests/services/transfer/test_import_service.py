@@ -289,8 +289,8 @@ def test_applied_to_problems_name_the_row(workspace: Workspace, tmp_path: Path) 
         (5, "applied_to"),
     ]
     assert "such as '2025-03-03 90834 150.00'" in problems[0][2]
-    assert "no 90834 charge on 2026-01-06" in problems[1][2]
-    assert "still owing 160" in problems[2][2]
+    assert "no 90834 charge on 01/06/2026" in problems[1][2]
+    assert "still owing $160.00" in problems[2][2]
     assert "$120.00 is applied, but the payment is $100.00" in problems[3][2]
     assert _balances(workspace)["C-0102"] == (D("150.00"), D("0.00"))
 

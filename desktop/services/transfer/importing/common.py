@@ -63,7 +63,7 @@ class Findings:
 
 
 class RowKeys:
-    """Stable keys for a file's rows: a hash of the row's normalised content.
+    """Stable keys for a file's rows: a hash of the row's normalized content.
 
     Identical rows in one file (two sessions alike in every column) are told
     apart by their order of appearance, so the n-th copy always gets the same

@@ -1,4 +1,4 @@
-"""Importing a whole export folder: settings, catalogues, clients, couples, diagnoses,
+"""Importing a whole export folder: settings, catalogs, clients, couples, diagnoses,
 sessions and payments, in one transaction (``quietledger import all DIR``).
 
 What someone moving to a new laptop expects: the new practice looks like the

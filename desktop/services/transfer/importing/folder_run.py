@@ -2,7 +2,7 @@
 
 The steps, in the order the books need them; the run's progress, results and
 problems; what waits until every entry is in (making things inactive, closing
-the books); and reading a cell of a settings or catalogue file, where a problem
+the books); and reading a cell of a settings or catalog file, where a problem
 is noted against its row and the step goes on to the next.
 """
 

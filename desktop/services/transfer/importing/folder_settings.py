@@ -1,4 +1,4 @@
-"""``import all``: the practice profile and settings, and the catalogues (services,
+"""``import all``: the practice profile and settings, and the catalogs (services,
 payment methods, payers) of an export folder.
 
 An entry the books hold already is updated only where the export differs; one

@@ -20,6 +20,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import Charge, Client, Payment, PaymentMethod, Service
+from desktop.domain.dates import us_date
+from desktop.domain.money import format_money
 from desktop.services.books import open_amounts, refunds
 from desktop.services.books import payments as payment_service
 from desktop.services.books.batch import BatchWriter
@@ -264,7 +266,7 @@ def _hand_allocations(
         if charge is None:
             raise InvalidInput(
                 f"This client has no {part.service_code} charge on "
-                f"{part.service_date.isoformat()} still owing {part.amount}; import the "
+                f"{us_date(part.service_date)} still owing {format_money(part.amount)}; import the "
                 "sessions first, or leave applied_to empty to apply the payment oldest first.",
                 field="applied_to",
             )

@@ -41,4 +41,4 @@ class ImportCancelled(ServiceError):
     """Cancel was pressed while importing; the transaction is rolled back, nothing changes."""
 
     def __init__(self) -> None:
-        super().__init__("The import was cancelled; nothing was changed.")
+        super().__init__("The import was canceled; nothing was changed.")

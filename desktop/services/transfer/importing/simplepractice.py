@@ -22,7 +22,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from desktop.domain.kinds import BillingPreference, SessionStatus
-from desktop.domain.money import ZERO, MoneyError, parse_money
+from desktop.domain.money import ZERO, MoneyError, format_money, parse_money
 from desktop.services.books import payments as payment_service
 from desktop.services.books import sessions as session_service
 from desktop.services.clients.lookups import find_unit_by_ref
@@ -284,25 +284,31 @@ def _appointment_status(text: dict[str, str], number: int, found: Findings) -> S
     return status
 
 
+def _money_words(charge: Decimal, paid: Decimal, unpaid: Decimal | None) -> dict[str, str]:
+    amounts = {"charge": charge, "paid": paid, "unpaid": unpaid}
+    return {name: format_money(v) if v is not None else "" for name, v in amounts.items()}
+
+
 def _status_problem(
     status: str, charge: Decimal, paid: Decimal, unpaid: Decimal | None
 ) -> str | None:
     """The payment status must agree with the client's Charge, Paid and Unpaid."""
+    money = _money_words(charge, paid, unpaid)
     if status == "paid" and paid != charge:
-        return f"PAID, but {paid} of {charge} was paid."
+        return f"PAID, but {money['paid']} of {money['charge']} was paid."
     if status == "unpaid" and paid >= charge:
-        return f"UNPAID, but {paid} of {charge} was paid."
+        return f"UNPAID, but {money['paid']} of {money['charge']} was paid."
     if status == "no charge" and charge != 0:
-        return f"NO CHARGE, but the client's charge is {charge}."
+        return f"NO CHARGE, but the client's charge is {money['charge']}."
     if status == "over" and paid <= charge:
-        return f"OVER (overpaid), but {paid} of {charge} was paid."
+        return f"OVER (overpaid), but {money['paid']} of {money['charge']} was paid."
     if unpaid is None or charge - paid == unpaid:
         return None
     if status == "over" and unpaid == 0:  # some reports leave an overpayment's Unpaid at 0
         return None
     if unpaid < 0 and status != "over":
-        return f"Unpaid is {unpaid}, below zero, but the payment status is not OVER."
-    return f"Charge {charge} less Paid {paid} is not Unpaid {unpaid}."
+        return f"Unpaid is {money['unpaid']}, below zero, but the payment status is not OVER."
+    return f"Charge {money['charge']} less Paid {money['paid']} is not Unpaid {money['unpaid']}."
 
 
 def client_ref(name: str) -> str:

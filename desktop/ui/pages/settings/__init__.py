@@ -1,4 +1,4 @@
-"""Settings: the practice profile, catalogues, preferences, the passphrase and the
+"""Settings: the practice profile, catalogs, preferences, the passphrase and the
 practice's data (import and Export everything), one tab each."""
 
 from __future__ import annotations

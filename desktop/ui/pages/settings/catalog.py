@@ -1,6 +1,6 @@
-"""Tabs listing a catalogue (services, payment methods, insurers) with add, edit and retire.
+"""Tabs listing a catalog (services, payment methods, insurers) with add, edit and retire.
 
-Nothing in a catalogue is deleted: sessions and payments may point at it, so
+Nothing in a catalog is deleted: sessions and payments may point at it, so
 a row is deactivated instead and stays in the books.
 """
 

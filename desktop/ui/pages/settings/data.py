@@ -144,7 +144,7 @@ class DataTab(QWidget):
     def _exported(self, result: JobResult) -> None:
         self.export_button.setEnabled(True)
         if result.cancelled:
-            self.export_status.setText("The export was cancelled; nothing was written.")
+            self.export_status.setText("The export was canceled; nothing was written.")
             return
         if result.error is not None:
             self.export_status.setText("")

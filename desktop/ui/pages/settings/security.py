@@ -14,7 +14,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.practice.passphrase import change_passphrase, passphrase_problem
+from desktop.services.practice.passphrase import (
+    change_passphrase,
+    passphrase_problem,
+    practice_words,
+)
 from desktop.ui import style
 from desktop.ui.runner import ActionRunner
 from desktop.ui.widgets.form import Form
@@ -30,6 +34,7 @@ class SecurityTab(QWidget):
     def __init__(self, runner: ActionRunner) -> None:
         super().__init__()
         self.runner = runner
+        self._known: tuple[str, ...] | None = None  # the practice's names and email
         self.form = Form(self.revalidate)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, style.MARGIN, 0, 0)
@@ -64,7 +69,9 @@ class SecurityTab(QWidget):
     def problems(self) -> dict[str, str]:
         problems: dict[str, str] = {}
         new, again = self.new.text(), self.again.text()
-        weak = passphrase_problem(new)
+        weak = passphrase_problem(new, self.known_words()) if new else None
+        if not new:
+            problems["passphrase"] = "Type a new passphrase: a few unrelated words work well."
         if weak:
             problems["passphrase"] = weak
         if again and again != new:
@@ -72,6 +79,12 @@ class SecurityTab(QWidget):
         elif not again:
             problems["again"] = "Type the new passphrase again."
         return problems
+
+    def known_words(self) -> tuple[str, ...]:
+        """Read once per file: validation runs at every keystroke."""
+        if self._known is None and self.runner.is_open:
+            self._known = self.runner.read(practice_words, parent=self) or ()
+        return self._known or ()
 
     def revalidate(self) -> None:
         problems = self.problems()
@@ -91,7 +104,7 @@ class SecurityTab(QWidget):
             )
 
     def refresh(self) -> None:
-        pass
+        self._known = None  # the profile may have changed, or another file be open
 
     def clear(self) -> None:
         self.new.clear()
