@@ -100,7 +100,8 @@ def _bulk_insert(ws: Workspace, files: list[Path]) -> None:
         for file in files:
             with file.open(encoding="utf-8-sig", newline="") as handle:
                 rows = [{"f": file.stem, "cells": "\x1f".join(r)} for r in csv.reader(handle)]
-            session.execute(text("INSERT INTO benchmark_rows VALUES (:f, :cells)"), rows[1:])
+            if rows[1:]:  # a file with its header only (no estimates owed) has nothing
+                session.execute(text("INSERT INTO benchmark_rows VALUES (:f, :cells)"), rows[1:])
 
     ws.run(insert)
 
