@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from db.models import BillingUnit, Client, Document, Estimate, EstimateLine, Practice, Service
 from desktop.domain.kinds import SessionStatus
-from desktop.reports.tabular import write_csv, write_xlsx
+from desktop.reports.tabular import heading, write_csv, write_xlsx
 from desktop.services.books import sessions
 from desktop.services.books.sessions import SessionInput
 from desktop.services.changes import Topic
@@ -458,8 +458,9 @@ def test_the_report_lists_current_estimates_as_csv_and_xlsx(
     sheet = load_workbook(path).active
     assert sheet is not None
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    header = next(i for i, row in enumerate(values) if row[0] == "client_ref")
-    assert values[header][: len(REPORT_COLUMNS)] == REPORT_COLUMNS
+    # The workbook's headings are words; the CSV keeps the machine names.
+    header = next(i for i, row in enumerate(values) if row[0] == "Client ref.")
+    assert values[header][: len(REPORT_COLUMNS)] == [heading(c) for c in REPORT_COLUMNS]
     assert values[header + 1][1] == "GFE-2026-0001 v2"
     assert values[header + 1][9] == 400
 
