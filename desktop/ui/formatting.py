@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -33,10 +34,16 @@ def date_format() -> str:
     return fmt
 
 
+def shown_date_format() -> str:
+    """The short format with day and month in two digits, as on paper: 03/05/2026 in the
+    US, so a table, a sentence and a printed superbill show a date the same way."""
+    return re.sub(r"(?<![dM])([dM])(?![dM])", r"\1\1", date_format())
+
+
 def format_date(value: date | None) -> str:
     if value is None:
         return ""
-    return locale().toString(QDate(value.year, value.month, value.day), date_format())
+    return locale().toString(QDate(value.year, value.month, value.day), shown_date_format())
 
 
 def money_text(value: Decimal | None, *, blank_zero: bool = False) -> str:

@@ -1,4 +1,5 @@
-"""One date format on screen: the locale's short date, always with a four-digit year."""
+"""One date format on screen: the locale's short date, always with a four-digit year and
+two-digit day and month."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.ui.formatting import date_format, format_date
 from desktop.ui.pages.report_view import on_screen
+from desktop.ui.widgets.date_edit import format_hint, parse_date
 
 DAY = date(2026, 3, 5)
 
@@ -25,7 +27,7 @@ def restore_locale() -> Iterator[None]:
 @pytest.mark.parametrize(
     ("language", "country", "shown"),
     [
-        (QLocale.Language.English, QLocale.Country.UnitedStates, "3/5/2026"),
+        (QLocale.Language.English, QLocale.Country.UnitedStates, "03/05/2026"),
         (QLocale.Language.English, QLocale.Country.UnitedKingdom, "05/03/2026"),
         (QLocale.Language.German, QLocale.Country.Germany, "05.03.2026"),
     ],
@@ -49,3 +51,13 @@ def test_paper_dates_in_a_tables_words_are_shown_in_the_locale(
     QLocale.setDefault(QLocale(QLocale.Language.German, QLocale.Country.Germany))
     text = "Only activity dated on or before 03/05/2026 counts."
     assert on_screen(text, (DAY,)) == "Only activity dated on or before 05.03.2026 counts."
+
+
+def test_us_dates_read_as_on_paper_and_are_typed_either_way(
+    qtbot: QtBot, restore_locale: None
+) -> None:
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+    assert format_hint() == "MM/DD/YYYY"
+    assert parse_date("3/5/2026") == DAY
+    assert parse_date("03/05/2026") == DAY
+    assert parse_date("2026-03-05") == DAY

@@ -20,13 +20,13 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
-from desktop.ui.formatting import date_format, format_date, locale
+from desktop.ui.formatting import date_format, format_date, locale, shown_date_format
 
 
 def parse_date(text: str) -> date | None:
     """A date typed in the locale's short format (2- or 4-digit year) or as 2025-03-04."""
     text = text.strip()
-    fmt = date_format()
+    fmt = date_format()  # one-digit day and month: reads 3/5/2026 and 03/05/2026 alike
     candidates = (fmt, fmt.replace("yyyy", "yy"), "yyyy-MM-dd")
     system = locale()
     for candidate in candidates:
@@ -47,7 +47,7 @@ def parse_date(text: str) -> date | None:
 
 def format_hint() -> str:
     """The locale's format in words people read: M/D/YYYY, DD.MM.YYYY..."""
-    return date_format().replace("d", "D").replace("y", "Y")
+    return shown_date_format().replace("d", "D").replace("y", "Y")
 
 
 class DateEdit(QWidget):
