@@ -7,13 +7,14 @@
   printed and kept somewhere safe; it is never written to disk by the app.
 * The **key file** beside the database (``practice.qlb.keys``) holds the data key
   wrapped (AES key wrap, RFC 3394) under a key derived from the passphrase
-  with scrypt. It is useless without the passphrase, and must travel with every
+  with Argon2id. It is useless without the passphrase, and must travel with every
   copy of the database; backups carry it. Losing it costs nothing for a user
   who kept the recovery key: the recovery key opens the file on its own, and a
   new passphrase writes a new key file.
-* The passphrase is stretched with scrypt at OWASP's minimum for it (N=2**17,
-  r=8, p=1: 128 MiB and about half a second); the cost is written in the key
-  file, and a key file written with less is rewrapped at its next unlock.
+* The passphrase is stretched with Argon2id at OWASP's recommended setting
+  (46 MiB, one pass, one lane: about 70 ms). The function and its cost are written
+  in the key file; a key file written with less (or with scrypt, as earlier
+  versions did) is rewrapped at its next unlock.
 * Changing the passphrase rewraps the same data key and replaces the key file
   atomically (write, fsync, rename), so a crash leaves either the old or the new
   key file, each of which opens the unchanged database.
@@ -32,14 +33,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.keywrap import InvalidUnwrap, aes_key_unwrap, aes_key_wrap
 
 from db.files import write_private_atomically
 
 KEY_FILE_SUFFIX = ".keys"
 FORMAT = 1
-# scrypt at OWASP's minimum (N=2**17, r=8, p=1): 128 MiB per unlock, so a stolen
-# file and key file cost an attacker that for every passphrase guessed.
+# Argon2id at OWASP's first recommended setting (m=46 MiB, t=1, p=1): a stolen file
+# and key file cost an attacker that memory for every passphrase guessed, while an
+# unlock stays fast and small enough for every command to start quickly.
+ARGON2_MEMORY_KIB = 46 * 1024
+ARGON2_ITERATIONS = 1
+ARGON2_LANES = 1
+# Key files written before Argon2id used scrypt; they still open, and are rewrapped.
 SCRYPT_N = 2**17
 SCRYPT_R = 8
 SCRYPT_P = 1
@@ -47,7 +54,7 @@ MIN_PASSPHRASE_LENGTH = 10
 # The demo practice (invented people only) opens without asking, with this passphrase.
 DEMO_PASSPHRASE = "demo"
 # zxcvbn's scale runs 0-4; 3 is "safely unguessable" (about 10^10 guesses), which
-# scrypt above makes years of work for one machine.
+# Argon2id above makes years of work for one machine.
 MIN_SCORE = 3
 # zxcvbn refuses longer input (its matching grows quickly with length); the first 72
 # characters are measured, and a passphrase that long is strong on length alone.
@@ -133,13 +140,18 @@ def _uses_known_word(passphrase: str, known_words: Iterable[str]) -> bool:
     return any(len(word) >= 4 and word in lowered for word in guessable_words(known_words))
 
 
-def _kek(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+def _scrypt(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     return hashlib.scrypt(
         passphrase.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=_MAX_MEM, dklen=32
     )
 
 
-# Room for SCRYPT_N's 128 MiB and a key file's larger cost; refuse more than that.
+def _argon2id(passphrase: str, salt: bytes, memory_kib: int, iterations: int, lanes: int) -> bytes:
+    kdf = Argon2id(salt=salt, length=32, iterations=iterations, lanes=lanes, memory_cost=memory_kib)
+    return kdf.derive(passphrase.encode("utf-8"))
+
+
+# Room for scrypt's 128 MiB and a key file's larger cost; refuse more than that.
 _MAX_MEM = 512 * 1024 * 1024
 
 
@@ -150,10 +162,18 @@ def chain_key(data_key: bytes) -> bytes:
 
 @dataclass(frozen=True)
 class KeyEnvelope:
-    """The data key wrapped under a passphrase, as stored in the key file."""
+    """The data key wrapped under a passphrase, as stored in the key file.
+
+    ``kdf`` is "argon2id" (``memory_kib``, ``iterations``, ``lanes``) or, in a key
+    file written by an earlier version, "scrypt" (``n``, ``r``, ``p``).
+    """
 
     salt: bytes
     wrapped: bytes
+    kdf: str = "argon2id"
+    memory_kib: int = ARGON2_MEMORY_KIB
+    iterations: int = ARGON2_ITERATIONS
+    lanes: int = ARGON2_LANES
     n: int = SCRYPT_N
     r: int = SCRYPT_R
     p: int = SCRYPT_P
@@ -161,35 +181,56 @@ class KeyEnvelope:
     @classmethod
     def seal(cls, data_key: bytes, passphrase: str) -> KeyEnvelope:
         salt = secrets.token_bytes(16)
-        wrapped = aes_key_wrap(_kek(passphrase, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P), data_key)
-        return cls(salt=salt, wrapped=wrapped)
+        kek = _argon2id(passphrase, salt, ARGON2_MEMORY_KIB, ARGON2_ITERATIONS, ARGON2_LANES)
+        return cls(salt=salt, wrapped=aes_key_wrap(kek, data_key))
 
     @property
     def needs_rewrap(self) -> bool:
-        """Stretched with less than this version's cost: rewrap at the next unlock."""
-        return self.n < SCRYPT_N or self.r < SCRYPT_R
+        """Stretched another way, or with less than this version's cost: rewrap at the
+        next unlock."""
+        return (
+            self.kdf != "argon2id"
+            or self.memory_kib < ARGON2_MEMORY_KIB
+            or self.iterations < ARGON2_ITERATIONS
+        )
 
     def open(self, passphrase: str) -> bytes:
-        if self.n * self.r * 128 > _MAX_MEM // 2:
+        if self._memory_bytes() > _MAX_MEM // 2:
             raise KeyProblem(
                 "The key file asks for more memory than Quiet Ledger allows; it is damaged or "
                 "not ours: open the practice file with your recovery key to write a new one."
             )
         try:
-            return aes_key_unwrap(_kek(passphrase, self.salt, self.n, self.r, self.p), self.wrapped)
+            return aes_key_unwrap(self._kek(passphrase), self.wrapped)
         except InvalidUnwrap:
             raise WrongPassphrase(
                 "That passphrase does not open this practice file; check it and try again."
             ) from None
 
+    def _memory_bytes(self) -> int:
+        if self.kdf == "scrypt":
+            return self.n * self.r * 128
+        return self.memory_kib * 1024
+
+    def _kek(self, passphrase: str) -> bytes:
+        if self.kdf == "scrypt":
+            return _scrypt(passphrase, self.salt, self.n, self.r, self.p)
+        return _argon2id(passphrase, self.salt, self.memory_kib, self.iterations, self.lanes)
+
     def to_json(self) -> str:
+        if self.kdf == "scrypt":
+            cost: dict[str, object] = {"kdf": "scrypt", "n": self.n, "r": self.r, "p": self.p}
+        else:
+            cost = {
+                "kdf": "argon2id",
+                "memory_kib": self.memory_kib,
+                "iterations": self.iterations,
+                "lanes": self.lanes,
+            }
         return json.dumps(
             {
                 "format": FORMAT,
-                "kdf": "scrypt",
-                "n": self.n,
-                "r": self.r,
-                "p": self.p,
+                **cost,
                 "salt": base64.b64encode(self.salt).decode(),
                 "wrap": "aes-kw",
                 "wrapped_key": base64.b64encode(self.wrapped).decode(),
@@ -201,16 +242,36 @@ class KeyEnvelope:
     def from_json(cls, text: str, name: str = "The key file") -> KeyEnvelope:
         try:
             data = json.loads(text)
-            if data.get("format") != FORMAT or data.get("kdf") != "scrypt":
+            kdf = data.get("format") == FORMAT and data.get("kdf")
+            if kdf not in ("argon2id", "scrypt"):
                 raise ValueError("unknown format")
-            if len(salt := base64.b64decode(data["salt"])) < 16 or int(data["n"]) < 2:
+            if len(salt := base64.b64decode(data["salt"])) < 16:
+                raise ValueError("implausible salt")
+            wrapped = base64.b64decode(data["wrapped_key"])
+            if kdf == "scrypt":
+                if int(data["n"]) < 2:
+                    raise ValueError("implausible parameters")
+                return cls(
+                    salt=salt,
+                    wrapped=wrapped,
+                    kdf="scrypt",
+                    n=int(data["n"]),
+                    r=int(data["r"]),
+                    p=int(data["p"]),
+                )
+            memory_kib, iterations, lanes = (
+                int(data["memory_kib"]),
+                int(data["iterations"]),
+                int(data["lanes"]),
+            )
+            if memory_kib < 8 * lanes or iterations < 1 or lanes < 1:
                 raise ValueError("implausible parameters")
             return cls(
                 salt=salt,
-                wrapped=base64.b64decode(data["wrapped_key"]),
-                n=int(data["n"]),
-                r=int(data["r"]),
-                p=int(data["p"]),
+                wrapped=wrapped,
+                memory_kib=memory_kib,
+                iterations=iterations,
+                lanes=lanes,
             )
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise DamagedKeyFile(

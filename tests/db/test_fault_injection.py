@@ -315,27 +315,43 @@ def test_unlock_with_a_wrong_recovery_key_changes_nothing(
 # --- finding 6: the passphrase's stretching ------------------------------------------------
 
 
-def test_a_new_key_file_records_owasp_scrypt(books: Path) -> None:
+def test_a_new_key_file_records_owasp_argon2id(books: Path) -> None:
     stored = json.loads(keys.key_file_for(books).read_text())
-    assert (stored["kdf"], stored["n"], stored["r"], stored["p"]) == ("scrypt", 2**17, 8, 1)
+    cost = (stored["kdf"], stored["memory_kib"], stored["iterations"], stored["lanes"])
+    assert cost == ("argon2id", 46 * 1024, 1, 1)  # OWASP: m=46 MiB, t=1, p=1
 
 
-def test_an_older_key_file_is_rewrapped_at_its_next_unlock(books: Path) -> None:
+@pytest.mark.parametrize("n", [2**15, 2**17])
+def test_a_scrypt_key_file_is_rewrapped_with_argon2id_at_its_next_unlock(
+    books: Path, n: int
+) -> None:
     key_file = keys.key_file_for(books)
     data_key = keys.read_envelope(books).open(PASSPHRASE)
     salt = secrets.token_bytes(16)
-    old = hashlib.scrypt(PASSPHRASE.encode(), salt=salt, n=2**15, r=8, p=1, maxmem=2**26, dklen=32)
+    old = hashlib.scrypt(PASSPHRASE.encode(), salt=salt, n=n, r=8, p=1, maxmem=2**28, dklen=32)
     from cryptography.hazmat.primitives.keywrap import aes_key_wrap
 
-    weak = keys.KeyEnvelope(salt=salt, wrapped=aes_key_wrap(old, data_key), n=2**15)
-    keys.write_envelope(books, weak)
-    assert json.loads(key_file.read_text())["n"] == 2**15
+    older = keys.KeyEnvelope(
+        salt=salt, wrapped=aes_key_wrap(old, data_key), kdf="scrypt", n=n, r=8, p=1
+    )
+    keys.write_envelope(books, older)
+    assert json.loads(key_file.read_text())["n"] == n
     with pytest.raises(UnlockFailed):
         Workspace.open(books, passphrase="not the passphrase at all")
-    assert json.loads(key_file.read_text())["n"] == 2**15  # a failed unlock rewraps nothing
+    assert json.loads(key_file.read_text())["n"] == n  # a failed unlock rewraps nothing
     Workspace.open(books, passphrase=PASSPHRASE).close()
     stored = json.loads(key_file.read_text())
-    assert stored["n"] == 2**17
+    assert (stored["kdf"], stored["memory_kib"]) == ("argon2id", 46 * 1024)
     assert base64.b64decode(stored["salt"]) != salt
     assert not list(books.parent.glob(f".{key_file.name}.*.tmp"))  # replaced atomically
     Workspace.open(books, passphrase=PASSPHRASE).close()
+
+
+def test_a_key_file_asking_for_absurd_memory_is_refused_with_a_sentence(books: Path) -> None:
+    key_file = keys.key_file_for(books)
+    stored = json.loads(key_file.read_text())
+    stored["memory_kib"] = 64 * 1024 * 1024  # 64 GiB
+    key_file.write_text(json.dumps(stored))
+    with pytest.raises(UnlockFailed) as refused:
+        Workspace.open(books, passphrase=PASSPHRASE)
+    plain_sentence(str(refused.value), "recovery key")
