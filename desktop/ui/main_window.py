@@ -51,7 +51,7 @@ OPENING_SHARE = 0.85  # of the screen, the first time: room around it on a large
 
 
 def opening_geometry(screen: QRect) -> QRect:
-    """Where the window first opens: most of the screen, centred, never larger than it; a
+    """Where the window first opens: most of the screen, centered, never larger than it; a
     small laptop's whole screen (1280x800 and below)."""
     small = screen.width() <= SMALL_SCREEN.width() or screen.height() <= SMALL_SCREEN.height()
     share = 1.0 if small else OPENING_SHARE

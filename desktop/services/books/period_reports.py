@@ -94,7 +94,12 @@ def _check_period(start: date, end: date) -> None:
 
 def totals_through(session: Session, day: date) -> dict[str, int]:
     """Cents by account (receivable, client credit), counting transactions dated on or
-    before ``day``: from the balances kept at the last close when it is nearer."""
+    before ``day``: from the balances kept at the last close when it is nearer. An
+    account at zero is left out, whichever way the totals were read."""
+    return {account: cents for account, cents in _totals_through(session, day).items() if cents}
+
+
+def _totals_through(session: Session, day: date) -> dict[str, int]:
     kept = closed_balances.account_totals(session, day)
     if kept is not None:
         return kept
