@@ -210,10 +210,10 @@ def _create_demo(path: Path) -> bool:
         return create_demo_file(path, progress=report)
 
     task = BackgroundTask(None, intro, make)
-    task.dialog.setMinimumDuration(0)  # it always takes a while: show it at once
     loop = QEventLoop()
     task.done.connect(loop.quit)
     task.start()
+    task.dialog.show()  # it always takes a while: on screen at once, before any progress
     loop.exec()
     result = task.result
     if result is not None and result.error is not None and not result.cancelled:

@@ -22,7 +22,7 @@ def test_first_launch_says_what_it_does_and_can_be_cancelled(qtbot: QtBot, tmp_p
         for dialog in dialogs:
             if dialog.isVisible() and dialog.labelText() not in said:
                 said.append(dialog.labelText())
-            if "Inventing" in dialog.labelText():
+            if dialog.isVisible() and "Inventing" in dialog.labelText():
                 dialog.findChild(QPushButton).click()  # Cancel
 
     timer = QTimer()
