@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from db import keys
-from db.engine import connect_raw
+from db.unlock import connect_raw
 from desktop.services.audit.log import GENESIS
 from tests.conftest import PASSPHRASE
 

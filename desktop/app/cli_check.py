@@ -21,6 +21,7 @@ from desktop.app.cli_common import (
     expand_path,
     open_workspace,
     say,
+    unlock_file,
 )
 
 if TYPE_CHECKING:
@@ -61,15 +62,24 @@ def register(subparsers: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from desktop.services.audit.checks import check_against, checks_done, run_checks
+    from concurrent.futures import ThreadPoolExecutor
+
+    from desktop.services.audit.file_checks import start_file_checks
 
     anchor = read_anchor(args.against) if args.against is not None else None
-    with open_workspace(args) as workspace:
-        name = workspace.path.name
-        if anchor is None:
-            problems = run_checks(workspace, full=args.full)
-        else:
-            problems = check_against(workspace, anchor, full=args.full)
+    unlocked = unlock_file(args)
+    # SQLite's own checks of the file, the longest part, start at once on a connection of
+    # their own; the books, and the modules that read them, load meanwhile.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="file-check") as pool:
+        file_checks = start_file_checks(pool, unlocked, full=args.full)
+        from desktop.services.audit.checks import check_against, checks_done, run_checks
+
+        with open_workspace(args, unlocked) as workspace:
+            name = workspace.path.name
+            if anchor is None:
+                problems = run_checks(workspace, full=args.full, file_checks=file_checks)
+            else:
+                problems = check_against(workspace, anchor, full=args.full, file_checks=file_checks)
     if not problems:
         done = ", ".join(checks_done(full=args.full))
         proved = _PROVED_FULL if args.full else _PROVED_QUICK

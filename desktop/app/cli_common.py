@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from desktop.services.unlocking import Unlocked
     from desktop.services.workspace import Workspace
 
 PASSPHRASE_ENV = "QUIETLEDGER_PASSPHRASE"
@@ -146,10 +147,9 @@ def ask_new_passphrase(path: Path, known_words: Iterable[str] = ()) -> str:
     return passphrase
 
 
-@contextlib.contextmanager
-def open_workspace(args: argparse.Namespace) -> Iterator[Workspace]:
-    """The practice file named by ``args``, unlocked, and closed again afterwards."""
-    from desktop.services.workspace import Workspace
+def unlock_file(args: argparse.Namespace) -> Unlocked:
+    """The practice file named by ``args``, unlocked but its books not yet opened."""
+    from desktop.services.unlocking import unlock
 
     path = db_path(args)
     if not path.exists():
@@ -157,7 +157,18 @@ def open_workspace(args: argparse.Namespace) -> Iterator[Workspace]:
             f"There is no practice file at {path}; create one with 'quietledger init' "
             "or name it with --db."
         )
-    workspace = Workspace.open(path, passphrase=ask_passphrase(path))
+    return unlock(path, passphrase=ask_passphrase(path))
+
+
+@contextlib.contextmanager
+def open_workspace(
+    args: argparse.Namespace, unlocked: Unlocked | None = None
+) -> Iterator[Workspace]:
+    """The practice file named by ``args`` (or already ``unlocked``), open, and closed
+    again afterwards."""
+    from desktop.services.workspace import Workspace
+
+    workspace = Workspace.open_unlocked(unlocked or unlock_file(args))
     try:
         yield workspace
     finally:

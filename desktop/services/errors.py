@@ -10,6 +10,14 @@ class ServiceError(Exception):
     """A use case could not be done; nothing was written."""
 
 
+class UnlockFailed(ServiceError):
+    """The file could not be opened or created; the message says why."""
+
+
+class WeakPassphrase(UnlockFailed):
+    pass
+
+
 class InvalidInput(ServiceError):
     """A field is wrong. ``field`` names it so a form can show the message beside it."""
 

@@ -18,12 +18,13 @@ from sqlalchemy.exc import DatabaseError, IntegrityError
 from sqlalchemy.orm import Session
 
 from db import keys
-from db.engine import PracticeFile, create_practice_file, open_practice_file
+from db.engine import PracticeFile, create_practice_file, open_unlocked
 from db.errors import PracticeFileError
 from db.writes import recording_writes
 from desktop.services.audit import log as audit_log
 from desktop.services.changes import Changes, topics_of
-from desktop.services.errors import ServiceError
+from desktop.services.errors import ServiceError, UnlockFailed, WeakPassphrase
+from desktop.services.unlocking import Unlocked, unlock
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -35,14 +36,6 @@ class Performed(Generic[T]):
 
     value: T
     changes: Changes
-
-
-class UnlockFailed(ServiceError):
-    """The file could not be opened or created; the message says why."""
-
-
-class WeakPassphrase(UnlockFailed):
-    pass
 
 
 def _translate_db_error(exc: Exception, *, writing: bool = True) -> ServiceError:
@@ -81,16 +74,16 @@ class Workspace:
     def open(
         cls, path: Path, *, passphrase: str | None = None, recovery_key: str | None = None
     ) -> Workspace:
+        return cls.open_unlocked(
+            unlock(Path(path), passphrase=passphrase, recovery_key=recovery_key)
+        )
+
+    @classmethod
+    def open_unlocked(cls, unlocked: Unlocked) -> Workspace:
+        """The books of a file ``unlocking.unlock`` unlocked; its lock passes to them."""
         try:
             # A file from before the keyed audit chain is sealed in its upgrade's transaction.
-            return cls(
-                open_practice_file(
-                    Path(path),
-                    passphrase=passphrase,
-                    recovery_key=recovery_key,
-                    on_upgrade=audit_log.seal_chain,
-                )
-            )
+            return cls(open_unlocked(unlocked, on_upgrade=audit_log.seal_chain))
         except (PracticeFileError, keys.KeyProblem) as exc:
             raise UnlockFailed(str(exc)) from None
 

@@ -196,3 +196,23 @@ def test_the_listing_says_what_the_command_says_of_itself(name: str) -> None:
 
 def test_import_lists_every_kind_of_file() -> None:
     assert list(KINDS) == [kind.value for kind in ImportKind]
+
+
+def test_check_can_start_on_the_file_before_the_orm_is_loaded(tmp_path: Path) -> None:
+    """``check`` unlocks the file and starts SQLite's own checks of it with no ORM loaded:
+    the longest part of a check runs while the rest is still being imported."""
+    path = tmp_path / "books.qlb"
+    Workspace.create(path, PASSPHRASE).close()
+    code = (
+        "from concurrent.futures import ThreadPoolExecutor\n"
+        "from pathlib import Path\n"
+        "from desktop.services.audit.file_checks import start_file_checks\n"
+        "from desktop.services.unlocking import unlock\n"
+        f"unlocked = unlock(Path({str(path)!r}), passphrase={PASSPHRASE!r})\n"
+        "with ThreadPoolExecutor(1) as pool:\n"
+        "    assert start_file_checks(pool, unlocked, full=False).result() == []\n"
+        "unlocked.release()\n"
+    )
+    modules = loaded_after(code)
+    assert not {m for m in modules if m.split(".")[0] in ("sqlalchemy", "alembic", "PySide6")}
+    assert "desktop.services.workspace" not in modules

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from db import keys
-from db.engine import connect_raw
 from db.errors import AlreadyOpen
 from db.lock import WriterLock
+from db.unlock import connect_raw
 from desktop.app.cli import main
 from desktop.services.audit.log import GENESIS
 from desktop.services.backups.backup import make_backup

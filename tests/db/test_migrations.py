@@ -14,10 +14,11 @@ from alembic.script import ScriptDirectory
 
 import db.migrate
 from db import keys
-from db.engine import PracticeFile, connect_raw
+from db.engine import PracticeFile
 from db.lock import WriterLock
 from db.migrate import alembic_config, current_revision, head_revision
 from db.models import Base, Client
+from db.unlock import connect_raw
 from desktop.services.workspace import UnlockFailed, Workspace
 from tests.conftest import PASSPHRASE
 

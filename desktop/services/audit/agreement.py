@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
-from itertools import chain, groupby
+from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from db.models import Claim, Document, Payment
 from db.models import Session as SessionRecord
 from db.models.base import Cents
+from db.queries.plain import plain_rows
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,6 @@ _ENTRIES = (
     "SELECT entity_id, id, action, after_json FROM audit_log "
     "WHERE entity = ? AND entity_id IS NOT NULL ORDER BY entity_id, id"
 )
-_BATCH = 2000
 _ADVICE = "compare with a backup ('quietledger check --against BACKUP')."
 
 
@@ -80,10 +80,19 @@ def _cents_text(cents: object) -> object:
 Converter = Callable[[object], object]
 
 
+class _CentsText(dict):
+    """``_cents_text`` of each amount, worked out once: a practice charges a handful of fees
+    a hundred thousand times."""
+
+    def __missing__(self, cents: object) -> object:
+        text = self[cents] = _cents_text(cents)
+        return text
+
+
 def _converter(column: Any, dialect: Dialect) -> Converter | None:
     """How a stored value becomes the value the log wrote; None when it is already that."""
     if isinstance(column.type, Cents):
-        return _cents_text
+        return _CentsText().__getitem__
     processor = column.type.dialect_impl(dialect).result_processor(dialect, None)
     if processor is None:
         return None
@@ -160,14 +169,10 @@ def agreement_problems(session: Session) -> Iterator[str]:
         yield from _compare(session, _Table(spec, dialect))
 
 
-def _batched(result: Any) -> Iterator[tuple[object, ...]]:
-    return chain.from_iterable(iter(lambda: result.fetchmany(_BATCH), []))
-
-
 def _replayed(session: Session, table: _Table) -> Iterator[tuple[int, _Replayed]]:
     """(record id, the state its entries leave it in), in record order."""
-    result = session.connection().exec_driver_sql(_ENTRIES, (table.spec.entity,))
-    for record_id, entries in groupby(_batched(result), key=itemgetter(0)):
+    entries_in_order = plain_rows(session, _ENTRIES, (table.spec.entity,))
+    for record_id, entries in groupby(entries_in_order, key=itemgetter(0)):
         values: dict[str, object] = {}
         voided = False
         entry_id = 0
@@ -179,7 +184,7 @@ def _replayed(session: Session, table: _Table) -> Iterator[tuple[int, _Replayed]
 
 
 def _compare(session: Session, table: _Table) -> Iterator[str]:
-    records = _batched(session.connection().exec_driver_sql(table.sql))
+    records = plain_rows(session, table.sql)
     replayed = _replayed(session, table)
     pending = next(replayed, None)
     for record in records:
@@ -193,7 +198,9 @@ def _compare(session: Session, table: _Table) -> Iterator[str]:
                 f"Ledger; {_ADVICE}"
             )
             continue
-        yield from _differences(table, record, pending[1])
+        differences = _differences(table, record, pending[1])
+        if differences:
+            yield from differences
         pending = next(replayed, None)
     while pending is not None:
         yield _only_in_log(table.spec, *pending)
@@ -207,9 +214,12 @@ def _only_in_log(spec: Audited, record_id: int, state: _Replayed) -> str:
     )
 
 
-def _differences(table: _Table, record: tuple[object, ...], state: _Replayed) -> Iterator[str]:
+def _differences(table: _Table, record: tuple[object, ...], state: _Replayed) -> list[str]:
+    """How a record differs from its replayed state (a list, as it is usually empty: a
+    generator made for each of a hundred thousand records costs more than the check)."""
     last_entry, voided, values = state
     compared = table.compared
+    found_differences: list[str] = []
     for field, audited in values.items():
         how = compared.get(field)
         if how is None:  # not a column of the record (a claim's document label)
@@ -220,17 +230,18 @@ def _differences(table: _Table, record: tuple[object, ...], state: _Replayed) ->
             continue
         found = stored if convert is None else convert(stored)
         if found != audited:
-            yield (
+            found_differences.append(
                 f"{_name(table, record)} has {_label(field)} {_shown(found)} in the books, but "
                 f"its audit entry {last_entry} says {_shown(audited)}: it was changed "
                 f"without Quiet Ledger; {_ADVICE}"
             )
     if table.voided is not None and (record[table.voided] is not None) != voided:
         said = "voided" if voided else "not voided"
-        yield (
+        found_differences.append(
             f"{_name(table, record)} is {'not ' if record[table.voided] is None else ''}voided "
             f"in the books, but its audit entries say {said}; {_ADVICE}"
         )
+    return found_differences
 
 
 def _name(table: _Table, record: tuple[object, ...]) -> str:

@@ -4,35 +4,26 @@ chain, the books against the audit log, the ledger.
 Each problem comes back as one plain sentence; an empty list means every check
 passed. Nothing here changes the file.
 
-SQLite's own checks and the ledger's invariants are SQL that SQLite runs without
-holding Python's lock; the audit chain and the replay are Python. The two halves
-run side by side, each on a connection of its own, so a check takes about as
-long as the longer half rather than both.
-
-What SQLite's part proves depends on the mode. Both read every page and verify
-its authentication code (SQLCipher's ``cipher_integrity_check``), so a byte
-changed anywhere in the file is found, and check the foreign keys. The quick
-mode (``quietledger check``) adds SQLite's ``quick_check``: every table and
-index is well-formed (pages, records, NOT NULL and CHECK constraints). The full
-mode (``check --full``, and every backup and restore) runs ``integrity_check``
-instead, which also proves that every index holds exactly its table's rows and
-that unique keys are unique: it takes twice as long and finds only what SQLite
-itself (or someone holding the key and editing pages by hand) got wrong.
+SQLite's own checks of the file (``file_checks``, where what each mode proves is
+said) and the ledger's invariants are SQL that SQLite runs without holding
+Python's lock; the audit chain and the replay are Python. They run side by side,
+each on a connection of its own, so a check takes about as long as its longest
+part rather than all of them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import sqlcipher3.dbapi2 as sqlcipher
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
-from db.errors import PracticeFileError
 from db.guards import missing_guards
 from desktop.services.audit.agreement import agreement_problems
 from desktop.services.audit.anchors import Anchor, CloseAnchors, anchor_problem
+from desktop.services.audit.file_checks import file_problems, guarded_raw
 from desktop.services.audit.log import verify_chain
 from desktop.services.books.queries import ledger_problems
 from desktop.services.errors import ServiceError
@@ -52,18 +43,51 @@ def checks_done(*, full: bool) -> tuple[str, ...]:
     )
 
 
-def run_checks(workspace: Workspace, *, full: bool = True) -> list[str]:
+def run_checks(
+    workspace: Workspace, *, full: bool = True, file_checks: Future[list[str]] | None = None
+) -> list[str]:
     """Every problem found in the open practice file, one sentence each.
 
-    ``full`` runs SQLite's complete integrity check (see the module's docstring);
-    without it, its quick check.
+    ``full`` runs SQLite's complete integrity check (see ``file_checks``); without it,
+    its quick check. ``file_checks`` is that part when it was started before the books
+    were opened (``file_checks.start_file_checks``).
     """
+    raw = workspace.practice_file.raw_connection
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="check") as sqlite_side:
-        database = sqlite_side.submit(database_problems, workspace, full=full)
+        if file_checks is None:
+            file_checks = sqlite_side.submit(file_problems, raw, full=full)
         ledger = sqlite_side.submit(_guarded, "ledger", lambda: workspace.read(ledger_problems))
-        audit = _guarded("audit log", lambda: workspace.read(log_problems))
-        problems = database.result() + audit + ledger.result()
+        audit = _guarded("audit log", lambda: workspace.read(_small_cache(log_problems)))
+        guards = guarded_raw("protective triggers and constraints", lambda: _missing_guards(raw))
+        problems = file_checks.result() + guards + audit + ledger.result()
     return [_sentence(p) for p in problems]
+
+
+def _small_cache(query: Callable[[Session], list[str]]) -> Callable[[Session], list[str]]:
+    """``query`` run with its connection's page cache kept small: the chain and the replay
+    read each page of the log about once, and the checks beside them need the memory."""
+
+    def run(session: Session) -> list[str]:
+        conn = session.connection()
+        before = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
+        conn.exec_driver_sql(f"PRAGMA cache_size = -{_STREAMED_CACHE_KIB}")
+        try:
+            return query(session)
+        finally:
+            conn.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
+
+    return run
+
+
+_STREAMED_CACHE_KIB = 4096
+
+
+def _missing_guards(connect: Callable[[], sqlcipher.Connection]) -> list[str]:
+    conn = connect()
+    try:
+        return missing_guards(conn)
+    finally:
+        conn.close()
 
 
 def log_problems(session: Session) -> list[str]:
@@ -74,44 +98,19 @@ def log_problems(session: Session) -> list[str]:
     return [*report.problems, *closes.problems(session), *agreement_problems(session)]
 
 
-def check_against(workspace: Workspace, anchor: Anchor, *, full: bool = True) -> list[str]:
+def check_against(
+    workspace: Workspace,
+    anchor: Anchor,
+    *,
+    full: bool = True,
+    file_checks: Future[list[str]] | None = None,
+) -> list[str]:
     """Every check, and whether the chain still passes through ``anchor``."""
-    problems = run_checks(workspace, full=full)
+    problems = run_checks(workspace, full=full, file_checks=file_checks)
     found = _guarded(
         "audit log", lambda: [p for p in [workspace.read(anchor_problem, anchor)] if p]
     )
     return problems + [_sentence(p) for p in found]
-
-
-def database_problems(workspace: Workspace, *, full: bool = True) -> list[str]:
-    """SQLCipher's and SQLite's own checks, each on its own so one failure hides no other."""
-    structure = "integrity_check" if full else "quick_check"
-    try:
-        conn = workspace.practice_file.raw_connection()
-    except (sqlcipher.DatabaseError, PracticeFileError) as exc:
-        return [f"The practice file cannot be read ({exc}); restore it from a backup."]
-    try:
-        # Page authentication first: it names damaged pages where SQLite would only fail.
-        return [
-            *_pragma(conn, "cipher_integrity_check", _cipher, "encrypted pages"),
-            *_pragma(conn, structure, _integrity, "database integrity"),
-            *_pragma(conn, "foreign_key_check", _foreign_keys, "foreign keys"),
-            *_guarded_raw("protective triggers and constraints", lambda: missing_guards(conn)),
-        ]
-    finally:
-        conn.close()
-
-
-def _pragma(
-    conn: sqlcipher.Connection,
-    pragma: str,
-    describe: Callable[[list[tuple[object, ...]]], list[str]],
-    what: str,
-) -> list[str]:
-    try:
-        return describe(conn.execute(f"PRAGMA {pragma}").fetchall())
-    except sqlcipher.DatabaseError as exc:
-        return [f"The {what} check could not finish ({exc}); restore the file from a backup."]
 
 
 def _guarded(what: str, check: Callable[[], Sequence[str]]) -> list[str]:
@@ -121,33 +120,6 @@ def _guarded(what: str, check: Callable[[], Sequence[str]]) -> list[str]:
     except (DatabaseError, ServiceError) as exc:
         reason = getattr(exc, "orig", None) or exc
         return [f"The {what} could not be checked ({reason}); restore the file from a backup."]
-
-
-def _guarded_raw(what: str, check: Callable[[], Sequence[str]]) -> list[str]:
-    try:
-        return list(check())
-    except sqlcipher.DatabaseError as exc:
-        return [f"The {what} check could not finish ({exc}); restore the file from a backup."]
-
-
-def _integrity(rows: Iterable[tuple[object, ...]]) -> list[str]:
-    messages = [str(row[0]) for row in rows]
-    if messages == ["ok"]:
-        return []
-    return [f"The database integrity check reports: {m}." for m in messages]
-
-
-def _foreign_keys(rows: Iterable[tuple[object, ...]]) -> list[str]:
-    # Rows are (table, rowid, parent table, foreign key index).
-    return [
-        f"Row {rowid} of {table} refers to a {parent} record that does not exist."
-        for table, rowid, parent, *_ in rows
-    ]
-
-
-def _cipher(rows: Iterable[tuple[object, ...]]) -> list[str]:
-    # SQLCipher returns one row per page whose authentication code does not match.
-    return [f"The encrypted pages check reports: {row[0]}." for row in rows]
 
 
 def _sentence(text: str) -> str:

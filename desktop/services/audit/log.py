@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 from db.engine import CHAIN_KEY
 from db.models import AuditEntry, Practice
 from db.models.base import utcnow
+from db.queries.plain import plain_rows
 
 GENESIS = "0" * 64
 _TIP_KEY = "audit.tip"
@@ -331,9 +332,7 @@ _PROBLEMS_NAMED = 20  # a rewritten log breaks every entry after it; name the fi
 
 def chain_rows(session: Session) -> Iterable[tuple[object, ...]]:
     """The audit log's rows in order, as plain tuples read in batches."""
-    result = session.connection().exec_driver_sql(_CHAIN_ROWS)
-    while batch := result.fetchmany(2000):
-        yield from batch
+    return plain_rows(session, _CHAIN_ROWS)
 
 
 def verify_chain(

@@ -18,10 +18,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from db import keys
-from db.engine import SIDE_FILES
 from db.errors import AlreadyOpen
 from db.files import FILE_MODE, ensure_private_dir, fsync_dir, write_private_atomically
 from db.lock import WriterLock
+from db.unlock import SIDE_FILES
 from desktop.services.audit.checks import run_checks
 from desktop.services.backups.container import BackupHeader, DamagedBackup, unpack
 from desktop.services.errors import NotAllowed, ServiceError
