@@ -22,7 +22,7 @@ from desktop.domain.dates import us_date, us_period
 from desktop.domain.kinds import AgingBasis
 from desktop.domain.money import ZERO, format_plain
 from desktop.reports.tabular import TOTAL_LABEL, Column, Kind, Table
-from desktop.services.books import payment_list, period_reports
+from desktop.services.books import period_reports
 from desktop.services.books import queries as books
 from desktop.services.clients.lookups import unit_by_ref, unit_names
 
@@ -253,6 +253,10 @@ def payments_table(
 ) -> Table:
     """Payments received in a period, each with its id (what ``quietledger receipt
     --payment ID`` asks for), how much of it was applied and what is still credit."""
+    # Here, not at the top: the payments' module brings the practice's settings (holidays,
+    # identifiers), which no other report needs.
+    from desktop.services.books import payment_list
+
     unit_id = unit_by_ref(session, client_ref).id if client_ref else None
     units = unit_names(session)
     found = payment_list.list_payments(session, start=start, end=end, unit_id=unit_id)
