@@ -13,13 +13,16 @@ from sqlalchemy.orm import Session
 _BATCH = 2000
 
 
-def plain_rows(session: Session, sql: str, params: Sequence[object] = ()) -> Iterator[tuple]:
+def plain_rows(
+    session: Session, sql: str, params: Sequence[object] = (), *, batch: int = _BATCH
+) -> Iterator[tuple]:
     """The rows of ``sql`` as the driver gives them (tuples of stored values), read in
     batches on the session's connection, inside its transaction.
 
     No SQLAlchemy result object stands between: over a hundred thousand rows its
     wrapping of each batch costs more than reading them. A damaged file still raises
-    SQLAlchemy's ``DatabaseError``, as every other read does.
+    SQLAlchemy's ``DatabaseError``, as every other read does. Rows holding files (a
+    PDF) are read in smaller ``batch``es.
     """
     cursor = session.connection().connection.cursor()
     try:
@@ -27,12 +30,12 @@ def plain_rows(session: Session, sql: str, params: Sequence[object] = ()) -> Ite
     except sqlcipher.DatabaseError as exc:
         cursor.close()
         raise DatabaseError(sql, params, exc) from exc
-    return chain.from_iterable(_batches(cursor, sql, params))  # no Python code for each row
+    return chain.from_iterable(_batches(cursor, sql, params, batch))  # no Python code for each row
 
 
-def _batches(cursor: Any, sql: str, params: Sequence[object]) -> Iterator[list[tuple]]:
+def _batches(cursor: Any, sql: str, params: Sequence[object], size: int) -> Iterator[list[tuple]]:
     try:
-        while batch := cursor.fetchmany(_BATCH):
+        while batch := cursor.fetchmany(size):
             yield batch
     except sqlcipher.DatabaseError as exc:
         raise DatabaseError(sql, params, exc) from exc

@@ -99,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
 _PROVED = (
     "every page's authentication code verified (a byte changed anywhere would be found), "
     "every audit entry's keyed hash recomputed, every session, payment, document and claim "
-    "compared with the audit log"
+    "compared with the audit log, every issued PDF compared with its fingerprint"
 )
 _PROVED_QUICK = (
     f"{_PROVED}, and every table and index well-formed (SQLite's quick check; "

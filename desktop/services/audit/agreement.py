@@ -17,6 +17,7 @@ writes (``"150.00"`` for money, ISO text for dates) only where the two are compa
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -268,3 +269,23 @@ def _shown(value: object) -> str:
         return f"{date.fromisoformat(text):%m/%d/%Y}" if len(text) == 10 else text
     except ValueError:
         return text
+
+
+# Each issued document's stored PDF beside the fingerprint recorded when it was issued.
+_STORED_COPIES = "SELECT id, number, version, pdf, sha256 FROM documents ORDER BY id"
+
+
+def stored_copy_problems(session: Session) -> Iterator[str]:
+    """Each issued document whose stored PDF is not the one its fingerprint (SHA-256, in
+    the row and in the audit log) was taken of, in a sentence.
+
+    The agreement above proves the fingerprint is the one the log recorded; this proves
+    the bytes a reprint hands out are the ones issued. PDFs are read a few at a time.
+    """
+    for _id, number, version, pdf, fingerprint in plain_rows(session, _STORED_COPIES, batch=8):
+        if hashlib.sha256(pdf or b"").hexdigest() != fingerprint:
+            yield (
+                f"The stored PDF of {number} version {version} is not the one issued (its "
+                f"SHA-256 differs from the fingerprint recorded when it was issued): it was "
+                f"replaced without Quiet Ledger; {_ADVICE}"
+            )

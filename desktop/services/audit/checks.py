@@ -21,7 +21,7 @@ from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
 from db.guards import missing_guards
-from desktop.services.audit.agreement import agreement_problems
+from desktop.services.audit.agreement import agreement_problems, stored_copy_problems
 from desktop.services.audit.anchors import Anchor, CloseAnchors, anchor_problem
 from desktop.services.audit.file_checks import file_problems, guarded_raw
 from desktop.services.audit.log import verify_chain
@@ -95,7 +95,12 @@ def log_problems(session: Session) -> list[str]:
     books replayed against it."""
     closes = CloseAnchors()
     report = verify_chain(session, visit=closes.visit)
-    return [*report.problems, *closes.problems(session), *agreement_problems(session)]
+    return [
+        *report.problems,
+        *closes.problems(session),
+        *agreement_problems(session),
+        *stored_copy_problems(session),
+    ]
 
 
 def check_against(

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
 from db import keys
@@ -127,6 +127,29 @@ def test_each_kind_of_value_changed_without_the_app_is_named(
     replayed = [p for p in found if "its audit entr" in p]
     assert len(replayed) == 1, found
     assert said in replayed[0], found
+
+
+def test_a_stored_pdf_replaced_under_its_fingerprint_is_named(books: Path) -> None:
+    """Someone holding the key swaps an issued PDF and puts the trigger back: the row and
+    the log still agree, but the bytes a reprint would hand out are not the ones issued."""
+    with Workspace.open(books, passphrase=PASSPHRASE) as ws:
+        number, version, trigger = ws.read(
+            lambda s: s.execute(
+                text(
+                    "SELECT number, version, (SELECT sql FROM sqlite_master "
+                    "WHERE name = 'trg_documents_immutable') FROM documents WHERE id = 1"
+                )
+            ).one()
+        )
+    tamper(
+        books,
+        "DROP TRIGGER trg_documents_immutable",
+        "UPDATE documents SET pdf = CAST('%PDF-1.4 not the one issued' AS BLOB) WHERE id = 1",
+        trigger,
+    )
+    found = problems_in(books)
+    assert len(found) == 1, found
+    assert found[0].startswith(f"The stored PDF of {number} version {version} is not"), found
 
 
 # --- no ORM object on the way ---------------------------------------------------------
