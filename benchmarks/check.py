@@ -4,20 +4,22 @@
 
 PRACTICE_FILE is a practice to measure (passphrase from $QUIETLEDGER_PASSPHRASE,
 else the demo's); without it a demo practice is generated once and cached (see
-``benchmarks.practice``). Prints the whole check (``run_checks``, as ``check``
-and as ``check --full`` run it) and its parts, wall and CPU time, beside a
-floor measured in the same run: SQLite's own checks of the same mode on a raw
-connection, side by side with every audit row fetched and HMAC'd in a bare
-loop (as the check runs its two halves), which is the least any check of the
-same things must do. The machine may be shared: the load is printed, and the
-ratio to the floor is the fairer figure.
+``benchmarks.practice``). Prints the command itself, end to end (``quietledger
+check`` in a fresh process: its median wall time and peak memory), then the whole
+check inside one process (``run_checks``, as ``check`` and as ``check --full`` run
+it) and its parts, wall and CPU time, beside a floor measured in the same run:
+SQLite's own checks of the same mode on a raw connection, side by side with
+every audit row fetched and HMAC'd in a bare loop (as the check runs its two
+halves), which is the least any check of the same things must do. The machine
+may be shared: the load is printed, and the ratio to the floor is the fairer
+figure.
 
-Memory: how far the process's peak resident size rose during the check (the
-peak is reset first; unlocking the file, whose key derivation alone takes
-128 MiB by design, is not the check's), and the peak of Python's own
-allocations.
+Memory: the command's peak resident size, and inside one process how far the
+peak rose during the check (the peak is reset first; unlocking the file, whose
+key derivation alone takes 46 MiB by design, is not the check's), and the peak
+of Python's own allocations.
 
-Targets: ``check`` under 5 s and 150 MB.
+Targets: ``quietledger check`` under 5 s and 150 MB.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ import json
 import os
 import re
 import resource
+import statistics
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -42,6 +46,7 @@ if __package__ in (None, ""):  # run as a file rather than with -m
 from benchmarks.practice import add_practice_options, practice_for
 from db import keys
 from desktop.services.audit import checks
+from desktop.services.audit.file_checks import file_problems
 from desktop.services.books.queries import ledger_problems
 from desktop.services.workspace import Workspace
 
@@ -119,7 +124,23 @@ def peak_growth_mb(work: Callable[[], object]) -> float:
 
 
 def database(workspace: Workspace, *, full: bool) -> None:
-    checks.database_problems(workspace, full=full)
+    file_problems(workspace.practice_file.raw_connection, full=full)
+
+
+def command(path: Path, passphrase: str, runs: int) -> tuple[float, float]:
+    """``quietledger check`` in fresh processes: median wall seconds and peak MB."""
+    env = {**os.environ, "QUIETLEDGER_PASSPHRASE": passphrase}
+    argv = [sys.executable, "-m", "desktop", "check", "--db", str(path)]
+    walls, peaks = [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        child = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL)
+        _pid, status, usage = os.wait4(child.pid, 0)
+        walls.append(time.perf_counter() - start)
+        peaks.append(usage.ru_maxrss / 1024)
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"quietledger check found problems in {path}")
+    return statistics.median(walls), max(peaks)
 
 
 def load() -> str:
@@ -133,6 +154,7 @@ def main() -> None:
     args = parser.parse_args()
     path, passphrase = practice_for(args)
     load_before = load()
+    whole, whole_peak = command(path, passphrase, max(args.runs, 5))
     with Workspace.open(path, passphrase=passphrase) as ws:
         entries = ws.read(
             lambda s: s.connection().exec_driver_sql("SELECT count(*) FROM audit_log").scalar_one()
@@ -160,6 +182,10 @@ def main() -> None:
         }
     print(f"{path.name}: {entries} audit entries, best of {args.runs}")
     print(f"  load average    {load_before} before, {load()} after (2 or more: a busy machine)")
+    print(
+        f"  quietledger check (the command, median of {max(args.runs, 5)}): {whole:.2f} s wall, "
+        f"peak {whole_peak:.0f} MB"
+    )
     for name, (wall, cpu) in rows.items():
         print(f"  {name:<15} {wall:6.2f} s wall  {cpu:6.2f} s CPU")
     quick, quick_floor = rows["check"], rows["  its floor"]
@@ -176,9 +202,9 @@ def main() -> None:
         f"{python_peak:.1f} MB Python peak"
     )
     print(f"{'':18}(the process's peak before it, opening the file: {unlock_peak:.0f} MB)")
-    ok = quick[0] < TARGET_SECONDS and growth < TARGET_MB
+    ok = whole < TARGET_SECONDS and whole_peak < TARGET_MB
     print(
-        f"  target          check < {TARGET_SECONDS:.0f} s and < {TARGET_MB:.0f} MB: "
+        f"  target          quietledger check < {TARGET_SECONDS:.0f} s and < {TARGET_MB:.0f} MB: "
         f"{'met' if ok else 'NOT met'}"
     )
 
