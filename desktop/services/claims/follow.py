@@ -71,7 +71,9 @@ def follow(session: Session, document: Document) -> None:
     """``follow_superbill`` without reading the claims back, for issuing that does not
     show them (a month's batch)."""
     old = session.get(Document, document.supersedes_id) if document.supersedes_id else None
-    earlier = _claims_of_number(session, document.number)
+    # A first version is the only document of its number yet, so no claim is on it.
+    first = old is None and document.version == 1
+    earlier = [] if first else _claims_of_number(session, document.number)
     if old is not None and earlier:
         _carry_over(session, old, document)
     elif not earlier:

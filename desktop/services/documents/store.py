@@ -140,12 +140,12 @@ def store(session: Session, new: NewDocument, *, action: str | None = None) -> I
         pdf=new.pdf,
         sha256=hashlib.sha256(new.pdf).hexdigest(),
     )
-    session.add(document)
-    session.flush()
     for line_no, line in enumerate(new.lines, start=1):
-        line.document_id = document.id
         line.line_no = line_no
-        session.add(line)
+    # Given to the document, so they are written with it in one flush and its lines
+    # are already there for whoever reads them next (the claim a superbill starts).
+    document.lines = list(new.lines)
+    session.add(document)
     session.flush()
     audit.record(
         session,
