@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-import io
 from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
 from itertools import zip_longest
 
-from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable, Spacer
 
 from .fonts import BOLD
 from .grid import BOTTOM, RIGHT, Cell, Column, Grid, Row
+from .images import draw_encoded, encoded, pixel_size
 from .layout import CONTENT_WIDTH
 from .rows import ProviderBlock
 from .style import ACCENT, MUTED, RULE, address_lines, person_with_credentials, us_date
@@ -92,22 +91,21 @@ def letterhead(
 
 
 @lru_cache(maxsize=8)
-def _signature_image(png: bytes) -> tuple[ImageReader, str]:
-    """The decoded signature and a form name derived from its bytes."""
-    return ImageReader(io.BytesIO(png)), "Signature" + hashlib.sha256(png).hexdigest()[:16]
+def _form_name(png: bytes) -> str:
+    return "Signature" + hashlib.sha256(png).hexdigest()[:16]
 
 
 class Signature(Flowable):
     """The signature image, scaled into its box.
 
-    It is drawn once per PDF as a form and reused, so a batch embeds it once
-    and does not digest the pixels again for every superbill.
+    It is drawn once per PDF as a form and reused, so a batch embeds it once; its
+    pixels are digested and compressed once a process, not once a PDF.
     """
 
     def __init__(self, png: bytes) -> None:
         super().__init__()
-        self.reader, self.form = _signature_image(png)
-        img_w, img_h = self.reader.getSize()
+        self.png, self.form = png, _form_name(png)
+        img_w, img_h = pixel_size(png)
         box_w, box_h = SIGNATURE_BOX
         scale = min(box_w / img_w, box_h / img_h)
         self.width, self.height = img_w * scale, img_h * scale
@@ -119,7 +117,7 @@ class Signature(Flowable):
         canv = self.canv
         if not canv.hasForm(self.form):
             canv.beginForm(self.form, 0, 0, self.width, self.height)
-            canv.drawImage(self.reader, 0, 0, self.width, self.height, mask="auto")
+            draw_encoded(canv, encoded(self.png), self.width, self.height)
             canv.endForm()
         canv.doForm(self.form)
 

@@ -44,7 +44,6 @@ from desktop.services.claims.tracking import (
     get_claim,
     label,
     new_claim,
-    start_claims,
 )
 from desktop.services.claims.updates import change_status
 from desktop.services.errors import NotAllowed, NotFound
@@ -59,22 +58,33 @@ def follow_superbill(session: Session, document_id: int) -> list[ClaimRow]:
     document = session.get(Document, document_id)
     if document is None or document.kind != DocumentKind.SUPERBILL.value:
         raise NotFound("That superbill is not in this practice file.")
-    day = document.issued_on
+    follow(session, document)
+    return [
+        get_claim(session, claim.id, document.issued_on).claim
+        for claim in session.scalars(
+            select(Claim).where(Claim.document_id == document.id).order_by(Claim.id)
+        )
+    ]
+
+
+def follow(session: Session, document: Document) -> None:
+    """``follow_superbill`` without reading the claims back, for issuing that does not
+    show them (a month's batch)."""
     old = session.get(Document, document.supersedes_id) if document.supersedes_id else None
-    earlier = _claims_of_number(session, document.number)
+    # A first version is the only document of its number yet, so no claim is on it.
+    first = old is None and document.version == 1
+    earlier = [] if first else _claims_of_number(session, document.number)
     if old is not None and earlier:
         _carry_over(session, old, document)
     elif not earlier:
         client = session.get(Client, document.client_id)
         if client is None or client.payer_id is None or not document.lines:
-            return []
-        start_claims(session, document.id, today=day)
-    return [
-        get_claim(session, claim.id, day).claim
-        for claim in session.scalars(
-            select(Claim).where(Claim.document_id == document.id).order_by(Claim.id)
-        )
-    ]
+            return
+        # start_claims' one claim for the whole superbill, without its checks (a number
+        # with no claim, a client with an insurer, lines to claim: all just seen) and
+        # without reading the claim back.
+        lines = list(document.lines)
+        new_claim(session, document, client.payer_id, lines, False, document.issued_on)
 
 
 def _claims_of_number(session: Session, number: str) -> list[Claim]:

@@ -102,7 +102,7 @@ def check(
 def claim_form_doc(session: Session, found: ClaimDraft, number: str) -> ClaimFormDoc:
     """The form's rows: the superbill's, and what only the form asks for."""
     base, patient = found.base, found.base.patient
-    bill = sb.superbill_doc(session, base, number, 1)
+    bill = sb.superbill_doc(base, number, 1)
     return ClaimFormDoc(
         number=number,
         issued_on=base.issued_on,

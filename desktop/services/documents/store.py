@@ -140,12 +140,12 @@ def store(session: Session, new: NewDocument, *, action: str | None = None) -> I
         pdf=new.pdf,
         sha256=hashlib.sha256(new.pdf).hexdigest(),
     )
-    session.add(document)
-    session.flush()
     for line_no, line in enumerate(new.lines, start=1):
-        line.document_id = document.id
         line.line_no = line_no
-        session.add(line)
+    # Given to the document, so they are written with it in one flush and its lines
+    # are already there for whoever reads them next (the claim a superbill starts).
+    document.lines = list(new.lines)
+    session.add(document)
     session.flush()
     audit.record(
         session,
@@ -169,7 +169,10 @@ def store(session: Session, new: NewDocument, *, action: str | None = None) -> I
         },
         unit_id=document.unit_id,
     )
-    return get_document(session, document.id)
+    # Just stored, so nothing replaces it yet; the unit is already in the session.
+    unit = session.get(BillingUnit, document.unit_id)
+    assert unit is not None
+    return _issued(document, unit.ref, unit.name, superseded=False)
 
 
 def reprint(session: Session, document_id: int) -> bytes:
@@ -234,27 +237,31 @@ def list_documents(
     if document_id is not None:
         query = query.where(Document.id == document_id)
     return [
-        IssuedDocument(
-            id=doc.id,
-            kind=DocumentKind(doc.kind),
-            number=doc.number,
-            version=doc.version,
-            unit_id=doc.unit_id,
-            unit_ref=ref,
-            client_name=name,
-            period_from=doc.period_from,
-            period_to=doc.period_to,
-            issued_on=doc.issued_on,
-            total_charged=doc.total_charged,
-            total_paid=doc.total_paid,
-            balance=doc.balance,
-            supersedes_id=doc.supersedes_id,
-            superseded=newer_id is not None,
-            acknowledged_warnings=tuple(w for w in doc.acknowledged_warnings.split("\n") if w),
-            sha256=doc.sha256,
-        )
+        _issued(doc, ref, name, superseded=newer_id is not None)
         for doc, ref, name, newer_id in session.execute(query)
     ]
+
+
+def _issued(doc: Document, unit_ref: str, client_name: str, *, superseded: bool) -> IssuedDocument:
+    return IssuedDocument(
+        id=doc.id,
+        kind=DocumentKind(doc.kind),
+        number=doc.number,
+        version=doc.version,
+        unit_id=doc.unit_id,
+        unit_ref=unit_ref,
+        client_name=client_name,
+        period_from=doc.period_from,
+        period_to=doc.period_to,
+        issued_on=doc.issued_on,
+        total_charged=doc.total_charged,
+        total_paid=doc.total_paid,
+        balance=doc.balance,
+        supersedes_id=doc.supersedes_id,
+        superseded=superseded,
+        acknowledged_warnings=tuple(w for w in doc.acknowledged_warnings.split("\n") if w),
+        sha256=doc.sha256,
+    )
 
 
 def client_of(session: Session, client_id: int) -> Client:

@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from db.models import (
     Allocation,
@@ -28,6 +28,7 @@ from db.models import (
     DocumentLine,
     LedgerTxn,
     Payer,
+    Practice,
     Service,
 )
 from db.models import Session as SessionRecord
@@ -83,6 +84,8 @@ class Draft:
     issued_on: date
     lines: tuple[Line, ...]
     findings: tuple[Finding, ...]
+    payer: Payer | None  # the patient's insurer, as the books have it now
+    practice: Practice
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -131,28 +134,124 @@ def draft(
     date is usually denied as a duplicate, but a payer may ask for the form after the
     superbill).
     """
+    _check_period(period_from, period_to)
+    _billed_by_superbill(unit)
+    issued_on = issued_on or dates.today()
+    books = _read_books(session, [unit], period_from, period_to, issued_on, replacing_id, kind)
+    return _assemble(books, unit, period_from, period_to, issued_on, kind)
+
+
+def drafts(
+    session: Session,
+    unit_ids: Sequence[int],
+    period_from: date,
+    period_to: date,
+    issued_on: date | None,
+) -> list[Draft]:
+    """``draft`` for many superbill clients over one period (a month's batch), in order.
+
+    The books are read once for all of them, one query per kind of data, instead of
+    once per client; each draft is the same as ``draft`` gives.
+    """
+    _check_period(period_from, period_to)
+    query = (
+        select(BillingUnit)
+        .where(BillingUnit.id.in_(unit_ids))
+        .options(joinedload(BillingUnit.identified_patient))
+    )
+    found = {u.id: u for u in session.scalars(query).unique()}
+    if any(unit_id not in found for unit_id in unit_ids):
+        raise NotFound("That client is not in this practice file.")
+    units = [found[unit_id] for unit_id in unit_ids]
+    for one in units:
+        _billed_by_superbill(one)
+    issued_on = issued_on or dates.today()
+    kind = DocumentKind.SUPERBILL
+    books = _read_books(session, units, period_from, period_to, issued_on, None, kind)
+    return [_assemble(books, one, period_from, period_to, issued_on, kind) for one in units]
+
+
+def _check_period(period_from: date, period_to: date) -> None:
     if period_from > period_to:
         raise InvalidInput("The period ends before it starts.", field="period_to")
-    patient = unit.identified_patient
-    if patient.billing != BillingPreference.SUPERBILL.value:
+
+
+def _billed_by_superbill(unit: BillingUnit) -> None:
+    if unit.identified_patient.billing != BillingPreference.SUPERBILL.value:
         raise NotAllowed(
             f"{unit.name} pays privately and gets no superbill; change the client's billing "
             "to superbill first if they now claim reimbursement."
         )
-    issued_on = issued_on or dates.today()
-    rows = session.execute(
+
+
+@dataclass(frozen=True)
+class _Books:
+    """What the drafts of one or more units read from the books, grouped for assembling."""
+
+    rows: dict[int, list[tuple[Charge, SessionRecord, Service]]]  # by unit, in print order
+    paid: dict[int, Decimal]  # by charge
+    diagnoses: dict[int, list[Diagnosis]]  # by client
+    on_documents: dict[int, list[tuple[str, int]]]  # by charge: (number, version)
+    payers: dict[int, Payer]
+    practice: Practice
+
+
+def _read_books(
+    session: Session,
+    units: Sequence[BillingUnit],
+    period_from: date,
+    period_to: date,
+    issued_on: date,
+    replacing_id: int | None,
+    kind: DocumentKind,
+) -> _Books:
+    unit_ids = [u.id for u in units]
+    rows: dict[int, list[tuple[Charge, SessionRecord, Service]]] = defaultdict(list)
+    for charge, record, service in session.execute(
         lines_query()
-        .where(Charge.unit_id == unit.id, Charge.service_date.between(period_from, period_to))
+        .where(Charge.unit_id.in_(unit_ids), Charge.service_date.between(period_from, period_to))
         .order_by(Charge.service_date, SessionRecord.start_time, SessionRecord.id, Charge.id)
-    ).all()
-    paid = _paid(session, [charge.id for charge, _, _ in rows], issued_on)
-    diagnoses = list(session.scalars(select(Diagnosis).where(Diagnosis.client_id == patient.id)))
-    lines = tuple(
-        Line(charge, record, service, paid.get(charge.id, ZERO), _in_effect(diagnoses, charge))
-        for charge, record, service in rows
+    ):
+        rows[charge.unit_id].append((charge, record, service))
+    charge_ids = [charge.id for unit_rows in rows.values() for charge, _, _ in unit_rows]
+    patient_ids = [u.identified_patient_id for u in units]
+    diagnoses: dict[int, list[Diagnosis]] = defaultdict(list)
+    for diagnosis in session.scalars(select(Diagnosis).where(Diagnosis.client_id.in_(patient_ids))):
+        diagnoses[diagnosis.client_id].append(diagnosis)
+    payer_ids = {u.identified_patient.payer_id for u in units} - {None}
+    payers = session.scalars(select(Payer).where(Payer.id.in_(payer_ids))) if payer_ids else []
+    return _Books(
+        rows,
+        _paid(session, charge_ids, issued_on),
+        diagnoses,
+        _on_documents(session, charge_ids, replacing_id, kind),
+        {payer.id: payer for payer in payers},
+        practice(session),
     )
-    payer = session.get(Payer, patient.payer_id) if patient.payer_id else None
-    p = practice(session)
+
+
+def _assemble(
+    books: _Books,
+    unit: BillingUnit,
+    period_from: date,
+    period_to: date,
+    issued_on: date,
+    kind: DocumentKind,
+) -> Draft:
+    patient = unit.identified_patient
+    diagnoses = books.diagnoses.get(patient.id, [])
+    lines = tuple(
+        Line(
+            charge,
+            record,
+            service,
+            books.paid.get(charge.id, ZERO),
+            _in_effect(diagnoses, charge),
+        )
+        for charge, record, service in books.rows.get(unit.id, [])
+    )
+    payer = books.payers.get(patient.payer_id) if patient.payer_id else None
+    p = books.practice
     facts = SuperbillFacts(
         provider_npi=p.npi,
         tax_id_kind=p.tax_id_kind,
@@ -165,7 +264,7 @@ def draft(
         today=issued_on,
         lines=[_facts(n, line) for n, line in enumerate(lines, start=1)],
     )
-    problems = check_superbill(facts) + _already_issued(session, lines, replacing_id, kind)
+    problems = check_superbill(facts) + _already_issued(books.on_documents, lines, kind)
     return Draft(
         unit,
         patient,
@@ -174,6 +273,8 @@ def draft(
         issued_on,
         lines,
         tuple(finding(problem) for problem in problems),
+        payer,
+        p,
     )
 
 
@@ -225,54 +326,62 @@ def _judged(code: str, on: date) -> DiagnosisInEffect:
     return DiagnosisInEffect(code, judged.billable, judged.known, judged.release)
 
 
-def _already_issued(
-    session: Session, lines: Sequence[Line], replacing_id: int | None, kind: DocumentKind
-) -> list[Problem]:
-    """A date of service already on a current document of ``kind`` would be claimed twice."""
-    by_charge = {line.charge.id: n for n, line in enumerate(lines, start=1)}
-    if not by_charge:
-        return []
+def _on_documents(
+    session: Session, charge_ids: Sequence[int], replacing_id: int | None, kind: DocumentKind
+) -> dict[int, list[tuple[str, int]]]:
+    """The current documents of ``kind`` each charge is already on (number, version)."""
+    found: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    if not charge_ids:
+        return found
     newer = select(Document.supersedes_id).where(Document.supersedes_id.is_not(None))
     query = (
         select(DocumentLine.charge_id, Document.number, Document.version)
         .join(Document, Document.id == DocumentLine.document_id)
         .where(
-            DocumentLine.charge_id.in_(list(by_charge)),
+            DocumentLine.charge_id.in_(list(charge_ids)),
             Document.kind == kind.value,
             Document.id.not_in(newer),
         )
     )
     if replacing_id is not None:
         query = query.where(Document.id != replacing_id)
-    problems = []
     for charge_id, number, version in session.execute(query):
-        line_no = by_charge[charge_id]
-        day = lines[line_no - 1].charge.service_date
-        if kind is DocumentKind.SUPERBILL:
-            problems.append(
-                Problem(
-                    Severity.ERROR,
-                    "lines",
-                    f"{day:%m/%d/%Y} is already on {number} version {version}; reprint that "
-                    "superbill, or issue a correction of it.",
-                    line_no,
+        found[charge_id].append((number, version))
+    return found
+
+
+def _already_issued(
+    on_documents: dict[int, list[tuple[str, int]]], lines: Sequence[Line], kind: DocumentKind
+) -> list[Problem]:
+    """A date of service already on a current document of ``kind`` would be claimed twice."""
+    problems = []
+    for line_no, line in enumerate(lines, start=1):
+        day = line.charge.service_date
+        for number, version in on_documents.get(line.charge.id, []):
+            if kind is DocumentKind.SUPERBILL:
+                problems.append(
+                    Problem(
+                        Severity.ERROR,
+                        "lines",
+                        f"{day:%m/%d/%Y} is already on {number} version {version}; reprint "
+                        "that superbill, or issue a correction of it.",
+                        line_no,
+                    )
                 )
-            )
-        else:
-            problems.append(
-                Problem(
-                    Severity.WARNING,
-                    "lines",
-                    f"{day:%m/%d/%Y} is already on claim form {number}; a payer may deny a "
-                    "second claim for it as a duplicate.",
-                    line_no,
+            else:
+                problems.append(
+                    Problem(
+                        Severity.WARNING,
+                        "lines",
+                        f"{day:%m/%d/%Y} is already on claim form {number}; a payer may deny "
+                        "a second claim for it as a duplicate.",
+                        line_no,
+                    )
                 )
-            )
     return problems
 
 
 def superbill_doc(
-    session: Session,
     draft: Draft,
     number: str,
     version: int,
@@ -284,15 +393,14 @@ def superbill_doc(
         DiagnosisItem(letter, d.code, "" if codes_only else (d.description or _description(d.code)))
         for d, letter in letters.values()
     ]
-    payer = session.get(Payer, draft.patient.payer_id) if draft.patient.payer_id else None
     return SuperbillDoc(
         number=number,
         version=version,
         issued_on=draft.issued_on,
         period_from=draft.period_from,
         period_to=draft.period_to,
-        provider=provider_block(practice(session)),
-        client=client_block(draft.patient, payer),
+        provider=provider_block(draft.practice),
+        client=client_block(draft.patient, draft.payer),
         diagnoses=items,
         lines=[_service_line(line, letters) for line in draft.lines],
         codes_only=codes_only,

@@ -24,7 +24,7 @@ from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
-from db.models import BillingUnit, Charge, Client
+from db.models import BillingUnit, Charge, Client, Document
 from desktop.domain.kinds import BillingPreference, DocumentKind
 from desktop.reports import documents as renderers  # load on first use
 from desktop.reports.documents.rows import SuperbillDoc
@@ -104,7 +104,7 @@ def preview_superbill(
     draft = sb.draft(session, sb.unit(session, unit_id), period_from, period_to, issued_on)
     if draft.errors:
         raise CheckFailed(f"The superbill for {draft.unit.name}", [f.shown for f in draft.errors])
-    return renderers.render_superbill(sb.superbill_doc(session, draft, PREVIEW, 1))
+    return renderers.render_superbill(sb.superbill_doc(draft, PREVIEW, 1))
 
 
 # --- issuing --------------------------------------------------------------------------
@@ -127,7 +127,7 @@ def issue_superbill(
     draft = sb.draft(session, sb.unit(session, unit_id), period_from, period_to, issued_on)
     accepted = _accepted(draft, acknowledge)
     number = next_number(session, DocumentKind.SUPERBILL, draft.issued_on)
-    return _store(session, draft, sb.superbill_doc(session, draft, number, 1), accepted)
+    return _store(session, draft, sb.superbill_doc(draft, number, 1), accepted)
 
 
 def correct_superbill(
@@ -146,7 +146,7 @@ def correct_superbill(
         session, sb.unit(session, old.unit_id), old.period_from, old.period_to, issued_on, old.id
     )
     accepted = _accepted(draft, acknowledge)
-    doc = sb.superbill_doc(session, draft, old.number, old.version + 1, replaces=old)
+    doc = sb.superbill_doc(draft, old.number, old.version + 1, replaces=old)
     return _store(session, draft, doc, accepted, supersedes_id=old.id)
 
 
@@ -188,19 +188,18 @@ def issue_month(
     last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     drafts: list[tuple[sb.Draft, tuple[str, ...]]] = []
     skipped: list[Skipped] = []
-    for unit_id in units_with_lines(session, first, last):
-        draft = sb.draft(session, sb.unit(session, unit_id), first, last, issued_on)
+    for draft in sb.drafts(session, units_with_lines(session, first, last), first, last, issued_on):
         blocking = draft.errors if acknowledge else draft.findings
         if blocking:
             reasons = tuple(f.shown for f in blocking)
-            skipped.append(Skipped(unit_id, draft.unit.ref, draft.unit.name, reasons))
+            skipped.append(Skipped(draft.unit.id, draft.unit.ref, draft.unit.name, reasons))
         else:
             drafts.append((draft, tuple(f.text for f in draft.warnings)))
     if not drafts:
         return SuperbillBatch(None, (), tuple(skipped))
     # Numbers are handed out in order; nothing is written until every PDF exists.
     numbers = next_numbers(session, DocumentKind.SUPERBILL, drafts[0][0].issued_on, len(drafts))
-    docs = [sb.superbill_doc(session, d, n, 1) for (d, _), n in zip(drafts, numbers, strict=True)]
+    docs = [sb.superbill_doc(d, n, 1) for (d, _), n in zip(drafts, numbers, strict=True)]
     total = 2 * len(docs)
     try:
         singles = []
@@ -279,5 +278,7 @@ def _store(
             lines=sb.document_lines(draft, doc),
         ),
     )
-    claims_follow.follow_superbill(session, issued.id)
+    document = session.get(Document, issued.id)  # just stored: no read
+    assert document is not None
+    claims_follow.follow(session, document)
     return issued
