@@ -19,12 +19,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from itertools import groupby
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import func, insert, inspect, select
 from sqlalchemy.orm import Session
 
-from db.models import Allocation, Charge, LedgerSplit, LedgerTxn, Payment, Service
+from db.models import (
+    Adjustment,
+    Allocation,
+    Charge,
+    LedgerSplit,
+    LedgerTxn,
+    Payment,
+    Refund,
+    Service,
+)
 from db.models import Session as SessionRecord
 from desktop.domain.allocation import Credit, Debt, Plan, oldest_first, receiving
 from desktop.domain.claim_codes import split_modifiers
@@ -41,9 +51,19 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 
-_NUMBERED = (SessionRecord, LedgerTxn, Charge, Payment, Allocation)
+_NUMBERED = (SessionRecord, LedgerTxn, Charge, Payment, Allocation, Adjustment, Refund)
 # Dependencies first: a row is inserted after every row it refers to.
-_INSERT_ORDER = (SessionRecord, LedgerTxn, Charge, Payment, Allocation, LedgerSplit)
+_INSERT_ORDER = (
+    SessionRecord,
+    LedgerTxn,
+    Charge,
+    Payment,
+    Allocation,
+    Adjustment,
+    Refund,
+    LedgerSplit,
+)
+Leg = tuple[Account, Decimal, dict[str, int]]  # account, amount, the rows it names
 
 
 def _column_names(model: type) -> dict[str, str]:
@@ -223,17 +243,44 @@ class BatchWriter:
         self.rows.number(self.session)
         return value
 
+    # --- rows given whole (a ledger's history replayed as it was) ---------------------
+
+    def add_row(self, model: type, row: dict[str, Any]) -> int:
+        """Hold a row to insert; returns the id the database will give it. The dict is
+        the one written, so what is learnt later (a void) can still be set on it."""
+        return self.rows.add(model, row)
+
+    def post(
+        self,
+        kind: TxnKind,
+        on: date,
+        unit_id: int,
+        legs: tuple[Leg, ...],
+        *,
+        memo: str = "",
+        reverses_id: int | None = None,
+    ) -> int:
+        """One balanced transaction with its splits, as ``ledger.write_txn`` writes it."""
+        txn_id = self._txn(kind, on, unit_id, memo, reverses_id)
+        self._splits(txn_id, unit_id, *legs)
+        return txn_id
+
+    def audit(self, entry: audit.Pending) -> None:
+        """An audit entry, chained after those held, in the order given."""
+        self.rows.audit.append(entry)
+
     def finish(self) -> None:
         """Write every row held, then the audit entries, in the order they were made."""
         self.session.flush()
         for model in _INSERT_ORDER:
             rows = self.rows.by_model.pop(model, [])
-            if rows:
-                # Core, not the ORM's bulk insert: one executemany per table.
-                columns = _column_names(model)
-                table = model.__table__  # type: ignore[attr-defined]
+            columns = _column_names(model)
+            table = model.__table__  # type: ignore[attr-defined]
+            # Core, not the ORM's bulk insert: one executemany per table (per run of rows
+            # that give the same columns, as an executemany takes the first row's).
+            for _, alike in groupby(rows, key=lambda row: row.keys()):
                 self.session.execute(
-                    insert(table), [{columns[k]: v for k, v in row.items()} for row in rows]
+                    insert(table), [{columns[k]: v for k, v in row.items()} for row in alike]
                 )
         audit.record_many(self.session, self.rows.audit)
         self.rows.audit = []
@@ -248,13 +295,19 @@ class BatchWriter:
             self.units[unit_id] = books
         return books
 
-    def _txn(self, kind: TxnKind, on: date, unit_id: int, memo: str) -> int:
-        row = {"kind": kind.value, "txn_date": on, "unit_id": unit_id, "memo": memo}
+    def _txn(
+        self, kind: TxnKind, on: date, unit_id: int, memo: str, reverses_id: int | None = None
+    ) -> int:
+        row = {
+            "kind": kind.value,
+            "txn_date": on,
+            "unit_id": unit_id,
+            "memo": memo,
+            "reverses_id": reverses_id,
+        }
         return self.rows.add(LedgerTxn, row)
 
-    def _splits(
-        self, txn_id: int, unit_id: int, *legs: tuple[Account, Decimal, dict[str, int]]
-    ) -> None:
+    def _splits(self, txn_id: int, unit_id: int, *legs: Leg) -> None:
         kept = [leg for leg in legs if leg[1] != 0]
         if not kept or sum((amount for _, amount, _ in kept), ZERO) != 0:
             raise AssertionError(f"unbalanced transaction: {legs}")

@@ -90,6 +90,8 @@ def gather(session: Session, today: date | None = None) -> ExportBundle:
         export_books.clients_table(session, payers, today),
         export_books.sessions_table(session, refs, codes),
         export_books.payments_table(session, refs, methods),
+        export_books.sessions_table(session, refs, codes, voided=True),
+        export_books.payments_table(session, refs, methods, voided=True),
         export_books.allocations_table(session),
         export_books.charges_table(session, refs, codes),
         export_books.write_offs_table(session, refs),

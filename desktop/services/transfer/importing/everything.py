@@ -36,7 +36,7 @@ from desktop.services.clients.people import set_active
 from desktop.services.clients.units import get_unit_detail, set_unit_active, update_unit
 from desktop.services.errors import ServiceError
 from desktop.services.transfer.format import ImportKind, parse_date
-from desktop.services.transfer.importing import folder_settings, unit_settings
+from desktop.services.transfer.importing import folder_settings, history, unit_settings
 from desktop.services.transfer.importing.common import ImportResult, Progress, records_by_name
 from desktop.services.transfer.importing.estimates import import_estimates
 from desktop.services.transfer.importing.folder_run import (
@@ -132,17 +132,8 @@ def _attempt(session: Session, folder: Path, progress: Progress | None) -> Folde
     for step in STEPS:
         path = folder / f"{step}.csv"
         before = len(run.problems)
-        if path.is_file() and step in _STEPS:
-            _STEPS[step](run, path)
-        elif path.is_file():
-            kind = ImportKind(step)
-            # Exact dates come from diagnoses.csv, when the folder has it.
-            skip = {"diagnoses": ""} if (folder / "diagnoses.csv").is_file() else None
-            mapping = skip if kind is ImportKind.CLIENTS else None
-            preview = attempt_file(session, kind, path, mapping, None, run.report)
-            run.problems += preview.problems
-            if preview.result is not None:
-                run.results.append(replace(preview.result, ignored_columns=()))
+        if path.is_file():
+            _STEPS.get(step, _layout_file)(run, path)
         run.step += 1
         run.report(0, 1)
         # The settings files do not need each other; every later step needs those before it.
@@ -155,6 +146,36 @@ def _attempt(session: Session, folder: Path, progress: Progress | None) -> Folde
             except ServiceError as exc:
                 run.problems.append(Problem(file, row, column, str(exc)))
     return FolderPreview(tuple(run.results), tuple(sorted(run.problems)))
+
+
+def _layout_file(run: FolderRun, path: Path) -> None:
+    """A file in an import layout (clients, sessions, payments), as the one-file import reads it."""
+    kind = ImportKind(path.stem)
+    # Exact dates come from diagnoses.csv, when the folder has it.
+    skip = {"diagnoses": ""} if (path.parent / "diagnoses.csv").is_file() else None
+    mapping = skip if kind is ImportKind.CLIENTS else None
+    preview = attempt_file(run.session, kind, path, mapping, None, run.report)
+    run.problems += preview.problems
+    if preview.result is not None:
+        run.results.append(replace(preview.result, ignored_columns=()))
+
+
+def _sessions(run: FolderRun, path: Path) -> None:
+    """Sessions, and payments with them, from the ledger's history when the folder has it
+    and the books are empty (``history``); else sessions.csv as the one-file import reads it."""
+    if not history.replayable(run.session, path.parent):
+        _layout_file(run, path)
+        return
+    run.replayed = True
+    problems, counts = history.replay(run.session, path.parent, run.report)
+    run.problems += problems
+    for stem, (rows, added) in counts.items():
+        run.tally(stem, rows, 0 if problems else added)
+
+
+def _payments(run: FolderRun, path: Path) -> None:
+    if not run.replayed:
+        _layout_file(run, path)
 
 
 # --- billing units and diagnoses ----------------------------------------------------------------
@@ -277,6 +298,8 @@ _STEPS: dict[str, Callable[[FolderRun, Path], None]] = {
     "payers": folder_settings.import_payers,
     "billing_units": _units,
     "diagnoses": _diagnoses,
+    "sessions": _sessions,
+    "payments": _payments,
     "documents": _documents,
     "estimates": _estimates,
     "claims": _claims,
