@@ -2,11 +2,12 @@
 
 ``clients.csv``, ``sessions.csv`` and ``payments.csv`` are in the import layouts
 (see ``format``), so importing them into a new practice gives the same balances,
-aging and reports: voided sessions and payments are left out, write-offs ride on
-their session's row, refunds on their payment's row, and a charge that is not a
-session (a report fee) is a session row of its own. Beneath them, to read:
-allocations, charges, write-offs, refunds, voids and each client's balance.
-Every function here reads; nothing changes.
+aging and reports: voided sessions and payments are left out (to files of their
+own), write-offs ride on their session's row, refunds on their payment's row, and
+a charge that is not a session (a report fee) is a session row of its own. Beneath
+them, the ledger's history that ``import all`` replays: allocations, charges,
+write-offs, refunds and voids, naming entries by their ids; and each client's
+balance, to check against. Every function here reads; nothing changes.
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ old one. The order is the one the books need: the practice profile and
 settings, the services (their own labels, minutes, fees and superbill flag),
 payment methods (fee rules) and payers (filing days, defaults); then clients
 with their couples and families, each unit's name and fee, diagnoses with the
-dates they were in force, sessions and payments; the issued documents with
+dates they were in force, sessions and payments (into books that are empty,
+from the ledger's history as it was: ``history``); the issued documents with
 their exact PDFs, the Good Faith Estimates on them, and the claims with their
 history; last, what would have refused the entries before it: inactive
 services, methods, payers, clients and units are made inactive, and the books
