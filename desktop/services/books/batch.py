@@ -63,7 +63,52 @@ _INSERT_ORDER = (
     Refund,
     LedgerSplit,
 )
-Leg = tuple[Account, Decimal, dict[str, int]]  # account, amount, the rows it names
+Leg = tuple[Account, Decimal, dict[str, Any]]  # account, amount, the rows it names
+
+
+# --- each entry's legs, as ``services.books.ledger`` posts them --------------------------
+
+
+def charge_legs(charge_id: int, service_id: int, amount: Decimal) -> tuple[Leg, ...]:
+    return (
+        (Account.RECEIVABLE, amount, {"charge_id": charge_id, "service_id": service_id}),
+        (Account.INCOME, -amount, {"service_id": service_id}),
+    )
+
+
+def payment_legs(payment_id: int, method_id: int, amount: Decimal, fee: Decimal) -> tuple[Leg, ...]:
+    refs = {"payment_id": payment_id, "method_id": method_id}
+    return (
+        (Account.CASH, amount - fee, refs),
+        (Account.PROCESSOR_FEES, fee, refs),
+        (Account.CLIENT_CREDIT, -amount, {"payment_id": payment_id}),
+    )
+
+
+def allocation_legs(payment_id: int, charge_id: int, amount: Decimal) -> tuple[Leg, ...]:
+    return (
+        (Account.CLIENT_CREDIT, amount, {"payment_id": payment_id}),
+        (Account.RECEIVABLE, -amount, {"charge_id": charge_id}),
+    )
+
+
+def adjustment_legs(charge_id: int, reason: str, amount: Decimal) -> tuple[Leg, ...]:
+    return (
+        (Account.WRITE_OFFS, amount, {"charge_id": charge_id, "reason": reason}),
+        (Account.RECEIVABLE, -amount, {"charge_id": charge_id}),
+    )
+
+
+def refund_legs(payment_id: int, method_id: int, amount: Decimal) -> tuple[Leg, ...]:
+    return (
+        (Account.CLIENT_CREDIT, amount, {"payment_id": payment_id}),
+        (Account.CASH, -amount, {"payment_id": payment_id, "method_id": method_id}),
+    )
+
+
+def void_legs(legs: tuple[Leg, ...]) -> tuple[Leg, ...]:
+    """The exact negation of an entry's legs."""
+    return tuple((account, -amount, refs) for account, amount, refs in legs)
 
 
 def _column_names(model: type) -> dict[str, str]:
@@ -193,13 +238,7 @@ class BatchWriter:
                 "txn_id": txn_id,
             },
         )
-        self._splits(
-            txn_id,
-            data.unit_id,
-            (Account.CASH, data.amount - fee, {"payment_id": payment_id, "method_id": method.id}),
-            (Account.PROCESSOR_FEES, fee, {"payment_id": payment_id, "method_id": method.id}),
-            (Account.CLIENT_CREDIT, -data.amount, {"payment_id": payment_id}),
-        )
+        self._splits(txn_id, data.unit_id, *payment_legs(payment_id, method.id, data.amount, fee))
         self.rows.audit.append(
             audit.Pending(
                 "create",
@@ -342,12 +381,7 @@ class BatchWriter:
                 "txn_id": txn_id,
             },
         )
-        self._splits(
-            txn_id,
-            data.unit_id,
-            (Account.RECEIVABLE, data.fee, {"charge_id": charge_id, "service_id": service.id}),
-            (Account.INCOME, -data.fee, {"service_id": service.id}),
-        )
+        self._splits(txn_id, data.unit_id, *charge_legs(charge_id, service.id, data.fee))
         debt = Debt(charge_id, data.service_date, data.fee, data.service_date)
         insort(self._books(data.unit_id).debts, debt, key=lambda d: (d.service_date, d.charge_id))
 
@@ -380,12 +414,7 @@ class BatchWriter:
                     "txn_id": txn_id,
                 },
             )
-            self._splits(
-                txn_id,
-                unit_id,
-                (Account.CLIENT_CREDIT, step.amount, {"payment_id": payment_id}),
-                (Account.RECEIVABLE, -step.amount, {"charge_id": step.charge_id}),
-            )
+            self._splits(txn_id, unit_id, *allocation_legs(payment_id, step.charge_id, step.amount))
         books = self._books(unit_id)
         books.debts = list(plan.debts_left)
         books.credits = [

@@ -28,9 +28,16 @@ from sqlalchemy.orm import Session
 
 from db.models import Adjustment, Allocation, Charge, Payment, Refund
 from db.models import Session as SessionRecord
-from desktop.domain.kinds import Account, AdjustmentKind, AdjustmentReason, TxnKind, values
+from desktop.domain.kinds import AdjustmentKind, AdjustmentReason, TxnKind, values
 from desktop.services.audit import log as audit
-from desktop.services.books.batch import BatchWriter, Leg
+from desktop.services.books.batch import (
+    BatchWriter,
+    adjustment_legs,
+    allocation_legs,
+    charge_legs,
+    refund_legs,
+    void_legs,
+)
 from desktop.services.books.queries import ledger_problems
 from desktop.services.transfer.format import (
     parse_amount,
@@ -216,10 +223,7 @@ def _charges(ledger: _Ledger, rows: Rows, found: Findings) -> None:
         }
 
         charge_id = ledger.entries.next_id(Charge)
-        legs: tuple[Leg, ...] = (
-            (Account.RECEIVABLE, amount, {"charge_id": charge_id, "service_id": service_id}),
-            (Account.INCOME, -amount, {"service_id": service_id}),
-        )
+        legs = charge_legs(charge_id, service_id, amount)
 
         txn = (TxnKind.CHARGE, on, unit_id, description)
         new_id = ledger.entries.write("charge", export_id, Charge, charge, txn, legs, voided_on)
@@ -254,10 +258,7 @@ def _allocations(ledger: _Ledger, rows: Rows, found: Findings) -> None:
             "manual": by_hand,
         }
 
-        legs: tuple[Leg, ...] = (
-            (Account.CLIENT_CREDIT, amount, {"payment_id": payment_id}),
-            (Account.RECEIVABLE, -amount, {"charge_id": charge_id}),
-        )
+        legs = allocation_legs(payment_id, charge_id, amount)
 
         txn = (TxnKind.ALLOCATION, on, charge.unit_id, "")
         new_id = ledger.entries.write(
@@ -293,10 +294,7 @@ def _write_offs(ledger: _Ledger, rows: Rows, found: Findings) -> None:
             "amount": amount,
         }
 
-        legs: tuple[Leg, ...] = (
-            (Account.WRITE_OFFS, amount, {"charge_id": charge_id, "reason": reason}),
-            (Account.RECEIVABLE, -amount, {"charge_id": charge_id}),
-        )
+        legs = adjustment_legs(charge_id, reason, amount)
 
         txn = (TxnKind.ADJUSTMENT, on, charge.unit_id, note)
         new_id = ledger.entries.write(
@@ -330,10 +328,7 @@ def _refunds(ledger: _Ledger, rows: Rows, found: Findings) -> None:
             "reference": row["reference"],
         }
 
-        legs: tuple[Leg, ...] = (
-            (Account.CLIENT_CREDIT, amount, {"payment_id": payment_id}),
-            (Account.CASH, -amount, {"payment_id": payment_id, "method_id": method_id}),
-        )
+        legs = refund_legs(payment_id, method_id, amount)
 
         txn = (TxnKind.REFUND, on, unit_id, row["reference"])
         new_id = ledger.entries.write("refund", export_id, Refund, refund, txn, legs, voided_on)
@@ -386,7 +381,7 @@ def _voids(ledger: _Ledger, rows: Rows, found: Findings) -> None:
         if kind != "payment" and posted.voided_on != on:
             cells.problem("date", f"The {kind}'s own file gives another day for this void.")
             continue
-        negated = tuple((account, -amount, refs) for account, amount, refs in posted.legs)
+        negated = void_legs(posted.legs)
         posted.row["void_txn_id"] = entries.writer.post(
             TxnKind.VOID, on, posted.unit_id, negated, memo=reason, reverses_id=posted.txn_id
         )

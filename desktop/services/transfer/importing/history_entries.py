@@ -21,12 +21,12 @@ from sqlalchemy.orm import Session
 
 from db.models import Payment, PaymentMethod, Service
 from db.models import Session as SessionRecord
-from desktop.domain.kinds import Account, TxnKind
+from desktop.domain.kinds import TxnKind
 from desktop.domain.money import ZERO
 from desktop.services.audit import log as audit
 from desktop.services.books import payments as payment_service
 from desktop.services.books import sessions as session_service
-from desktop.services.books.batch import BatchWriter, Leg
+from desktop.services.books.batch import BatchWriter, Leg, payment_legs
 from desktop.services.clients.lookups import unit_names
 from desktop.services.errors import ServiceError
 from desktop.services.practice.settings import fee_for
@@ -305,13 +305,7 @@ def _payment(
         "reference": reference,
     }
 
-    payment_id = entries.next_id(Payment)
-    refs = {"payment_id": payment_id, "method_id": method_id}
-    legs: tuple[Leg, ...] = (
-        (Account.CASH, amount - fee, refs),
-        (Account.PROCESSOR_FEES, fee, refs),
-        (Account.CLIENT_CREDIT, -amount, {"payment_id": payment_id}),
-    )
+    legs = payment_legs(entries.next_id(Payment), method_id, amount, fee)
 
     txn = (TxnKind.PAYMENT, parsed.on, unit_id, reference)
     new_id = entries.write("payment", export_id, Payment, payment, txn, legs, None)
