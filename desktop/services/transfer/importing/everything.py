@@ -59,6 +59,8 @@ from desktop.services.transfer.importing.paperwork import (
 from desktop.services.transfer.importing.problems import FILE_ROW, ImportRejected, Problem
 from desktop.services.transfer.importing.service import attempt_file
 
+HISTORY = "history"  # the result of the history files, replayed together
+
 
 @dataclass(frozen=True)
 class FolderPreview:
@@ -106,6 +108,11 @@ def summary_line(result: ImportResult, *, dry_run: bool) -> str:
         verb = "would change" if dry_run else "changed"
         return f"{result.file}: {rows}; {verb} {result.added}; {result.skipped} as they were."
     verb = "would add" if dry_run else "added"
+    if result.kind == HISTORY:
+        return (
+            "The ledger's history (voids, charges, allocations, write-offs, refunds): "
+            f"{rows}; {verb} {result.added} as they were."
+        )
     units = ""
     if n := result.units_added:
         units = f" and {n} {'couple or family' if n == 1 else 'couples or families'}"
@@ -170,8 +177,12 @@ def _sessions(run: FolderRun, path: Path) -> None:
     run.replayed = True
     problems, counts = history.replay(run.session, path.parent, run.report)
     run.problems += problems
-    for stem, (rows, added) in counts.items():
+    for stem in ("sessions", "payments"):
+        rows, added = counts.pop(stem, (0, 0))
         run.tally(stem, rows, 0 if problems else added)
+    # The rest in one line: what a person checks is that it all came, not file by file.
+    rows = sum(r for r, _ in counts.values())
+    run.results.append(ImportResult(HISTORY, HISTORY, rows, 0 if problems else rows, 0, ()))
 
 
 def _payments(run: FolderRun, path: Path) -> None:
