@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from db.models import LedgerTxn
+from desktop.services.books import periods
+from desktop.services.books.queries import ledger_problems
 from desktop.services.clients.people import list_clients
 from desktop.services.practice.settings import Profile, create_practice
 from desktop.services.transfer.exporting import export_all
@@ -116,3 +119,19 @@ def test_an_older_export_or_books_already_kept_are_posted_by_the_rules(
         assert _voids(older) == 0
     finally:
         older.close()
+
+
+def test_books_with_months_closed_are_not_written_into(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """A practice with months closed, even with no entries, is posted by the rules, which
+    refuse what is dated in a closed month, rather than written into."""
+    folder = _exported(workspace, tmp_path)
+    laptop = _laptop(tmp_path)
+    try:
+        laptop.run(periods.close_period, date(2024, 12, 31))
+        laptop.run(import_folder, folder)
+        assert _voids(laptop) == 0
+        assert laptop.read(ledger_problems) == []
+    finally:
+        laptop.close()

@@ -30,6 +30,7 @@ from db.models import Adjustment, Allocation, Charge, Payment, Refund
 from db.models import Session as SessionRecord
 from desktop.domain.kinds import AdjustmentKind, AdjustmentReason, TxnKind, values
 from desktop.services.audit import log as audit
+from desktop.services.books import dates
 from desktop.services.books.batch import (
     BatchWriter,
     adjustment_legs,
@@ -65,13 +66,16 @@ _ID_COLUMNS = {"sessions": "session_id", "payments": "payment_id"}
 
 def replayable(session: Session, folder: Path) -> bool:
     """Whether the folder carries the history (an export that names its sessions and
-    payments) and the books are empty, so that the history can be written as it was."""
+    payments) and the books are empty and open, so that the history can be written as it
+    was (the folder's own closed-through date closes them once every entry is in)."""
     if not all((folder / f"{stem}.csv").is_file() for stem in HISTORY_FILES):
         return False
     for stem, column in _ID_COLUMNS.items():
         path = folder / f"{stem}.csv"
         if not path.is_file() or column not in _header(path):
             return False
+    if dates.closed_through(session) is not None:
+        return False
     held = (SessionRecord, Charge, Payment)
     return not any(session.scalar(select(exists().select_from(m))) for m in held)
 
