@@ -47,7 +47,12 @@ from desktop.services.transfer.format import (
     parse_flag,
 )
 from desktop.services.transfer.importing.common import Findings, records_by_name
-from desktop.services.transfer.importing.history_entries import Entries, Posted, read_entries
+from desktop.services.transfer.importing.history_entries import (
+    ENTRY_COLUMNS,
+    Entries,
+    Posted,
+    read_entries,
+)
 from desktop.services.transfer.importing.paperwork import Cells, whole_number
 from desktop.services.transfer.importing.problems import FILE_ROW, Problem
 
@@ -110,7 +115,9 @@ def replay(
     session: Session, folder: Path, report: Callable[[int, int], None]
 ) -> tuple[list[Problem], dict[str, tuple[int, int]]]:
     """Write the folder's books and history; (every problem, rows and entries per file)."""
-    entries, found = read_entries(session, folder)
+    specs = {**ENTRY_COLUMNS, **{stem: (columns, ()) for stem, columns in _COLUMNS.items()}}
+    files = {stem: records_by_name(folder / f"{stem}.csv", *spec) for stem, spec in specs.items()}
+    entries, found = read_entries(session, files)
     if found:
         return found, {}
     ledger = _Ledger(entries)
@@ -124,7 +131,7 @@ def replay(
     )
     for done, (stem, step) in enumerate(steps):
         report(done, len(steps) + 1)
-        rows, findings = records_by_name(folder / f"{stem}.csv", _COLUMNS[stem])
+        rows, findings = files[stem]
         if not findings.problems:
             step(ledger, rows, findings)
         ledger.problems += findings.problems

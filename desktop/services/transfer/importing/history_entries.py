@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -33,12 +32,7 @@ from desktop.services.practice.settings import fee_for
 from desktop.services.transfer.format import FEE_STATUS, LAYOUTS, ImportKind
 from desktop.services.transfer.importing import payments as payment_rows
 from desktop.services.transfer.importing import sessions as session_rows
-from desktop.services.transfer.importing.common import (
-    Findings,
-    RowKeys,
-    records_by_name,
-    remember_all,
-)
+from desktop.services.transfer.importing.common import Findings, Row, RowKeys, remember_all
 from desktop.services.transfer.importing.paperwork import Cells, whole_number
 from desktop.services.transfer.importing.problems import Problem
 
@@ -138,18 +132,28 @@ class Entries:
             remember_all(self.session, source, source.removesuffix("s"), rows)
 
 
-def read_entries(session: Session, folder: Path) -> tuple[Entries, list[Problem]]:
-    """Every session and payment of the folder held in a new ``BatchWriter``."""
+# How the entry files are read: (required columns, optional columns).
+ENTRY_COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "sessions": (_SESSIONS.required, (*_SESSIONS.optional, "session_id")),
+    "voided_sessions": (_SESSIONS.required, (*_SESSIONS.optional, "session_id")),
+    "payments": (_PAYMENTS.required, (*_PAYMENTS.optional, "payment_id")),
+    "voided_payments": (_PAYMENTS.required, (*_PAYMENTS.optional, "payment_id")),
+}
+Read = tuple[list[tuple[int, Row]], Findings]  # a file's rows by column name, its problems
+
+
+def read_entries(session: Session, files: dict[str, Read]) -> tuple[Entries, list[Problem]]:
+    """Every session and payment of the folder's files (read once, by the caller) held in
+    a new ``BatchWriter``."""
     entries = Entries(session, BatchWriter(session))
-    problems = _lookups(entries, folder)
-    if problems:
-        return entries, problems
+    _lookups(entries, files)
+    problems: list[Problem] = []
     for write in (_sessions, _payments):
-        problems += write(entries, folder)
+        problems += write(entries, files)
     return entries, problems
 
 
-def _lookups(entries: Entries, folder: Path) -> list[Problem]:
+def _lookups(entries: Entries, files: dict[str, Read]) -> None:
     """Clients, services and methods by name; a service or method the files name that the
     books lack is made now, before any entry is held (its audit entry first)."""
     session = entries.session
@@ -164,12 +168,10 @@ def _lookups(entries: Entries, folder: Path) -> list[Problem]:
         ("voided_payments", ("method",)),
         ("refunds", ("method",)),
     ):
-        rows, _ = records_by_name(folder / f"{stem}.csv", (), columns)
-        for _, row in rows:
+        for _, row in files[stem][0]:
             for column in columns:
-                if row[column]:
+                if row.get(column):
                     (methods if column == "method" else codes).add(row[column])
-    problems: list[Problem] = []
     for code in sorted(c.upper() for c in codes):
         if session_rows.code_problem(code) is None:
             session_rows.service_for(session, code)
@@ -181,17 +183,14 @@ def _lookups(entries: Entries, folder: Path) -> list[Problem]:
         name.lower(): id_
         for name, id_ in session.execute(select(PaymentMethod.name, PaymentMethod.id))
     }
-    return problems
 
 
-def _sessions(entries: Entries, folder: Path) -> list[Problem]:
+def _sessions(entries: Entries, files: dict[str, Read]) -> list[Problem]:
     """Sessions of both files in the order the export numbered them."""
     held: list[tuple[int, int, dict[str, object], Cells]] = []
     problems: list[Problem] = []
     for stem in ("sessions", "voided_sessions"):
-        rows, found = records_by_name(
-            folder / f"{stem}.csv", _SESSIONS.required, (*_SESSIONS.optional, "session_id")
-        )
+        rows, found = files[stem]
         keys = RowKeys("sessions")
         for number, text in rows:
             parsed = session_rows._parse(text, number, found)
@@ -245,14 +244,12 @@ def _found(held: Iterable[Cells]) -> list[Problem]:
     return [p for found in seen.values() for p in found.problems]
 
 
-def _payments(entries: Entries, folder: Path) -> list[Problem]:
+def _payments(entries: Entries, files: dict[str, Read]) -> list[Problem]:
     """Payments of both files in the order the export numbered them."""
     held: list[tuple[int, int, Any, dict[str, str], Cells]] = []
     problems: list[Problem] = []
     for stem in ("payments", "voided_payments"):
-        rows, found = records_by_name(
-            folder / f"{stem}.csv", _PAYMENTS.required, (*_PAYMENTS.optional, "payment_id")
-        )
+        rows, found = files[stem]
         keys = RowKeys("payments")
         for number, text in rows:
             parsed = payment_rows._parse(text, number, found)
