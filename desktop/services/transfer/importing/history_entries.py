@@ -73,6 +73,7 @@ class Entries:
     # Charges that are not sessions: (export id, new id, not voided), for fee rows' keys.
     fee_charges: list[tuple[int, int, bool]] = field(default_factory=list)
     counts: dict[str, tuple[int, int]] = field(default_factory=dict)
+    memo: dict[str, dict[Any, Any]] = field(default_factory=dict)  # looked up once
     # Row keys of sessions.csv and payments.csv: (source, key, what, export id).
     keys: list[tuple[str, str, str, int]] = field(default_factory=list)
 
@@ -279,10 +280,17 @@ def _payment(
 ) -> None:
     session = entries.session
     method_id = entries.methods[text["method"].lower()]
+    payers = entries.memo.setdefault("payers", {})
+    methods = entries.memo.setdefault("methods", {})
     try:
-        payer_id = payment_rows._paid_by(session, text["paid_by"])
+        paid_by = text["paid_by"].lower()
+        if paid_by not in payers:
+            payers[paid_by] = payment_rows._paid_by(session, text["paid_by"])
+        payer_id = payers[paid_by]
         payment_service._check_payer(session, unit_id, payer_id)
-        method = payment_service._method(session, method_id)
+        if method_id not in methods:
+            methods[method_id] = payment_service._method(session, method_id)
+        method = methods[method_id]
     except ServiceError as exc:
         cells.problem("paid_by", str(exc))
         return
