@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Adjustment, Allocation, Charge, Payment, Refund
@@ -97,6 +98,29 @@ class _Ledger:
     entries: Entries
     problems: list[Problem] = field(default_factory=list)
     voided: set[tuple[str, int]] = field(default_factory=set)  # (kind, export id)
+    # What the voids set on rows written already: by model, (new id, values).
+    updates: dict[type, list[tuple[int, dict[str, Any]]]] = field(default_factory=dict)
+
+    def update(self, model: type, row_id: int, **values: Any) -> None:
+        self.updates.setdefault(model, []).append((row_id, values))
+
+    def apply_updates(self) -> None:
+        """Set what the voids set, table by table (the void transactions are in by now)."""
+        for model, changes in self.updates.items():
+            table = model.__table__  # type: ignore[attr-defined]
+            names = list(changes[0][1])
+            statement = (
+                update(table)
+                .where(table.c.id == bindparam("row_id"))
+                .values({name: bindparam(f"new_{name}") for name in names})
+            )
+            self.entries.session.execute(
+                statement,
+                [
+                    {"row_id": row_id, **{f"new_{k}": v for k, v in values.items()}}
+                    for row_id, values in changes
+                ],
+            )
 
     @property
     def posted(self) -> dict[str, dict[int, Posted]]:
@@ -120,6 +144,11 @@ def replay(
     entries, found = read_entries(session, files)
     if found:
         return found, {}
+    # Each step's rows are written as it ends, and its file let go: ten years of entries
+    # are never all held at once. A problem found later rolls the whole import back.
+    entries.writer.finish()
+    for stem in ENTRY_COLUMNS:
+        files.pop(stem)
     ledger = _Ledger(entries)
     counts = dict(entries.counts)
     steps: tuple[tuple[str, Step], ...] = (
@@ -131,17 +160,18 @@ def replay(
     )
     for done, (stem, step) in enumerate(steps):
         report(done, len(steps) + 1)
-        rows, findings = files[stem]
+        rows, findings = files.pop(stem)
         if not findings.problems:
             step(ledger, rows, findings)
         ledger.problems += findings.problems
         counts[stem] = (len(rows), len(rows))
         if ledger.problems:
             return ledger.problems, counts
+        ledger.writer.finish()
     _unvoided(ledger)
     if ledger.problems:
         return ledger.problems, counts
-    ledger.writer.finish()
+    ledger.apply_updates()
     entries.remember()
     report(len(steps), len(steps) + 1)
     return [
@@ -261,7 +291,7 @@ def _allocations(ledger: _Ledger, rows: Rows, found: Findings) -> None:
             cells.problem("payment_id", "A payment can be applied only to its client's charges.")
         if not cells.ok or charge is None or payment_id is None:
             continue
-        charge_id = charge.row["id"]
+        charge_id = charge.row_id
         applied = {
             "payment_id": payment_id,
             "charge_id": charge_id,
@@ -296,7 +326,7 @@ def _write_offs(ledger: _Ledger, rows: Rows, found: Findings) -> None:
             cells.problem("date", "A write-off cannot be dated before the service it reduces.")
         if not cells.ok or charge is None:
             continue
-        charge_id = charge.row["id"]
+        charge_id = charge.row_id
         adjustment = {
             "charge_id": charge_id,
             "kind": kind,
@@ -369,22 +399,24 @@ def _voids(ledger: _Ledger, rows: Rows, found: Findings) -> None:
             continue
         ledger.voided.add((kind, export_id))
         if kind == "session":
-            record = entries.sessions.get(export_id)
-            if record is None:
+            voided = entries.voided_sessions.get(export_id)
+            if voided is None:
                 cells.problem(
-                    "voided_id", f"There is no session {export_id} in the sessions files."
+                    "voided_id", f"There is no session {export_id} in voided_sessions.csv."
                 )
                 continue
-            record["voided_at"] = datetime.combine(on, time(), UTC)
-            record["void_reason"] = reason
+            session_id, unit_id = voided
+            at = datetime.combine(on, time(), UTC)
+            ledger.update(SessionRecord, session_id, voided_at=at, void_reason=reason)
             after = {"reason": reason}
-            entries.writer.audit(
-                audit.Pending("void", "session", record["id"], after, None, record["unit_id"])
-            )
+            entries.writer.audit(audit.Pending("void", "session", session_id, after, None, unit_id))
             continue
         posted = ledger.posted.get(kind, {}).get(export_id)
         if posted is None:
             cells.problem("voided_id", f"There is no {kind} {export_id} in the folder's files.")
+            continue
+        if kind == "payment" and export_id not in entries.voided_payments:
+            cells.problem("voided_id", f"Payment {export_id} is not in voided_payments.csv.")
             continue
         if on < posted.on:
             cells.problem("date", f"The void is dated before the {kind} it reverses.")
@@ -393,14 +425,24 @@ def _voids(ledger: _Ledger, rows: Rows, found: Findings) -> None:
             cells.problem("date", f"The {kind}'s own file gives another day for this void.")
             continue
         negated = void_legs(posted.legs)
-        posted.row["void_txn_id"] = entries.writer.post(
+        void_txn_id = entries.writer.post(
             TxnKind.VOID, on, posted.unit_id, negated, memo=reason, reverses_id=posted.txn_id
         )
+        ledger.update(_MODELS[kind], posted.row_id, void_txn_id=void_txn_id)
         if _audited_void(kind, reason):
             after = {"reason": reason}
             entries.writer.audit(
-                audit.Pending("void", kind, posted.row["id"], after, None, posted.unit_id)
+                audit.Pending("void", kind, posted.row_id, after, None, posted.unit_id)
             )
+
+
+_MODELS: dict[str, type] = {
+    "charge": Charge,
+    "payment": Payment,
+    "allocation": Allocation,
+    "adjustment": Adjustment,
+    "refund": Refund,
+}
 
 
 def _audited_void(kind: str, reason: str) -> bool:
@@ -433,15 +475,15 @@ def _unvoided(ledger: _Ledger) -> None:
                         "not say why; export the practice again.",
                     )
                 )
-    for export_id, record in ledger.entries.sessions.items():
-        if (record["voided_at"] is None) != (export_id not in ledger.entries.voided_sessions):
+    for export_id in ledger.entries.voided_sessions:
+        if ("session", export_id) not in ledger.voided:
             ledger.problems.append(
                 Problem(
-                    "voids.csv",
+                    "voided_sessions.csv",
                     FILE_ROW,
-                    "voided_id",
-                    f"Session {export_id} is voided in one file and not in the other; "
-                    "export the practice again.",
+                    "session_id",
+                    f"Session {export_id} is listed as voided, but voids.csv does not say "
+                    "why; export the practice again.",
                 )
             )
     for export_id in ledger.entries.voided_payments:

@@ -40,12 +40,12 @@ _SESSIONS = LAYOUTS[ImportKind.SESSIONS]
 _PAYMENTS = LAYOUTS[ImportKind.PAYMENTS]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Posted:
-    """An entry written: its row (still to be inserted), its transaction and legs, so that
-    a void can reverse it exactly, and the day its file says it was voided."""
+    """An entry written: its new id and transaction, and the day its file says it was
+    voided, with its legs (kept only then) so that its void can reverse it exactly."""
 
-    row: dict[str, Any]
+    row_id: int
     txn_id: int
     unit_id: int
     on: date
@@ -62,9 +62,9 @@ class Entries:
     units: dict[str, int] = field(default_factory=dict)  # client_ref (lower) -> unit
     services: dict[str, int] = field(default_factory=dict)
     methods: dict[str, int] = field(default_factory=dict)
-    sessions: dict[int, dict[str, Any]] = field(default_factory=dict)  # rows held
     session_ids: dict[int, int] = field(default_factory=dict)
-    voided_sessions: set[int] = field(default_factory=set)
+    # The sessions voided_sessions.csv lists: export id -> (new id, unit).
+    voided_sessions: dict[int, tuple[int, int]] = field(default_factory=dict)
     posted: dict[str, dict[int, Posted]] = field(default_factory=dict)
     payment_ids: dict[int, int] = field(default_factory=dict)
     payment_units: dict[int, int] = field(default_factory=dict)  # by new id
@@ -108,15 +108,19 @@ class Entries:
         txn: tuple[TxnKind, date, int, str],
         legs: tuple[Leg, ...],
         voided_on: date | None,
+        *,
+        voided: bool = False,
     ) -> int:
-        """Hold the entry's transaction and row; returns its new id."""
+        """Hold the entry's transaction and row; returns its new id. ``voided``: its file
+        says it was voided (``voided_on`` says so where the file gives the day)."""
         txn_kind, on, unit_id, memo = txn
         kept = tuple(leg for leg in legs if leg[1] != 0)
         row["txn_id"] = self.writer.post(txn_kind, on, unit_id, kept, memo=memo)
         row["void_txn_id"] = None
         new_id = self.writer.add_row(model, row)
+        voidable = voided or voided_on is not None
         self.posted.setdefault(kind, {})[export_id] = Posted(
-            row, row["txn_id"], unit_id, on, kept, voided_on
+            new_id, row["txn_id"], unit_id, on, kept if voidable else (), voided_on
         )
         return new_id
 
@@ -188,7 +192,7 @@ def _lookups(entries: Entries, files: dict[str, Read]) -> None:
 
 def _sessions(entries: Entries, files: dict[str, Read]) -> list[Problem]:
     """Sessions of both files in the order the export numbered them."""
-    held: list[tuple[int, int, dict[str, object], Cells]] = []
+    held: list[tuple[int, int, dict[str, object], Cells, bool]] = []
     problems: list[Problem] = []
     for stem in ("sessions", "voided_sessions"):
         rows, found = files[stem]
@@ -205,15 +209,13 @@ def _sessions(entries: Entries, files: dict[str, Read]) -> list[Problem]:
             unit_id = entries.unit(cells, "client_ref")
             if is_fee or parsed is None or not cells.ok or export_id is None or unit_id is None:
                 continue
-            if stem == "voided_sessions":
-                entries.voided_sessions.add(export_id)
-            held.append((export_id, unit_id, parsed[0], cells))
+            held.append((export_id, unit_id, parsed[0], cells, stem == "voided_sessions"))
         entries.counts[stem] = (len(rows), 0)
         problems += found.problems
     if problems:
         return problems
     writer = entries.writer
-    for export_id, unit_id, data, cells in sorted(held, key=lambda h: h[0]):
+    for export_id, unit_id, data, cells, voided in sorted(held, key=lambda h: h[0]):
         given = session_service.SessionInput(unit_id=unit_id, **data)  # type: ignore[arg-type]
         try:
             service, addon = session_service._validate(entries.session, given)
@@ -229,13 +231,14 @@ def _sessions(entries: Entries, files: dict[str, Read]) -> list[Problem]:
         after = audit.snapshot(record, session_service._AUDITED)
         row = {**after, "voided_at": None, "void_reason": None}
         new_id = writer.add_row(SessionRecord, row)
-        entries.sessions[export_id] = row
         entries.session_ids[export_id] = new_id
+        if voided:
+            entries.voided_sessions[export_id] = (new_id, unit_id)
         writer.audit(audit.Pending("create", "session", new_id, after, None, unit_id))
     for stem in ("sessions", "voided_sessions"):
         rows = entries.counts[stem][0]
         entries.counts[stem] = (rows, rows)
-    return _found(cells for *_, cells in held)
+    return _found(h[3] for h in held)
 
 
 def _found(held: Iterable[Cells]) -> list[Problem]:
@@ -313,7 +316,8 @@ def _payment(
     legs = payment_legs(entries.next_id(Payment), method_id, amount, fee)
 
     txn = (TxnKind.PAYMENT, parsed.on, unit_id, reference)
-    new_id = entries.write("payment", export_id, Payment, payment, txn, legs, None)
+    voided = export_id in entries.voided_payments
+    new_id = entries.write("payment", export_id, Payment, payment, txn, legs, None, voided=voided)
     entries.payment_ids[export_id] = new_id
     entries.payment_units[new_id] = unit_id
     entries.payment_dates[new_id] = parsed.on
