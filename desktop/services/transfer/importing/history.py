@@ -226,6 +226,11 @@ def _head(cells: Cells, id_column: str) -> tuple[int, date, Decimal, date | None
     )
 
 
+def _numbered(text: str) -> tuple[int, int]:
+    """A row's place by its id; a row without a readable one last (its problem is noted)."""
+    return (0, int(text)) if text.isdigit() else (1, 0)
+
+
 def _payment(cells: Cells, entries: Entries) -> int | None:
     """The new id of the payment the row names by its export id."""
     old = cells.required("payment_id", whole_number)
@@ -239,8 +244,10 @@ def _payment(cells: Cells, entries: Entries) -> int | None:
 
 
 def _charges(ledger: _Ledger, rows: Rows, found: Findings) -> None:
+    """Charges in the order the old books numbered them (the file lists them by date), so
+    that the new books number them alike and list them, and their ids, as the file does."""
     entries = ledger.entries
-    for number, row in rows:
+    for number, row in sorted(rows, key=lambda r: _numbered(r[1]["charge_id"])):
         cells = Cells(found, number, row)
         export_id, on, amount, voided_on = _head(cells, "charge_id")
         unit_id = entries.unit(cells, "client_ref")
