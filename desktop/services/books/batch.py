@@ -19,12 +19,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from itertools import groupby
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import func, insert, inspect, select
 from sqlalchemy.orm import Session
 
-from db.models import Allocation, Charge, LedgerSplit, LedgerTxn, Payment, Service
+from db.models import (
+    Adjustment,
+    Allocation,
+    Charge,
+    LedgerSplit,
+    LedgerTxn,
+    Payment,
+    Refund,
+    Service,
+)
 from db.models import Session as SessionRecord
 from desktop.domain.allocation import Credit, Debt, Plan, oldest_first, receiving
 from desktop.domain.claim_codes import split_modifiers
@@ -41,9 +51,64 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 
-_NUMBERED = (SessionRecord, LedgerTxn, Charge, Payment, Allocation)
+_NUMBERED = (SessionRecord, LedgerTxn, Charge, Payment, Allocation, Adjustment, Refund)
 # Dependencies first: a row is inserted after every row it refers to.
-_INSERT_ORDER = (SessionRecord, LedgerTxn, Charge, Payment, Allocation, LedgerSplit)
+_INSERT_ORDER = (
+    SessionRecord,
+    LedgerTxn,
+    Charge,
+    Payment,
+    Allocation,
+    Adjustment,
+    Refund,
+    LedgerSplit,
+)
+Leg = tuple[Account, Decimal, dict[str, Any]]  # account, amount, the rows it names
+
+
+# --- each entry's legs, as ``services.books.ledger`` posts them --------------------------
+
+
+def charge_legs(charge_id: int, service_id: int, amount: Decimal) -> tuple[Leg, ...]:
+    return (
+        (Account.RECEIVABLE, amount, {"charge_id": charge_id, "service_id": service_id}),
+        (Account.INCOME, -amount, {"service_id": service_id}),
+    )
+
+
+def payment_legs(payment_id: int, method_id: int, amount: Decimal, fee: Decimal) -> tuple[Leg, ...]:
+    refs = {"payment_id": payment_id, "method_id": method_id}
+    return (
+        (Account.CASH, amount - fee, refs),
+        (Account.PROCESSOR_FEES, fee, refs),
+        (Account.CLIENT_CREDIT, -amount, {"payment_id": payment_id}),
+    )
+
+
+def allocation_legs(payment_id: int, charge_id: int, amount: Decimal) -> tuple[Leg, ...]:
+    return (
+        (Account.CLIENT_CREDIT, amount, {"payment_id": payment_id}),
+        (Account.RECEIVABLE, -amount, {"charge_id": charge_id}),
+    )
+
+
+def adjustment_legs(charge_id: int, reason: str, amount: Decimal) -> tuple[Leg, ...]:
+    return (
+        (Account.WRITE_OFFS, amount, {"charge_id": charge_id, "reason": reason}),
+        (Account.RECEIVABLE, -amount, {"charge_id": charge_id}),
+    )
+
+
+def refund_legs(payment_id: int, method_id: int, amount: Decimal) -> tuple[Leg, ...]:
+    return (
+        (Account.CLIENT_CREDIT, amount, {"payment_id": payment_id}),
+        (Account.CASH, -amount, {"payment_id": payment_id, "method_id": method_id}),
+    )
+
+
+def void_legs(legs: tuple[Leg, ...]) -> tuple[Leg, ...]:
+    """The exact negation of an entry's legs."""
+    return tuple((account, -amount, refs) for account, amount, refs in legs)
 
 
 def _column_names(model: type) -> dict[str, str]:
@@ -173,13 +238,7 @@ class BatchWriter:
                 "txn_id": txn_id,
             },
         )
-        self._splits(
-            txn_id,
-            data.unit_id,
-            (Account.CASH, data.amount - fee, {"payment_id": payment_id, "method_id": method.id}),
-            (Account.PROCESSOR_FEES, fee, {"payment_id": payment_id, "method_id": method.id}),
-            (Account.CLIENT_CREDIT, -data.amount, {"payment_id": payment_id}),
-        )
+        self._splits(txn_id, data.unit_id, *payment_legs(payment_id, method.id, data.amount, fee))
         self.rows.audit.append(
             audit.Pending(
                 "create",
@@ -223,17 +282,44 @@ class BatchWriter:
         self.rows.number(self.session)
         return value
 
+    # --- rows given whole (a ledger's history replayed as it was) ---------------------
+
+    def add_row(self, model: type, row: dict[str, Any]) -> int:
+        """Hold a row to insert; returns the id the database will give it. The dict is
+        the one written, so what is learnt later (a void) can still be set on it."""
+        return self.rows.add(model, row)
+
+    def post(
+        self,
+        kind: TxnKind,
+        on: date,
+        unit_id: int,
+        legs: tuple[Leg, ...],
+        *,
+        memo: str = "",
+        reverses_id: int | None = None,
+    ) -> int:
+        """One balanced transaction with its splits, as ``ledger.write_txn`` writes it."""
+        txn_id = self._txn(kind, on, unit_id, memo, reverses_id)
+        self._splits(txn_id, unit_id, *legs)
+        return txn_id
+
+    def audit(self, entry: audit.Pending) -> None:
+        """An audit entry, chained after those held, in the order given."""
+        self.rows.audit.append(entry)
+
     def finish(self) -> None:
         """Write every row held, then the audit entries, in the order they were made."""
         self.session.flush()
         for model in _INSERT_ORDER:
             rows = self.rows.by_model.pop(model, [])
-            if rows:
-                # Core, not the ORM's bulk insert: one executemany per table.
-                columns = _column_names(model)
-                table = model.__table__  # type: ignore[attr-defined]
+            columns = _column_names(model)
+            table = model.__table__  # type: ignore[attr-defined]
+            # Core, not the ORM's bulk insert: one executemany per table (per run of rows
+            # that give the same columns, as an executemany takes the first row's).
+            for _, alike in groupby(rows, key=lambda row: row.keys()):
                 self.session.execute(
-                    insert(table), [{columns[k]: v for k, v in row.items()} for row in rows]
+                    insert(table), [{columns[k]: v for k, v in row.items()} for row in alike]
                 )
         audit.record_many(self.session, self.rows.audit)
         self.rows.audit = []
@@ -248,13 +334,19 @@ class BatchWriter:
             self.units[unit_id] = books
         return books
 
-    def _txn(self, kind: TxnKind, on: date, unit_id: int, memo: str) -> int:
-        row = {"kind": kind.value, "txn_date": on, "unit_id": unit_id, "memo": memo}
+    def _txn(
+        self, kind: TxnKind, on: date, unit_id: int, memo: str, reverses_id: int | None = None
+    ) -> int:
+        row = {
+            "kind": kind.value,
+            "txn_date": on,
+            "unit_id": unit_id,
+            "memo": memo,
+            "reverses_id": reverses_id,
+        }
         return self.rows.add(LedgerTxn, row)
 
-    def _splits(
-        self, txn_id: int, unit_id: int, *legs: tuple[Account, Decimal, dict[str, int]]
-    ) -> None:
+    def _splits(self, txn_id: int, unit_id: int, *legs: Leg) -> None:
         kept = [leg for leg in legs if leg[1] != 0]
         if not kept or sum((amount for _, amount, _ in kept), ZERO) != 0:
             raise AssertionError(f"unbalanced transaction: {legs}")
@@ -289,12 +381,7 @@ class BatchWriter:
                 "txn_id": txn_id,
             },
         )
-        self._splits(
-            txn_id,
-            data.unit_id,
-            (Account.RECEIVABLE, data.fee, {"charge_id": charge_id, "service_id": service.id}),
-            (Account.INCOME, -data.fee, {"service_id": service.id}),
-        )
+        self._splits(txn_id, data.unit_id, *charge_legs(charge_id, service.id, data.fee))
         debt = Debt(charge_id, data.service_date, data.fee, data.service_date)
         insort(self._books(data.unit_id).debts, debt, key=lambda d: (d.service_date, d.charge_id))
 
@@ -327,12 +414,7 @@ class BatchWriter:
                     "txn_id": txn_id,
                 },
             )
-            self._splits(
-                txn_id,
-                unit_id,
-                (Account.CLIENT_CREDIT, step.amount, {"payment_id": payment_id}),
-                (Account.RECEIVABLE, -step.amount, {"charge_id": step.charge_id}),
-            )
+            self._splits(txn_id, unit_id, *allocation_legs(payment_id, step.charge_id, step.amount))
         books = self._books(unit_id)
         books.debts = list(plan.debts_left)
         books.credits = [

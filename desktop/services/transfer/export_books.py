@@ -2,11 +2,12 @@
 
 ``clients.csv``, ``sessions.csv`` and ``payments.csv`` are in the import layouts
 (see ``format``), so importing them into a new practice gives the same balances,
-aging and reports: voided sessions and payments are left out, write-offs ride on
-their session's row, refunds on their payment's row, and a charge that is not a
-session (a report fee) is a session row of its own. Beneath them, to read:
-allocations, charges, write-offs, refunds, voids and each client's balance.
-Every function here reads; nothing changes.
+aging and reports: voided sessions and payments are left out (to files of their
+own), write-offs ride on their session's row, refunds on their payment's row, and
+a charge that is not a session (a report fee) is a session row of its own. Beneath
+them, the ledger's history that ``import all`` replays: allocations, charges,
+write-offs, refunds and voids, naming entries by their ids; and each client's
+balance, to check against. Every function here reads; nothing changes.
 """
 
 from __future__ import annotations
@@ -147,25 +148,33 @@ def _adjusted(session: Session) -> dict[int, tuple[Decimal, date, str]]:
 
 
 def sessions_table(
-    session: Session, refs: dict[int, str], codes: dict[int, str]
+    session: Session, refs: dict[int, str], codes: dict[int, str], *, voided: bool = False
 ) -> tuple[str, Table]:
     """sessions.csv in the import layout: sessions not voided, with their write-offs, and
-    each charge that is not a session as a row of its own."""
-    adjusted = _adjusted(session)
+    each charge that is not a session as a row of its own; each session's id after the
+    layout's columns, so that the ledger's history can name it. With ``voided``, the voided
+    sessions alone (voided_sessions.csv), their charges and voids being in the history."""
+    adjusted = {} if voided else _adjusted(session)
     by_session: dict[int, list[int]] = defaultdict(list)
     loose: list[Charge] = []
     for charge in session.scalars(
         select(Charge).where(Charge.void_txn_id.is_(None)).order_by(Charge.id)
     ):
+        if voided:
+            break
         if charge.session_id is None:
             loose.append(charge)
         else:
             by_session[charge.session_id].append(charge.id)
-    names = LAYOUTS[ImportKind.SESSIONS].columns
+    layout = LAYOUTS[ImportKind.SESSIONS]
+    names = (*layout.columns, str(layout.export_id))
+    is_voided = (
+        SessionRecord.voided_at.is_not(None) if voided else SessionRecord.voided_at.is_(None)
+    )
     rows = []
     for s in session.scalars(
         select(SessionRecord)
-        .where(SessionRecord.voided_at.is_(None))
+        .where(is_voided)
         .order_by(SessionRecord.service_date, SessionRecord.id)
     ):
         offs = [adjusted[c] for c in by_session[s.id] if c in adjusted]
@@ -183,6 +192,7 @@ def sessions_table(
             "addon_fee": s.addon_fee,
             "memo": s.memo,
             **_write_off_cells(offs),
+            "session_id": s.id,
         }
         rows.append(tuple(cells[n] for n in names))
     for charge in loose:
@@ -196,6 +206,7 @@ def sessions_table(
             "fee": charge.amount,
             "status": FEE_STATUS,
             "addon_fee": None,
+            "session_id": None,
             **_write_off_cells(offs),
         }
         rows.append(tuple(cells[n] for n in names))
@@ -206,8 +217,10 @@ def sessions_table(
         "addon_fee": MONEY,
         "write_off": MONEY,
         "write_off_date": DATE,
+        "session_id": INT,
     }
-    return table("sessions", layout_columns(names, kinds), rows)
+    stem = "voided_sessions" if voided else "sessions"
+    return table(stem, layout_columns(names, kinds), rows)
 
 
 def _write_off_cells(offs: list[tuple[Decimal, date, str]]) -> dict[str, object]:
@@ -221,10 +234,12 @@ def _write_off_cells(offs: list[tuple[Decimal, date, str]]) -> dict[str, object]
 
 
 def payments_table(
-    session: Session, refs: dict[int, str], methods: dict[int, str]
+    session: Session, refs: dict[int, str], methods: dict[int, str], *, voided: bool = False
 ) -> tuple[str, Table]:
     """payments.csv in the import layout: payments not voided, with their refunds, and what
-    each is applied to where the client's payments were applied by hand."""
+    each is applied to where the client's payments were applied by hand; each payment's id
+    after the layout's columns, so that the ledger's history can name it. With ``voided``,
+    the voided payments alone (voided_payments.csv)."""
     refunded: dict[int, tuple[Decimal, date]] = {}
     for r in session.scalars(select(Refund).where(Refund.void_txn_id.is_(None))):
         total, last = refunded.get(r.payment_id, (ZERO, r.refund_date))
@@ -232,12 +247,11 @@ def payments_table(
     by_hand_units, applied = _applied_by_hand(session)
     client_refs = dict(session.execute(select(Client.id, Client.client_ref)).all())
     rows = []
+    is_voided = Payment.void_txn_id.is_not(None) if voided else Payment.void_txn_id.is_(None)
     for p in session.scalars(
-        select(Payment)
-        .where(Payment.void_txn_id.is_(None))
-        .order_by(Payment.received_date, Payment.id)
+        select(Payment).where(is_voided).order_by(Payment.received_date, Payment.id)
     ):
-        back = refunded.get(p.id)
+        back = None if voided else refunded.get(p.id)
         rows.append(
             (
                 refs[p.unit_id],
@@ -248,13 +262,25 @@ def payments_table(
                 p.fee,
                 back[0] if back else None,
                 back[1] if back else None,
-                format_applied_to(applied[p.id]) if p.unit_id in by_hand_units else "",
+                format_applied_to(applied[p.id])
+                if p.unit_id in by_hand_units and not voided
+                else "",
                 client_refs[p.payer_client_id] if p.payer_client_id else "",
+                p.id,
             )
         )
-    kinds = {"date": DATE, "amount": MONEY, "fee": MONEY, "refunded": MONEY, "refund_date": DATE}
-    names = LAYOUTS[ImportKind.PAYMENTS].columns
-    return table("payments", layout_columns(names, kinds), rows)
+    kinds = {
+        "date": DATE,
+        "amount": MONEY,
+        "fee": MONEY,
+        "refunded": MONEY,
+        "refund_date": DATE,
+        "payment_id": INT,
+    }
+    layout = LAYOUTS[ImportKind.PAYMENTS]
+    names = (*layout.columns, str(layout.export_id))
+    stem = "voided_payments" if voided else "payments"
+    return table(stem, layout_columns(names, kinds), rows)
 
 
 def _applied_by_hand(session: Session) -> tuple[set[int], dict[int, list[AppliedCharge]]]:
@@ -409,16 +435,38 @@ def refunds_table(
     return table("refunds", columns, rows)
 
 
+def _entries_by_txn(session: Session) -> dict[int, tuple[str, int]]:
+    """Each ledger entry's transaction -> (its kind, its id in its own file)."""
+    found: dict[int, tuple[str, int]] = {}
+    for model, kind in VOIDED_KINDS.items():
+        for txn_id, record_id in session.execute(select(model.txn_id, model.id)):
+            found[txn_id] = (kind, record_id)
+    return found
+
+
+# The records a void may reverse, by the name voids.csv gives them.
+VOIDED_KINDS: dict[type, str] = {
+    Charge: "charge",
+    Payment: "payment",
+    Allocation: "allocation",
+    Adjustment: "adjustment",
+    Refund: "refund",
+}
+
+
 def voids_table(session: Session, refs: dict[int, str]) -> tuple[str, Table]:
-    """Every void: of a ledger entry (with what it reversed), or of a whole session."""
-    kinds = dict(session.execute(select(LedgerTxn.id, LedgerTxn.kind)).all())
-    rows: list[tuple] = [
-        (refs[t.unit_id], t.txn_date, kinds.get(t.reverses_id, ""), t.reverses_id, t.memo)
-        for t in session.scalars(
-            select(LedgerTxn).where(LedgerTxn.kind == "void").order_by(LedgerTxn.id)
-        )
-    ]
-    for s in session.scalars(select(SessionRecord).where(SessionRecord.voided_at.is_not(None))):
+    """Every void, in the order they were made: of a ledger entry (its kind, and its id in
+    charges, payments, allocations, write_offs or refunds), then of whole sessions."""
+    entries = _entries_by_txn(session)
+    rows: list[tuple] = []
+    for t in session.scalars(
+        select(LedgerTxn).where(LedgerTxn.kind == "void").order_by(LedgerTxn.id)
+    ):
+        kind, record_id = entries.get(t.reverses_id or 0, ("", None))
+        rows.append((refs[t.unit_id], t.txn_date, kind, record_id, t.memo))
+    for s in session.scalars(
+        select(SessionRecord).where(SessionRecord.voided_at.is_not(None)).order_by(SessionRecord.id)
+    ):
         assert s.voided_at is not None
         rows.append((refs[s.unit_id], s.voided_at.date(), "session", s.id, s.void_reason or ""))
     columns = (

@@ -3,16 +3,16 @@
 ``clients.csv``, ``sessions.csv`` and ``payments.csv`` are in the import
 layouts (docs/IMPORT.md), so importing them into a new practice gives the same
 balances, aging and reports. Voided sessions and payments are left out of
-those three (they changed nothing that remains) and listed in ``voids.csv``;
+those three (``voided_sessions.csv`` and ``voided_payments.csv`` hold them);
 write-offs ride on their session's row, refunds on their payment's row, and a
 charge that is not a session (a report fee) is a session row of its own. The
-rest (allocations, charges, write-offs, refunds, voids, diagnoses with their
-dates, billing units, documents and their lines, Good Faith Estimates and
-their expected services, claims and their history, each client's balance and
-credit, the practice profile and catalogs) is there to read, in
-``export.xlsx`` as well as in CSV; the provider's signature image is
-``signature.png``. ``import all`` brings the settings, catalogs, diagnoses,
-documents, estimates and claims back too.
+ledger's history (charges, allocations, write-offs, refunds, voids, each
+naming sessions and payments by the ids written after the layouts' columns),
+diagnoses with their dates, billing units, documents and their lines, Good
+Faith Estimates and their expected services, claims and their history, each
+client's balance and credit, the practice profile and catalogs are there too,
+in ``export.xlsx`` as well as in CSV; the provider's signature image is
+``signature.png``. ``import all`` brings all of it back, the history as it was.
 
 The folder is built beside its final place and renamed into it only when every
 file is on disk, so an export is complete or absent; every file is 0600. The
@@ -90,6 +90,8 @@ def gather(session: Session, today: date | None = None) -> ExportBundle:
         export_books.clients_table(session, payers, today),
         export_books.sessions_table(session, refs, codes),
         export_books.payments_table(session, refs, methods),
+        export_books.sessions_table(session, refs, codes, voided=True),
+        export_books.payments_table(session, refs, methods, voided=True),
         export_books.allocations_table(session),
         export_books.charges_table(session, refs, codes),
         export_books.write_offs_table(session, refs),

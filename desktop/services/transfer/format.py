@@ -251,6 +251,9 @@ class Layout:
     kind: ImportKind
     required: tuple[str, ...]
     optional: tuple[str, ...]
+    # What an export writes after the layout's columns: the entry's own id, which the
+    # ledger's history files name it by (``import all``). A one-file import passes it over.
+    export_id: str | None = None
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -320,11 +323,13 @@ LAYOUTS: dict[ImportKind, Layout] = {
             "write_off_reason",
             "memo",
         ),
+        export_id="session_id",
     ),
     ImportKind.PAYMENTS: Layout(
         ImportKind.PAYMENTS,
         required=("client_ref", "date", "amount", "method"),
         optional=("reference", "fee", "refunded", "refund_date", "applied_to", "paid_by"),
+        export_id="payment_id",
     ),
 }
 

@@ -58,6 +58,7 @@ from desktop.services.transfer.exporting import (
 )
 from desktop.services.transfer.importing import ImportKind, ImportRejected, run_import
 from desktop.services.transfer.importing.everything import import_folder, preview_folder
+from desktop.services.transfer.importing.history import HISTORY_FILES
 from desktop.services.workspace import Workspace
 from tests.books_helpers import client_id, method_id
 from tests.conftest import PASSPHRASE
@@ -395,7 +396,16 @@ def test_import_all_moves_the_whole_practice_to_a_new_file(
     assert added["clients"] == 9
     assert next(r for r in results if r.kind == "clients").units_added == 2
     assert added["diagnoses"] == 3
-    assert {r.kind: r.added for r in again} == dict.fromkeys(added, 0)
+    # The second time the books hold sessions, so the history is not replayed again:
+    # each file is matched against them, and nothing is added.
+    assert {r.kind: r.added for r in again} == dict.fromkeys((r.kind for r in again), 0)
+    assert {r.kind for r in again} <= set(added)
+    # Every row of the history files (voided sessions and payments among them).
+    assert added["history"] == sum(len(_rows_of(out / f"{stem}.csv")) for stem in HISTORY_FILES)
+
+
+def _rows_of(path: Path) -> list[list[str]]:
+    return list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))[1:]
 
 
 def test_import_all_refuses_a_broken_folder_and_changes_nothing(

@@ -245,8 +245,13 @@ def records_by_name(
         found.add(HEADER_ROW, column, f"The file has no {column} column.")
     if missing:
         return [], found
+    # Where each wanted column is (the last of that name, as a dict of the row would have
+    # it), found once: only those cells are cleaned, and no name is keyed row by row.
+    where = {name: position for position, name in enumerate(names)}
+    picks = [(c, where.get(key(c))) for c in (*required, *optional)]
     rows = []
     for number, cells in read.table.rows:
-        text = {n: clean(c) for n, c in zip(names, cells, strict=False)}
-        rows.append((number, {c: text.get(key(c), "") for c in (*required, *optional)}))
+        width = len(cells)
+        row = {c: clean(cells[i]) if i is not None and i < width else "" for c, i in picks}
+        rows.append((number, row))
     return rows, found

@@ -6,7 +6,8 @@ old one. The order is the one the books need: the practice profile and
 settings, the services (their own labels, minutes, fees and superbill flag),
 payment methods (fee rules) and payers (filing days, defaults); then clients
 with their couples and families, each unit's name and fee, diagnoses with the
-dates they were in force, sessions and payments; the issued documents with
+dates they were in force, sessions and payments (into books that are empty,
+from the ledger's history as it was: ``history``); the issued documents with
 their exact PDFs, the Good Faith Estimates on them, and the claims with their
 history; last, what would have refused the entries before it: inactive
 services, methods, payers, clients and units are made inactive, and the books
@@ -36,7 +37,7 @@ from desktop.services.clients.people import set_active
 from desktop.services.clients.units import get_unit_detail, set_unit_active, update_unit
 from desktop.services.errors import ServiceError
 from desktop.services.transfer.format import ImportKind, parse_date
-from desktop.services.transfer.importing import folder_settings, unit_settings
+from desktop.services.transfer.importing import folder_settings, history, unit_settings
 from desktop.services.transfer.importing.common import ImportResult, Progress, records_by_name
 from desktop.services.transfer.importing.estimates import import_estimates
 from desktop.services.transfer.importing.folder_run import (
@@ -57,6 +58,8 @@ from desktop.services.transfer.importing.paperwork import (
 )
 from desktop.services.transfer.importing.problems import FILE_ROW, ImportRejected, Problem
 from desktop.services.transfer.importing.service import attempt_file
+
+HISTORY = "history"  # the result of the history files, replayed together
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,11 @@ def summary_line(result: ImportResult, *, dry_run: bool) -> str:
         verb = "would change" if dry_run else "changed"
         return f"{result.file}: {rows}; {verb} {result.added}; {result.skipped} as they were."
     verb = "would add" if dry_run else "added"
+    if result.kind == HISTORY:
+        return (
+            "The ledger's history (voids, charges, allocations, write-offs, refunds): "
+            f"{rows}; {verb} {result.added} as they were."
+        )
     units = ""
     if n := result.units_added:
         units = f" and {n} {'couple or family' if n == 1 else 'couples or families'}"
@@ -132,17 +140,8 @@ def _attempt(session: Session, folder: Path, progress: Progress | None) -> Folde
     for step in STEPS:
         path = folder / f"{step}.csv"
         before = len(run.problems)
-        if path.is_file() and step in _STEPS:
-            _STEPS[step](run, path)
-        elif path.is_file():
-            kind = ImportKind(step)
-            # Exact dates come from diagnoses.csv, when the folder has it.
-            skip = {"diagnoses": ""} if (folder / "diagnoses.csv").is_file() else None
-            mapping = skip if kind is ImportKind.CLIENTS else None
-            preview = attempt_file(session, kind, path, mapping, None, run.report)
-            run.problems += preview.problems
-            if preview.result is not None:
-                run.results.append(replace(preview.result, ignored_columns=()))
+        if path.is_file():
+            _STEPS.get(step, _layout_file)(run, path)
         run.step += 1
         run.report(0, 1)
         # The settings files do not need each other; every later step needs those before it.
@@ -155,6 +154,40 @@ def _attempt(session: Session, folder: Path, progress: Progress | None) -> Folde
             except ServiceError as exc:
                 run.problems.append(Problem(file, row, column, str(exc)))
     return FolderPreview(tuple(run.results), tuple(sorted(run.problems)))
+
+
+def _layout_file(run: FolderRun, path: Path) -> None:
+    """A file in an import layout (clients, sessions, payments), as the one-file import reads it."""
+    kind = ImportKind(path.stem)
+    # Exact dates come from diagnoses.csv, when the folder has it.
+    skip = {"diagnoses": ""} if (path.parent / "diagnoses.csv").is_file() else None
+    mapping = skip if kind is ImportKind.CLIENTS else None
+    preview = attempt_file(run.session, kind, path, mapping, None, run.report)
+    run.problems += preview.problems
+    if preview.result is not None:
+        run.results.append(replace(preview.result, ignored_columns=()))
+
+
+def _sessions(run: FolderRun, path: Path) -> None:
+    """Sessions, and payments with them, from the ledger's history when the folder has it
+    and the books are empty (``history``); else sessions.csv as the one-file import reads it."""
+    if not history.replayable(run.session, path.parent):
+        _layout_file(run, path)
+        return
+    run.replayed = True
+    problems, counts = history.replay(run.session, path.parent, run.report)
+    run.problems += problems
+    for stem in ("sessions", "payments"):
+        rows, added = counts.pop(stem, (0, 0))
+        run.tally(stem, rows, 0 if problems else added)
+    # The rest in one line: what a person checks is that it all came, not file by file.
+    rows = sum(r for r, _ in counts.values())
+    run.results.append(ImportResult(HISTORY, HISTORY, rows, 0 if problems else rows, 0, ()))
+
+
+def _payments(run: FolderRun, path: Path) -> None:
+    if not run.replayed:
+        _layout_file(run, path)
 
 
 # --- billing units and diagnoses ----------------------------------------------------------------
@@ -277,6 +310,8 @@ _STEPS: dict[str, Callable[[FolderRun, Path], None]] = {
     "payers": folder_settings.import_payers,
     "billing_units": _units,
     "diagnoses": _diagnoses,
+    "sessions": _sessions,
+    "payments": _payments,
     "documents": _documents,
     "estimates": _estimates,
     "claims": _claims,

@@ -46,6 +46,7 @@ class FolderRun:
     # is a problem in its place like any other.
     later: list[tuple[str, int, str, Callable[[], object]]] = field(default_factory=list)
     step: int = 0
+    replayed: bool = False  # the sessions step wrote the payments too, from the history
     paperwork: Paperwork = field(default_factory=Paperwork)
 
     def report(self, done: int, total: int) -> None:

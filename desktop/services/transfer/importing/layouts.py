@@ -3,7 +3,8 @@
 Names are matched ignoring case, surrounding spaces, and underscores against
 spaces (``Client Ref`` is ``client_ref``). A mapping, from the
 file's own name to the layout's, covers files whose names differ. Columns the
-layout does not know are reported as ignored; a missing required column, or
+layout does not know are reported as ignored (but for the entry's own id, which an
+export writes for its history files); a missing required column, or
 two columns for the same name, is a problem on row 1. The layouts themselves
 are in ``desktop.services.transfer.format``, which the export writes by too.
 """
@@ -57,7 +58,8 @@ def match_header(
         name = renames.get(key(raw), key(raw))
         column = known.get(name)
         if column is None:
-            if raw.strip():
+            own_id = layout.export_id is not None and name == key(layout.export_id)
+            if raw.strip() and not own_id:
                 ignored.append(raw.strip())
             continue
         if column in index:
