@@ -68,9 +68,11 @@ def _pragma(
 
 
 def guarded_raw(what: str, check: Callable[[], Sequence[str]]) -> list[str]:
+    """A check's problems on a raw connection; a file too damaged to run it (or to be
+    opened again) is a problem, not a crash."""
     try:
         return list(check())
-    except sqlcipher.DatabaseError as exc:
+    except (sqlcipher.DatabaseError, PracticeFileError) as exc:
         return [f"The {what} check could not finish ({exc}); restore the file from a backup."]
 
 
