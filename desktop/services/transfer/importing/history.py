@@ -482,25 +482,19 @@ def _unvoided(ledger: _Ledger) -> None:
                         "not say why; export the practice again.",
                     )
                 )
-    for export_id in ledger.entries.voided_sessions:
-        if ("session", export_id) not in ledger.voided:
-            ledger.problems.append(
-                Problem(
-                    "voided_sessions.csv",
-                    FILE_ROW,
-                    "session_id",
-                    f"Session {export_id} is listed as voided, but voids.csv does not say "
-                    "why; export the practice again.",
+    listed = (
+        ("session", "voided_sessions.csv", ledger.entries.voided_sessions),
+        ("payment", "voided_payments.csv", ledger.entries.voided_payments),
+    )
+    for kind, file, export_ids in listed:
+        for export_id in export_ids:
+            if (kind, export_id) not in ledger.voided:
+                ledger.problems.append(
+                    Problem(
+                        file,
+                        FILE_ROW,
+                        f"{kind}_id",
+                        f"{kind.capitalize()} {export_id} is listed as voided, but voids.csv "
+                        "does not say why; export the practice again.",
+                    )
                 )
-            )
-    for export_id in ledger.entries.voided_payments:
-        if ("payment", export_id) not in ledger.voided:
-            ledger.problems.append(
-                Problem(
-                    "voided_payments.csv",
-                    FILE_ROW,
-                    "payment_id",
-                    f"Payment {export_id} is listed as voided, but voids.csv does not say "
-                    "why; export the practice again.",
-                )
-            )
