@@ -124,15 +124,38 @@ def passphrase_problem(passphrase: str, known_words: Iterable[str] = ()) -> str 
         )
     from zxcvbn import zxcvbn  # its dictionaries load on first use
 
-    result = zxcvbn(passphrase[:ESTIMATED_LENGTH], user_inputs=guessable_words(known_words))
+    known = guessable_words(known_words)
+    if _only_known_words(passphrase, known):
+        return f"{_BUILT_FROM_KNOWN} Add a few words of your own."
+    # Spaces and dashes between words hide them from zxcvbn's dictionaries ("harbor
+    # light 2026" scores 4, "harborlight2026" 1), so the weaker of the two spellings counts.
+    joined = _SEPARATORS.sub("", passphrase)
+    result = min(
+        (
+            zxcvbn(text[:ESTIMATED_LENGTH], user_inputs=known)
+            for text in dict.fromkeys((passphrase, joined))
+        ),
+        key=lambda r: r["score"],
+    )
     if result["score"] >= MIN_SCORE:
         return None
     feedback = result["feedback"]
     warning = feedback.get("warning") or "That passphrase is too easy to guess."
     if _uses_known_word(passphrase, known_words):
-        warning = "It is built from the practice's own name or email, which anyone could guess."
+        warning = _BUILT_FROM_KNOWN
     advice = " ".join(feedback.get("suggestions") or ["Add another word or two."])
     return f"{warning.rstrip('.')}. {advice}"
+
+
+_BUILT_FROM_KNOWN = "It is built from the practice's own name or email, which anyone could guess."
+_SEPARATORS = re.compile(r"[\s._-]+")
+
+
+def _only_known_words(passphrase: str, known: list[str]) -> bool:
+    """True when every word of the passphrase is the practice's own (digits aside):
+    "light harbor counseling dana" is four guessable words in any order."""
+    words = re.findall(r"[^\W\d_]+", passphrase.lower())
+    return bool(words) and all(word in known for word in words)
 
 
 def _uses_known_word(passphrase: str, known_words: Iterable[str]) -> bool:

@@ -176,6 +176,13 @@ def test_strength_is_zxcvbns_with_the_practice_as_known_words() -> None:
         problem = passphrase_problem(own, known)
         assert problem is not None, own
         assert "the practice's own name or email" in problem
+    # Spaced out, reordered, or with a year: still the practice's own words.
+    for own in ("harbor light 2026", "therapy-dana-whitfield", "whitfield harbor light dana"):
+        problem = passphrase_problem(own, known)
+        assert problem is not None, own
+        assert "the practice's own name or email" in problem
+    # A word of the practice among words of one's own is fine.
+    assert passphrase_problem("violet harbor lantern quietly 42", known) is None
     # Past zxcvbn's 72 characters, the start is measured (it refuses longer input).
     assert passphrase_problem("lantern orchard quietly ninety " * 4, known) is None
     # Without the practice's words, its name alone would have passed.

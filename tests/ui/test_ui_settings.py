@@ -168,6 +168,13 @@ def test_change_passphrase(
     qtbot.keyClicks(tab.new, "short")
     assert "at least" in tab.form.message("passphrase")
     assert not tab.change_button.isEnabled()
+    # The reason shows as it is typed: zxcvbn's, or the provider's own name.
+    tab.new.clear()
+    qtbot.keyClicks(tab.new, "password12")
+    assert "very common password" in tab.form.message("passphrase")
+    tab.new.clear()
+    qtbot.keyClicks(tab.new, "whitfield dana 2026")
+    assert "the practice's own name" in tab.form.message("passphrase")
     tab.new.clear()
     qtbot.keyClicks(tab.new, "amber kettle violin north")
     qtbot.keyClicks(tab.again, "amber kettle violin")
