@@ -9,10 +9,10 @@ address, so none can reach the workbook.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
 from desktop.domain.dates import us_date, us_period
@@ -30,9 +30,11 @@ _MEMBERS_SQL = text(
     FROM billing_units AS u
     LEFT JOIN unit_members AS m ON m.unit_id = u.id
     LEFT JOIN clients AS c ON c.id = m.client_id
+    WHERE u.id IN :unit_ids
     ORDER BY u.id, c.id <> u.identified_patient_id, c.id
     """
-)
+).bindparams(bindparam("unit_ids", expanding=True))
+_IDS_PER_QUERY = 500  # well under SQLite's limit on bound values
 
 
 def initials(first: str, last: str) -> str:
@@ -40,37 +42,53 @@ def initials(first: str, last: str) -> str:
     return "".join(part.strip()[:1].upper() for part in (first, last) if part.strip())
 
 
-@dataclass(frozen=True)
 class ClientLabels:
-    """How each billing unit is shown: reference plus initials, or plus its name."""
+    """How each billing unit is shown: reference plus initials, or plus its name.
 
-    full_names: bool
-    refs: dict[int, str]
-    labels: dict[int, str]
+    Read for the units a report names, when it names them: a month's reports name a
+    few dozen clients, and reading every client a practice ever had made the month
+    slower with each year of books.
+    """
+
+    def __init__(self, session: Session, full_names: bool) -> None:
+        self.full_names = full_names
+        self._session = session
+        self._refs: dict[int, str] = {}
+        self._labels: dict[int, str] = {}
 
     @property
     def column(self) -> str:
         return "client" if self.full_names else "initials"
 
+    def need(self, unit_ids: Iterable[int]) -> None:
+        """Read the labels of these units (those not read yet) in a statement or two."""
+        missing = sorted({uid for uid in unit_ids if uid not in self._refs})
+        for first in range(0, len(missing), _IDS_PER_QUERY):
+            chunk = missing[first : first + _IDS_PER_QUERY]
+            names: dict[int, str] = {}
+            parts: dict[int, list[str]] = defaultdict(list)
+            found = self._session.execute(_MEMBERS_SQL, {"unit_ids": chunk})
+            for unit_id, ref, name, first_name, last in found:
+                self._refs[unit_id], names[unit_id] = ref, name
+                if last is not None:
+                    parts[unit_id].append(initials(first_name or "", last))
+            for unit_id in names:
+                joined = " & ".join(parts[unit_id])
+                self._labels[unit_id] = names[unit_id] if self.full_names else joined
+
     def ref(self, unit_id: int) -> str:
-        return self.refs.get(unit_id, "")
+        self.need((unit_id,))
+        return self._refs.get(unit_id, "")
 
     def label(self, unit_id: int) -> str:
-        return self.labels.get(unit_id, "")
+        self.need((unit_id,))
+        return self._labels.get(unit_id, "")
 
 
 def client_labels(session: Session, *, full_names: bool = False) -> ClientLabels:
-    """Each unit's reference and label; a couple's initials are joined: ``AR & SR``."""
-    refs: dict[int, str] = {}
-    names: dict[int, str] = {}
-    parts: dict[int, list[str]] = defaultdict(list)
-    for unit_id, ref, name, first, last in session.execute(_MEMBERS_SQL):
-        refs[unit_id], names[unit_id] = ref, name
-        if last is not None:
-            parts[unit_id].append(initials(first or "", last))
-    if full_names:
-        return ClientLabels(True, refs, names)
-    return ClientLabels(False, refs, {uid: " & ".join(parts[uid]) for uid in refs})
+    """Each unit's reference and label, read as reports ask for them; a couple's
+    initials are joined: ``AR & SR``."""
+    return ClientLabels(session, full_names)
 
 
 def _summed(name: str, kind: Kind = MONEY) -> Column:
@@ -82,6 +100,7 @@ def aging_table(session: Session, as_of: date, who: ClientLabels) -> Table:
     the unapplied credit, so the total is net A/R (closing A/R less closing credit)."""
     report = books.aging(session, as_of)
     rows = sorted(report.rows, key=lambda r: r.client_ref)
+    who.need(r.unit_id for r in rows)
     labelled = [(r.client_ref, who.label(r.unit_id), r) for r in rows]
     return aging_report_table(report, labelled, who.column)
 
@@ -89,6 +108,7 @@ def aging_table(session: Session, as_of: date, who: ClientLabels) -> Table:
 def credit_table(session: Session, as_of: date, who: ClientLabels) -> Table:
     """Client credit held as of a date: prepayments owed back or to be used."""
     report = month_end_credit.client_credit(session, as_of)
+    who.need(r.unit_id for r in report.rows)
     rows = sorted(report.rows, key=lambda r: who.ref(r.unit_id))
     return Table(
         title="Client credit",
@@ -124,6 +144,7 @@ def credit_table(session: Session, as_of: date, who: ClientLabels) -> Table:
 def refunds_table(session: Session, start: date, end: date, who: ClientLabels) -> Table:
     """Refunds paid out in a period; a refund voided in the period stays, marked."""
     found = month_end_credit.refunds(session, start, end)
+    who.need(r.unit_id for r in found)
     return Table(
         title="Refunds",
         subtitle=us_period(start, end),
