@@ -4,10 +4,11 @@
         uv run python packaging/screenshots.py OUT_DIR [--size 1280x800 --size 1920x1080]
 
 Runs the real window on the platform's display (use Xvfb on a machine without
-a screen), opens each page in turn, one couple's client page, and each main
-dialog, and saves a PNG of each into OUT_DIR/WIDTHxHEIGHT/, named in the order a
-reviewer would visit them. The demo practice is made first if missing. The
-README's picture is OUT_DIR/1280x800/01b-client-page.png.
+a screen), opens each page in turn with each of its tabs, one couple's client
+page, every tab of an insured client's page, and each main dialog, and saves a
+PNG of each into OUT_DIR/WIDTHxHEIGHT/, named in the order a reviewer would
+visit them. The demo practice is made first if missing. The README's picture
+is OUT_DIR/1280x800/01b-client-page.png.
 """
 
 from __future__ import annotations
@@ -29,14 +30,14 @@ def main() -> None:
     args = parser.parse_args()
 
     from PySide6.QtCore import QEventLoop, QTimer
-    from PySide6.QtWidgets import QApplication, QDialog, QWidget
+    from PySide6.QtWidgets import QApplication, QDialog, QTabWidget, QWidget
 
     from desktop.app import paths
     from desktop.app.about import about_facts
     from desktop.app.demo_file import create_demo_file
     from desktop.demo.practice import DEMO_PASSPHRASE
     from desktop.domain.kinds import UnitKind
-    from desktop.services.clients.units import list_units
+    from desktop.services.clients.units import get_unit_detail, list_units
     from desktop.services.workspace import Workspace
     from desktop.ui import style
     from desktop.ui.interaction import DialogInteraction
@@ -90,9 +91,14 @@ def main() -> None:
         open_dialog()
         settle(800)
 
-    couple = next(
-        u for u in runner.read(list_units) or [] if u.kind == UnitKind.COUPLE and u.owed > 0
-    )
+    units = runner.read(list_units) or []
+    couple = next(u for u in units if u.kind == UnitKind.COUPLE and u.owed > 0)
+
+    def has_insurer(unit_id: int) -> bool:
+        detail = runner.read(get_unit_detail, unit_id)
+        return detail is not None and detail.patient.payer_name is not None
+
+    insured = next(u for u in units if u.kind == UnitKind.INDIVIDUAL and has_insurer(u.unit_id))
     page = window.page  # the page, built on first use
     commands = (
         ("clients", "new-client", PageCommand.NEW_CLIENT),
@@ -109,6 +115,16 @@ def main() -> None:
     ]
     dialogs.insert(1, ("clients", "new-couple", lambda: page("clients").new_group(UnitKind.COUPLE)))
     dialogs.append(("clients", "about", window.show_about))
+    dialogs.append(("reports", "close-month", lambda: page("reports").month_end.close_month()))
+
+    def tabs_shot(folder: Path, name: str, tabs: QTabWidget) -> None:
+        """Each tab of a page after its first, named for the tab."""
+        for index in range(1, tabs.count()):
+            tabs.setCurrentIndex(index)
+            settle()
+            words = "-".join(tabs.tabText(index).lower().split())
+            window.grab().save(str(folder / f"{name}-tab{index}-{words}.png"))
+        tabs.setCurrentIndex(0)
 
     for size in args.size or SIZES:
         width, height = (int(n) for n in size.split("x"))
@@ -124,12 +140,18 @@ def main() -> None:
                 window.open_unit(couple.unit_id)
                 settle()
                 window.grab().save(str(folder / "01b-client-page.png"))
+                window.open_unit(insured.unit_id)  # a client who claims: every tab
+                settle()
+                window.grab().save(str(folder / "01c-insured-client.png"))
+                tabs_shot(folder, "01c", page("clients").detail.sections)
                 window.show_page("clients")
                 page("clients").show_list()
             if page_id == "claims":  # a claim chosen: its pane beside the list
                 page("claims").queue_table.selectRow(0)
                 settle()
                 window.grab().save(str(folder / f"{position:02d}b-claim-chosen.png"))
+            if page_id in ("reports", "settings"):
+                tabs_shot(folder, f"{position:02d}", page(page_id).tabs)
         for position, (page_id, name, open_dialog) in enumerate(dialogs, start=1):
             if page_id in PAGE_IDS:
                 window.show_page(page_id)

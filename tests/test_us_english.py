@@ -46,6 +46,9 @@ BRITISH = {
     r"programmes?": "program",
     r"ageing": "aging",
     r"judgement": "judgment",
+    r"(un)?tick(ed|ing)": "check, checked, unchecked (a box)",
+    r"learnt|spelt|dreamt": "learned, spelled",
+    r"fortnight(ly|s)?": "every other week, two weeks",
     r"whilst|amongst": "while, among",
 }
 # -ise words that are American too.
@@ -130,6 +133,7 @@ ALLOWED = {
     ("desktop/domain/kinds.py", "cancelled"),  # SessionStatus.CANCELLED's stored value
     ("desktop/services/transfer/importing/simplepractice.py", "cancelled"),  # read, both ways
     ("desktop/reports/documents/__init__.py", "Cancelled"),  # a class, named for lazy import
+    ("desktop/domain/frequency.py", "fortnightly"),  # a phrasing read from what users type
 }
 
 
@@ -195,6 +199,12 @@ def test_the_check_finds_what_it_looks_for() -> None:
         "labelled",
         "grey",
         "catalogue",
+    ]
+    assert _british("leave it unticked; ticked, learnt, fortnightly") == [
+        "unticked",
+        "ticked",
+        "learnt",
+        "fortnightly",
     ]
     assert _british("raise a surprise; otherwise advise a cancellation; ExportCancelled") == []
     assert _british("see ``neutralise`` and `cancelled`") == []

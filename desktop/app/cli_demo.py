@@ -26,7 +26,7 @@ def register(subparsers: Subparsers) -> None:
         "demo",
         help="write a demo practice of made-up clients",
         description="Write a new demo practice (passphrase 'demo'): individuals, couples and a "
-        "family, weekly and fortnightly sessions with cancellations and no-shows, "
+        "family, weekly and every-other-week sessions with cancellations and no-shows, "
         "payments by several methods, unpaid balances and credit. The same seed "
         "gives the same books.",
     )

@@ -106,8 +106,8 @@ def record_course(
                 books, plan, methods, day + timedelta(days=9), amount, rng
             )
             owed_since_payment.clear()
-        # Long courses thin out: weekly becomes fortnightly after some months, fortnightly
-        # becomes monthly after a couple of years.
+        # Long courses thin out: weekly becomes every other week after some months, every
+        # other week becomes monthly after a couple of years.
         weeks_in = (day - plan.start).days // 7
         if every_weeks == 1 and weeks_in >= 26 and rng.random() < 0.05:
             every_weeks = 2

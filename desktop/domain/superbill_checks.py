@@ -264,7 +264,7 @@ def _filing_problems(line: LineFacts, facts: SuperbillFacts) -> list[Problem]:
         return [
             _warning(
                 "service_date",
-                f"{when} must reach the payer by {deadline:%m/%d/%Y} ({days_left} days left).",
+                f"{when} must reach the payer by {deadline:%m/%d/%Y} ({_left(days_left)}).",
                 line.line_no,
             )
         ]
@@ -289,3 +289,7 @@ def _combination_problems(lines: Sequence[LineFacts]) -> list[Problem]:
 
 def _plain(code: str) -> str:
     return code.replace(".", "").strip().upper()
+
+
+def _left(days: int) -> str:
+    return "today" if days == 0 else "1 day left" if days == 1 else f"{days} days left"

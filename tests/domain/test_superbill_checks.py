@@ -231,7 +231,7 @@ def test_the_last_day_of_the_filing_limit_is_still_a_warning() -> None:
         "service_date",
         Severity.WARNING,
     )
-    assert "0 days left" in problem.message
+    assert "(today)" in problem.message  # the last day, not "0 days left"
 
 
 def test_a_date_well_inside_the_filing_limit_passes() -> None:

@@ -286,7 +286,7 @@ class BatchWriter:
 
     def add_row(self, model: type, row: dict[str, Any]) -> int:
         """Hold a row to insert; returns the id the database will give it. The dict is
-        the one written, so what is learnt later (a void) can still be set on it."""
+        the one written, so what is learned later (a void) can still be set on it."""
         return self.rows.add(model, row)
 
     def post(

@@ -345,7 +345,7 @@ class UnitRow:
 def list_units(
     session: Session, search: str | None = None, include_inactive: bool = False
 ) -> list[UnitRow]:
-    """The client list, by name: one query for the units, one for balances.
+    """The client list, by last name: one query for the units, one for balances.
 
     Read through the tables rather than the mapped classes: this is the first list
     the window shows, and the first query through the mapped classes configures all
@@ -385,7 +385,8 @@ def list_units(
         .select_from(BillingUnit.__table__)
         .join(Client.__table__, client.id == unit.identified_patient_id)
         .outerjoin(Service.__table__, service.id == unit.default_service_id)
-        .order_by(func.lower(unit.name), unit.ref)
+        # By the identified patient's last name, as the client list reads.
+        .order_by(func.lower(client.legal_last_name), func.lower(client.legal_first_name), unit.ref)
     )
     if not include_inactive:
         query = query.where(unit.active.is_(True))

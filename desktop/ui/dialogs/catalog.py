@@ -114,7 +114,7 @@ class ServiceDialog(FormDialog[ServiceInput]):
         self.fee.set_value(row.default_fee if row else None)
         self.form.add("default_fee", "Fee", self.fee, required=True)
         self.superbill = QCheckBox("Printed on superbills")
-        self.superbill.setToolTip("Leave unticked for late-cancel fees, letters and the like.")
+        self.superbill.setToolTip("Leave unchecked for late-cancel fees, letters and the like.")
         self.superbill.setChecked(row.superbill if row else True)
         self.form.add("superbill", "", self.superbill)
         self.active = QCheckBox("Active (offered for new sessions)")

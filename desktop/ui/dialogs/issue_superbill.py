@@ -1,6 +1,6 @@
 """Issuing a superbill (or a corrected version of one): the checker's findings first.
 
-Errors block issuing. Each warning has its own box to tick: ticking it is the
+Errors block issuing. Each warning has its own box to check: checking it is the
 person saying they read it, and the service keeps the warnings acknowledged
 with the issued document.
 """
@@ -76,8 +76,8 @@ class IssueSuperbillDialog(QDialog):
         for unit in units:
             self.client.addItem(f"{unit.name} ({unit.ref})", unit.unit_id)
         wanted = document.unit_id if document else unit_id
-        if wanted is not None:
-            self.client.setCurrentIndex(max(self.client.findData(wanted), 0))
+        # No client until one is chosen: the first in the list may well pay privately.
+        self.client.setCurrentIndex(self.client.findData(wanted) if wanted is not None else -1)
         self.start = DateEdit(value=document.period_from if document else start)
         self.end = DateEdit(value=document.period_to if document else end)
         form.addRow("Client", self.client)
@@ -189,7 +189,7 @@ class IssueSuperbillDialog(QDialog):
             noun = "error" if len(errors) == 1 else "errors"
             text = f"{len(errors)} {noun} must be fixed before this {self.noun} can be issued."
         elif unread:
-            text = f"Tick each warning to say it was read; it is kept with the {self.noun}."
+            text = f"Check each warning's box to say it was read; it is kept with the {self.noun}."
         elif self.findings:
             text = f"Every warning is acknowledged; the {self.noun} can be issued."
         else:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -49,11 +50,16 @@ ALL = "all"
 
 
 def _days(item: QueueItem) -> str:
-    if item.days > 0:
-        return f"{item.days} days left" if item.days != 1 else "1 day left"
-    if item.days == 0:
-        return "today"
-    return f"{-item.days} days overdue" if item.days != -1 else "1 day overdue"
+    return days_text(item.days, "{} overdue")
+
+
+def days_text(days: int, past: str) -> str:
+    """Days until a deadline in words: "3 days left", "today", or ``past`` filled with
+    the days gone ("{} overdue" gives "1 day overdue")."""
+    count = f"{abs(days)} {'day' if abs(days) == 1 else 'days'}"
+    if days > 0:
+        return f"{count} left"
+    return "today" if days == 0 else past.format(count)
 
 
 def _share(value: object) -> str:
@@ -216,6 +222,11 @@ class ClaimDetailView(QWidget):
         self.history: RowsModel[ClaimEventRow] = RowsModel(EVENT_COLUMNS)
         self.history_table = make_table(self.history, stretch_column=2, sortable=False)
         self.history_table.setObjectName("claim_history")
+        # A claim's story is a handful of steps in a narrow pane: its notes wrap, whole.
+        self.history_table.setWordWrap(True)
+        self.history_table.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
         layout.addWidget(_box("History", self.history_table), 1)
 
     def show_todo(self, text: str) -> None:
@@ -242,7 +253,7 @@ class ClaimDetailView(QWidget):
         appeal = appeal_text(c)
         filing = format_date(c.filing_deadline)
         if c.filing_days_left is not None:
-            filing += f" ({c.filing_days_left} days left)"
+            filing += f" ({days_text(c.filing_days_left, 'passed {} ago')})"
         values = {
             "service": service_text(c),
             "billed": money_text(c.billed),

@@ -12,7 +12,6 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -219,11 +218,9 @@ class ClientClaimsBox(QGroupBox):
         )
         self.table = make_table(self.model, stretch_column=0, sortable=False)
         self.table.setObjectName("client_claims_table")
-        self.table.setSizeAdjustPolicy(QAbstractItemView.SizeAdjustPolicy.AdjustToContents)
-        # A client of several years has dozens of claims: show about ten, scroll the rest.
+        # The claims have a tab of their own: the list takes its height and scrolls.
         row_height = self.table.verticalHeader().defaultSectionSize()
         self.table.setMinimumHeight(row_height * 4)
-        self.table.setMaximumHeight(row_height * 11)
         self.table.activated.connect(lambda _index: self._open())  # Enter or double-click
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection())
         self.empty = QLabel()

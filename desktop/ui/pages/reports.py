@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTabWidget,
@@ -44,9 +43,7 @@ from desktop.ui.pages.report_view import (
     table_model,
 )
 from desktop.ui.widgets.date_edit import DateEdit
-from desktop.ui.widgets.tables import make_table
-
-_FIT = QHeaderView.ResizeMode.ResizeToContents
+from desktop.ui.widgets.tables import ColumnFitter, make_table
 
 
 def last_month(today: date) -> tuple[date, date]:
@@ -121,6 +118,7 @@ class ReportsPage(Page):
         self.heading.setFont(style.title_font(self.heading.font(), 1.15))
         layout.addWidget(self.heading)
         self.view = make_table(RowsModel([]), stretch_column=None, sortable=False)
+        self._fitter: ColumnFitter | None = None
         self.view.setObjectName("report_table")
         self.view.activated.connect(self._activated)
         layout.addWidget(self.view, 1)
@@ -219,11 +217,12 @@ class ReportsPage(Page):
         self.table = table
         self.model = table_model(table)
         self.view.setModel(self.model)
-        stretch = stretch_column(table)
-        header = self.view.horizontalHeader()
-        for column in range(self.model.columnCount()):
-            mode = QHeaderView.ResizeMode.Stretch if column == stretch else _FIT
-            header.setSectionResizeMode(column, mode)
+        # Each report is a new model: fitted like every other table, so on a wide screen
+        # the amounts stay beside the names instead of at the far edge.
+        if self._fitter is not None:
+            self.view.viewport().removeEventFilter(self._fitter)
+            self._fitter.deleteLater()
+        self._fitter = ColumnFitter(self.view, stretch_column(table))
         self.heading.setText(f"{table.title} — {on_screen(table.subtitle, dates)}")
         self.notes.setText(on_screen(" ".join(table.notes), dates))
         self.view.setToolTip("Double-click a client to open them" if spec.opens_client else "")

@@ -317,9 +317,10 @@ def test_list_units_shows_patient_fee_and_last_session(workspace: Workspace) -> 
 def test_list_units_search(workspace: Workspace) -> None:
     make_couple(workspace)
     workspace.run(create_client, person("Chen", "Jo_"))
-    assert [r.ref for r in workspace.read(list_units, "sam")] == ["CPL-0001", "C-0002"]
+    # By the identified patient's last name, then first name (the couple's is Sam Rivera).
+    assert [r.ref for r in workspace.read(list_units, "sam")] == ["C-0002", "CPL-0001"]
     assert [r.ref for r in workspace.read(list_units, "CHEN")] == ["C-0003"]
-    assert [r.ref for r in workspace.read(list_units, "rivera alex")] == ["CPL-0001", "C-0001"]
+    assert [r.ref for r in workspace.read(list_units, "rivera alex")] == ["C-0001", "CPL-0001"]
     assert [r.ref for r in workspace.read(list_units, "jo_")] == ["C-0003"]
     assert workspace.read(list_units, "%") == []
 
