@@ -198,7 +198,7 @@ def _sessions(entries: Entries, files: dict[str, Read]) -> list[Problem]:
         rows, found = files[stem]
         keys = RowKeys("sessions")
         for number, text in rows:
-            parsed = session_rows._parse(text, number, found)
+            parsed = session_rows.parse_row(text, number, found)
             cells = Cells(found, number, text)
             is_fee = parsed is not None and parsed[0].get("status") == FEE_STATUS
             export_id = None if is_fee else cells.required("session_id", whole_number)
@@ -256,7 +256,7 @@ def _payments(entries: Entries, files: dict[str, Read]) -> list[Problem]:
         rows, found = files[stem]
         keys = RowKeys("payments")
         for number, text in rows:
-            parsed = payment_rows._parse(text, number, found)
+            parsed = payment_rows.parse_row(text, number, found)
             cells = Cells(found, number, text)
             export_id = cells.required("payment_id", whole_number)
             if stem == "payments":

@@ -191,7 +191,9 @@ class _Row:
     applied_to: tuple[AppliedCharge, ...] | None  # None: oldest charges first
 
 
-def _parse(text: dict[str, str], number: int, found: Findings) -> _Row | None:
+def parse_row(text: dict[str, str], number: int, found: Findings) -> _Row | None:
+    """One payment row's cells read and checked; None (its problems in ``found``) if any
+    is wrong. The history import reads the same columns through it."""
     before = len(found.problems)
     on = amount = None
     fee = refunded = refund_on = applied_to = None
@@ -281,7 +283,7 @@ _ROWS = LedgerRows(
     columns=LAYOUTS[ImportKind.PAYMENTS].columns,
     no_client="Every payment needs the client_ref of the client who paid.",
     field_columns=_FIELD_COLUMNS,
-    parse=_parse,
+    parse=parse_row,
     twin=_twin_key,
     in_books=_in_books,
     record=_record,

@@ -232,7 +232,9 @@ def _fees_in_books(session: Session, unit_id: object, on: object, code: object, 
     )
 
 
-def _parse(text: dict[str, str], number: int, found: Findings) -> _Parsed | None:
+def parse_row(text: dict[str, str], number: int, found: Findings) -> _Parsed | None:
+    """One session row's cells read and checked; None (its problems in ``found``) if any
+    is wrong. The history import reads the same columns through it."""
     data: dict[str, object] = {}
     before = len(found.problems)
 
@@ -339,7 +341,7 @@ _ROWS = LedgerRows(
     columns=LAYOUTS[ImportKind.SESSIONS].columns,
     no_client="Every session needs the client_ref of its client.",
     field_columns=_FIELD_COLUMNS,
-    parse=_parse,
+    parse=parse_row,
     twin=_twin_key,
     in_books=_in_books,
     record=_record,
