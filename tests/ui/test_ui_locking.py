@@ -41,6 +41,10 @@ def test_wrong_passphrase_is_one_plain_sentence(
     assert dialog.message.text() == (
         "That passphrase does not open this practice file; check it and try again."
     )
+    # The sentence wraps; the dialog grows so every line of it shows.
+    qtbot.waitUntil(
+        lambda: dialog.message.height() >= dialog.message.heightForWidth(dialog.message.width())
+    )
     dialog.secret.clear()
     qtbot.keyClicks(dialog.secret, ui_passphrase)
     qtbot.keyClick(dialog.secret, Qt.Key.Key_Return)
