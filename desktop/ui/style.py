@@ -7,13 +7,17 @@ schemes; only the error red is chosen here, lighter on a dark background.
 from __future__ import annotations
 
 import os
+import textwrap
 
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QBoxLayout,
     QLabel,
     QProxyStyle,
+    QSizePolicy,
+    QSpacerItem,
     QStyle,
     QStyleFactory,
     QStyleOption,
@@ -144,6 +148,30 @@ def muted(label: QLabel) -> QLabel:
     palette.setColor(label.foregroundRole(), muted_color(label))
     label.setPalette(palette)
     return label
+
+
+def in_error_color(label: QLabel) -> QLabel:
+    """Show ``label`` as a problem (see ``error_color``); returns it."""
+    palette = label.palette()
+    palette.setColor(label.foregroundRole(), error_color(label))
+    label.setPalette(palette)
+    return label
+
+
+def keep_min_width(layout: QBoxLayout, width: int) -> None:
+    """Hold a dialog at least ``width`` pixels wide and still let it widen for longer
+    lines: ``setMinimumWidth`` would fix its minimum, cutting any wider line."""
+    policy = QSizePolicy.Policy
+    layout.addSpacerItem(QSpacerItem(width, 0, policy.Minimum, policy.Fixed))
+
+
+def problem_label(text: str, width: int = 72) -> QLabel:
+    """A checker's problem as a line (or a few) in the error color, folded at ``width``
+    characters. Folded here rather than word-wrapped by Qt: a wrapped label added to a
+    dialog already shown gets the height of one line, and its lines overlap."""
+    label = QLabel(textwrap.fill(f"✗  {text}", width, subsequent_indent="    "))
+    label.setAccessibleName(text)
+    return in_error_color(label)
 
 
 def title_font(base: QFont, scale: float = 1.4) -> QFont:

@@ -8,7 +8,7 @@ from decimal import Decimal as D  # noqa: N817 - reads like the figures
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from desktop.domain.kinds import DocumentKind
@@ -203,3 +203,36 @@ def test_the_claim_menu_follows_the_chosen_superbill(
     page.claim_button.fill()
     texts = [a.text() for a in page.claim_button.menu().actions() if a.text()]
     assert "Submitted…" in texts  # the claim started on issue, not yet submitted
+
+
+def test_every_finding_shows_whole_when_the_client_changes(
+    qtbot: QtBot, window: MainWindow, ui_workspace: Workspace
+) -> None:
+    from desktop.services.documents import superbills
+
+    unit = ui_workspace.run(superbill_client)
+    for day in (2, 9, 16):
+        ui_workspace.run(sessions.record_session, visit(unit, date(2026, 2, day)))
+    ui_workspace.run(superbills.issue_superbill, unit, FEB_1, FEB_28, acknowledge=True)
+    private = ui_workspace.run(superbill_client, "P1", "Pat Private", billing="private")
+    units = window.runner.read(list_units) or []
+    dialog = IssueSuperbillDialog(
+        None, window.runner, units, start=FEB_1, end=FEB_28, unit_id=private
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    # Shown first with no findings; then a client whose three sessions are already billed.
+    dialog.client.setCurrentIndex(dialog.client.findData(unit))
+    labels = [dialog.findings_box.itemAt(i).widget() for i in range(dialog.findings_box.count())]
+    assert len(labels) == 3
+    assert all("already on" in label.accessibleName() for label in labels)
+
+    def shown_whole(label: QLabel) -> bool:
+        if label.wordWrap():
+            return label.height() >= label.heightForWidth(label.width())
+        hint = label.sizeHint()
+        return label.height() >= hint.height() and label.width() >= hint.width()
+
+    qtbot.wait(300)  # the layout settles: each label is placed
+    assert all(label.y() > 0 for label in labels)
+    assert all(shown_whole(label) for label in labels)

@@ -55,13 +55,6 @@ FREQUENCIES = ("weekly", "every other week", "twice a week", "monthly")
 CHECK_DELAY_MS = 400  # after the last change, ask the checker (not on every keystroke)
 
 
-def _coloured(label: QLabel, colour: object) -> QLabel:
-    palette = label.palette()
-    palette.setColor(label.foregroundRole(), colour)  # type: ignore[arg-type]
-    label.setPalette(palette)
-    return label
-
-
 class EstimateDialog(QDialog):
     """Propose, check and issue an estimate; with ``correcting``, its next version."""
 
@@ -210,7 +203,7 @@ class EstimateDialog(QDialog):
             edit.changed.connect(self._changed)
         self.frequency.currentTextChanged.connect(lambda _t: self._changed())
         self.diagnoses.toggled.connect(lambda _on: self._changed())
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 44)
+        style.keep_min_width(layout, self.fontMetrics().horizontalAdvance("M") * 44)
         if given is not None:
             self._show_state()
         elif picked_unit(self.client) is not None:
@@ -418,9 +411,7 @@ class EstimateDialog(QDialog):
             if widget is not None:
                 widget.deleteLater()
         for problem in problems:
-            label = QLabel(f"✗  {problem}")
-            label.setWordWrap(True)
-            self.problems_box.addWidget(_coloured(label, style.error_color(self)))
+            self.problems_box.addWidget(style.problem_label(problem))
         if self.checked is None:
             return
         if problems:
@@ -437,7 +428,7 @@ class EstimateDialog(QDialog):
             item = self.problems_box.itemAt(i)
             widget = item.widget() if item is not None else None
             if isinstance(widget, QLabel):
-                texts.append(widget.text().removeprefix("✗  "))
+                texts.append(widget.accessibleName())
         return texts
 
     # --- issuing ----------------------------------------------------------------------------

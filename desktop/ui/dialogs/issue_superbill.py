@@ -33,13 +33,6 @@ from desktop.ui.runner import ActionRunner, Outcome
 from desktop.ui.widgets.date_edit import DateEdit
 
 
-def _coloured(label: QLabel, colour: object) -> QLabel:
-    palette = label.palette()
-    palette.setColor(label.foregroundRole(), colour)  # type: ignore[arg-type]
-    label.setPalette(palette)
-    return label
-
-
 class IssueSuperbillDialog(QDialog):
     """Choose a client and dates (or correct ``document``), check, acknowledge, issue."""
 
@@ -113,7 +106,7 @@ class IssueSuperbillDialog(QDialog):
         self.client.currentIndexChanged.connect(lambda _i: self.run_check())
         self.start.changed.connect(self._dates_changed)
         self.end.changed.connect(self._dates_changed)
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 40)
+        style.keep_min_width(layout, self.fontMetrics().horizontalAdvance("M") * 40)
         self.run_check()
 
     # --- checking --------------------------------------------------------------------------
@@ -168,9 +161,7 @@ class IssueSuperbillDialog(QDialog):
         self.warning_boxes = []
         for found in self.findings:
             if found.blocks:
-                label = QLabel(f"✗  {found.text}")
-                label.setWordWrap(True)
-                self.findings_box.addWidget(_coloured(label, style.error_color(self)))
+                self.findings_box.addWidget(style.problem_label(found.text))
             else:
                 # A check box's text never wraps by itself; long warnings are folded here.
                 box = QCheckBox(textwrap.fill(f"I have read this: {found.text}", 72))

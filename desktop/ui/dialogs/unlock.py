@@ -184,8 +184,8 @@ class UnlockDialog(QDialog):
     def _say(self, sentence: str) -> None:
         self.message.setText(sentence)
         self.message.show()
-        # A sentence that wraps needs the height of its lines at this width, which the
-        # dialog's minimum size does not give a wrapped label: grow to fit it.
+        # The sentence wraps; a wrapped label added after the dialog was laid out
+        # gets one line's height: size the dialog to it again.
         self.adjustSize()
         self.secret.selectAll()
         self.secret.setFocus()
