@@ -8,10 +8,15 @@ Adding a report is one decorated function that asks the services for a table,
 imported when the report runs (the parser is built without them)::
 
     @report("payers", help="...", options=(period,))
-    def payers(ws: Workspace, args: argparse.Namespace) -> Table:
+    def payers(ws: Books, args: argparse.Namespace) -> Table:
         from desktop.services.claims.tables import payers_table
 
         return ws.read(payers_table, args.start, args.end)
+
+A report whose table is read with plain SQL only (its query takes a
+``db.queries.reader.Source``, and neither it nor its module imports SQLAlchemy)
+says ``plain=True``: it is then read on a raw connection (``PlainBooks``), without
+the ORM's start-up.
 """
 
 from __future__ import annotations
@@ -33,16 +38,20 @@ from desktop.app.cli_common import (
     add_command,
     db_path,
     expand_path,
+    open_plain_books,
     open_workspace,
     say,
 )
 
 if TYPE_CHECKING:
     from desktop.reports.tabular import Table
+    from desktop.services.plain_books import PlainBooks
     from desktop.services.workspace import Workspace
 
+    Books = Workspace | PlainBooks
+
 FORMATS = ("csv", "xlsx")
-Build = Callable[["Workspace", argparse.Namespace], "Table"]
+Build = Callable[["Books", argparse.Namespace], "Table"]
 Option = Callable[[argparse.ArgumentParser], None]
 
 
@@ -52,16 +61,20 @@ class ReportCommand:
     help: str
     options: tuple[Option, ...]
     build: Build
+    plain: bool = False
 
 
 REPORTS: list[ReportCommand] = []
 
 
-def report(name: str, *, help: str, options: Sequence[Option] = ()) -> Callable[[Build], Build]:
-    """Declare ``quietledger report NAME``; the function builds its table."""
+def report(
+    name: str, *, help: str, options: Sequence[Option] = (), plain: bool = False
+) -> Callable[[Build], Build]:
+    """Declare ``quietledger report NAME``; the function builds its table (``plain``:
+    with plain SQL only, see the module's docstring)."""
 
     def declare(build: Build) -> Build:
-        REPORTS.append(ReportCommand(name, help, tuple(options), build))
+        REPORTS.append(ReportCommand(name, help, tuple(options), build, plain))
         return build
 
     return declare
@@ -150,9 +163,10 @@ def _output(parser: argparse.ArgumentParser) -> None:
     options=(as_of,),
     help="what each client owes by days past due (current, 1-30, 31-60, 61-90, 91+), "
     "then unapplied credit; the total is net A/R",
+    plain=True,
 )
-def aging(ws: Workspace, args: argparse.Namespace) -> Table:
-    from desktop.services.books.report_tables import aging_table
+def aging(ws: Books, args: argparse.Namespace) -> Table:
+    from desktop.services.books.aging import aging_table
 
     return ws.read(aging_table, args.as_of)
 
@@ -160,7 +174,7 @@ def aging(ws: Workspace, args: argparse.Namespace) -> Table:
 @report(
     "rollforward", options=(period,), help="opening A/R, charges, payments, write-offs, closing A/R"
 )
-def rollforward(ws: Workspace, args: argparse.Namespace) -> Table:
+def rollforward(ws: Books, args: argparse.Namespace) -> Table:
     from desktop.services.books.report_tables import rollforward_table
 
     return ws.read(rollforward_table, args.start, args.end)
@@ -169,7 +183,7 @@ def rollforward(ws: Workspace, args: argparse.Namespace) -> Table:
 @report(
     "income", options=(period,), help="money received by day and method: gross, fee, net, refunds"
 )
-def income(ws: Workspace, args: argparse.Namespace) -> Table:
+def income(ws: Books, args: argparse.Namespace) -> Table:
     from desktop.services.books.report_tables import income_table
 
     return ws.read(income_table, args.start, args.end)
@@ -180,7 +194,7 @@ def income(ws: Workspace, args: argparse.Namespace) -> Table:
     options=(client, as_of_optional),
     help="one client's account, line by line, with its balance",
 )
-def ledger(ws: Workspace, args: argparse.Namespace) -> Table:
+def ledger(ws: Books, args: argparse.Namespace) -> Table:
     from desktop.services.books.report_tables import ledger_table
 
     return ws.read(ledger_table, args.client_ref, args.as_of)
@@ -191,28 +205,28 @@ def ledger(ws: Workspace, args: argparse.Namespace) -> Table:
     options=(period, client_optional),
     help="payments received, with the payment id a receipt asks for",
 )
-def payments(ws: Workspace, args: argparse.Namespace) -> Table:
+def payments(ws: Books, args: argparse.Namespace) -> Table:
     from desktop.services.books.report_tables import payments_table
 
     return ws.read(payments_table, args.start, args.end, args.client_ref)
 
 
 @report("balances", options=(as_of,), help="each client's amount owed and credit on account")
-def balances(ws: Workspace, args: argparse.Namespace) -> Table:
+def balances(ws: Books, args: argparse.Namespace) -> Table:
     from desktop.services.books.report_tables import balances_table
 
     return ws.read(balances_table, args.as_of)
 
 
 @report("services", help="charges by service code", options=(period,))
-def services(ws: Workspace, args: argparse.Namespace) -> Table:
+def services(ws: Books, args: argparse.Namespace) -> Table:
     from desktop.services.books.report_tables import charges_by_service_table
 
     return ws.read(charges_by_service_table, args.start, args.end)
 
 
 @report("write-offs", help="write-offs and discounts by reason", options=(period,))
-def write_offs(ws: Workspace, args: argparse.Namespace) -> Table:
+def write_offs(ws: Books, args: argparse.Namespace) -> Table:
     from desktop.services.books.report_tables import write_offs_table
 
     return ws.read(write_offs_table, args.start, args.end)
@@ -223,7 +237,7 @@ def write_offs(ws: Workspace, args: argparse.Namespace) -> Table:
     help="active clients who lack what a superbill or estimate needs (date of birth, "
     "address, insurer, member ID, diagnosis, legal first name)",
 )
-def incomplete(ws: Workspace, args: argparse.Namespace) -> Table:
+def incomplete(ws: Books, args: argparse.Namespace) -> Table:
     from desktop.services.clients.readiness import to_complete_table
 
     return ws.read(to_complete_table)
@@ -249,7 +263,7 @@ def register(subparsers: Subparsers) -> None:
         for add_option in command.options:
             add_option(sub)
         _output(sub)
-        sub.set_defaults(handler=run, build=command.build)
+        sub.set_defaults(handler=run, build=command.build, plain=command.plain)
 
 
 def output_format(args: argparse.Namespace) -> str:
@@ -285,8 +299,8 @@ def run(args: argparse.Namespace) -> int:
 
     chosen = output_format(args)
     _check_out(args)  # before the passphrase is asked for, so a typo costs nothing
-    with open_workspace(args) as ws:
-        table = args.build(ws, args)
+    with open_plain_books(args) if args.plain else open_workspace(args) as books:
+        table = args.build(books, args)
     if args.out is None:
         return _to_stdout(table)
     if chosen == "xlsx":
