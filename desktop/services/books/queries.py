@@ -1,5 +1,6 @@
 """Questions asked of the books as of a date: balances, a client's account line by line,
-and aging; and whether the ledger's invariants hold.
+and aging (in ``aging``, which reads without the ORM; its names are kept here); and
+whether the ledger's invariants hold.
 
 Only activity dated on or before the date counts, so any past report can be rebuilt
 exactly. Reports over a period (roll-forward, income, charges by service, write-offs
