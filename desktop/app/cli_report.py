@@ -8,7 +8,7 @@ Adding a report is one decorated function that asks the services for a table,
 imported when the report runs (the parser is built without them)::
 
     @report("payers", help="...", options=(period,))
-    def payers(ws: Books, args: argparse.Namespace) -> Table:
+    def payers(ws: Workspace, args: argparse.Namespace) -> Table:
         from desktop.services.claims.tables import payers_table
 
         return ws.read(payers_table, args.start, args.end)
@@ -51,7 +51,8 @@ if TYPE_CHECKING:
     Books = Workspace | PlainBooks
 
 FORMATS = ("csv", "xlsx")
-Build = Callable[["Books", argparse.Namespace], "Table"]
+# A plain report's function is also given PlainBooks, which reads the same way.
+Build = Callable[["Workspace", argparse.Namespace], "Table"]
 Option = Callable[[argparse.ArgumentParser], None]
 
 
@@ -174,7 +175,7 @@ def aging(ws: Books, args: argparse.Namespace) -> Table:
 @report(
     "rollforward", options=(period,), help="opening A/R, charges, payments, write-offs, closing A/R"
 )
-def rollforward(ws: Books, args: argparse.Namespace) -> Table:
+def rollforward(ws: Workspace, args: argparse.Namespace) -> Table:
     from desktop.services.books.report_tables import rollforward_table
 
     return ws.read(rollforward_table, args.start, args.end)
@@ -183,7 +184,7 @@ def rollforward(ws: Books, args: argparse.Namespace) -> Table:
 @report(
     "income", options=(period,), help="money received by day and method: gross, fee, net, refunds"
 )
-def income(ws: Books, args: argparse.Namespace) -> Table:
+def income(ws: Workspace, args: argparse.Namespace) -> Table:
     from desktop.services.books.report_tables import income_table
 
     return ws.read(income_table, args.start, args.end)
@@ -194,7 +195,7 @@ def income(ws: Books, args: argparse.Namespace) -> Table:
     options=(client, as_of_optional),
     help="one client's account, line by line, with its balance",
 )
-def ledger(ws: Books, args: argparse.Namespace) -> Table:
+def ledger(ws: Workspace, args: argparse.Namespace) -> Table:
     from desktop.services.books.report_tables import ledger_table
 
     return ws.read(ledger_table, args.client_ref, args.as_of)
@@ -205,28 +206,28 @@ def ledger(ws: Books, args: argparse.Namespace) -> Table:
     options=(period, client_optional),
     help="payments received, with the payment id a receipt asks for",
 )
-def payments(ws: Books, args: argparse.Namespace) -> Table:
+def payments(ws: Workspace, args: argparse.Namespace) -> Table:
     from desktop.services.books.report_tables import payments_table
 
     return ws.read(payments_table, args.start, args.end, args.client_ref)
 
 
 @report("balances", options=(as_of,), help="each client's amount owed and credit on account")
-def balances(ws: Books, args: argparse.Namespace) -> Table:
+def balances(ws: Workspace, args: argparse.Namespace) -> Table:
     from desktop.services.books.report_tables import balances_table
 
     return ws.read(balances_table, args.as_of)
 
 
 @report("services", help="charges by service code", options=(period,))
-def services(ws: Books, args: argparse.Namespace) -> Table:
+def services(ws: Workspace, args: argparse.Namespace) -> Table:
     from desktop.services.books.report_tables import charges_by_service_table
 
     return ws.read(charges_by_service_table, args.start, args.end)
 
 
 @report("write-offs", help="write-offs and discounts by reason", options=(period,))
-def write_offs(ws: Books, args: argparse.Namespace) -> Table:
+def write_offs(ws: Workspace, args: argparse.Namespace) -> Table:
     from desktop.services.books.report_tables import write_offs_table
 
     return ws.read(write_offs_table, args.start, args.end)
@@ -237,7 +238,7 @@ def write_offs(ws: Books, args: argparse.Namespace) -> Table:
     help="active clients who lack what a superbill or estimate needs (date of birth, "
     "address, insurer, member ID, diagnosis, legal first name)",
 )
-def incomplete(ws: Books, args: argparse.Namespace) -> Table:
+def incomplete(ws: Workspace, args: argparse.Namespace) -> Table:
     from desktop.services.clients.readiness import to_complete_table
 
     return ws.read(to_complete_table)
