@@ -4,11 +4,13 @@
 
 Each command is timed as a user runs it: a fresh process, from spawn to exit, the
 median of ``--runs``. The floors are measured in the same run: a bare
-``python -c pass``; ``python -c "import sqlalchemy"``, which any command that
-opens the books must load; and, in this process, the two things ``report aging``
-cannot skip: unlocking the file (its key file's passphrase stretching) and the aging
-query on a file just opened. Targets: ``--version`` under 60 ms, ``report aging``
-under 0.3 s.
+``python -c pass``; ``python -c "import sqlalchemy"``, which a command that opens
+the books through the workspace must load; and, in this process, the two things
+``report aging`` cannot skip: unlocking the file (its key file's passphrase
+stretching) and the aging query on a raw connection just opened. ``report aging``
+reads on a raw connection without SQLAlchemy (``PlainBooks``); the same report read
+through the workspace, as every other report is, is timed beside it for scale.
+Targets: ``--version`` under 60 ms, ``report aging`` under 0.3 s.
 
 The practice file (a ten-year demo by default, see ``benchmarks.practice``) is
 copied to a scratch folder first: opening a file may rewrap its key file or
@@ -33,11 +35,25 @@ if __package__ in (None, ""):  # run as a file rather than with -m
 
 from benchmarks.practice import add_practice_options, last_activity, practice_for
 from db import keys
-from desktop.services.books.report_tables import aging_table
+from desktop.services.books.aging import aging_table
+from desktop.services.plain_books import PlainBooks
+from desktop.services.unlocking import unlock
 from desktop.services.workspace import Workspace
 
 VERSION_TARGET_MS = 60.0
 AGING_TARGET_MS = 300.0
+# ``report aging`` as it was read before it had a road of its own: through the workspace.
+THROUGH_WORKSPACE = """
+import sys
+from datetime import date
+from pathlib import Path
+from desktop.reports.tabular import write_csv
+from desktop.services.books.report_tables import aging_table
+from desktop.services.workspace import Workspace
+with Workspace.open(Path(sys.argv[1]), passphrase=sys.argv[2]) as ws:
+    table = ws.read(aging_table, date.fromisoformat(sys.argv[3]))
+write_csv(table, sys.stdout)
+"""
 
 
 def wall_ms(cmd: list[str], env: dict[str, str]) -> float:
@@ -84,6 +100,10 @@ def measure(practice: Path, passphrase: str, scratch: Path, runs: int) -> int:
             *(python, "-m", "desktop", "report", "aging"),
             *("--as-of", as_of.isoformat(), "--db", str(practice)),
         ],
+        "workspace": [
+            *(python, "-c", THROUGH_WORKSPACE),
+            *(str(practice), passphrase, as_of.isoformat()),
+        ],
     }
     load_before = os.getloadavg()[0]
     for cmd in commands.values():  # write the bytecode, warm the file cache
@@ -96,22 +116,23 @@ def measure(practice: Path, passphrase: str, scratch: Path, runs: int) -> int:
 
     envelope = keys.read_envelope(practice)
 
-    def unlock() -> float:
+    def stretch_key() -> float:
         start = time.perf_counter()
         envelope.open(passphrase)
         return (time.perf_counter() - start) * 1000
 
     def query_after_open() -> float:
-        with Workspace.open(practice, passphrase=passphrase) as ws:
+        with PlainBooks(unlock(practice, passphrase=passphrase)) as books:
+            assert books.plain, "the file is not one the raw road reads"
             start = time.perf_counter()
-            ws.read(aging_table, as_of)
+            books.read(aging_table, as_of)
             return (time.perf_counter() - start) * 1000
 
-    unlock_ms = median_ms(runs, unlock)
+    unlock_ms = median_ms(runs, stretch_key)
     query_ms = median_ms(runs, query_after_open)
     load_after = os.getloadavg()[0]
 
-    floor_aging = ms["sqlalchemy"] + unlock_ms + query_ms
+    floor_aging = ms["bare"] + unlock_ms + query_ms
     version_ok = ms["version"] < VERSION_TARGET_MS
     aging_ok = ms["aging"] < AGING_TARGET_MS
     size_mb = practice.stat().st_size / 2**20
@@ -130,12 +151,16 @@ def measure(practice: Path, passphrase: str, scratch: Path, runs: int) -> int:
     else:
         stretch = f"argon2id {envelope.memory_kib // 1024} MiB, t={envelope.iterations}"
     print(f"floor: unlock ({stretch})".ljust(44) + f"{unlock_ms:7.1f} ms")
-    print(f"floor: aging query on a file just opened    {query_ms:7.1f} ms")
-    print(f"floor: sqlalchemy + unlock + query          {floor_aging:7.1f} ms")
+    print(f"floor: aging query, raw connection opened   {query_ms:7.1f} ms")
+    print(f"floor: python + unlock + query              {floor_aging:7.1f} ms")
     print(
         f"quietledger report aging                    {ms['aging']:7.1f} ms  "
         f"{ms['aging'] / floor_aging:.2f}x floor  target < {AGING_TARGET_MS:.0f} ms  "
         f"{'OK' if aging_ok else 'MISSED'}"
+    )
+    print(
+        f"  the same, read through the workspace      {ms['workspace']:7.1f} ms  "
+        f"{ms['workspace'] / floor_aging:.2f}x floor"
     )
     return 0
 

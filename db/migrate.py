@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from db.errors import PracticeFileError
 
@@ -55,16 +55,23 @@ def head_revision() -> str:
     return heads.pop()
 
 
+_HAS_VERSION_SQL = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+_VERSION_SQL = "SELECT version_num FROM alembic_version"
+
+
 def current_revision(practice: object) -> str | None:
     """The schema revision written in the file, or None for a file never migrated."""
     with practice.engine.connect() as conn:  # type: ignore[attr-defined]
-        has_table = conn.exec_driver_sql(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
-        ).first()
-        if has_table is None:
-            return None
-        row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
-        return None if row is None else str(row[0])
+        return revision_on(conn.connection.driver_connection)
+
+
+def revision_on(conn: Any) -> str | None:
+    """The schema revision written in the file, read on its DB-API connection: a command
+    that reads the books without SQLAlchemy checks with it that they are at the head."""
+    if conn.execute(_HAS_VERSION_SQL).fetchone() is None:
+        return None
+    row = conn.execute(_VERSION_SQL).fetchone()
+    return None if row is None else str(row[0])
 
 
 def _known(script: ScriptDirectory, revision: str) -> bool:

@@ -13,10 +13,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import TextClause, text
-from sqlalchemy.orm import Session
-
 from db.queries.closed_balances import kept_rows, window_to
+from db.queries.reader import Source, reader
 
 # What each charge owes as of the day: from every transaction through it, or from the
 # balances kept at the last close and the transactions between the close and the day.
@@ -55,8 +53,8 @@ _AGING_SQL = """
 """
 
 
-def _aging(open_charges: str) -> TextClause:
-    return text(_AGING_SQL.format(open_charges=open_charges))
+def _aging(open_charges: str) -> str:
+    return _AGING_SQL.format(open_charges=open_charges)
 
 
 _ALL_UNITS = _aging(_OPEN_FROM_HISTORY.format(unit_filter=""))
@@ -68,7 +66,7 @@ _ONE_UNIT_FROM_CLOSE = _aging(
 
 
 def aging_cents(
-    session: Session,
+    source: Source,
     as_of: date,
     terms: int = 0,
     *,
@@ -83,11 +81,11 @@ def aging_cents(
         "from_service": int(from_service),
         "unit_id": unit_id,
     }
-    window = window_to(session, as_of)
+    read = reader(source)
+    window = window_to(read, as_of)
     if window is None:
         query = _ALL_UNITS if unit_id is None else _ONE_UNIT
     else:
         query = _ALL_UNITS_FROM_CLOSE if unit_id is None else _ONE_UNIT_FROM_CLOSE
         params.update(window.params)
-    rows = session.execute(query, params)
-    return [tuple(row) for row in rows]
+    return read.rows(query, params)

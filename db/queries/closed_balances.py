@@ -15,17 +15,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-from sqlalchemy import text
-from sqlalchemy.orm import Session
+from db.queries.reader import Source, reader, write
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 _WHOLE_HISTORY = "ledger.whole_history"
 ACCOUNTS = "('receivable', 'client_credit')"
 
 # What the books held through :through, one row per charge (receivable) or payment
 # (credit) with anything left: settled charges and used-up payments have no row.
-_KEEP_SQL = text(
-    f"""
+_KEEP_SQL = f"""
     INSERT INTO closed_balances (through, account, unit_id, charge_id, payment_id, amount_cents)
     SELECT :through, s.account, s.unit_id,
            CASE WHEN s.account = 'receivable' THEN s.charge_id END,
@@ -37,9 +39,8 @@ _KEEP_SQL = text(
              CASE WHEN s.account = 'receivable' THEN s.charge_id ELSE s.payment_id END
     HAVING SUM(s.amount_cents) <> 0
     """
-)
-_FORGET_SQL = text("DELETE FROM closed_balances")
-_STATE_SQL = text(
+_FORGET_SQL = "DELETE FROM closed_balances"
+_STATE_SQL = (
     "SELECT (SELECT MIN(through) FROM closed_balances), (SELECT MAX(through) FROM "
     "closed_balances), (SELECT closed_through FROM practice WHERE id = 1), "
     "(SELECT MIN(txn_date) FROM ledger_txns)"
@@ -78,7 +79,7 @@ DIFFERENCES_SQL = f"""
     UNION ALL
     SELECT k.unit_id, k.owed, k.credit, 0, 0 FROM kept AS k
     WHERE k.unit_id NOT IN (SELECT unit_id FROM unit_balances)
-"""
+    """
 
 # Kept balances of a date the books are not closed through.
 STALE_SQL = (
@@ -89,8 +90,7 @@ STALE_SQL = (
 
 # The same from the balances kept now and the transactions between their date and the
 # new one (added, or taken away for an earlier date): a month's close reads the month.
-_MOVE_SQL = text(
-    f"""
+_MOVE_SQL = f"""
     INSERT INTO closed_balances (through, account, unit_id, charge_id, payment_id, amount_cents)
     SELECT :through, account, unit_id,
            CASE WHEN account = 'receivable' THEN key_id END,
@@ -109,8 +109,7 @@ _MOVE_SQL = text(
     GROUP BY account, unit_id, key_id
     HAVING SUM(amount_cents) <> 0
     """
-)
-_DROP_OTHER_DATES_SQL = text("DELETE FROM closed_balances WHERE through <> :through")
+_DROP_OTHER_DATES_SQL = "DELETE FROM closed_balances WHERE through <> :through"
 
 
 def keep_closed_balances(session: Session, through: date) -> None:
@@ -119,16 +118,16 @@ def keep_closed_balances(session: Session, through: date) -> None:
     any, are the shorter road to the new one."""
     window = window_to(session, through)
     if window is None:
-        session.execute(_FORGET_SQL)
-        session.execute(_KEEP_SQL, {"through": through.isoformat()})
+        write(session, _FORGET_SQL)
+        write(session, _KEEP_SQL, {"through": through.isoformat()})
         return
-    session.execute(_MOVE_SQL, {"through": through.isoformat(), **window.params})
-    session.execute(_DROP_OTHER_DATES_SQL, {"through": through.isoformat()})
+    write(session, _MOVE_SQL, {"through": through.isoformat(), **window.params})
+    write(session, _DROP_OTHER_DATES_SQL, {"through": through.isoformat()})
 
 
 def forget_closed_balances(session: Session) -> None:
     """Drop the kept balances: the period they describe is open again."""
-    session.execute(_FORGET_SQL)
+    write(session, _FORGET_SQL)
 
 
 @contextmanager
@@ -162,11 +161,12 @@ def _as_date(value: object) -> date | None:
     return None if value is None else date.fromisoformat(str(value))
 
 
-def window_to(session: Session, day: date) -> Window | None:
+def window_to(source: Source, day: date) -> Window | None:
     """How to reach ``day`` from the kept balances, or None to read the whole history."""
-    if session.info.get(_WHOLE_HISTORY):
+    read = reader(source)
+    if read.info.get(_WHOLE_HISTORY):
         return None
-    oldest, newest, closed, first = (_as_date(v) for v in session.execute(_STATE_SQL).one())
+    oldest, newest, closed, first = (_as_date(v) for v in read.rows(_STATE_SQL, {})[0])
     # Every close, reopening and the migration that added them keep the balances of the
     # closed-through date (none at all when nothing was owed or held): rows of another
     # date mean something else moved the date, and then only the whole history is sure.
@@ -195,8 +195,7 @@ def kept_rows(account: str, key: str, *, one_unit: bool = False) -> str:
     """
 
 
-_TOTALS_SQL = text(
-    f"""
+_TOTALS_SQL = f"""
     SELECT account, SUM(amount_cents) FROM (
         SELECT account, amount_cents FROM closed_balances
         UNION ALL
@@ -205,13 +204,13 @@ _TOTALS_SQL = text(
         WHERE t.txn_date > :low AND t.txn_date <= :high AND s.account IN {ACCOUNTS}
     ) GROUP BY account
     """
-)
 
 
-def account_totals(session: Session, day: date) -> dict[str, int] | None:
+def account_totals(source: Source, day: date) -> dict[str, int] | None:
     """Cents by account (receivable, client_credit) through ``day`` from the kept
     balances, or None when the whole history is the shorter road."""
-    window = window_to(session, day)
+    read = reader(source)
+    window = window_to(read, day)
     if window is None:
         return None
-    return dict(session.execute(_TOTALS_SQL, window.params).all())
+    return dict(read.rows(_TOTALS_SQL, window.params))

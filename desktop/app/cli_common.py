@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from desktop.services.plain_books import PlainBooks
     from desktop.services.unlocking import Unlocked
     from desktop.services.workspace import Workspace
 
@@ -173,6 +174,16 @@ def open_workspace(
         yield workspace
     finally:
         workspace.close()
+
+
+@contextlib.contextmanager
+def open_plain_books(args: argparse.Namespace) -> Iterator[PlainBooks]:
+    """The practice file named by ``args``, to be read with plain SQL and no ORM when it
+    allows (see ``PlainBooks``), and closed again afterwards."""
+    from desktop.services.plain_books import PlainBooks
+
+    with PlainBooks(unlock_file(args)) as books:
+        yield books
 
 
 def say(line: str = "") -> None:

@@ -12,6 +12,11 @@ imported when the report runs (the parser is built without them)::
         from desktop.services.claims.tables import payers_table
 
         return ws.read(payers_table, args.start, args.end)
+
+A report whose table is read with plain SQL only (its query takes a
+``db.queries.reader.Source``, and neither it nor its module imports SQLAlchemy)
+says ``plain=True``: it is then read on a raw connection (``PlainBooks``), without
+the ORM's start-up.
 """
 
 from __future__ import annotations
@@ -33,15 +38,20 @@ from desktop.app.cli_common import (
     add_command,
     db_path,
     expand_path,
+    open_plain_books,
     open_workspace,
     say,
 )
 
 if TYPE_CHECKING:
     from desktop.reports.tabular import Table
+    from desktop.services.plain_books import PlainBooks
     from desktop.services.workspace import Workspace
 
+    Books = Workspace | PlainBooks
+
 FORMATS = ("csv", "xlsx")
+# A plain report's function is also given PlainBooks, which reads the same way.
 Build = Callable[["Workspace", argparse.Namespace], "Table"]
 Option = Callable[[argparse.ArgumentParser], None]
 
@@ -52,16 +62,20 @@ class ReportCommand:
     help: str
     options: tuple[Option, ...]
     build: Build
+    plain: bool = False
 
 
 REPORTS: list[ReportCommand] = []
 
 
-def report(name: str, *, help: str, options: Sequence[Option] = ()) -> Callable[[Build], Build]:
-    """Declare ``quietledger report NAME``; the function builds its table."""
+def report(
+    name: str, *, help: str, options: Sequence[Option] = (), plain: bool = False
+) -> Callable[[Build], Build]:
+    """Declare ``quietledger report NAME``; the function builds its table (``plain``:
+    with plain SQL only, see the module's docstring)."""
 
     def declare(build: Build) -> Build:
-        REPORTS.append(ReportCommand(name, help, tuple(options), build))
+        REPORTS.append(ReportCommand(name, help, tuple(options), build, plain))
         return build
 
     return declare
@@ -150,9 +164,10 @@ def _output(parser: argparse.ArgumentParser) -> None:
     options=(as_of,),
     help="what each client owes by days past due (current, 1-30, 31-60, 61-90, 91+), "
     "then unapplied credit; the total is net A/R",
+    plain=True,
 )
-def aging(ws: Workspace, args: argparse.Namespace) -> Table:
-    from desktop.services.books.report_tables import aging_table
+def aging(ws: Books, args: argparse.Namespace) -> Table:
+    from desktop.services.books.aging import aging_table
 
     return ws.read(aging_table, args.as_of)
 
@@ -249,7 +264,7 @@ def register(subparsers: Subparsers) -> None:
         for add_option in command.options:
             add_option(sub)
         _output(sub)
-        sub.set_defaults(handler=run, build=command.build)
+        sub.set_defaults(handler=run, build=command.build, plain=command.plain)
 
 
 def output_format(args: argparse.Namespace) -> str:
@@ -285,8 +300,8 @@ def run(args: argparse.Namespace) -> int:
 
     chosen = output_format(args)
     _check_out(args)  # before the passphrase is asked for, so a typo costs nothing
-    with open_workspace(args) as ws:
-        table = args.build(ws, args)
+    with open_plain_books(args) if args.plain else open_workspace(args) as books:
+        table = args.build(books, args)
     if args.out is None:
         return _to_stdout(table)
     if chosen == "xlsx":

@@ -16,7 +16,7 @@ from decimal import Decimal
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from db.queries import closed_balances
+from db.queries.account_totals import totals_through as totals_through
 from desktop.domain.money import from_cents
 from desktop.services.errors import InvalidInput
 
@@ -63,54 +63,11 @@ _PERIOD_SQL = text(
     GROUP BY s.account, t.kind
     """
 )
-# Totals of the two accounts through a day, from whichever side has fewer transactions:
-# the transactions dated on or before it, or everything less those dated after it. Both
-# walk the transactions' date index (CROSS JOIN keeps SQLite from starting at the splits),
-# so a month early or late in a long history reads only a little of it.
-_SPLITS_OF_TXNS = """
-    SELECT s.account, SUM(s.amount_cents)
-    FROM ledger_txns AS t CROSS JOIN ledger_splits AS s ON s.txn_id = t.id
-    WHERE s.account IN ('receivable', 'client_credit') AND t.txn_date {dates}
-    GROUP BY s.account
-"""
-_THROUGH_SQL = text(_SPLITS_OF_TXNS.format(dates="<= :day"))
-_AFTER_SQL = text(_SPLITS_OF_TXNS.format(dates="> :day"))
-_ALL_SQL = text(
-    """
-    SELECT account, SUM(amount_cents) FROM ledger_splits
-    WHERE account IN ('receivable', 'client_credit') GROUP BY account
-    """
-)
-_COUNT_THROUGH_SQL = text(
-    "SELECT (SELECT COUNT(*) FROM ledger_txns WHERE txn_date <= :day), "
-    "(SELECT COUNT(*) FROM ledger_txns)"
-)
 
 
 def _check_period(start: date, end: date) -> None:
     if end < start:
         raise InvalidInput("The period ends before it starts.", field="end")
-
-
-def totals_through(session: Session, day: date) -> dict[str, int]:
-    """Cents by account (receivable, client credit), counting transactions dated on or
-    before ``day``: from the balances kept at the last close when it is nearer. An
-    account at zero is left out, whichever way the totals were read."""
-    return {account: cents for account, cents in _totals_through(session, day).items() if cents}
-
-
-def _totals_through(session: Session, day: date) -> dict[str, int]:
-    kept = closed_balances.account_totals(session, day)
-    if kept is not None:
-        return kept
-    params = {"day": day.isoformat()}
-    through, everything = session.execute(_COUNT_THROUGH_SQL, params).one()
-    if through <= everything - through:
-        return dict(session.execute(_THROUGH_SQL, params).all())
-    totals: dict[str, int] = dict(session.execute(_ALL_SQL).all())
-    for account, cents in session.execute(_AFTER_SQL, params):
-        totals[account] = totals.get(account, 0) - cents
-    return totals
 
 
 def rollforward(session: Session, start: date, end: date) -> RollForward:

@@ -1,5 +1,6 @@
 """Questions asked of the books as of a date: balances, a client's account line by line,
-and aging; and whether the ledger's invariants hold.
+and aging (in ``aging``, which reads without the ORM; its names are kept here); and
+whether the ledger's invariants hold.
 
 Only activity dated on or before the date counts, so any past report can be rebuilt
 exactly. Reports over a period (roll-forward, income, charges by service, write-offs
@@ -15,16 +16,19 @@ from decimal import Decimal
 from sqlalchemy import case, func, select, text
 from sqlalchemy.orm import Session
 
-from db.models import Charge, LedgerSplit, LedgerTxn, Practice, Service
+from db.models import Charge, LedgerSplit, LedgerTxn, Service
 from db.models import Session as TherapySession
-from db.queries.aging import aging_cents
 from db.queries.balances import SPLIT_TOTALS_SQL, balances_cents
 from db.queries.closed_balances import DIFFERENCES_SQL, STALE_SQL
-from desktop.domain.aging import BUCKETS
-from desktop.domain.kinds import Account, AgingBasis
+from desktop.domain.kinds import Account
 from desktop.domain.money import ZERO, from_cents
-from desktop.services.books.period_reports import totals_through
-from desktop.services.clients.lookups import unit_names
+
+# Aging reads plain SQL on a session or a raw connection; it lives on its own.
+from desktop.services.books.aging import AgingReport as AgingReport
+from desktop.services.books.aging import AgingRow as AgingRow
+from desktop.services.books.aging import Buckets as Buckets
+from desktop.services.books.aging import aging as aging
+from desktop.services.books.aging import unit_aging as unit_aging
 
 
 @dataclass(frozen=True)
@@ -205,90 +209,6 @@ def open_items(session: Session, unit_id: int, as_of: date) -> list[OpenItem]:
         OpenItem(cid, day, code, text_, minutes, charged, Decimal(left))
         for cid, day, code, text_, minutes, charged, left in rows
     ]
-
-
-# --- aging ----------------------------------------------------------------------------
-
-
-Buckets = tuple[Decimal, Decimal, Decimal, Decimal, Decimal]
-
-
-@dataclass(frozen=True)
-class AgingRow:
-    unit_id: int
-    client_ref: str
-    client: str
-    buckets: Buckets  # Current, 1-30, 31-60, 61-90, 91+
-    total: Decimal
-
-
-@dataclass(frozen=True)
-class AgingReport:
-    """Open charges by age, one row per client who owes, and the unapplied credit that
-    nets against them (QuickBooks' way: credit is a negative line, the total is net A/R)."""
-
-    as_of: date
-    basis: AgingBasis
-    terms_days: int  # payment terms: a charge is due this many days after its service
-    rows: tuple[AgingRow, ...]
-    totals: Buckets
-    owed: Decimal  # gross A/R: what the rows add up to
-    credit: Decimal  # unapplied client credit, as a positive amount
-    bucket_names: tuple[str, ...] = BUCKETS
-
-    @property
-    def net(self) -> Decimal:
-        """Net A/R: what is owed less the credit clients hold."""
-        return self.owed - self.credit
-
-
-def _aging_rule(session: Session) -> tuple[AgingBasis, int]:
-    # Through the table, not the mapped class: a report need not configure every mapper.
-    practice = Practice.__table__.c
-    found = session.execute(
-        select(practice.aging_basis, practice.due_days).where(practice.id == 1)
-    ).first()
-    if found is None:
-        return AgingBasis.SERVICE_DATE, 0
-    return AgingBasis(found.aging_basis), found.due_days
-
-
-def _buckets(cents: tuple[int, ...]) -> Buckets:
-    return tuple(from_cents(b) for b in cents)  # type: ignore[return-value]
-
-
-def unit_aging(session: Session, unit_id: int, as_of: date) -> Buckets:
-    """One client's open charges by age as of a date (zeros when nothing is owed)."""
-    basis, terms = _aging_rule(session)
-    found = aging_cents(
-        session, as_of, terms, from_service=basis is AgingBasis.SERVICE_DATE, unit_id=unit_id
-    )
-    return _buckets(found[0][1:6]) if found else _buckets((0,) * len(BUCKETS))
-
-
-def aging(session: Session, as_of: date) -> AgingReport:
-    """What each client owes, by how long past due, as of a date, and the credit held."""
-    basis, terms = _aging_rule(session)
-    names = unit_names(session)
-    rows = []
-    found = aging_cents(session, as_of, terms, from_service=basis is AgingBasis.SERVICE_DATE)
-    for unit_id, *cents, total in found:
-        if total == 0:
-            continue
-        ref, name = names[unit_id]
-        rows.append(AgingRow(unit_id, ref, name, _buckets(tuple(cents)), from_cents(total)))
-    rows.sort(key=lambda r: (r.client.lower(), r.client_ref))
-    totals = tuple(sum((r.buckets[i] for r in rows), ZERO) for i in range(len(BUCKETS)))
-    credit = -from_cents(totals_through(session, as_of).get(Account.CLIENT_CREDIT.value, 0))
-    return AgingReport(
-        as_of,
-        basis,
-        terms,
-        tuple(rows),
-        totals,  # type: ignore[arg-type]
-        sum((r.total for r in rows), ZERO),
-        credit,
-    )
 
 
 # --- invariants -----------------------------------------------------------------------

@@ -17,13 +17,16 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from desktop.domain.aging import UNAPPLIED_CREDIT
 from desktop.domain.dates import us_date, us_period
-from desktop.domain.kinds import AgingBasis
 from desktop.domain.money import ZERO, format_plain
 from desktop.reports.tabular import TOTAL_LABEL, Column, Kind, Table
 from desktop.services.books import period_reports
 from desktop.services.books import queries as books
+
+# The aging's table is built with the report, which reads without the ORM.
+from desktop.services.books.aging import aging_note as aging_note
+from desktop.services.books.aging import aging_report_table as aging_report_table
+from desktop.services.books.aging import aging_table as aging_table
 from desktop.services.clients.lookups import unit_by_ref, unit_names
 
 MONEY = Kind.MONEY
@@ -38,55 +41,6 @@ def _total(values: list[Decimal]) -> Decimal:
 
 
 # --- as of a date ---------------------------------------------------------------------
-
-
-def aging_table(session: Session, as_of: date) -> Table:
-    """Who owes what, by how long past due: one row per client who owes, then the
-    unapplied credit as a negative line, then a TOTAL row whose total is net A/R."""
-    report = books.aging(session, as_of)
-    return aging_report_table(report, [(r.client_ref, r.client, r) for r in report.rows])
-
-
-def aging_report_table(
-    report: books.AgingReport,
-    labelled: list[tuple[str, str, books.AgingRow]],
-    client_column: str = "client",
-) -> Table:
-    """An aging report as a table, its clients shown as ``labelled`` says (ref, label, row).
-
-    The buckets of the TOTAL row sum the client rows; its total also takes in the
-    UNAPPLIED CREDIT line (a negative amount, buckets empty), so it is net A/R.
-    """
-    blanks = (None,) * len(report.bucket_names)
-    rows = tuple((ref, label, *r.buckets, r.total) for ref, label, r in labelled)
-    credit_row = (UNAPPLIED_CREDIT, "", *blanks, -report.credit)
-    return Table(
-        title="Accounts receivable aging",
-        subtitle=f"As of {us_date(report.as_of)}",
-        columns=(
-            Column("client_ref"),
-            Column(client_column),
-            *(_summed(name.lower()) for name in report.bucket_names),
-            _summed("total"),
-        ),
-        rows=(*rows, credit_row),
-        total=(TOTAL_LABEL, "", *report.totals, report.net),
-        notes=(aging_note(report),),
-        sheet_name="Aging",
-    )
-
-
-def aging_note(report: books.AgingReport) -> str:
-    """How the aging was counted, in a sentence for the foot of the report."""
-    terms = report.terms_days
-    due = "on its date of service" if terms == 0 else f"{terms} days after its date of service"
-    since = "its date of service" if report.basis is AgingBasis.SERVICE_DATE else "its due date"
-    return (
-        f"A charge is due {due} and is Current until then (the due date included); past "
-        f"due, it is aged in days from {since}. Only activity dated on or before "
-        f"{us_date(report.as_of)} counts. Unapplied credit is shown as a negative "
-        "line, so the total is net A/R (owed less credit)."
-    )
 
 
 def balances_table(session: Session, as_of: date) -> Table:

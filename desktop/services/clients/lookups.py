@@ -11,13 +11,14 @@ records, for the services that change them; screens get frozen rows from
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import BillingUnit, Client, Service
 from desktop.domain.kinds import UnitKind
+from desktop.services.clients.names import UnitName as UnitName
+from desktop.services.clients.names import unit_names as unit_names
 from desktop.services.errors import InvalidInput, NotFound
 
 FULL_SHARE = 10000  # basis points: the whole of what a unit pays
@@ -54,25 +55,6 @@ def unit_record(session: Session, unit_id: int) -> BillingUnit:
     if unit is None:
         raise NotFound("That billing unit no longer exists; reopen the client list.")
     return unit
-
-
-class UnitName(NamedTuple):
-    """How a billing unit is named on a report or an export: its reference and name."""
-
-    ref: str
-    name: str
-
-
-def unit_names(session: Session) -> dict[int, UnitName]:
-    """Every billing unit's reference and name, by unit id, in one statement.
-
-    Read through the table rather than the mapped class (as ``units.list_units`` does):
-    the first query through a mapped class configures all of them, which a report's
-    names do not need.
-    """
-    unit = BillingUnit.__table__.c
-    rows = session.execute(select(unit.id, unit.ref, unit.name))
-    return {unit_id: UnitName(ref, name) for unit_id, ref, name in rows}
 
 
 def find_unit_by_ref(session: Session, ref: str) -> BillingUnit | None:

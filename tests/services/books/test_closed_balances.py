@@ -5,7 +5,8 @@ and oldest first, refunds, write-offs, fee changes, voids dated today) closed an
 reopened at random month ends; after every step, aging, client credit, the
 roll-forward and the account totals read from the kept balances are compared, to the
 cent, with the same reports read from every transaction, on days before, at and
-after the close.
+after the close; and the aging read on a raw connection, with no ORM, is compared
+with the session's.
 """
 
 from __future__ import annotations
@@ -23,10 +24,12 @@ from sqlalchemy.orm import Session
 from db.queries.closed_balances import whole_history, window_to
 from desktop.services.books import payments, period_reports, periods, sessions
 from desktop.services.books import queries as books
+from desktop.services.books.aging import aging_table
 from desktop.services.books.payments import PaymentInput
 from desktop.services.books.sessions import SessionInput
 from desktop.services.month_end import credit as month_end_credit
 from desktop.services.month_end import workbook as month_end
+from desktop.services.plain_books import read_on
 from desktop.services.workspace import Workspace
 from tests.books_helpers import add_unit, method_id
 from tests.services.books.test_books_properties import EXAMPLES, START, STEPS, Books
@@ -74,16 +77,34 @@ class ClosedBooks(Books):
         self.ws.run(periods.reopen_period, to, "property test")
         self.closed = to
 
+    def days_to_ask(self) -> list[date]:
+        days = [START + timedelta(days=45), START + timedelta(days=300), date.today()]
+        if self.closed is not None:
+            days += [self.closed - timedelta(days=20), self.closed, self.closed + timedelta(1)]
+        return days
+
     @invariant()
     def kept_balances_answer_as_the_whole_history_does(self) -> None:
         if not hasattr(self, "ws"):
             return
-        days = [START + timedelta(days=45), START + timedelta(days=300), date.today()]
-        if self.closed is not None:
-            days += [self.closed - timedelta(days=20), self.closed, self.closed + timedelta(1)]
-        for day in days:
+        for day in self.days_to_ask():
             fast, slow = self.ws.read(both_ways, day)
             assert fast == slow, f"as of {day}, closed through {self.closed}"
+
+    @invariant()
+    def a_raw_connection_reads_the_aging_the_session_reads(self) -> None:
+        """``quietledger report aging`` reads without the ORM, on the same statements."""
+        if not hasattr(self, "ws"):
+            return
+        conn = self.ws.practice_file.raw_connection()
+        try:
+            for day in self.days_to_ask():
+                assert read_on(conn, aging_table, day) == self.ws.read(aging_table, day)
+                assert read_on(conn, books.unit_aging, 1, day) == self.ws.read(
+                    books.unit_aging, 1, day
+                )
+        finally:
+            conn.close()
 
     @invariant()
     def a_close_is_used_after_it(self) -> None:
