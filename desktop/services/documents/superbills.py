@@ -200,15 +200,8 @@ def issue_month(
     # Numbers are handed out in order; nothing is written until every PDF exists.
     numbers = next_numbers(session, DocumentKind.SUPERBILL, drafts[0][0].issued_on, len(drafts))
     docs = [sb.superbill_doc(d, n, 1) for (d, _), n in zip(drafts, numbers, strict=True)]
-    total = 2 * len(docs)
     try:
-        singles = []
-        for index, doc in enumerate(docs):
-            if progress is not None and progress(index, total) is False:
-                raise renderers.Cancelled(f"Stopped after {index} of {len(docs)} superbills.")
-            singles.append(renderers.render_superbill(doc))
-        scaled = None if progress is None else lambda done, _: progress(len(docs) + done, total)
-        combined = renderers.render_batch(docs, scaled)
+        singles, combined = renderers.render_for_issue(docs, progress)
     except renderers.Cancelled:
         return SuperbillBatch(None, (), tuple(skipped), cancelled=True)
     issued = tuple(

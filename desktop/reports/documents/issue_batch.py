@@ -1,0 +1,100 @@
+"""A month's superbills rendered for issuing: each as its own PDF (the bytes stored and
+reprinted) and all of them in one PDF to print.
+
+Rendering each superbill is most of a month's work, and each is independent of
+the others, so with enough of them they are rendered in worker processes while
+this process lays out the combined PDF. The workers are forked once everything is
+imported and the first superbill has filled the font and image caches, so they
+start ready: superbill rows go in, PDF bytes come out, in order. A worker runs
+the same ``render_superbill``, so the bytes are the ones this process would make.
+
+Workers are only forked where forking is how the platform starts processes
+(Linux). Windows and macOS start a fresh interpreter per worker (spawn), which
+would import the app again in each; there everything is rendered here, one
+superbill after another.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+
+from . import layout
+from .batch import Cancelled, Progress, render_batch
+from .rows import SuperbillDoc
+from .superbill import render_superbill
+
+MIN_FOR_WORKERS = 8  # fewer: forking costs more than it saves
+MAX_WORKERS = 4
+_CHUNK = 4  # superbills a worker takes at a time: fewer round trips, prompt cancel
+
+
+def render_for_issue(
+    docs: Sequence[SuperbillDoc], progress: Progress | None = None
+) -> tuple[list[bytes], bytes]:
+    """Each of ``docs`` as its own PDF, in order, and all of them as one PDF.
+
+    ``progress(done, total)`` counts each single PDF and each superbill laid out in
+    the combined one (``total`` is twice the superbills); when it returns False,
+    ``Cancelled`` is raised and the workers are stopped.
+    """
+    if not docs:
+        raise ValueError("There are no superbills to print.")
+    count, total = len(docs), 2 * len(docs)
+
+    def report(done: int) -> None:
+        if progress is not None and progress(done, total) is False:
+            raise Cancelled(f"Stopped after {min(done, count)} of {count} superbills.")
+
+    report(0)
+    singles = [render_superbill(docs[0])]  # fills the caches the workers inherit
+    report(1)
+    rest = docs[1:]
+    workers = worker_count(len(rest))
+    if workers == 0:
+        for doc in rest:
+            singles.append(render_superbill(doc))
+            report(len(singles))
+        return singles, render_batch(docs, _after(count, report))
+    with _workers(workers) as pool:
+        with layout.build_lock:  # no document half built here when the workers are forked
+            pending = pool.map(render_superbill, rest, chunksize=_CHUNK)
+        combined = render_batch(docs, _after(1, report))
+        for pdf in pending:
+            singles.append(pdf)
+            report(count + len(singles))
+    return singles, combined
+
+
+def worker_count(superbills: int) -> int:
+    """How many processes render ``superbills`` single PDFs beside this one (0: none)."""
+    if superbills < MIN_FOR_WORKERS or not fork_is_native():
+        return 0
+    return max(1, min(MAX_WORKERS, os.cpu_count() or 1, superbills // MIN_FOR_WORKERS))
+
+
+def fork_is_native() -> bool:
+    """Whether processes start by forking this one here (Linux), not by a fresh import."""
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _after(offset: int, report: Callable[[int], None]) -> Progress:
+    def scaled(done: int, _total: int) -> bool:
+        report(offset + done)
+        return True
+
+    return scaled
+
+
+@contextmanager
+def _workers(count: int) -> Iterator[ProcessPoolExecutor]:
+    """Forked workers; on leaving (cancel or error too) work not started is dropped."""
+    pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"))
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,73 @@
+"""A month rendered for issuing: each superbill's own PDF and the combined one, the same
+bytes whether the single PDFs come from worker processes or from this one."""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+
+import pytest
+
+from desktop.reports.documents import (
+    Cancelled,
+    render_batch,
+    render_for_issue,
+    render_superbill,
+)
+from desktop.reports.documents.issue_batch import MIN_FOR_WORKERS, worker_count
+from tests.reports.test_superbill_pdf import client, lines, pages_text, superbill
+
+NAMES = ["Ana Ruiz", "Олег Петров", "Μαρία Νίκου", "Katherine Anne Doyle", "Aoife O'Connor"]
+
+
+def month(count: int) -> list:
+    return [
+        superbill(
+            number=f"SB-2026-{n:04d}",
+            client=client(legal_name=NAMES[n % len(NAMES)]),
+            lines=lines(1 + n % 5),
+        )
+        for n in range(1, count + 1)
+    ]
+
+
+@pytest.mark.parametrize("count", [3, 3 * MIN_FOR_WORKERS])
+def test_each_and_all_are_what_rendering_one_by_one_gives(count: int) -> None:
+    docs = month(count)
+    calls: list[tuple[int, int]] = []
+    singles, combined = render_for_issue(docs, lambda d, t: not calls.append((d, t)))
+    assert singles == [render_superbill(doc) for doc in docs]
+    assert combined == render_batch(docs)
+    assert calls[0] == (0, 2 * count)
+    assert calls[-1] == (2 * count, 2 * count)
+    done = [d for d, _ in calls]
+    assert done == sorted(done)
+    for doc, pdf in zip(docs, singles, strict=True):
+        assert f"{doc.number}, version 2 · {doc.client.legal_name}" in pages_text(pdf)[0]
+    assert multiprocessing.active_children() == []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers fork on Linux only")
+def test_a_month_is_rendered_by_workers_and_a_few_here() -> None:
+    assert worker_count(MIN_FOR_WORKERS - 1) == 0
+    assert worker_count(100) >= 1
+
+
+@pytest.mark.parametrize("stop_at", [1, 5, 40])
+def test_cancel_stops_the_workers_and_returns_nothing(stop_at: int) -> None:
+    docs = month(3 * MIN_FOR_WORKERS)
+    seen: list[int] = []
+
+    def progress(done: int, _total: int) -> bool:
+        seen.append(done)
+        return done < stop_at
+
+    with pytest.raises(Cancelled):
+        render_for_issue(docs, progress)
+    assert seen[-1] == stop_at
+    assert multiprocessing.active_children() == []
+
+
+def test_nothing_to_render_is_refused() -> None:
+    with pytest.raises(ValueError, match="no superbills"):
+        render_for_issue([])
