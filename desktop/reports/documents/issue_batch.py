@@ -1,12 +1,16 @@
 """A month's superbills rendered for issuing: each as its own PDF (the bytes stored and
 reprinted) and all of them in one PDF to print.
 
-Rendering each superbill is most of a month's work, and each is independent of
-the others, so with enough of them they are rendered in worker processes while
-this process lays out the combined PDF. The workers are forked once everything is
-imported and the first superbill has filled the font and image caches, so they
-start ready: superbill rows go in, PDF bytes come out, in order. A worker runs
-the same ``render_superbill``, so the bytes are the ones this process would make.
+Rendering each superbill is nearly all of the work, and each is independent of
+the others, so with enough of them they are rendered in worker processes. The
+workers are forked once everything is imported and the first superbill has filled
+the font and image caches, so they start ready: superbill rows go in, PDF bytes
+come out, in order. A worker runs the same ``render_superbill``, so the bytes are
+the ones this process would make.
+
+The PDF to print is the single PDFs joined (``joined.py``), not the month laid out
+a second time: the same pages, in a tenth of the time. Should a single PDF ever
+be one the joiner does not take apart, the month is laid out again instead.
 
 Workers are only forked where forking is how the platform starts processes
 (Linux). Windows and macOS start a fresh interpreter per worker (spawn), which
@@ -24,7 +28,8 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 
 from . import layout
-from .batch import Cancelled, Progress, render_batch
+from .batch import Cancelled, Progress, batch_title, render_batch
+from .joined import NotJoinable, join_pdfs
 from .rows import SuperbillDoc
 from .superbill import render_superbill
 
@@ -38,8 +43,8 @@ def render_for_issue(
 ) -> tuple[list[bytes], bytes]:
     """Each of ``docs`` as its own PDF, in order, and all of them as one PDF.
 
-    ``progress(done, total)`` counts each single PDF and each superbill laid out in
-    the combined one (``total`` is twice the superbills); when it returns False,
+    ``progress(done, total)`` counts each single PDF made and each joined into the
+    one to print (``total`` is twice the superbills); when it returns False,
     ``Cancelled`` is raised and the workers are stopped.
     """
     if not docs:
@@ -59,15 +64,14 @@ def render_for_issue(
         for doc in rest:
             singles.append(render_superbill(doc))
             report(len(singles))
-        return singles, render_batch(docs, _after(count, report))
-    with _workers(workers) as pool:
-        with layout.build_lock:  # no document half built here when the workers are forked
-            pending = pool.map(render_superbill, rest, chunksize=_CHUNK)
-        combined = render_batch(docs, _after(1, report))
-        for pdf in pending:
-            singles.append(pdf)
-            report(count + len(singles))
-    return singles, combined
+    else:
+        with _workers(workers) as pool:
+            with layout.build_lock:  # no document half built here when the workers are forked
+                pending = pool.map(render_superbill, rest, chunksize=_CHUNK)
+            for pdf in pending:
+                singles.append(pdf)
+                report(len(singles))
+    return singles, _to_print(docs, singles, lambda joined: report(count + joined))
 
 
 def worker_count(superbills: int) -> int:
@@ -82,12 +86,15 @@ def fork_is_native() -> bool:
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
-def _after(offset: int, report: Callable[[int], None]) -> Progress:
-    def scaled(done: int, _total: int) -> bool:
-        report(offset + done)
-        return True
-
-    return scaled
+def _to_print(
+    docs: Sequence[SuperbillDoc], singles: list[bytes], report: Callable[[int], None]
+) -> bytes:
+    """The single PDFs joined, dated as the last issued (as ``render_batch`` dates it)."""
+    latest = max(range(len(docs)), key=lambda index: docs[index].issued_on)
+    try:
+        return join_pdfs(singles, batch_title(len(docs)), report, facts_from=latest)
+    except NotJoinable:
+        return render_batch(docs, lambda done, _total: report(done) is None)
 
 
 @contextmanager
