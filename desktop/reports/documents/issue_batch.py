@@ -13,13 +13,15 @@ a second time: the same pages, in a tenth of the time. Should a single PDF ever
 be one the joiner does not take apart, the month is laid out again instead.
 
 Workers are only forked where forking is how the platform starts processes
-(Linux). Windows and macOS start a fresh interpreter per worker (spawn), which
+(Linux), and only onto cores that are idle: on a busy machine they would only
+take turns with this process. Windows and macOS start a fresh interpreter per worker (spawn), which
 would import the app again in each; there everything is rendered here, one
 superbill after another.
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -39,9 +41,12 @@ _CHUNK = 4  # superbills a worker takes at a time: fewer round trips, prompt can
 
 
 def render_for_issue(
-    docs: Sequence[SuperbillDoc], progress: Progress | None = None
+    docs: Sequence[SuperbillDoc], progress: Progress | None = None, *, workers: int | None = None
 ) -> tuple[list[bytes], bytes]:
     """Each of ``docs`` as its own PDF, in order, and all of them as one PDF.
+
+    ``workers`` processes render the single PDFs (0: this one; None: as many as
+    ``worker_count`` finds room for).
 
     ``progress(done, total)`` counts each single PDF made and each joined into the
     one to print (``total`` is twice the superbills); when it returns False,
@@ -59,14 +64,16 @@ def render_for_issue(
     singles = [render_superbill(docs[0])]  # fills the caches the workers inherit
     report(1)
     rest = docs[1:]
-    workers = worker_count(len(rest))
-    if workers == 0:
+    if workers is None:
+        workers = worker_count(len(rest))
+    if workers == 0 or not rest or not fork_is_native():
         for doc in rest:
             singles.append(render_superbill(doc))
             report(len(singles))
     else:
         with _workers(workers) as pool:
-            with layout.build_lock:  # no document half built here when the workers are forked
+            with layout.build_lock, _frozen_heap():
+                # No document is half built here when the workers are forked.
                 pending = pool.map(render_superbill, rest, chunksize=_CHUNK)
             for pdf in pending:
                 singles.append(pdf)
@@ -75,10 +82,16 @@ def render_for_issue(
 
 
 def worker_count(superbills: int) -> int:
-    """How many processes render ``superbills`` single PDFs beside this one (0: none)."""
+    """How many processes render ``superbills`` single PDFs (0: this one does).
+
+    Workers pay for themselves only on cores nobody else is using: with fewer than
+    two idle (by the load over the last minute), this process renders alone.
+    """
     if superbills < MIN_FOR_WORKERS or not fork_is_native():
         return 0
-    return max(1, min(MAX_WORKERS, os.cpu_count() or 1, superbills // MIN_FOR_WORKERS))
+    idle = int(len(os.sched_getaffinity(0)) - os.getloadavg()[0])
+    workers = min(MAX_WORKERS, idle, superbills // MIN_FOR_WORKERS)
+    return workers if workers >= 2 else 0
 
 
 def fork_is_native() -> bool:
@@ -95,6 +108,17 @@ def _to_print(
         return join_pdfs(singles, batch_title(len(docs)), report, facts_from=latest)
     except NotJoinable:
         return render_batch(docs, lambda done, _total: report(done) is None)
+
+
+@contextmanager
+def _frozen_heap() -> Iterator[None]:
+    """While forking: the objects there are now are left out of the workers' garbage
+    collection, which would otherwise touch (and so copy) every page they share."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 @contextmanager
