@@ -4,6 +4,7 @@ laid out as one document."""
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -38,14 +39,18 @@ def test_each_and_all_are_what_rendering_one_by_one_gives(count: int, workers: i
     docs = month(count)
     calls: list[tuple[int, int]] = []
     children: list[int] = []
+    frozen: list[int] = []
 
     def progress(done: int, total: int) -> bool:
         calls.append((done, total))
         children.append(len(multiprocessing.active_children()))
+        frozen.append(gc.get_freeze_count())
         return True
 
     singles, combined = render_for_issue(docs, progress, workers=workers)
     assert max(children) == (workers or 0)
+    assert min(frozen) > 0  # the heap there was is left out of collections while rendering
+    assert gc.get_freeze_count() == 0
     assert singles == [render_superbill(doc) for doc in docs]
     assert pages_text(combined) == pages_text(render_batch(docs))
     assert calls[0] == (0, 2 * count)

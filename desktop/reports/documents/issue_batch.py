@@ -46,11 +46,9 @@ def render_for_issue(
     """Each of ``docs`` as its own PDF, in order, and all of them as one PDF.
 
     ``workers`` processes render the single PDFs (0: this one; None: as many as
-    ``worker_count`` finds room for).
-
-    ``progress(done, total)`` counts each single PDF made and each joined into the
-    one to print (``total`` is twice the superbills); when it returns False,
-    ``Cancelled`` is raised and the workers are stopped.
+    ``worker_count`` finds room for). ``progress(done, total)`` counts each single PDF
+    made and each joined into the one to print (``total`` is twice the superbills);
+    when it returns False, ``Cancelled`` is raised and the workers are stopped.
     """
     if not docs:
         raise ValueError("There are no superbills to print.")
@@ -60,7 +58,15 @@ def render_for_issue(
         if progress is not None and progress(done, total) is False:
             raise Cancelled(f"Stopped after {min(done, count)} of {count} superbills.")
 
-    report(0)
+    with _frozen_heap():
+        report(0)
+        singles = _singles(docs, workers, report)
+        return singles, _to_print(docs, singles, lambda joined: report(count + joined))
+
+
+def _singles(
+    docs: Sequence[SuperbillDoc], workers: int | None, report: Callable[[int], None]
+) -> list[bytes]:
     singles = [render_superbill(docs[0])]  # fills the caches the workers inherit
     report(1)
     rest = docs[1:]
@@ -70,15 +76,14 @@ def render_for_issue(
         for doc in rest:
             singles.append(render_superbill(doc))
             report(len(singles))
-    else:
-        with _workers(workers) as pool:
-            with layout.build_lock, _frozen_heap():
-                # No document is half built here when the workers are forked.
-                pending = pool.map(render_superbill, rest, chunksize=_CHUNK)
-            for pdf in pending:
-                singles.append(pdf)
-                report(len(singles))
-    return singles, _to_print(docs, singles, lambda joined: report(count + joined))
+        return singles
+    with _workers(workers) as pool:
+        with layout.build_lock:  # no document is half built here when the workers fork
+            pending = pool.map(render_superbill, rest, chunksize=_CHUNK)
+        for pdf in pending:
+            singles.append(pdf)
+            report(len(singles))
+    return singles
 
 
 def worker_count(superbills: int) -> int:
@@ -112,8 +117,10 @@ def _to_print(
 
 @contextmanager
 def _frozen_heap() -> Iterator[None]:
-    """While forking: the objects there are now are left out of the workers' garbage
-    collection, which would otherwise touch (and so copy) every page they share."""
+    """The objects there are already (the app's, the open books') left out of garbage
+    collection while rendering: rendering makes many short-lived objects, and each full
+    collection walked the whole heap, about 1 ms a superbill. A forked worker inherits
+    the frozen heap, so its collections do not touch (and copy) the pages it shares."""
     gc.freeze()
     try:
         yield
