@@ -56,3 +56,12 @@ def test_a_pdf_it_does_not_know_is_refused() -> None:
         join_pdfs([encrypted.getvalue()], "Encrypted")
     with pytest.raises(NotJoinable):
         join_pdfs([b"%PDF-1.4\nnot really a PDF"], "Broken")
+
+
+def test_the_same_superbill_twice_is_two_pages() -> None:
+    single = render_superbill(superbill())
+    joined = join_pdfs([single, single], "Twice")
+    reader = PdfReader(io.BytesIO(joined), strict=True)
+    assert len(reader.pages) == 2
+    assert reader.pages[0].indirect_reference != reader.pages[1].indirect_reference
+    assert pages_text(joined) == pages_text(single) * 2

@@ -79,8 +79,8 @@ def join_pdfs(
             placed[number] = 0
             dictionary, rest = parsed.objects[number]
             body = _REF.sub(lambda m: b"%d 0 R" % place(int(m[1])), dictionary) + rest
-            if body in written:  # the same object already written by an earlier PDF
-                placed[number] = written[body]
+            if body in written and number not in parsed.kids:
+                placed[number] = written[body]  # already written by an earlier PDF
             else:
                 bodies.append(body)
                 placed[number] = written[body] = len(bodies)
