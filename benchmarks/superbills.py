@@ -21,7 +21,8 @@ The command renders the single PDFs in worker processes where it can
 person waits) and CPU time of the command and its workers together (what it
 costs), per page: the total over the pages, medians of the runs, the best in
 brackets. Memory is each process's own peak: the command's, and the largest
-worker's (forked, so much of a worker's memory is shared with the command).
+worker's (forked, so much of a worker's memory is shared with the command); one
+more, untimed run samples the PSS of the command and its workers together.
 It also runs the command for a month nobody had sessions in (``--empty-month``,
 default 1990-01): its fixed start (imports, unlock, the month's query), so
 that (month - empty month) / pages is what each further page costs; the floor's
@@ -281,6 +282,49 @@ def _child(
     return Usage(wall, cpu, own_peak / 1024, worker_cpu, worker_peak / 1024)
 
 
+def _peak_pss(command: list[str], env: dict[str, str], ok: tuple[int, ...]) -> float:
+    """Peak MB of a process and every process it started, counted by PSS (shared pages
+    split between the processes sharing them), sampled every 10 ms; Linux only.
+
+    A run of its own: sampling costs CPU, so it is never one of the timed runs."""
+    import os
+    import subprocess
+
+    def descendants(root: int) -> list[int]:
+        children: dict[int, list[int]] = {}
+        for name in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                with open(f"/proc/{name}/stat") as stat:
+                    parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(parent, []).append(int(name))
+        found, todo = [], [root]
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            todo += children.get(pid, [])
+        return found
+
+    def pss_kb(pid: int) -> int:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as rollup:
+                return next((int(x.split()[1]) for x in rollup if x.startswith("Pss:")), 0)
+        except OSError:
+            return 0
+
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, sum(pss_kb(pid) for pid in descendants(process.pid)))
+        time.sleep(0.01)
+    if process.returncode not in ok:
+        raise SystemExit(f"{' '.join(command)} failed")
+    return peak / 1024
+
+
 def _median(values: list[float]) -> float:
     import statistics
 
@@ -305,9 +349,9 @@ def end_to_end(
     starts: list[Usage] = []
     floors: list[Usage] = []
     bare: list[Usage] = []
-    pages = 0
+    pages, pss = 0, 0.0
 
-    def command(which: str, books: Path = copy) -> Usage:
+    def command(which: str, books: Path = copy, *, sampled: bool = False) -> Usage:
         if books == copy:
             for name in folder.iterdir():
                 if name.name.startswith(copy.name) or name == out:
@@ -318,7 +362,10 @@ def end_to_end(
         line += ["--db", str(books)]
         line += ["superbills", "--month", which, "--acknowledge-warnings", "--out", str(out)]
         # The empty month issues nothing, and says so with exit status 1.
-        return _child(line, env, ok=(0,) if which == month else (1,), usage_file=usage_file)
+        ok = (0,) if which == month else (1,)
+        if sampled:
+            return Usage(0.0, 0.0, _peak_pss(line, env, ok))
+        return _child(line, env, ok=ok, usage_file=usage_file)
 
     try:
         # A file of an older schema is upgraded on opening: once, here, not in every run.
@@ -331,9 +378,12 @@ def end_to_end(
             starts.append(command(empty))
             floors.append(_child([sys.executable, "-c", _FLOOR_SCRIPT, str(pages)], env))
             bare.append(_child([sys.executable, "-c", _FLOOR_SCRIPT, "0"], env))
+        pss = command(month, sampled=True).peak if sys.platform.startswith("linux") else 0.0
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     report(month, empty, pages, ours, starts, floors, bare)
+    if pss:
+        print(f"  memory, one more run sampled: {pss:.0f} MB PSS, the command and its workers")
     return 0
 
 
