@@ -22,6 +22,11 @@ class Cancelled(Exception):
     """The progress callback asked to stop; no PDF was produced."""
 
 
+def batch_title(count: int) -> str:
+    """The document title of a PDF of ``count`` superbills."""
+    return f"Superbills ({count})"
+
+
 def render_batch(docs: Sequence[SuperbillDoc], progress: Progress | None = None) -> bytes:
     """All ``docs`` as one PDF, in order.
 
@@ -45,7 +50,7 @@ def render_batch(docs: Sequence[SuperbillDoc], progress: Progress | None = None)
         story += superbill_story(doc, on_start=(lambda done=index: report(done)) if index else None)
     pdf = build_pdf(
         story,
-        title=f"Superbills ({total})",
+        title=batch_title(total),
         author=docs[0].provider.practice_name,
         created=max(doc.issued_on for doc in docs),
     )

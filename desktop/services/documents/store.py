@@ -9,6 +9,7 @@ points at the version it replaces. Both versions stay in the practice file.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -122,6 +123,42 @@ def current_version(session: Session, document_id: int) -> Document:
 def store(session: Session, new: NewDocument, *, action: str | None = None) -> IssuedDocument:
     """Keep the exact PDF and its fingerprint, with its lines, and audit the issue
     (or ``action``, such as bringing it in from an export)."""
+    return store_many(session, [new], action=action)[0]
+
+
+def store_many(
+    session: Session, news: Sequence[NewDocument], *, action: str | None = None
+) -> list[IssuedDocument]:
+    """``store`` for many documents at once: their rows and lines written in one flush
+    and their audit entries with one INSERT (a month's superbills), in order."""
+    documents = [_document(new) for new in news]
+    # Given to the documents, so they are written with them in one flush and their lines
+    # are already there for whoever reads them next (the claim a superbill starts).
+    session.add_all(documents)
+    session.flush()
+    audit.record_many(
+        session,
+        [
+            audit.Pending(
+                action or ("issue" if new.supersedes_id is None else "supersede"),
+                "document",
+                document.id,
+                after=_audited(document, len(new.lines)),
+                unit_id=document.unit_id,
+            )
+            for document, new in zip(documents, news, strict=True)
+        ],
+    )
+    issued = []
+    for document in documents:
+        # Just stored, so nothing replaces it yet; the unit is already in the session.
+        unit = session.get(BillingUnit, document.unit_id)
+        assert unit is not None
+        issued.append(_issued(document, unit.ref, unit.name, superseded=False))
+    return issued
+
+
+def _document(new: NewDocument) -> Document:
     document = Document(
         kind=new.kind.value,
         number=new.number,
@@ -142,37 +179,27 @@ def store(session: Session, new: NewDocument, *, action: str | None = None) -> I
     )
     for line_no, line in enumerate(new.lines, start=1):
         line.line_no = line_no
-    # Given to the document, so they are written with it in one flush and its lines
-    # are already there for whoever reads them next (the claim a superbill starts).
     document.lines = list(new.lines)
-    session.add(document)
-    session.flush()
-    audit.record(
-        session,
-        action or ("issue" if new.supersedes_id is None else "supersede"),
-        "document",
-        document.id,
-        after={
-            "kind": document.kind,
-            "number": document.number,
-            "version": document.version,
-            "supersedes_id": document.supersedes_id,
-            "period_from": document.period_from,
-            "period_to": document.period_to,
-            "payment_id": document.payment_id,
-            "total_charged": document.total_charged,
-            "total_paid": document.total_paid,
-            "balance": document.balance,
-            "acknowledged_warnings": document.acknowledged_warnings,
-            "sha256": document.sha256,
-            "lines": len(new.lines),
-        },
-        unit_id=document.unit_id,
-    )
-    # Just stored, so nothing replaces it yet; the unit is already in the session.
-    unit = session.get(BillingUnit, document.unit_id)
-    assert unit is not None
-    return _issued(document, unit.ref, unit.name, superseded=False)
+    return document
+
+
+def _audited(document: Document, lines: int) -> dict[str, object]:
+    """What the audit log keeps of an issued document."""
+    return {
+        "kind": document.kind,
+        "number": document.number,
+        "version": document.version,
+        "supersedes_id": document.supersedes_id,
+        "period_from": document.period_from,
+        "period_to": document.period_to,
+        "payment_id": document.payment_id,
+        "total_charged": document.total_charged,
+        "total_paid": document.total_paid,
+        "balance": document.balance,
+        "acknowledged_warnings": document.acknowledged_warnings,
+        "sha256": document.sha256,
+        "lines": lines,
+    }
 
 
 def reprint(session: Session, document_id: int) -> bytes:

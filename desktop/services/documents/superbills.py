@@ -38,6 +38,7 @@ from desktop.services.documents.store import (
     next_number,
     next_numbers,
     store,
+    store_many,
 )
 from desktop.services.errors import InvalidInput
 from desktop.services.jobs import Job, Progress
@@ -200,21 +201,17 @@ def issue_month(
     # Numbers are handed out in order; nothing is written until every PDF exists.
     numbers = next_numbers(session, DocumentKind.SUPERBILL, drafts[0][0].issued_on, len(drafts))
     docs = [sb.superbill_doc(d, n, 1) for (d, _), n in zip(drafts, numbers, strict=True)]
-    total = 2 * len(docs)
     try:
-        singles = []
-        for index, doc in enumerate(docs):
-            if progress is not None and progress(index, total) is False:
-                raise renderers.Cancelled(f"Stopped after {index} of {len(docs)} superbills.")
-            singles.append(renderers.render_superbill(doc))
-        scaled = None if progress is None else lambda done, _: progress(len(docs) + done, total)
-        combined = renderers.render_batch(docs, scaled)
+        singles, combined = renderers.render_for_issue(docs, progress)
     except renderers.Cancelled:
         return SuperbillBatch(None, (), tuple(skipped), cancelled=True)
-    issued = tuple(
-        _store(session, draft, doc, accepted, pdf=pdf)
+    news = [
+        _new_document(draft, doc, accepted, pdf)
         for (draft, accepted), doc, pdf in zip(drafts, docs, singles, strict=True)
-    )
+    ]
+    issued = tuple(store_many(session, news))
+    for document in issued:
+        _follow(session, document)
     return SuperbillBatch(combined, issued, tuple(skipped))
 
 
@@ -255,30 +252,42 @@ def _store(
     accepted: tuple[str, ...],
     *,
     supersedes_id: int | None = None,
-    pdf: bytes | None = None,
 ) -> IssuedDocument:
     """Keep the superbill, and start its claim or carry the old version's claims over."""
-    issued = store(
-        session,
-        NewDocument(
-            kind=DocumentKind.SUPERBILL,
-            number=doc.number,
-            version=doc.version,
-            unit_id=draft.unit.id,
-            client_id=draft.patient.id,
-            issued_on=doc.issued_on,
-            pdf=pdf if pdf is not None else renderers.render_superbill(doc),
-            total_charged=doc.charged,
-            total_paid=doc.paid,
-            balance=doc.balance,
-            period_from=doc.period_from,
-            period_to=doc.period_to,
-            supersedes_id=supersedes_id,
-            acknowledged_warnings=accepted,
-            lines=sb.document_lines(draft, doc),
-        ),
+    pdf = renderers.render_superbill(doc)
+    issued = store(session, _new_document(draft, doc, accepted, pdf, supersedes_id))
+    _follow(session, issued)
+    return issued
+
+
+def _new_document(
+    draft: sb.Draft,
+    doc: SuperbillDoc,
+    accepted: tuple[str, ...],
+    pdf: bytes,
+    supersedes_id: int | None = None,
+) -> NewDocument:
+    return NewDocument(
+        kind=DocumentKind.SUPERBILL,
+        number=doc.number,
+        version=doc.version,
+        unit_id=draft.unit.id,
+        client_id=draft.patient.id,
+        issued_on=doc.issued_on,
+        pdf=pdf,
+        total_charged=doc.charged,
+        total_paid=doc.paid,
+        balance=doc.balance,
+        period_from=doc.period_from,
+        period_to=doc.period_to,
+        supersedes_id=supersedes_id,
+        acknowledged_warnings=accepted,
+        lines=sb.document_lines(draft, doc),
     )
+
+
+def _follow(session: Session, issued: IssuedDocument) -> None:
+    """Start the superbill's claim, or carry the old version's claims over."""
     document = session.get(Document, issued.id)  # just stored: no read
     assert document is not None
     claims_follow.follow(session, document)
-    return issued

@@ -7,6 +7,8 @@ client alone, and the statements sent must not grow with the number of clients.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -15,7 +17,8 @@ from decimal import Decimal
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from db.models import Client
+from db.models import AuditEntry, Client, Document
+from desktop.services.audit.log import verify_chain
 from desktop.services.books import payments, sessions
 from desktop.services.books.payments import PaymentInput
 from desktop.services.clients.diagnoses import add_diagnosis
@@ -104,3 +107,32 @@ def test_drafting_a_month_reads_the_same_however_many_clients(workspace: Workspa
     large, many = workspace.read(_drafted_both_ways)
     assert (len(small), len(large)) == (3, 12)
     assert few == many
+
+
+def _audited_documents(session: Session) -> list[tuple[object, ...]]:
+    rows = session.execute(
+        select(AuditEntry.entity_id, AuditEntry.after_json)
+        .where(AuditEntry.entity == "document", AuditEntry.action == "issue")
+        .order_by(AuditEntry.id)
+    )
+    return [(entity_id, json.loads(after)) for entity_id, after in rows]
+
+
+def test_a_stored_month_is_audited_document_by_document(workspace: Workspace) -> None:
+    workspace.run(more_clients, 1, 6)
+    batch = workspace.run(superbills.issue_month, 2026, 2, acknowledge=True, issued_on=ISSUED)
+    assert len(batch.issued) == 4  # two of the six have errors
+    audited = workspace.read(_audited_documents)
+    assert [entity_id for entity_id, _ in audited] == [d.id for d in batch.issued]
+    for (_, after), issued in zip(audited, batch.issued, strict=True):
+        assert after["number"] == issued.number
+        assert after["sha256"] == issued.sha256
+        assert after["lines"] == 2
+    stored = workspace.read(
+        lambda s: [
+            (hashlib.sha256(d.pdf).hexdigest(), len(d.lines))
+            for d in s.scalars(select(Document).order_by(Document.id))
+        ]
+    )
+    assert stored == [(d.sha256, 2) for d in batch.issued]
+    assert workspace.read(verify_chain).intact
