@@ -10,26 +10,21 @@ inflates it less.
 Targets: under 10 ms a page, and within 2x the floor.
 
     uv run python benchmarks/superbills.py --practice FILE --month YYYY-MM [--runs 3]
-        [--empty-month YYYY-MM] [--issued-on YYYY-MM-DD] [--workers N|auto]
+        [--empty-month YYYY-MM] [--issued-on YYYY-MM-DD]
 
 runs the command itself on a fresh copy of FILE each time (issuing writes to
 it; passphrase from $QUIETLEDGER_PASSPHRASE, else the demo's; a file of an older
 schema is upgraded once first, not in every run) and, alternately, the end-to-end
 floor: a Python process that imports reportlab and writes as many bare pages.
-The command renders the single PDFs in worker processes where it can
-(``desktop/reports/documents/issue_batch.py``), so it prints wall time (what a
-person waits) and CPU time of the command and its workers together (what it
-costs), per page: the total over the pages, medians of the runs, the best in
-brackets. Memory is each process's own peak: the command's, and the largest
-worker's (forked, so much of a worker's memory is shared with the command); one
-more, untimed run samples the PSS of the command and its workers together.
+It prints wall time (what a person waits) and CPU time (what it costs) per
+page: the total over the pages, medians of the runs, the best in brackets, and
+the command's peak memory.
 It also runs the command for a month nobody had sessions in (``--empty-month``,
 default 1990-01): its fixed start (imports, unlock, the month's query), so
 that (month - empty month) / pages is what each further page costs; the floor's
 is (N pages - 0 pages) / N. ``--issued-on`` issues as of that day instead of
 today (the filing limits are judged against it), so a month of a practice made
-long ago can still be issued whole. ``--workers N`` renders with N worker processes
-(0: all in the command's own) instead of as many as the command finds idle cores for.
+long ago can still be issued whole.
 Targets: under 10 ms a page end to end, under 150 MB.
 """
 
@@ -224,25 +219,14 @@ SimpleDocTemplate(io.BytesIO()).build(story)
 """
 
 
-# The command as a user runs it, saying at exit what it and its worker processes used.
+# The command as a user runs it.
 _COMMAND = """
-import atexit, os, resource, sys
+import sys
 from datetime import date
-issued_on, usage_file, workers = sys.argv.pop(1), sys.argv.pop(1), sys.argv.pop(1)
-if workers != "auto":  # so many worker processes, whatever the machine's load
-    from desktop.reports.documents import issue_batch
-    issue_batch.worker_count = lambda _superbills: int(workers)
+issued_on = sys.argv.pop(1)
 if issued_on:  # issue as of that day: the day the checker and the numbers see
     from desktop.services.books import dates
     dates.today = lambda: date.fromisoformat(issued_on)
-
-@atexit.register
-def _usage():
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
-    with open(usage_file, "w") as out:
-        out.write(f"{own.ru_utime + own.ru_stime} {own.ru_maxrss} ")
-        out.write(f"{workers.ru_utime + workers.ru_stime} {workers.ru_maxrss}")
 
 from desktop.app.launch import main
 sys.exit(main())
@@ -251,15 +235,11 @@ sys.exit(main())
 
 class Usage(NamedTuple):
     wall: float  # seconds, spawn to exit
-    cpu: float  # seconds, user and system, of the process and every worker it waited for
-    peak: float  # MB resident, the process alone
-    worker_cpu: float = 0.0  # seconds, the workers' share of ``cpu``
-    worker_peak: float = 0.0  # MB resident, the largest worker
+    cpu: float  # seconds, user and system
+    peak: float  # MB resident
 
 
-def _child(
-    command: list[str], env: dict[str, str], *, ok: tuple[int, ...] = (0,), usage_file: str = ""
-) -> Usage:
+def _child(command: list[str], env: dict[str, str], *, ok: tuple[int, ...] = (0,)) -> Usage:
     """Run a Python process: wall and CPU seconds, peak resident MB (Linux reports KiB)."""
     import os
 
@@ -274,55 +254,7 @@ def _child(
     wall = time.perf_counter() - wall
     if os.waitstatus_to_exitcode(status) not in ok:
         raise SystemExit(f"{' '.join(command)} failed")
-    cpu, peak = usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
-    if not usage_file:
-        return Usage(wall, cpu, peak)
-    with open(usage_file) as told:
-        _, own_peak, worker_cpu, worker_peak = map(float, told.read().split())
-    return Usage(wall, cpu, own_peak / 1024, worker_cpu, worker_peak / 1024)
-
-
-def _peak_pss(command: list[str], env: dict[str, str], ok: tuple[int, ...]) -> float:
-    """Peak MB of a process and every process it started, counted by PSS (shared pages
-    split between the processes sharing them), sampled every 10 ms; Linux only.
-
-    A run of its own: sampling costs CPU, so it is never one of the timed runs."""
-    import os
-    import subprocess
-
-    def descendants(root: int) -> list[int]:
-        children: dict[int, list[int]] = {}
-        for name in filter(str.isdigit, os.listdir("/proc")):
-            try:
-                with open(f"/proc/{name}/stat") as stat:
-                    parent = int(stat.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                continue
-            children.setdefault(parent, []).append(int(name))
-        found, todo = [], [root]
-        while todo:
-            pid = todo.pop()
-            found.append(pid)
-            todo += children.get(pid, [])
-        return found
-
-    def pss_kb(pid: int) -> int:
-        try:
-            with open(f"/proc/{pid}/smaps_rollup") as rollup:
-                return next((int(x.split()[1]) for x in rollup if x.startswith("Pss:")), 0)
-        except OSError:
-            return 0
-
-    process = subprocess.Popen(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    peak = 0
-    while process.poll() is None:
-        peak = max(peak, sum(pss_kb(pid) for pid in descendants(process.pid)))
-        time.sleep(0.01)
-    if process.returncode not in ok:
-        raise SystemExit(f"{' '.join(command)} failed")
-    return peak / 1024
+    return Usage(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
 
 def _median(values: list[float]) -> float:
@@ -331,9 +263,7 @@ def _median(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def end_to_end(
-    practice: str, month: str, runs: int, empty: str, issued_on: str, workers: str = "auto"
-) -> int:
+def end_to_end(practice: str, month: str, runs: int, empty: str, issued_on: str) -> int:
     import os
     import shutil
     import tempfile
@@ -344,28 +274,25 @@ def end_to_end(
     env = {**os.environ, "QUIETLEDGER_PASSPHRASE": os.environ.get("QUIETLEDGER_PASSPHRASE", "demo")}
     folder = Path(tempfile.mkdtemp(prefix="quietledger-superbills-"))
     master, copy, out = folder / "master.qlb", folder / "books.qlb", folder / "month.pdf"
-    usage_file = str(folder / "usage")
     ours: list[Usage] = []
     starts: list[Usage] = []
     floors: list[Usage] = []
     bare: list[Usage] = []
-    pages, pss = 0, 0.0
+    pages = 0
 
-    def command(which: str, books: Path = copy, *, sampled: bool = False) -> Usage:
+    def command(which: str, books: Path = copy) -> Usage:
         if books == copy:
             for name in folder.iterdir():
                 if name.name.startswith(copy.name) or name == out:
                     name.unlink()
             shutil.copy(master, copy)
             shutil.copy(key_file_for(master), key_file_for(copy))
-        line = [sys.executable, "-c", _COMMAND, issued_on, usage_file, workers]
+        line = [sys.executable, "-c", _COMMAND, issued_on]
         line += ["--db", str(books)]
         line += ["superbills", "--month", which, "--acknowledge-warnings", "--out", str(out)]
         # The empty month issues nothing, and says so with exit status 1.
         ok = (0,) if which == month else (1,)
-        if sampled:
-            return Usage(0.0, 0.0, _peak_pss(line, env, ok))
-        return _child(line, env, ok=ok, usage_file=usage_file)
+        return _child(line, env, ok=ok)
 
     try:
         # A file of an older schema is upgraded on opening: once, here, not in every run.
@@ -378,12 +305,9 @@ def end_to_end(
             starts.append(command(empty))
             floors.append(_child([sys.executable, "-c", _FLOOR_SCRIPT, str(pages)], env))
             bare.append(_child([sys.executable, "-c", _FLOOR_SCRIPT, "0"], env))
-        pss = command(month, sampled=True).peak if sys.platform.startswith("linux") else 0.0
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     report(month, empty, pages, ours, starts, floors, bare)
-    if pss:
-        print(f"  memory, one more run sampled: {pss:.0f} MB PSS, the command and its workers")
     return 0
 
 
@@ -415,11 +339,10 @@ def report(
     print("(best in brackets); ms/page is the total over the pages")
     print(f"  the command, wall:        {per_page(ours, 'wall')}, {seconds(ours, 'wall')}")
     print(f"  the command, CPU:         {per_page(ours, 'cpu')}, {seconds(ours, 'cpu')}")
-    print(f"    of which workers:       {seconds(ours, 'worker_cpu')}")
     print(f"  bare reportlab floor, CPU:{per_page(floors, 'cpu')}, {seconds(floors, 'cpu')}")
     print(f"  bare reportlab floor, wall:{per_page(floors, 'wall')}")
-    peak, worker_peak = max(u.peak for u in ours), max(u.worker_peak for u in ours)
-    print(f"  peak memory: the command {peak:.0f} MB, each worker up to {worker_peak:.0f} MB")
+    peak = max(u.peak for u in ours)
+    print(f"  peak memory: the command {peak:.0f} MB")
     print(f"  (floor {max(u.peak for u in floors):.0f} MB)")
     print(f"each further page (the whole month less the fixed start of {empty}):")
     print(f"  the command, wall:        {per_page(ours, 'wall', starts)}")
@@ -450,13 +373,8 @@ def main(argv: list[str]) -> int:
         parser.add_argument("--runs", type=int, default=3)
         parser.add_argument("--empty-month", default="1990-01", help="a month with no sessions")
         parser.add_argument("--issued-on", default="", help="YYYY-MM-DD (default: today)")
-        parser.add_argument(
-            "--workers", default="auto", help="worker processes: N (0: none), or auto (default)"
-        )
         args = parser.parse_args(argv[1:])
-        return end_to_end(
-            args.practice, args.month, args.runs, args.empty_month, args.issued_on, args.workers
-        )
+        return end_to_end(args.practice, args.month, args.runs, args.empty_month, args.issued_on)
     count = int(argv[1]) if len(argv) > 1 else 200
     docs = synthetic_superbills(count)
     # Fonts registered and caches warm, as in a running app.
@@ -465,7 +383,7 @@ def main(argv: list[str]) -> int:
         REPEATS,
         lambda: render_batch(docs),
         lambda: floor_pdf(docs, pages),
-        lambda: render_for_issue(docs, workers=0)[1],
+        lambda: render_for_issue(docs)[1],
     )
     per_page, floor_per_page = cpu * 1000 / pages, floor_cpu * 1000 / pages
     ratio = per_page / floor_per_page

@@ -1,13 +1,9 @@
-"""A month rendered for issuing: each superbill's own PDF, the same bytes whether it comes
-from a worker process or from this one, and the PDF to print, the same pages as the month
-laid out as one document."""
+"""A month rendered for issuing: each superbill's own PDF, the same bytes as rendering it
+alone, and the PDF to print, the same pages as the month laid out as one document."""
 
 from __future__ import annotations
 
 import gc
-import multiprocessing
-import os
-import sys
 
 import pytest
 
@@ -17,7 +13,6 @@ from desktop.reports.documents import (
     render_for_issue,
     render_superbill,
 )
-from desktop.reports.documents.issue_batch import MAX_WORKERS, MIN_FOR_WORKERS, worker_count
 from tests.reports.test_superbill_pdf import client, lines, pages_text, superbill
 
 NAMES = ["Ana Ruiz", "Олег Петров", "Μαρία Νίκου", "Katherine Anne Doyle", "Aoife O'Connor"]
@@ -34,21 +29,18 @@ def month(count: int) -> list:
     ]
 
 
-@pytest.mark.parametrize(("count", "workers"), [(3, None), (24, 0), (24, 2)])
-def test_each_and_all_are_what_rendering_one_by_one_gives(count: int, workers: int) -> None:
+@pytest.mark.parametrize("count", [3, 24])
+def test_each_and_all_are_what_rendering_one_by_one_gives(count: int) -> None:
     docs = month(count)
     calls: list[tuple[int, int]] = []
-    children: list[int] = []
     frozen: list[int] = []
 
     def progress(done: int, total: int) -> bool:
         calls.append((done, total))
-        children.append(len(multiprocessing.active_children()))
         frozen.append(gc.get_freeze_count())
         return True
 
-    singles, combined = render_for_issue(docs, progress, workers=workers)
-    assert max(children) == (workers or 0)
+    singles, combined = render_for_issue(docs, progress)
     assert min(frozen) > 0  # the heap there was is left out of collections while rendering
     assert gc.get_freeze_count() == 0
     assert singles == [render_superbill(doc) for doc in docs]
@@ -59,19 +51,11 @@ def test_each_and_all_are_what_rendering_one_by_one_gives(count: int, workers: i
     assert done == sorted(done)
     for doc, pdf in zip(docs, singles, strict=True):
         assert f"{doc.number}, version 2 · {doc.client.legal_name}" in pages_text(pdf)[0]
-    assert multiprocessing.active_children() == []
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers fork on Linux only")
-def test_workers_only_for_a_month_and_only_on_idle_cores() -> None:
-    assert worker_count(MIN_FOR_WORKERS - 1) == 0
-    idle = int(len(os.sched_getaffinity(0)) - os.getloadavg()[0])
-    assert worker_count(100) == (min(MAX_WORKERS, idle) if idle >= 2 else 0)
 
 
 @pytest.mark.parametrize("stop_at", [1, 5, 40])
-def test_cancel_stops_the_workers_and_returns_nothing(stop_at: int) -> None:
-    docs = month(3 * MIN_FOR_WORKERS)
+def test_cancel_stops_and_returns_nothing(stop_at: int) -> None:
+    docs = month(24)
     seen: list[int] = []
 
     def progress(done: int, _total: int) -> bool:
@@ -79,9 +63,9 @@ def test_cancel_stops_the_workers_and_returns_nothing(stop_at: int) -> None:
         return done < stop_at
 
     with pytest.raises(Cancelled):
-        render_for_issue(docs, progress, workers=2)
+        render_for_issue(docs, progress)
     assert seen[-1] == stop_at
-    assert multiprocessing.active_children() == []
+    assert gc.get_freeze_count() == 0
 
 
 def test_nothing_to_render_is_refused() -> None:

@@ -8,7 +8,6 @@ from the issue date, so the same rows always give the same bytes.
 from __future__ import annotations
 
 import io
-import os
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -145,24 +144,14 @@ def build_pdf(
             PageTemplate("later", [_frame()]),
         ]
     )
-    with build_lock, _binary_streams():
+    with _build_lock, _binary_streams():
         template.build(list(story), canvasmaker=partial(DocumentCanvas, created=created))
     return buffer.getvalue()
 
 
 # reportlab's TrueType fonts keep per-document state and its settings are
 # process-wide, so one document is built at a time.
-build_lock = threading.Lock()
-
-
-def _fresh_build_lock() -> None:
-    # A forked child has only the thread that forked: a build lock copied while held
-    # could never be released there.
-    global build_lock
-    build_lock = threading.Lock()
-
-
-os.register_at_fork(after_in_child=_fresh_build_lock)
+_build_lock = threading.Lock()
 
 
 @contextmanager
