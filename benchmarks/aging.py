@@ -126,10 +126,10 @@ def main(argv: list[str] | None = None) -> int:
         whole_ms, _ = median_ms(lambda: ws.read(aging_of_whole_history, as_of), args.runs)
         raw_ms, raw_runs = median_ms(lambda: ws.read(raw_answer, as_of), args.runs)
         if args.plans:
-            from db.queries.aging import _AGING_SQL
+            from db.queries.aging import _ALL_UNITS  # the statement books.aging runs
 
-            params = {"as_of": as_of.isoformat(), "due_days": 0}
-            for name, sql in (("books.aging", _AGING_SQL.text), ("raw", RAW_AGING.text)):
+            params = {"as_of": as_of.isoformat(), "due_days": 0, "terms": 0, "from_service": 1}
+            for name, sql in (("books.aging", _ALL_UNITS), ("raw", RAW_AGING.text)):
                 print(f"\nQuery plan, {name}:")
                 for line in ws.read(query_plan, sql, params):
                     print(f"  {line}")
