@@ -22,9 +22,10 @@ the command's peak memory.
 It also runs the command for a month nobody had sessions in (``--empty-month``,
 default 1990-01): its fixed start (imports, unlock, the month's query), so
 that (month - empty month) / pages is what each further page costs; the floor's
-is (N pages - 0 pages) / N. ``--issued-on`` issues as of that day instead of
-today (the filing limits are judged against it), so a month of a practice made
-long ago can still be issued whole.
+is (N pages - 0 pages) / N. A third process is the floor of issuing through the
+services at all: SQLAlchemy imported, the file unlocked, the same bare pages.
+``--issued-on`` issues as of that day instead of today (the filing limits are judged
+against it), so a month of a practice made long ago can still be issued whole.
 Targets: under 10 ms a page end to end, under 150 MB.
 """
 
@@ -217,6 +218,21 @@ for index in range(int(sys.argv[1])):
     story.append(Table(rows))
 SimpleDocTemplate(io.BytesIO()).build(story)
 """
+# The least any command that issues through the services can cost: Python, the ORM
+# the services write with (imported, nothing mapped), the practice file unlocked, and
+# the same bare pages. The command's whole time less this is what it does on its own.
+_DESIGN_FLOOR_SCRIPT = (
+    """
+import os, sys
+from pathlib import Path
+import sqlalchemy.orm
+from db.unlock import connect_raw, unlock_practice_file
+unlocked = unlock_practice_file(Path(sys.argv[2]), passphrase=os.environ["QUIETLEDGER_PASSPHRASE"])
+connect_raw(unlocked.path, unlocked.data_key).close()
+unlocked.release()
+"""
+    + _FLOOR_SCRIPT
+)
 
 
 # The command as a user runs it.
@@ -278,6 +294,7 @@ def end_to_end(practice: str, month: str, runs: int, empty: str, issued_on: str)
     starts: list[Usage] = []
     floors: list[Usage] = []
     bare: list[Usage] = []
+    design: list[Usage] = []
     pages = 0
 
     def command(which: str, books: Path = copy) -> Usage:
@@ -305,9 +322,11 @@ def end_to_end(practice: str, month: str, runs: int, empty: str, issued_on: str)
             starts.append(command(empty))
             floors.append(_child([sys.executable, "-c", _FLOOR_SCRIPT, str(pages)], env))
             bare.append(_child([sys.executable, "-c", _FLOOR_SCRIPT, "0"], env))
+            line = [sys.executable, "-c", _DESIGN_FLOOR_SCRIPT, str(pages), str(master)]
+            design.append(_child(line, env))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    report(month, empty, pages, ours, starts, floors, bare)
+    report(month, empty, pages, ours, starts, floors, bare, design)
     return 0
 
 
@@ -319,6 +338,7 @@ def report(
     starts: list[Usage],
     floors: list[Usage],
     bare: list[Usage],
+    design: list[Usage],
 ) -> None:
     """Medians of the runs (best in brackets); ms/page is the total over the pages."""
 
@@ -356,6 +376,10 @@ def report(
     whole_wall = _median([u.wall for u in ours]) * 1000 / pages
     floor_cpu = _median([u.cpu for u in floors]) * 1000 / pages
     print(f"  ratio, whole: {whole_cpu / floor_cpu:.2f}x the floor (CPU)")
+    print("the floor of issuing through the services (Python, SQLAlchemy imported, the")
+    print("file unlocked, the same bare pages; nothing read, drafted or stored):")
+    print(f"  wall: {per_page(design, 'wall')}, {seconds(design, 'wall')}")
+    print(f"  CPU:  {per_page(design, 'cpu')}, {seconds(design, 'cpu')}")
     print(
         f"targets: < {TARGET_MS:.0f} ms/page CPU {'met' if whole_cpu < TARGET_MS else 'MISSED'}, "
         f"wall {'met' if whole_wall < TARGET_MS else 'MISSED'}; "
