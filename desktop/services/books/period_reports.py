@@ -16,7 +16,7 @@ from decimal import Decimal
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from db.queries.account_totals import totals_through as totals_through
+from db.queries.account_totals import totals_through
 from desktop.domain.money import from_cents
 from desktop.services.errors import InvalidInput
 

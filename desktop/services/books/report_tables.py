@@ -27,7 +27,8 @@ from desktop.services.books import queries as books
 from desktop.services.books.aging import aging_note as aging_note
 from desktop.services.books.aging import aging_report_table as aging_report_table
 from desktop.services.books.aging import aging_table as aging_table
-from desktop.services.clients.lookups import unit_by_ref, unit_names
+from desktop.services.clients.lookups import unit_by_ref
+from desktop.services.clients.names import unit_names
 
 MONEY = Kind.MONEY
 

@@ -17,8 +17,6 @@ from sqlalchemy.orm import Session
 
 from db.models import BillingUnit, Client, Service
 from desktop.domain.kinds import UnitKind
-from desktop.services.clients.names import UnitName as UnitName
-from desktop.services.clients.names import unit_names as unit_names
 from desktop.services.errors import InvalidInput, NotFound
 
 FULL_SHARE = 10000  # basis points: the whole of what a unit pays

@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session
 from db.models import Client, Payer, PaymentMethod, Practice, Service
 from desktop.reports.atomic import atomic_output
 from desktop.reports.tabular import Table, write_csv, write_xlsx
-from desktop.services.clients.lookups import unit_names
+from desktop.services.clients.names import unit_names
 from desktop.services.errors import ExportCancelled, ServiceError
 from desktop.services.practice import signature
 from desktop.services.transfer import export_books, export_practice

@@ -21,6 +21,7 @@ from hypothesis.stateful import invariant, precondition, rule
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from db.queries.account_totals import totals_through
 from db.queries.closed_balances import whole_history, window_to
 from desktop.services.books import payments, period_reports, periods, sessions
 from desktop.services.books import queries as books
@@ -47,7 +48,7 @@ def reports(session: Session, day: date) -> tuple[object, ...]:
         books.unit_aging(session, 1, day),
         month_end_credit.client_credit(session, day),
         period_reports.rollforward(session, period.start, period.end),
-        period_reports.totals_through(session, day),
+        totals_through(session, day),
     )
 
 

@@ -26,7 +26,7 @@ from desktop.services.audit import log as audit
 from desktop.services.books import payments as payment_service
 from desktop.services.books import sessions as session_service
 from desktop.services.books.batch import BatchWriter, Leg, payment_legs
-from desktop.services.clients.lookups import unit_names
+from desktop.services.clients.names import unit_names
 from desktop.services.errors import ServiceError
 from desktop.services.practice.settings import fee_for
 from desktop.services.transfer.format import FEE_STATUS, LAYOUTS, ImportKind

@@ -45,7 +45,8 @@ from db.models import (
 from desktop.domain.appeals import AppealLevel
 from desktop.domain.kinds import ClaimStatus, DenialReason, DocumentKind
 from desktop.services.audit import log as audit
-from desktop.services.clients.lookups import find_unit_by_ref, unit_names
+from desktop.services.clients.lookups import find_unit_by_ref
+from desktop.services.clients.names import unit_names
 from desktop.services.documents.store import NewDocument, store
 from desktop.services.transfer.format import (
     FieldError,
